@@ -1,0 +1,67 @@
+package io.gpux.cli;
+
+import io.gpux.Gpux;
+import io.gpux.build.BuildReport;
+import io.gpux.build.ProjectBuilder;
+import io.gpux.build.SignatureIssue;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code gpux build}: validate a project and record how it will run. */
+@Command(
+    name = "build",
+    description = {
+      "Validate gpux.yml, load the model, check the declared inputs and outputs against the",
+      "model's signature, choose a provider, and write .gpux/build.json."
+    })
+final class BuildCommand implements Callable<Integer> {
+  @ParentCommand GpuxCommand parent;
+
+  @Parameters(index = "0", arity = "0..1", defaultValue = ".", paramLabel = "PATH", description = "Project folder or gpux.yml (default: the current folder).")
+  String path;
+
+  @Option(names = "--json", description = "Print the build record as JSON.")
+  boolean json;
+
+  @Mixin RuntimeMixin runtime;
+
+  @Override
+  public Integer call() {
+    try (Gpux gpux = parent.gpux()) {
+      BuildReport r = gpux.build(path, runtime.options());
+      if (json) {
+        parent.out.println(Json.render(ProjectBuilder.toJson(r, Gpux.version()), true));
+      } else {
+        print(r);
+      }
+      return r.ok() ? ExitCodes.OK : ExitCodes.USAGE;
+    }
+  }
+
+  private void print(BuildReport r) {
+    var out = parent.out;
+    r.configWarnings().forEach(w -> parent.err.println("gpux: warning: " + w));
+    out.printf(Locale.ROOT, "Building %s %s%n", r.name(), r.version());
+    out.printf(Locale.ROOT, "  model     %s (%s, sha256 %s)%n", r.modelFile(), Sizes.human(r.modelBytes()), r.modelSha256().substring(0, 12));
+    out.printf(Locale.ROOT, "  onnx      IR %d, opset %d, producer %s%n", r.model().irVersion(), r.model().defaultOpset(), (r.model().producerName() + " " + r.model().producerVersion()).trim());
+    out.printf(Locale.ROOT, "  %s%n", r.provider().summary());
+    out.println();
+    Signatures.print(out, "Inputs", r.inputs());
+    Signatures.print(out, "Outputs", r.outputs());
+    for (SignatureIssue i : r.issues()) {
+      (i.severity() == SignatureIssue.Severity.ERROR ? parent.err : out).println("gpux: " + i);
+    }
+    if (r.ok()) {
+      out.println("Build OK: wrote " + r.buildFile());
+    } else {
+      long errors = r.issues().stream().filter(i -> i.severity() == SignatureIssue.Severity.ERROR).count();
+      parent.err.println("gpux: error: build failed: " + errors + " difference(s) between gpux.yml and the model");
+      parent.err.println("hint: make gpux.yml's inputs/outputs match the model (see `gpux inspect " + r.modelFile() + "`)");
+    }
+  }
+}

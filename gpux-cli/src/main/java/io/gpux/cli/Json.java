@@ -1,0 +1,73 @@
+package io.gpux.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.gpux.GpuxException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Reading JSON the user gives, and writing JSON for people (pretty) or scripts (one line). */
+final class Json {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Json() {}
+
+  static String render(JsonNode node, boolean compact) {
+    try {
+      return compact
+          ? MAPPER.writeValueAsString(node)
+          : MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree always serialises", e);
+    }
+  }
+
+  static JsonNode parse(String text, String where) {
+    try {
+      JsonNode node = MAPPER.readTree(text);
+      if (node == null || node.isMissingNode()) {
+        throw GpuxException.invalidInput(where + " is empty", "give a JSON object of inputs");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw GpuxException.invalidInput(
+          where + " is not valid JSON: " + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"),
+          "check the quotes and brackets, e.g. '{\"x\": [[1.0, 2.0]]}'");
+    }
+  }
+
+  static String readFile(Path file, String what) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw GpuxException.notFound(what + " not found: " + file, "check the path");
+    } catch (IOException e) {
+      throw GpuxException.invalidInput("cannot read " + what + " " + file + ": " + e.getMessage(), null);
+    }
+  }
+
+  /** Writes next to the target, then renames: a reader never sees half a file. */
+  static void writeFile(Path file, String text) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".gpux-", ".tmp");
+      try {
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw GpuxException.invalidInput(
+          "cannot write " + file + ": " + e.getMessage(), "choose a writable --output path");
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package io.gpux.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import io.gpux.ErrorCategory;
+import io.gpux.GpuxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Opens {@link ModelSession}s on the best provider that works.
+ *
+ * <p>Candidates are the requested provider (if any), then the platform's priority order. A provider
+ * not compiled into the loaded ONNX Runtime is skipped quietly in automatic mode (it is expected on
+ * a CPU build) but reported when it was asked for; a provider that is compiled in but fails to
+ * initialise (no driver, no device) is reported, and the next one is tried. CPU always works.
+ */
+public final class SessionFactory {
+  private final OrtEnvironment env;
+  private final List<ExecutionProvider> priority;
+
+  public SessionFactory() {
+    this(ProviderPriority.forThisMachine());
+  }
+
+  SessionFactory(List<ExecutionProvider> priority) {
+    this.env = environment();
+    this.priority = List.copyOf(priority);
+  }
+
+  /** The process-wide ONNX Runtime environment, quiet unless something is wrong. */
+  static OrtEnvironment environment() {
+    try {
+      return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "gpux");
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      throw new GpuxException(
+          ErrorCategory.UNAVAILABLE,
+          "ONNX Runtime's native library could not be loaded: " + e.getMessage(),
+          "GPUX's default build supports Linux x64/arm64, macOS arm64 and Windows x64",
+          e);
+    }
+  }
+
+  /** The providers compiled into the loaded ONNX Runtime. */
+  public static Set<ExecutionProvider> compiledIn() {
+    EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
+    Set<ExecutionProvider> out = EnumSet.noneOf(ExecutionProvider.class);
+    for (ExecutionProvider p : ExecutionProvider.values()) {
+      if (available.contains(p.ortProvider())) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  public List<ProviderStatus> providers() {
+    environment();
+    Set<ExecutionProvider> available = compiledIn();
+    List<ProviderStatus> out = new ArrayList<>();
+    for (ExecutionProvider p : ExecutionProvider.values()) {
+      int rank = priority.indexOf(p) + 1;
+      out.add(new ProviderStatus(p, available.contains(p), rank, p.description()));
+    }
+    out.sort(
+        (a, b) ->
+            Integer.compare(
+                a.priority() == 0 ? Integer.MAX_VALUE : a.priority(),
+                b.priority() == 0 ? Integer.MAX_VALUE : b.priority()));
+    return out;
+  }
+
+  /** The provider a session would get, without loading a model (for inspect and build). */
+  public ProviderChoice predict(RuntimeOptions options) {
+    Set<ExecutionProvider> available = compiledIn();
+    List<ProviderChoice.Attempt> failed = new ArrayList<>();
+    for (ExecutionProvider p : candidates(options)) {
+      if (available.contains(p)) {
+        return new ProviderChoice(p, failed);
+      }
+      if (p == options.provider()) {
+        failed.add(new ProviderChoice.Attempt(p, notCompiledIn(available)));
+      }
+    }
+    return new ProviderChoice(ExecutionProvider.CPU, failed);
+  }
+
+  public ModelSession open(Path modelFile, RuntimeOptions options) {
+    Set<ExecutionProvider> available = compiledIn();
+    List<ProviderChoice.Attempt> failed = new ArrayList<>();
+    for (ExecutionProvider p : candidates(options)) {
+      boolean requested = p == options.provider();
+      if (!available.contains(p)) {
+        if (requested) {
+          failed.add(new ProviderChoice.Attempt(p, notCompiledIn(available)));
+          requireFallback(options, failed);
+        }
+        continue;
+      }
+      try {
+        OrtSession session = create(modelFile, p, options);
+        return new ModelSession(modelFile, env, session, new ProviderChoice(p, failed));
+      } catch (OrtException e) {
+        if (p == ExecutionProvider.CPU || isModelProblem(e)) {
+          throw cannotLoad(modelFile, e);
+        }
+        failed.add(new ProviderChoice.Attempt(p, ModelSession.firstLine(e.getMessage())));
+        if (requested) {
+          requireFallback(options, failed);
+        }
+      }
+    }
+    throw new GpuxException(
+        ErrorCategory.INTERNAL, "no execution provider could load " + modelFile, null);
+  }
+
+  private List<ExecutionProvider> candidates(RuntimeOptions options) {
+    Set<ExecutionProvider> ordered = new LinkedHashSet<>();
+    if (options.provider() != null) {
+      ordered.add(options.provider());
+    }
+    if (options.provider() == null || options.fallback()) {
+      ordered.addAll(priority);
+      ordered.add(ExecutionProvider.CPU);
+    }
+    return List.copyOf(ordered);
+  }
+
+  private static void requireFallback(RuntimeOptions options, List<ProviderChoice.Attempt> failed) {
+    if (!options.fallback()) {
+      ProviderChoice.Attempt a = failed.get(failed.size() - 1);
+      throw GpuxException.unavailable(
+          "provider " + a.provider().shortName() + " cannot be used: " + a.reason(),
+          "drop --no-fallback to run on the next best provider, or see `gpux providers`");
+    }
+  }
+
+  private static String notCompiledIn(Set<ExecutionProvider> available) {
+    return "not in this ONNX Runtime build (it has "
+        + String.join(", ", available.stream().map(ExecutionProvider::shortName).toList())
+        + "; GPU builds: mvn -Pgpu package)";
+  }
+
+  private OrtSession create(Path modelFile, ExecutionProvider p, RuntimeOptions options)
+      throws OrtException {
+    try (SessionOptions so = new SessionOptions()) {
+      so.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+      if (options.intraOpThreads() > 0) {
+        so.setIntraOpNumThreads(options.intraOpThreads());
+      }
+      if (options.interOpThreads() > 0) {
+        so.setInterOpNumThreads(options.interOpThreads());
+      }
+      if (options.profiling()) {
+        so.enableProfiling(modelFile.resolveSibling(".gpux-profile").toString());
+      }
+      addProvider(so, p, options);
+      return env.createSession(modelFile.toString(), so);
+    }
+  }
+
+  private static void addProvider(SessionOptions so, ExecutionProvider p, RuntimeOptions options)
+      throws OrtException {
+    switch (p) {
+      case TENSORRT -> so.addTensorrt(options.deviceId());
+      case CUDA -> {
+        try (OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(options.deviceId())) {
+          if (options.gpuMemoryBytes() > 0) {
+            cuda.add("gpu_mem_limit", Long.toString(options.gpuMemoryBytes()));
+          }
+          so.addCUDA(cuda);
+        }
+      }
+      case ROCM -> so.addROCM(options.deviceId());
+      case OPENVINO -> so.addOpenVINO("");
+      case DIRECTML -> so.addDirectML(options.deviceId());
+      case COREML -> so.addCoreML();
+      case CPU -> {
+        // The CPU provider is always registered.
+      }
+    }
+  }
+
+  private static boolean isModelProblem(OrtException e) {
+    return switch (e.getCode()) {
+      case ORT_INVALID_PROTOBUF, ORT_INVALID_GRAPH, ORT_NO_MODEL, ORT_NO_SUCHFILE -> true;
+      default -> false;
+    };
+  }
+
+  private static GpuxException cannotLoad(Path modelFile, OrtException e) {
+    return new GpuxException(
+        ErrorCategory.INVALID_INPUT,
+        "ONNX Runtime cannot load " + modelFile + ": " + ModelSession.firstLine(e.getMessage()),
+        "check that the model's opset is supported by ONNX Runtime "
+            + OrtEnvironment.getEnvironment().getVersion()
+            + " and that its external data files sit beside it",
+        e);
+  }
+}
