@@ -20,7 +20,8 @@ class ArchitectureTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("picocli..", "io.gpux.cli..", "io.gpux.server..", "io.javalin..", "io.undertow..")
+        .resideInAnyPackage(
+            "picocli..", "io.gpux.cli..", "io.gpux.server..", "io.javalin..", "io.undertow..")
         .check(CORE);
   }
 

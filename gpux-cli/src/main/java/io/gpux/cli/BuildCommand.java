@@ -22,7 +22,12 @@ import picocli.CommandLine.ParentCommand;
 final class BuildCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
 
-  @Parameters(index = "0", arity = "0..1", defaultValue = ".", paramLabel = "PATH", description = "Project folder or gpux.yml (default: the current folder).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      defaultValue = ".",
+      paramLabel = "PATH",
+      description = "Project folder or gpux.yml (default: the current folder).")
   String path;
 
   @Option(names = "--json", description = "Print the build record as JSON.")
@@ -47,8 +52,18 @@ final class BuildCommand implements Callable<Integer> {
     var out = parent.out;
     r.configWarnings().forEach(w -> parent.err.println("gpux: warning: " + w));
     out.printf(Locale.ROOT, "Building %s %s%n", r.name(), r.version());
-    out.printf(Locale.ROOT, "  model     %s (%s, sha256 %s)%n", r.modelFile(), Sizes.human(r.modelBytes()), r.modelSha256().substring(0, 12));
-    out.printf(Locale.ROOT, "  onnx      IR %d, opset %d, producer %s%n", r.model().irVersion(), r.model().defaultOpset(), (r.model().producerName() + " " + r.model().producerVersion()).trim());
+    out.printf(
+        Locale.ROOT,
+        "  model     %s (%s, sha256 %s)%n",
+        r.modelFile(),
+        Sizes.human(r.modelBytes()),
+        r.modelSha256().substring(0, 12));
+    out.printf(
+        Locale.ROOT,
+        "  onnx      IR %d, opset %d, producer %s%n",
+        r.model().irVersion(),
+        r.model().defaultOpset(),
+        (r.model().producerName() + " " + r.model().producerVersion()).trim());
     out.printf(Locale.ROOT, "  %s%n", r.provider().summary());
     out.println();
     Signatures.print(out, "Inputs", r.inputs());
@@ -59,9 +74,14 @@ final class BuildCommand implements Callable<Integer> {
     if (r.ok()) {
       out.println("Build OK: wrote " + r.buildFile());
     } else {
-      long errors = r.issues().stream().filter(i -> i.severity() == SignatureIssue.Severity.ERROR).count();
-      parent.err.println("gpux: error: build failed: " + errors + " difference(s) between gpux.yml and the model");
-      parent.err.println("hint: make gpux.yml's inputs/outputs match the model (see `gpux inspect " + r.modelFile() + "`)");
+      long errors =
+          r.issues().stream().filter(i -> i.severity() == SignatureIssue.Severity.ERROR).count();
+      parent.err.println(
+          "gpux: error: build failed: " + errors + " difference(s) between gpux.yml and the model");
+      parent.err.println(
+          "hint: make gpux.yml's inputs/outputs match the model (see `gpux inspect "
+              + r.modelFile()
+              + "`)");
     }
   }
 }

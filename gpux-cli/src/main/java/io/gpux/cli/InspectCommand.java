@@ -20,7 +20,13 @@ import picocli.CommandLine.ParentCommand;
 final class InspectCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
 
-  @Parameters(index = "0", arity = "0..1", defaultValue = ".", paramLabel = "MODEL", description = "Project folder, gpux.yml, .onnx file or project name (default: the current folder).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      defaultValue = ".",
+      paramLabel = "MODEL",
+      description =
+          "Project folder, gpux.yml, .onnx file or project name (default: the current folder).")
   String model;
 
   @Option(names = "--json", description = "Print JSON.")
@@ -45,11 +51,15 @@ final class InspectCommand implements Callable<Integer> {
     var out = parent.out;
     var m = d.model();
     d.project().warnings().forEach(w -> parent.err.println("gpux: warning: " + w));
-    out.printf(Locale.ROOT, "Name:       %s %s%n", d.project().name(), d.project().config().version());
+    out.printf(
+        Locale.ROOT, "Name:       %s %s%n", d.project().name(), d.project().config().version());
     if (d.project().config().description() != null) {
       out.printf(Locale.ROOT, "About:      %s%n", d.project().config().description());
     }
-    out.printf(Locale.ROOT, "Config:     %s%n", d.project().configFile() == null ? "(none: bare ONNX file)" : d.project().configFile());
+    out.printf(
+        Locale.ROOT,
+        "Config:     %s%n",
+        d.project().configFile() == null ? "(none: bare ONNX file)" : d.project().configFile());
     out.printf(Locale.ROOT, "Model:      %s (%s)%n", d.modelFile(), Sizes.human(d.modelBytes()));
     out.printf(Locale.ROOT, "ONNX:       IR %d, opsets %s%n", m.irVersion(), opsets(m.opsets()));
     String producer = (m.producerName() + " " + m.producerVersion()).trim();
@@ -57,10 +67,18 @@ final class InspectCommand implements Callable<Integer> {
     if (!m.externalDataFiles().isEmpty()) {
       out.printf(Locale.ROOT, "Ext. data:  %s%n", String.join(", ", m.externalDataFiles()));
     }
-    out.printf(Locale.ROOT, "Provider:   %s%n", d.provider().summary().substring("provider: ".length()));
-    out.printf(Locale.ROOT, "Tokenizer:  %s%n", d.project().tokenizerFile().map(Object::toString).orElse("-"));
+    out.printf(
+        Locale.ROOT, "Provider:   %s%n", d.provider().summary().substring("provider: ".length()));
+    out.printf(
+        Locale.ROOT,
+        "Tokenizer:  %s%n",
+        d.project().tokenizerFile().map(Object::toString).orElse("-"));
     if (d.buildRecord() != null) {
-      out.printf(Locale.ROOT, "Built:      %s on %s%n", d.buildRecord().path("built_at").asText(), d.buildRecord().path("provider").path("name").asText());
+      out.printf(
+          Locale.ROOT,
+          "Built:      %s on %s%n",
+          d.buildRecord().path("built_at").asText(),
+          d.buildRecord().path("provider").path("name").asText());
     }
     if (!m.metadata().isEmpty()) {
       out.println("Metadata:");
@@ -78,7 +96,9 @@ final class InspectCommand implements Callable<Integer> {
       return "";
     }
     String labels = String.join(", ", spec.labels().subList(0, Math.min(6, spec.labels().size())));
-    return " labels: " + labels + (spec.labels().size() > 6 ? ", ... (" + spec.labels().size() + ")" : "");
+    return " labels: "
+        + labels
+        + (spec.labels().size() > 6 ? ", ... (" + spec.labels().size() + ")" : "");
   }
 
   private static String opsets(Map<String, Long> opsets) {

@@ -37,8 +37,16 @@ final class Json {
       return node;
     } catch (JsonProcessingException e) {
       throw GpuxException.invalidInput(
-          where + " is not valid JSON: " + e.getOriginalMessage()
-              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"),
+          where
+              + " is not valid JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null
+                  ? ""
+                  : " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"),
           "check the quotes and brackets, e.g. '{\"x\": [[1.0, 2.0]]}'");
     }
   }
@@ -49,7 +57,8 @@ final class Json {
     } catch (NoSuchFileException e) {
       throw GpuxException.notFound(what + " not found: " + file, "check the path");
     } catch (IOException e) {
-      throw GpuxException.invalidInput("cannot read " + what + " " + file + ": " + e.getMessage(), null);
+      throw GpuxException.invalidInput(
+          "cannot read " + what + " " + file + ": " + e.getMessage(), null);
     }
   }
 

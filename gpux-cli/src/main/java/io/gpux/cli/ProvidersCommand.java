@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code gpux providers}: which execution providers this build has, in priority order. */
-@Command(name = "providers", description = "List execution providers, in the order GPUX tries them.")
+@Command(
+    name = "providers",
+    description = "List execution providers, in the order GPUX tries them.")
 final class ProvidersCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
 
@@ -22,7 +24,8 @@ final class ProvidersCommand implements Callable<Integer> {
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
       List<ProviderStatus> providers = gpux.providers();
-      ProviderStatus best = providers.stream().filter(ProviderStatus::available).findFirst().orElseThrow();
+      ProviderStatus best =
+          providers.stream().filter(ProviderStatus::available).findFirst().orElseThrow();
       if (json) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("default", best.provider().ortName());
@@ -38,13 +41,22 @@ final class ProvidersCommand implements Callable<Integer> {
         parent.out.println(Json.render(root, true));
         return ExitCodes.OK;
       }
-      TextTable t = new TextTable("PRIORITY", "NAME", "AVAILABLE", "ONNX RUNTIME NAME", "DESCRIPTION");
+      TextTable t =
+          new TextTable("PRIORITY", "NAME", "AVAILABLE", "ONNX RUNTIME NAME", "DESCRIPTION");
       for (ProviderStatus p : providers) {
-        t.row(p.priority() == 0 ? "-" : p.priority(), p.provider().shortName(), p.available() ? "yes" : "no", p.provider().ortName(), p.description());
+        t.row(
+            p.priority() == 0 ? "-" : p.priority(),
+            p.provider().shortName(),
+            p.available() ? "yes" : "no",
+            p.provider().ortName(),
+            p.description());
       }
       t.print(parent.out, "");
       parent.out.println();
-      parent.out.println("Default: " + best.provider().shortName() + " (the first available; force one with --provider)");
+      parent.out.println(
+          "Default: "
+              + best.provider().shortName()
+              + " (the first available; force one with --provider)");
       return ExitCodes.OK;
     }
   }

@@ -34,7 +34,10 @@ import picocli.CommandLine.ParentCommand;
 final class RunCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "Project folder, gpux.yml, .onnx file or project name.")
+  @Parameters(
+      index = "0",
+      paramLabel = "MODEL",
+      description = "Project folder, gpux.yml, .onnx file or project name.")
   String model;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -54,7 +57,10 @@ final class RunCommand implements Callable<Integer> {
     String file;
   }
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the result to FILE instead of standard output.")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Write the result to FILE instead of standard output.")
   Path output;
 
   @Option(names = "--json", description = "One-line JSON on standard output (for scripts).")
@@ -63,13 +69,21 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--benchmark", description = "Time repeated runs instead of printing outputs.")
   boolean benchmark;
 
-  @Option(names = "--runs", defaultValue = "100", description = "Timed runs for --benchmark (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      defaultValue = "100",
+      description = "Timed runs for --benchmark (default: ${DEFAULT-VALUE}).")
   int runs;
 
-  @Option(names = "--warmup", defaultValue = "10", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "10",
+      description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = {"-q", "--quiet"}, description = "Do not print the provider line on standard error.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Do not print the provider line on standard error.")
   boolean quiet;
 
   @Mixin RuntimeMixin runtime;
@@ -87,7 +101,10 @@ final class RunCommand implements Callable<Integer> {
       String text;
       if (benchmark) {
         LatencyStats stats = Benchmark.run(warmup, runs, () -> loaded.run(feeds));
-        text = json || output != null ? Json.render(statsJson(loaded, stats), json) : table(stats, loaded);
+        text =
+            json || output != null
+                ? Json.render(statsJson(loaded, stats), json)
+                : table(stats, loaded);
       } else {
         ObjectNode result = loaded.label(loaded.run(feeds)).toJson();
         text = Json.render(result, json);
@@ -105,7 +122,8 @@ final class RunCommand implements Callable<Integer> {
   private String readInput() throws IOException {
     if (input.json != null) {
       if (input.json.startsWith("@")) {
-        return Json.readFile(parent.workingDirectory.resolve(input.json.substring(1)), "input file");
+        return Json.readFile(
+            parent.workingDirectory.resolve(input.json.substring(1)), "input file");
       }
       return input.json;
     }
@@ -135,7 +153,13 @@ final class RunCommand implements Callable<Integer> {
   private String table(LatencyStats s, InferenceModel m) {
     java.io.StringWriter sw = new java.io.StringWriter();
     java.io.PrintWriter pw = new java.io.PrintWriter(sw);
-    pw.printf(Locale.ROOT, "%s: %d runs after %d warm-up on %s%n", m.project().name(), s.runs(), warmup, m.provider().chosen().ortName());
+    pw.printf(
+        Locale.ROOT,
+        "%s: %d runs after %d warm-up on %s%n",
+        m.project().name(),
+        s.runs(),
+        warmup,
+        m.provider().chosen().ortName());
     new TextTable("METRIC", "VALUE")
         .row("mean", ms(s.meanMs()))
         .row("median", ms(s.medianMs()))

@@ -121,7 +121,8 @@ public final class ProjectConfigParser {
     }
     // Warnings are reported in file order, whichever section found them first.
     List<ConfigWarning> found = new ArrayList<>();
-    ProjectConfig config = new Reading(fileName, found::add).project(new YamlSection(fileName, "", root));
+    ProjectConfig config =
+        new Reading(fileName, found::add).project(new YamlSection(fileName, "", root));
     found.sort(java.util.Comparator.comparingInt(ConfigWarning::line));
     found.forEach(warnings);
     return config;

@@ -76,13 +76,16 @@ class InferenceModelTest {
   @Test
   void runsStringTensors() throws Exception {
     InferenceModel m = load(OnnxModels.stringIdentity(dir));
-    assertEquals("[\"a\",\"bc\"]", m.predict(json("{\"text\": [\"a\", \"bc\"]}")).toJson().get("text_out").toString());
+    assertEquals(
+        "[\"a\",\"bc\"]",
+        m.predict(json("{\"text\": [\"a\", \"bc\"]}")).toJson().get("text_out").toString());
   }
 
   @Test
   void tokenizesTextWithTheModelsTokenizer() throws Exception {
     Path model = OnnxModels.tokenIdsModel(dir);
-    TokenizerFiles.wordPiece(dir.resolve("tokenizer.json"), List.of("hello", "world", "gp", "##ux", "!"));
+    TokenizerFiles.wordPiece(
+        dir.resolve("tokenizer.json"), List.of("hello", "world", "gp", "##ux", "!"));
     InferenceModel m = load(model);
     JsonNode out = m.predict(json("{\"text\": [\"Hello world\", \"GPUX!\"]}")).toJson();
     // [CLS]=2 hello=4 world=5 [SEP]=3 ; [CLS] gp=6 ##ux=7 !=8 [SEP], padded with 0.
@@ -93,7 +96,8 @@ class InferenceModelTest {
   @Test
   void textForAModelWithoutTokenizerNamesTheFix() throws Exception {
     InferenceModel m = load(OnnxModels.tokenIdsModel(dir));
-    GpuxException e = assertThrows(GpuxException.class, () -> m.predict(json("{\"text\": \"hi\"}")));
+    GpuxException e =
+        assertThrows(GpuxException.class, () -> m.predict(json("{\"text\": \"hi\"}")));
     assertEquals(ErrorCategory.INVALID_INPUT, e.category());
     assertTrue(e.problem().contains("has no tokenizer"), e.problem());
     assertTrue(e.hint().contains("tokenizer.json"), e.hint());
@@ -102,9 +106,12 @@ class InferenceModelTest {
   @Test
   void missingAndUnknownInputsAreNamed() throws Exception {
     InferenceModel m = load(OnnxModels.tokenIdsModel(dir));
-    GpuxException missing = assertThrows(GpuxException.class, () -> m.predict(json("{\"input_ids\": [[1]]}")));
-    assertTrue(missing.problem().contains("missing required input 'attention_mask'"), missing.problem());
-    GpuxException unknown = assertThrows(GpuxException.class, () -> m.predict(json("{\"pixels\": [[1]]}")));
+    GpuxException missing =
+        assertThrows(GpuxException.class, () -> m.predict(json("{\"input_ids\": [[1]]}")));
+    assertTrue(
+        missing.problem().contains("missing required input 'attention_mask'"), missing.problem());
+    GpuxException unknown =
+        assertThrows(GpuxException.class, () -> m.predict(json("{\"pixels\": [[1]]}")));
     assertTrue(unknown.problem().contains("no input named 'pixels'"), unknown.problem());
     assertTrue(unknown.hint().contains("input_ids int64[batch, seq]"), unknown.hint());
   }
@@ -113,7 +120,8 @@ class InferenceModelTest {
   void sessionsAreCreatedOnceAndReused() {
     Path model = OnnxModels.addOne(dir);
     assertSame(load(model), load(model));
-    assertSame(load(model).session(), gpux.load(model.toString(), RuntimeOptions.defaults()).session());
+    assertSame(
+        load(model).session(), gpux.load(model.toString(), RuntimeOptions.defaults()).session());
   }
 
   @Test
@@ -123,14 +131,17 @@ class InferenceModelTest {
     java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
     for (int i = 0; i < 4; i++) {
       float v = i;
-      Thread t = new Thread(() -> {
-        for (int r = 0; r < 50; r++) {
-          Map<String, Tensor> out = m.run(Map.of("x", Tensor.ofFloats(new long[] {1, 4}, v, v, v, v)));
-          if (out.get("y").doubleAt(3) == v + 1) {
-            ok.incrementAndGet();
-          }
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                for (int r = 0; r < 50; r++) {
+                  Map<String, Tensor> out =
+                      m.run(Map.of("x", Tensor.ofFloats(new long[] {1, 4}, v, v, v, v)));
+                  if (out.get("y").doubleAt(3) == v + 1) {
+                    ok.incrementAndGet();
+                  }
+                }
+              });
       threads.add(t);
       t.start();
     }
@@ -145,10 +156,14 @@ class InferenceModelTest {
     Path model = OnnxModels.twoOutputs(dir);
     Files.writeString(
         dir.resolve("gpux.yml"),
-        "name: labelled\nmodel: {source: ./" + model.getFileName() + "}\noutputs:\n  doubled:\n    type: float32\n    labels: [a, b, c]\n");
+        "name: labelled\nmodel: {source: ./"
+            + model.getFileName()
+            + "}\noutputs:\n  doubled:\n    type: float32\n    labels: [a, b, c]\n");
     InferenceModel m = gpux.load(dir.toString(), RuntimeOptions.defaults());
     JsonNode out = m.predict(json("{\"x\": [[1, 5, 2], [9, 0, 0]]}")).toJson();
-    assertEquals("[{\"label\":\"b\",\"score\":10.0},{\"label\":\"a\",\"score\":18.0}]", out.get("doubled_labels").toString());
+    assertEquals(
+        "[{\"label\":\"b\",\"score\":10.0},{\"label\":\"a\",\"score\":18.0}]",
+        out.get("doubled_labels").toString());
     Tensor classes = Tensor.ofLongs(new long[] {2}, 2, 0);
     assertEquals("[\"c\",\"a\"]", Prediction.label(classes, List.of("a", "b", "c")).toString());
     assertArrayEquals(new long[] {2}, classes.shape());

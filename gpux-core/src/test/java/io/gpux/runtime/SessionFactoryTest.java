@@ -19,18 +19,26 @@ class SessionFactoryTest {
   @Test
   void cpuIsAlwaysAvailableAndLast() {
     List<ProviderStatus> providers = new SessionFactory().providers();
-    ProviderStatus cpu = providers.stream().filter(p -> p.provider() == ExecutionProvider.CPU).findFirst().orElseThrow();
+    ProviderStatus cpu =
+        providers.stream()
+            .filter(p -> p.provider() == ExecutionProvider.CPU)
+            .findFirst()
+            .orElseThrow();
     assertTrue(cpu.available());
     assertEquals(ExecutionProvider.values().length, providers.size());
   }
 
   @Test
   void automaticChoiceSkipsProvidersNotInTheBuildQuietly() {
-    try (ModelSession s = new SessionFactory().open(OnnxModels.addOne(dir), RuntimeOptions.defaults())) {
-      ExecutionProvider best = SessionFactory.compiledIn().stream()
-          .filter(p -> ProviderPriority.forThisMachine().contains(p))
-          .min(java.util.Comparator.comparingInt(p -> ProviderPriority.forThisMachine().indexOf(p)))
-          .orElse(ExecutionProvider.CPU);
+    try (ModelSession s =
+        new SessionFactory().open(OnnxModels.addOne(dir), RuntimeOptions.defaults())) {
+      ExecutionProvider best =
+          SessionFactory.compiledIn().stream()
+              .filter(p -> ProviderPriority.forThisMachine().contains(p))
+              .min(
+                  java.util.Comparator.comparingInt(
+                      p -> ProviderPriority.forThisMachine().indexOf(p)))
+              .orElse(ExecutionProvider.CPU);
       assertEquals(best, s.provider().chosen());
     }
   }
@@ -51,9 +59,12 @@ class SessionFactoryTest {
   void noFallbackMakesAMissingProviderAnError() {
     ExecutionProvider missing = firstMissing();
     RuntimeOptions options = RuntimeOptions.defaults().withProvider(missing).withFallback(false);
-    GpuxException e = assertThrows(GpuxException.class, () -> new SessionFactory().open(OnnxModels.addOne(dir), options));
+    GpuxException e =
+        assertThrows(
+            GpuxException.class, () -> new SessionFactory().open(OnnxModels.addOne(dir), options));
     assertEquals(ErrorCategory.UNAVAILABLE, e.category());
-    assertTrue(e.problem().contains("provider " + missing.shortName() + " cannot be used"), e.problem());
+    assertTrue(
+        e.problem().contains("provider " + missing.shortName() + " cannot be used"), e.problem());
   }
 
   @Test
@@ -68,8 +79,11 @@ class SessionFactoryTest {
   @Test
   void priorityFollowsThePythonGpuxPerPlatform() {
     assertEquals(ExecutionProvider.TENSORRT, ProviderPriority.forPlatform("Linux", "amd64").get(0));
-    assertEquals(List.of(ExecutionProvider.COREML, ExecutionProvider.CPU), ProviderPriority.forPlatform("Mac OS X", "aarch64"));
-    assertEquals(ExecutionProvider.DIRECTML, ProviderPriority.forPlatform("Windows 11", "amd64").get(2));
+    assertEquals(
+        List.of(ExecutionProvider.COREML, ExecutionProvider.CPU),
+        ProviderPriority.forPlatform("Mac OS X", "aarch64"));
+    assertEquals(
+        ExecutionProvider.DIRECTML, ProviderPriority.forPlatform("Windows 11", "amd64").get(2));
   }
 
   @Test
