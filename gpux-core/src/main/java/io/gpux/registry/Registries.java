@@ -1,0 +1,68 @@
+package io.gpux.registry;
+
+import io.gpux.GpuxException;
+import io.gpux.ref.ModelRefParser;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The installed registry plug-ins, found with {@link ServiceLoader}; created on first use. */
+public final class Registries {
+  public static final String DEFAULT = "hf";
+
+  private final RegistryContext context;
+  private final Map<String, RegistryProvider> byPrefix = new LinkedHashMap<>();
+  private final Map<String, Registry> created = new ConcurrentHashMap<>();
+
+  public Registries(RegistryContext context) {
+    this(context, ServiceLoader.load(RegistryProvider.class, Registries.class.getClassLoader()));
+  }
+
+  Registries(RegistryContext context, Iterable<RegistryProvider> providers) {
+    this.context = context;
+    for (RegistryProvider p : providers) {
+      byPrefix.put(p.name(), p);
+      p.aliases().forEach(a -> byPrefix.putIfAbsent(a, p));
+    }
+  }
+
+  public RegistryContext context() {
+    return context;
+  }
+
+  public boolean has(String name) {
+    return byPrefix.containsKey(name);
+  }
+
+  public Registry get(String name) {
+    RegistryProvider p = byPrefix.get(name);
+    if (p == null) {
+      throw GpuxException.invalidInput(
+          "no registry named '" + name + "'",
+          "installed registries: " + String.join(", ", new TreeSet<>(canonicalNames())));
+    }
+    return created.computeIfAbsent(p.name(), n -> p.create(context));
+  }
+
+  /** A reference parser that knows the built-in prefixes and every installed plug-in's. */
+  public ModelRefParser parser() {
+    Map<String, String> prefixes = new LinkedHashMap<>();
+    ModelRefParser builtIn = ModelRefParser.withBuiltInRegistries();
+    byPrefix.forEach((prefix, p) -> prefixes.put(prefix, p.name()));
+    for (String known :
+        new String[] {
+          "hf", "huggingface", "mlflow", "wandb", "zoo", "kaggle", "tfhub", "torchhub", "oci"
+        }) {
+      prefixes.putIfAbsent(known, builtIn.parse(known + ":x").registry());
+    }
+    return new ModelRefParser(prefixes);
+  }
+
+  private java.util.Set<String> canonicalNames() {
+    java.util.Set<String> names = new TreeSet<>();
+    byPrefix.values().forEach(p -> names.add(p.name()));
+    return names;
+  }
+}

@@ -1,0 +1,229 @@
+package io.gpux.registry.hf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gpux.GpuxException;
+import io.gpux.ref.ModelRef;
+import io.gpux.registry.DerivedFile;
+import io.gpux.registry.ModelSummary;
+import io.gpux.registry.PullOptions;
+import io.gpux.registry.Registry;
+import io.gpux.registry.RemoteFile;
+import io.gpux.registry.RemoteVersion;
+import io.gpux.registry.ResolvedModel;
+import io.gpux.registry.SearchQuery;
+import io.gpux.transfer.RegistryDigest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hugging Face Hub models: {@code hf:org/name[@revision]}, where the revision is a branch, a tag or
+ * a commit and defaults to {@code main}. A pull fetches the exact commit the revision points to (so
+ * a later pull of {@code main} can tell whether it moved), prefers the repository's ONNX export,
+ * and verifies every file: LFS files by their sha256, the others by their git blob sha1.
+ */
+final class HfRegistry implements Registry {
+  private final HfApi api;
+
+  HfRegistry(HfApi api) {
+    this.api = api;
+  }
+
+  @Override
+  public String name() {
+    return "hf";
+  }
+
+  @Override
+  public ResolvedModel resolve(ModelRef ref, PullOptions options) {
+    String repo = ref.name();
+    String revision = ref.qualifier() == null ? "main" : ref.qualifier();
+    JsonNode info = api.modelInfo(repo, revision);
+    String commit = info.path("sha").asText(null);
+    if (commit == null) {
+      throw GpuxException.unavailable(
+          "the Hub did not say which commit hf:" + repo + "@" + revision + " is",
+          "check HF_ENDPOINT points at a Hugging Face Hub");
+    }
+    Map<String, JsonNode> listing = listing(repo, commit, info);
+    List<String> chosen =
+        OnnxFileChoice.choose(
+            "hf:" + repo + "@" + revision,
+            new ArrayList<>(listing.keySet()),
+            options.variant(),
+            options.include(),
+            options.exclude());
+    List<RemoteFile> files = new ArrayList<>();
+    for (String path : chosen) {
+      files.add(remoteFile(repo, commit, path, listing.get(path)));
+    }
+    return new ResolvedModel(
+        "hf",
+        repo,
+        commit,
+        revision,
+        api.endpoint() + "/" + repo,
+        files,
+        lineage(repo, commit, revision, info));
+  }
+
+  /**
+   * Every file of the commit with its size and digests: {@code siblings}, else the tree listing.
+   */
+  private Map<String, JsonNode> listing(String repo, String commit, JsonNode info) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    JsonNode siblings = info.path("siblings");
+    boolean sized = siblings.isArray() && !siblings.isEmpty();
+    for (JsonNode s : siblings) {
+      sized &= s.has("size");
+    }
+    if (sized) {
+      for (JsonNode s : siblings) {
+        out.put(s.path("rfilename").asText(), s);
+      }
+      return out;
+    }
+    for (JsonNode item : api.tree(repo, commit)) {
+      if ("file".equals(item.path("type").asText())) {
+        out.put(item.path("path").asText(), item);
+      }
+    }
+    return out;
+  }
+
+  private RemoteFile remoteFile(String repo, String commit, String path, JsonNode entry) {
+    long size = entry.path("size").asLong(-1);
+    JsonNode lfs = entry.path("lfs");
+    String sha256 = null;
+    RegistryDigest digest = null;
+    if (lfs.isObject()) {
+      // siblings call it sha256, the tree listing oid: both are the content's sha256.
+      sha256 = lfs.has("sha256") ? lfs.path("sha256").asText() : lfs.path("oid").asText(null);
+      size = lfs.path("size").asLong(size);
+    } else {
+      String blob =
+          entry.has("blobId") ? entry.path("blobId").asText() : entry.path("oid").asText(null);
+      if (blob != null && blob.matches("[0-9a-f]{40}")) {
+        digest = new RegistryDigest(RegistryDigest.Algorithm.GIT_BLOB_SHA1, blob);
+      }
+    }
+    return new RemoteFile(path, size, sha256, digest, api.download(repo, commit, path));
+  }
+
+  private Map<String, String> lineage(String repo, String commit, String revision, JsonNode info) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("registry", "hf");
+    out.put("endpoint", api.endpoint());
+    out.put("repo", repo);
+    out.put("commit", commit);
+    out.put("revision", revision);
+    put(out, "pipeline_tag", info.path("pipeline_tag"));
+    put(out, "library_name", info.path("library_name"));
+    put(out, "last_modified", info.path("lastModified"));
+    put(out, "author", info.path("author"));
+    String license = info.path("cardData").path("license").asText(null);
+    for (JsonNode tag : info.path("tags")) {
+      if (license == null && tag.asText().startsWith("license:")) {
+        license = tag.asText().substring("license:".length());
+      }
+    }
+    if (license != null) {
+      out.put("license", license);
+    }
+    return out;
+  }
+
+  private static void put(Map<String, String> out, String key, JsonNode value) {
+    if (value.isTextual() && !value.asText().isEmpty()) {
+      out.put(key, value.asText());
+    }
+  }
+
+  @Override
+  public List<DerivedFile> derive(ResolvedModel model, Map<String, Path> files) {
+    if (files.containsKey("gpux.yml")) {
+      return List.of(); // The repository brings its own project file.
+    }
+    String onnx = null;
+    for (String path : files.keySet()) {
+      if (path.endsWith(".onnx") && (onnx == null || path.length() < onnx.length())) {
+        onnx = path;
+      }
+    }
+    if (onnx == null) {
+      return List.of();
+    }
+    String yaml =
+        HfProjectGenerator.generate(model.name(), model.version(), onnx, files, model.lineage());
+    return List.of(
+        new DerivedFile(
+            "gpux.yml",
+            yaml.getBytes(StandardCharsets.UTF_8),
+            "generated from the ONNX signature and config.json"));
+  }
+
+  @Override
+  public List<RemoteVersion> versions(ModelRef ref) {
+    JsonNode refs = api.refs(ref.name());
+    Map<String, List<String>> byCommit = new LinkedHashMap<>();
+    for (String kind : new String[] {"branches", "tags"}) {
+      for (JsonNode r : refs.path(kind)) {
+        byCommit
+            .computeIfAbsent(r.path("targetCommit").asText(), k -> new ArrayList<>())
+            .add(r.path("name").asText());
+      }
+    }
+    List<RemoteVersion> out = new ArrayList<>();
+    byCommit.forEach((commit, names) -> out.add(new RemoteVersion(commit, names, null, null)));
+    return out;
+  }
+
+  @Override
+  public List<ModelSummary> search(SearchQuery q) {
+    StringBuilder query = new StringBuilder("full=false");
+    add(query, "search", q.text());
+    add(query, "author", q.author());
+    add(query, "pipeline_tag", q.task());
+    if (q.tags() != null) {
+      q.tags().forEach(t -> add(query, "filter", t));
+    }
+    add(query, "sort", q.sort());
+    int limit = q.limit() <= 0 ? 20 : q.limit();
+    add(query, "limit", Integer.toString(limit));
+    List<ModelSummary> out = new ArrayList<>();
+    for (JsonNode m : api.listModels(query.toString(), limit)) {
+      List<String> tags = new ArrayList<>();
+      m.path("tags").forEach(t -> tags.add(t.asText()));
+      Instant updated = null;
+      try {
+        updated = m.has("lastModified") ? Instant.parse(m.path("lastModified").asText()) : null;
+      } catch (RuntimeException ignored) {
+        // A malformed date only costs the date.
+      }
+      out.add(
+          new ModelSummary(
+              "hf",
+              m.path("id").asText(),
+              m.path("pipeline_tag").asText(null),
+              tags,
+              m.path("downloads").asLong(0),
+              m.path("likes").asLong(0),
+              updated));
+    }
+    return out;
+  }
+
+  private static void add(StringBuilder q, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      q.append('&')
+          .append(key)
+          .append('=')
+          .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+  }
+}

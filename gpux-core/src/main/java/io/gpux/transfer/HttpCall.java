@@ -1,0 +1,73 @@
+package io.gpux.transfer;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One HTTP request as a value. {@code credentials} are headers (such as {@code Authorization}) that
+ * are sent only to the host of {@code uri}: when a redirect leads to another host (a CDN with a
+ * signed URL), they are dropped.
+ */
+public record HttpCall(
+    String method,
+    URI uri,
+    Map<String, String> headers,
+    Map<String, String> credentials,
+    Duration timeout) {
+
+  public HttpCall {
+    headers = Map.copyOf(headers);
+    credentials = Map.copyOf(credentials);
+  }
+
+  public static HttpCall get(URI uri) {
+    return new HttpCall("GET", uri, Map.of(), Map.of(), Duration.ofSeconds(30));
+  }
+
+  public static HttpCall head(URI uri) {
+    return new HttpCall("HEAD", uri, Map.of(), Map.of(), Duration.ofSeconds(30));
+  }
+
+  public HttpCall header(String name, String value) {
+    Map<String, String> h = new LinkedHashMap<>(headers);
+    h.put(name, value);
+    return new HttpCall(method, uri, h, credentials, timeout);
+  }
+
+  public HttpCall credentials(Map<String, String> secretHeaders) {
+    return new HttpCall(method, uri, headers, secretHeaders, timeout);
+  }
+
+  public HttpCall timeout(Duration t) {
+    return new HttpCall(method, uri, headers, credentials, t);
+  }
+
+  public HttpCall at(URI other) {
+    return new HttpCall(method, other, headers, credentials, timeout);
+  }
+
+  /** Where to send this, with the credentials only if {@code target} is on the original host. */
+  HttpCall redirectedTo(URI target) {
+    boolean sameHost =
+        target.getHost() != null
+            && target.getHost().equalsIgnoreCase(uri.getHost())
+            && port(target) == port(uri)
+            && target.getScheme().equalsIgnoreCase(uri.getScheme());
+    return new HttpCall(method, target, headers, sameHost ? credentials : Map.of(), timeout);
+  }
+
+  private static int port(URI u) {
+    if (u.getPort() >= 0) {
+      return u.getPort();
+    }
+    return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+  }
+
+  /** Never prints credential values. */
+  @Override
+  public String toString() {
+    return method + " " + uri + (credentials.isEmpty() ? "" : " (with credentials)");
+  }
+}

@@ -1,0 +1,163 @@
+package io.gpux.transfer;
+
+import io.gpux.ErrorCategory;
+import io.gpux.GpuxException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * HTTP for registry clients: redirects are followed by hand (so credentials never reach another
+ * host), idempotent calls are retried on connection errors, 408, 429 and 5xx with the {@link
+ * RetryPolicy}, and in offline mode no socket is ever opened.
+ */
+public final class HttpTransport {
+  private static final int MAX_REDIRECTS = 10;
+
+  private final HttpClient client;
+  private final RetryPolicy retry;
+  private final Sleeper sleeper;
+  private final boolean offline;
+
+  public HttpTransport(HttpClient client, RetryPolicy retry, Sleeper sleeper, boolean offline) {
+    this.client = client;
+    this.retry = retry;
+    this.sleeper = sleeper;
+    this.offline = offline;
+  }
+
+  public static HttpTransport create(boolean offline) {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(15))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+    return new HttpTransport(client, RetryPolicy.defaults(), Sleeper.REAL, offline);
+  }
+
+  public boolean offline() {
+    return offline;
+  }
+
+  public RetryPolicy retryPolicy() {
+    return retry;
+  }
+
+  public Sleeper sleeper() {
+    return sleeper;
+  }
+
+  /** Sends with retries; returns the final response, whatever its status. */
+  public <T> HttpResponse<T> send(HttpCall call, HttpResponse.BodyHandler<T> body) {
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<T> response;
+      try {
+        response = sendOnce(call, body);
+      } catch (IOException e) {
+        if (attempt >= retry.maxAttempts()) {
+          throw unreachable(call, e);
+        }
+        pause(retry.delayMillis(attempt, null));
+        continue;
+      }
+      if (RetryPolicy.isRetryable(response.statusCode()) && attempt < retry.maxAttempts()) {
+        discard(response);
+        pause(retry.delayMillis(attempt, response.headers()));
+        continue;
+      }
+      return response;
+    }
+  }
+
+  /** One attempt, following redirects; connection problems surface as IOException. */
+  public <T> HttpResponse<T> sendOnce(HttpCall call, HttpResponse.BodyHandler<T> body)
+      throws IOException {
+    if (offline) {
+      throw GpuxException.unavailable(
+          "GPUX_OFFLINE=1 is set, so " + call.uri().getHost() + " was not contacted",
+          "unset GPUX_OFFLINE to reach the registry, or use a model already in the store (gpux list)");
+    }
+    HttpCall current = call;
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      HttpResponse<T> response;
+      try {
+        response = client.send(request(current), body);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GpuxException(
+            ErrorCategory.INTERNAL, "interrupted while calling " + current.uri(), null, e);
+      } catch (IllegalArgumentException e) {
+        throw GpuxException.invalidInput(
+            "invalid URL " + current.uri() + ": " + e.getMessage(), null);
+      }
+      int status = response.statusCode();
+      if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+        String location = response.headers().firstValue("location").orElse(null);
+        if (location != null) {
+          discard(response);
+          current = current.redirectedTo(current.uri().resolve(URI.create(location)));
+          continue;
+        }
+      }
+      return response;
+    }
+    throw GpuxException.unavailable(
+        "too many redirects from " + call.uri(), "the server redirects in a loop");
+  }
+
+  private static HttpRequest request(HttpCall call) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(call.uri()).timeout(call.timeout());
+    b.method(call.method(), HttpRequest.BodyPublishers.noBody());
+    b.header("User-Agent", "gpux/" + io.gpux.Gpux.version());
+    for (Map.Entry<String, String> h : call.headers().entrySet()) {
+      b.header(h.getKey(), h.getValue());
+    }
+    for (Map.Entry<String, String> h : call.credentials().entrySet()) {
+      b.header(h.getKey(), h.getValue());
+    }
+    return b.build();
+  }
+
+  void pause(long millis) {
+    try {
+      sleeper.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GpuxException(
+          ErrorCategory.INTERNAL, "interrupted while waiting to retry", null, e);
+    }
+  }
+
+  static void discard(HttpResponse<?> response) {
+    if (response.body() instanceof java.io.InputStream in) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // Nothing to do about a body we are throwing away.
+      }
+    }
+  }
+
+  static GpuxException unreachable(HttpCall call, IOException e) {
+    return new GpuxException(
+        ErrorCategory.UNAVAILABLE,
+        "cannot reach "
+            + call.uri().getScheme()
+            + "://"
+            + call.uri().getAuthority()
+            + ": "
+            + describe(e),
+        "check the network and the registry URL (e.g. HF_ENDPOINT); GPUX retried " + "with backoff",
+        e);
+  }
+
+  static String describe(IOException e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : " (" + m + ")");
+  }
+}
