@@ -2,6 +2,7 @@ package io.gpux;
 
 import io.gpux.build.BuildReport;
 import io.gpux.build.ProjectBuilder;
+import io.gpux.config.GpuxSettings;
 import io.gpux.inference.InferenceModel;
 import io.gpux.inspect.ModelDescription;
 import io.gpux.onnx.OnnxModelInfo;
@@ -9,13 +10,27 @@ import io.gpux.onnx.OnnxModelReader;
 import io.gpux.project.Project;
 import io.gpux.project.ProjectConfig;
 import io.gpux.project.ProjectLocator;
+import io.gpux.pull.ModelPuller;
+import io.gpux.pull.PullResult;
+import io.gpux.ref.ModelRef;
+import io.gpux.registry.Credentials;
+import io.gpux.registry.PullOptions;
+import io.gpux.registry.Registries;
+import io.gpux.registry.RegistryContext;
 import io.gpux.runtime.ExecutionProvider;
 import io.gpux.runtime.ModelSession;
 import io.gpux.runtime.ProviderStatus;
 import io.gpux.runtime.RuntimeOptions;
 import io.gpux.runtime.SessionFactory;
+import io.gpux.store.ModelStore;
+import io.gpux.store.VersionManifest;
+import io.gpux.transfer.HttpTransport;
+import io.gpux.transfer.TransferEngine;
+import io.gpux.transfer.TransferListener;
+import io.gpux.transfer.TransferOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,11 +50,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Gpux implements AutoCloseable {
   private final ProjectLocator locator;
+  private final GpuxSettings settings;
   private final Map<SessionKey, InferenceModel> loaded = new ConcurrentHashMap<>();
   private volatile SessionFactory sessions;
+  private volatile ModelStore store;
+  private volatile Registries registries;
 
-  private Gpux(Path workingDirectory) {
+  private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
+    this.settings = settings;
   }
 
   public static Gpux open() {
@@ -48,16 +67,124 @@ public final class Gpux implements AutoCloseable {
 
   /** A Gpux that resolves relative references against {@code workingDirectory}. */
   public static Gpux open(Path workingDirectory) {
-    return new Gpux(workingDirectory);
+    return open(workingDirectory, GpuxSettings.fromEnvironment());
+  }
+
+  /** A Gpux with explicit settings (tests use their own GPUX_HOME and registry endpoints). */
+  public static Gpux open(Path workingDirectory, GpuxSettings settings) {
+    return new Gpux(workingDirectory, settings);
+  }
+
+  public GpuxSettings settings() {
+    return settings;
+  }
+
+  /** The local model store under GPUX_HOME, opened on first use. */
+  public synchronized ModelStore store() {
+    if (store == null) {
+      store = ModelStore.open(settings.home());
+    }
+    return store;
+  }
+
+  /** The installed registry plug-ins. */
+  public synchronized Registries registries() {
+    if (registries == null) {
+      Credentials credentials =
+          new Credentials(settings.env(), settings.home().resolve("credentials.json"));
+      registries =
+          new Registries(
+              new RegistryContext(
+                  HttpTransport.create(settings.offline()), credentials, settings.env()));
+    }
+    return registries;
+  }
+
+  /** Parses a model reference with the installed registries' prefixes. */
+  public ModelRef reference(String text) {
+    return registries().parser().parse(text);
+  }
+
+  /** {@code gpux pull}: fetches a model version into the store (a no-op when it is there). */
+  public PullResult pull(String reference, PullOptions options, TransferListener listener) {
+    ModelRef ref = reference(reference);
+    if (settings.offline()) {
+      VersionManifest stored = findStored(ref);
+      if (stored != null) {
+        return new PullResult(stored, true, 0, stored.files().size(), 0, 0);
+      }
+    }
+    TransferEngine transfer =
+        new TransferEngine(registries().context().http(), TransferOptions.defaults());
+    return new ModelPuller(registries(), store(), transfer, Clock.systemUTC())
+        .pull(ref, options, listener);
+  }
+
+  /** The stored version a reference names, or null: an exact version, a tag, or the newest. */
+  public VersionManifest findStored(ModelRef ref) {
+    if (!Files.isDirectory(settings.home())) {
+      return null;
+    }
+    String qualifier = ref.qualifier() == null ? "latest" : ref.qualifier();
+    if (ref.registry() != null) {
+      return store().resolve(ref.registry(), ref.name(), qualifier).orElse(null);
+    }
+    VersionManifest found = null;
+    for (VersionManifest m : store().list()) {
+      if (m.name().equals(ref.name())) {
+        VersionManifest candidate = store().resolve(m.registry(), m.name(), qualifier).orElse(null);
+        if (candidate != null && found != null && !found.registry().equals(candidate.registry())) {
+          throw GpuxException.invalidInput(
+              "'"
+                  + ref.name()
+                  + "' is in the store from several registries ("
+                  + found.registry()
+                  + ", "
+                  + candidate.registry()
+                  + ")",
+              "prefix it with the registry, e.g. " + candidate.registry() + ":" + ref.name());
+        }
+        found = candidate == null ? found : candidate;
+      }
+    }
+    return found;
   }
 
   public static String version() {
     return GpuxVersion.VALUE;
   }
 
-  /** Finds a project: a folder, a gpux.yml, an .onnx file, or a project name. */
+  /**
+   * Finds a project: a folder, a gpux.yml, an .onnx file or a project name here; else a model in
+   * the store ({@code hf:org/name}, {@code org/name@rev}).
+   */
   public Project project(String reference) {
-    return locator.locate(reference);
+    try {
+      return locator.locate(reference);
+    } catch (GpuxException notLocal) {
+      if (notLocal.category() != ErrorCategory.NOT_FOUND) {
+        throw notLocal;
+      }
+      ModelRef ref;
+      try {
+        ref = reference(reference);
+      } catch (GpuxException notARef) {
+        throw notLocal;
+      }
+      VersionManifest stored = findStored(ref);
+      if (stored == null) {
+        if (ref.registry() == null && !reference.contains("/")) {
+          throw notLocal;
+        }
+        String full = (ref.registry() == null ? Registries.DEFAULT + ":" : "") + ref;
+        throw GpuxException.notFound(
+            full + " is not in the store (" + settings.home() + ")",
+            settings.offline()
+                ? "GPUX_OFFLINE=1 is set: unset it and run `gpux pull " + full + "`"
+                : "run `gpux pull " + full + "` first");
+      }
+      return ProjectLocator.fromDirectory(store().materialize(stored));
+    }
   }
 
   public InferenceModel load(String reference, RuntimeOptions options) {
@@ -148,6 +275,10 @@ public final class Gpux implements AutoCloseable {
   public void close() {
     loaded.values().forEach(InferenceModel::close);
     loaded.clear();
+    ModelStore s = store;
+    if (s != null) {
+      s.close();
+    }
   }
 
   private record SessionKey(Path configFile, Path modelFile, RuntimeOptions options) {}

@@ -1,8 +1,10 @@
 package io.gpux.cli;
 
 import io.gpux.Gpux;
+import io.gpux.config.GpuxSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
@@ -19,6 +21,14 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       InspectCommand.class,
       ProvidersCommand.class,
+      PullCommand.class,
+      ListCommand.class,
+      RmCommand.class,
+      PruneCommand.class,
+      DfCommand.class,
+      VerifyCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footer = {
@@ -28,6 +38,7 @@ import picocli.CommandLine.ScopeType;
     })
 public final class GpuxCommand implements Runnable {
   final Path workingDirectory;
+  final Map<String, String> env;
   final PrintWriter out;
   final PrintWriter err;
 
@@ -37,14 +48,17 @@ public final class GpuxCommand implements Runnable {
       description = "Show stack traces and ONNX Runtime details on errors.")
   boolean debug;
 
-  GpuxCommand(Path workingDirectory, PrintWriter out, PrintWriter err) {
+  GpuxCommand(Path workingDirectory, Map<String, String> env, PrintWriter out, PrintWriter err) {
     this.workingDirectory = workingDirectory;
+    this.env = env;
     this.out = out;
     this.err = err;
   }
 
   Gpux gpux() {
-    return Gpux.open(workingDirectory);
+    return Gpux.open(
+        workingDirectory,
+        GpuxSettings.fromEnvironment(env, Path.of(System.getProperty("user.home"))));
   }
 
   @Override

@@ -80,7 +80,8 @@ public final class ProjectLocator {
     return new Project(config, null, file.getParent(), List.of());
   }
 
-  private static Project fromDirectory(Path dir) {
+  /** A project folder: its gpux.yml, else its single (or model.onnx) ONNX file. */
+  public static Project fromDirectory(Path dir) {
     for (String name : CONFIG_NAMES) {
       if (Files.isRegularFile(dir.resolve(name))) {
         return fromConfig(dir.resolve(name));

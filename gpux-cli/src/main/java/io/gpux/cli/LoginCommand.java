@@ -1,0 +1,66 @@
+package io.gpux.cli;
+
+import io.gpux.Gpux;
+import io.gpux.GpuxException;
+import io.gpux.registry.Credentials;
+import io.gpux.registry.Secret;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code gpux login}: store a registry token in $GPUX_HOME/credentials.json (mode 0600). */
+@Command(
+    name = "login",
+    description = {
+      "Store a registry token (in $GPUX_HOME/credentials.json, mode 0600).",
+      "Environment variables (e.g. HF_TOKEN) still take precedence."
+    })
+final class LoginCommand implements Callable<Integer> {
+  @ParentCommand GpuxCommand parent;
+
+  @Parameters(index = "0", paramLabel = "REGISTRY", description = "The registry, e.g. hf.")
+  String registry;
+
+  @Option(
+      names = "--token-stdin",
+      description = "Read the token from standard input (the default when it is not a terminal).")
+  boolean tokenStdin;
+
+  @Override
+  public Integer call() throws IOException {
+    try (Gpux gpux = parent.gpux()) {
+      String name =
+          gpux.registries().has(registry) ? gpux.reference(registry + ":x").registry() : null;
+      if (name == null) {
+        throw GpuxException.invalidInput(
+            "no registry named '" + registry + "'", "e.g. gpux login hf");
+      }
+      String token = readToken();
+      if (token == null || token.isBlank()) {
+        throw GpuxException.invalidInput(
+            "no token given",
+            "pipe it in: echo $TOKEN | gpux login " + registry + " --token-stdin");
+      }
+      Credentials credentials =
+          new Credentials(parent.env, gpux.settings().home().resolve("credentials.json"));
+      credentials.store(name, new Secret(token.trim()));
+      parent.out.println(
+          "Saved a token for " + name + " in " + credentials.file() + " (mode 0600)");
+      return ExitCodes.OK;
+    }
+  }
+
+  private String readToken() throws IOException {
+    if (!tokenStdin && System.console() != null) {
+      char[] typed = System.console().readPassword("Token for %s: ", registry);
+      return typed == null ? null : new String(typed);
+    }
+    return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+  }
+}

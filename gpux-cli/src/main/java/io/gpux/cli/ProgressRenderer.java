@@ -1,0 +1,94 @@
+package io.gpux.cli;
+
+import io.gpux.transfer.TransferListener;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Draws pull progress on standard error: one self-updating line (bytes, total, speed) on a
+ * terminal, one line per finished file otherwise (logs and tests).
+ */
+final class ProgressRenderer extends TransferListener {
+  private final PrintWriter err;
+  private final boolean terminal;
+  private final long started = System.nanoTime();
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicLong total = new AtomicLong();
+  private final Map<String, Long> sizes = new ConcurrentHashMap<>();
+  private volatile long lastDraw;
+
+  ProgressRenderer(PrintWriter err, boolean terminal) {
+    this.err = err;
+    this.terminal = terminal;
+  }
+
+  @Override
+  public void started(String path, long size, long resumedFrom) {
+    sizes.put(path, size);
+    if (size > 0) {
+      total.addAndGet(size - resumedFrom);
+    }
+    if (resumedFrom > 0) {
+      line("  " + path + ": resuming after " + Sizes.human(resumedFrom));
+    }
+  }
+
+  @Override
+  public void progressed(String path, long bytes) {
+    received.addAndGet(bytes);
+    long now = System.nanoTime();
+    if (terminal && now - lastDraw > 100_000_000L) {
+      lastDraw = now;
+      synchronized (err) {
+        err.print("\r  " + status() + "   ");
+        err.flush();
+      }
+    }
+  }
+
+  @Override
+  public void retrying(String path, int attempt, String reason, long delayMillis) {
+    line(
+        String.format(
+            Locale.ROOT, "  %s: %s; retrying in %.1f s", path, reason, delayMillis / 1000.0));
+  }
+
+  @Override
+  public void completed(String path, long size, String sha256) {
+    line(
+        String.format(
+            Locale.ROOT,
+            "  %-40s %10s  sha256:%s",
+            path,
+            Sizes.human(size),
+            sha256.substring(0, 12)));
+  }
+
+  @Override
+  public void skipped(String path, long size) {
+    line(String.format(Locale.ROOT, "  %-40s %10s  already in the store", path, Sizes.human(size)));
+  }
+
+  String status() {
+    double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+    return Sizes.human(received.get())
+        + " / "
+        + Sizes.human(total.get())
+        + "  "
+        + Sizes.human((long) (received.get() / seconds))
+        + "/s";
+  }
+
+  private void line(String text) {
+    synchronized (err) {
+      if (terminal) {
+        err.print("\r\033[K");
+      }
+      err.println(text);
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.gpux.cli;
+
+import io.gpux.Gpux;
+import io.gpux.pull.PullResult;
+import io.gpux.registry.PullOptions;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code gpux pull}: fetch a model version from a registry into the store. */
+@Command(
+    name = "pull",
+    description = "Pull a model from a registry into the local store.",
+    footer = {
+      "",
+      "References: hf:org/name[@revision] (Hugging Face; the default registry).",
+      "Examples:",
+      "  gpux pull hf:Xenova/distilbert-base-uncased-finetuned-sst-2-english",
+      "  gpux pull hf:org/model@v1.0 --variant quantized",
+      "Environment: HF_ENDPOINT, HF_TOKEN, GPUX_HOME, GPUX_OFFLINE=1."
+    })
+final class PullCommand implements Callable<Integer> {
+  @ParentCommand GpuxCommand parent;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "REFERENCE",
+      description = "[registry:]name[@version], e.g. hf:org/model@main")
+  String reference;
+
+  @Option(
+      names = "--revision",
+      paramLabel = "REV",
+      description = "Version to pull (same as REFERENCE@REV).")
+  String revision;
+
+  @Option(
+      names = "--variant",
+      paramLabel = "NAME",
+      description = "Model variant, e.g. quantized or fp16 (Hugging Face: onnx/model_NAME.onnx).")
+  String variant;
+
+  @Option(
+      names = "--include",
+      paramLabel = "GLOB",
+      split = ",",
+      description = "Also fetch files matching GLOB (repeatable).")
+  List<String> include = List.of();
+
+  @Option(
+      names = "--exclude",
+      paramLabel = "GLOB",
+      split = ",",
+      description = "Never fetch files matching GLOB (repeatable).")
+  List<String> exclude = List.of();
+
+  @Option(
+      names = {"-f", "--force"},
+      description = "Download again even if the version is in the store.")
+  boolean force;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    String ref = revision == null ? reference : reference + "@" + revision;
+    try (Gpux gpux = parent.gpux()) {
+      ProgressRenderer progress =
+          new ProgressRenderer(parent.err, !json && System.console() != null);
+      if (!json) {
+        parent.err.println("gpux: pulling " + ref);
+      }
+      PullResult r = gpux.pull(ref, new PullOptions(include, exclude, variant, force), progress);
+      var m = r.manifest();
+      if (json) {
+        var o = Json.MAPPER.createObjectNode();
+        o.put("registry", m.registry())
+            .put("name", m.name())
+            .put("version", m.version())
+            .put("requested", m.requested());
+        o.put("already_present", r.alreadyPresent())
+            .put("files_downloaded", r.filesDownloaded())
+            .put("files_reused", r.filesReused());
+        o.put("bytes_downloaded", r.bytesDownloaded()).put("bytes_reused", r.bytesReused());
+        var files = o.putArray("files");
+        m.files()
+            .forEach(
+                f ->
+                    files
+                        .addObject()
+                        .put("path", f.path())
+                        .put("size", f.size())
+                        .put("sha256", f.sha256()));
+        parent.out.println(Json.render(o, true));
+        return ExitCodes.OK;
+      }
+      String ref2 = m.registry() + ":" + m.name() + "@" + m.version();
+      if (r.alreadyPresent()) {
+        parent.out.println("Up to date: " + ref2 + " is already in the store");
+      } else {
+        parent.out.printf(
+            Locale.ROOT,
+            "Pulled %s: %d files, %s downloaded, %s reused%n",
+            ref2,
+            m.files().size(),
+            Sizes.human(r.bytesDownloaded()),
+            Sizes.human(r.bytesReused()));
+      }
+      parent.out.println(
+          "Run it: gpux run "
+              + m.registry()
+              + ":"
+              + m.name()
+              + " --input '{...}'   (see gpux inspect "
+              + m.registry()
+              + ":"
+              + m.name()
+              + ")");
+      return ExitCodes.OK;
+    }
+  }
+}

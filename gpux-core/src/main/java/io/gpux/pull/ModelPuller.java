@@ -1,0 +1,169 @@
+package io.gpux.pull;
+
+import io.gpux.GpuxException;
+import io.gpux.ref.ModelRef;
+import io.gpux.registry.DerivedFile;
+import io.gpux.registry.PullOptions;
+import io.gpux.registry.Registries;
+import io.gpux.registry.Registry;
+import io.gpux.registry.RemoteFile;
+import io.gpux.registry.ResolvedModel;
+import io.gpux.store.ManifestFile;
+import io.gpux.store.ModelStore;
+import io.gpux.store.StoreLock;
+import io.gpux.store.VersionManifest;
+import io.gpux.transfer.DownloadRequest;
+import io.gpux.transfer.DownloadedFile;
+import io.gpux.transfer.TransferEngine;
+import io.gpux.transfer.TransferListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code gpux pull}: registry → transfer engine → store.
+ *
+ * <p>Order matters for crash safety: the reference is resolved to an exact version; files whose
+ * digest is already in the store are not fetched; the others download into the store's work folder
+ * and are verified there; each verified file moves into the store atomically; only when every file
+ * is in does the version's manifest get written. A pull that dies anywhere leaves no half model,
+ * and the next pull resumes partial files. One pull per model at a time: a second process waits on
+ * the model's lock, then finds the version already there.
+ */
+public final class ModelPuller {
+  private final Registries registries;
+  private final ModelStore store;
+  private final TransferEngine transfer;
+  private final Clock clock;
+
+  public ModelPuller(
+      Registries registries, ModelStore store, TransferEngine transfer, Clock clock) {
+    this.registries = registries;
+    this.store = store;
+    this.transfer = transfer;
+    this.clock = clock;
+  }
+
+  public PullResult pull(ModelRef ref, PullOptions options, TransferListener listener) {
+    String registryName = ref.registry() == null ? Registries.DEFAULT : ref.registry();
+    Registry registry = registries.get(registryName);
+    ResolvedModel model = registry.resolve(ref.withRegistry(registryName), options);
+    try (StoreLock lock = store.lock(model.registry() + "/" + model.name())) {
+      var existing = store.manifest(model.registry(), model.name(), model.version());
+      if (existing.isPresent() && !options.force()) {
+        tagRequested(model);
+        long bytes = existing.get().files().stream().mapToLong(ManifestFile::size).sum();
+        return new PullResult(existing.get(), true, 0, existing.get().files().size(), 0, bytes);
+      }
+      return fetch(registry, model, options, listener);
+    }
+  }
+
+  private PullResult fetch(
+      Registry registry, ResolvedModel model, PullOptions options, TransferListener listener) {
+    List<DownloadRequest> requests = new ArrayList<>();
+    Map<String, RemoteFile> reused = new LinkedHashMap<>();
+    for (RemoteFile f : model.files()) {
+      if (!options.force() && f.sha256() != null && store.hasBlob(f.sha256())) {
+        reused.put(f.path(), f);
+        listener.skipped(f.path(), f.size());
+      } else {
+        requests.add(
+            new DownloadRequest(f.path(), f.download(), f.size(), f.sha256(), f.registryDigest()));
+      }
+    }
+    List<DownloadedFile> downloaded = transfer.download(requests, store.tempDir(), listener);
+    Map<String, ManifestFile> files = new LinkedHashMap<>();
+    Map<String, Path> onDisk = new LinkedHashMap<>();
+    long bytesDownloaded = 0;
+    long bytesReused = 0;
+    for (DownloadedFile d : downloaded) {
+      store.putBlob(d.file(), d.sha256());
+      RemoteFile remote = byPath(model, d.path());
+      files.put(
+          d.path(),
+          new ManifestFile(
+              d.path(),
+              d.size(),
+              d.sha256(),
+              remote.registryDigest() == null ? null : remote.registryDigest().toString()));
+      bytesDownloaded += d.transferred();
+    }
+    for (RemoteFile f : reused.values()) {
+      files.put(
+          f.path(),
+          new ManifestFile(
+              f.path(),
+              f.size(),
+              f.sha256(),
+              f.registryDigest() == null ? null : f.registryDigest().toString()));
+      bytesReused += f.size();
+    }
+    for (RemoteFile f : model.files()) {
+      onDisk.put(f.path(), store.blobPath(files.get(f.path()).sha256()));
+    }
+    Map<String, String> lineage = new LinkedHashMap<>(model.lineage());
+    for (DerivedFile derived : registry.derive(model, onDisk)) {
+      String sha = putDerived(derived);
+      files.put(
+          derived.path(), new ManifestFile(derived.path(), derived.content().length, sha, null));
+      lineage.put("derived:" + derived.path(), derived.how());
+    }
+    List<ManifestFile> ordered = new ArrayList<>(files.values());
+    VersionManifest manifest =
+        new VersionManifest(
+            VersionManifest.SCHEMA_VERSION,
+            model.registry(),
+            model.name(),
+            model.version(),
+            model.requested(),
+            clock.instant(),
+            model.source(),
+            ordered,
+            lineage);
+    if (options.force()) {
+      store.remove(model.registry(), model.name(), model.version());
+    }
+    VersionManifest committed = store.commit(manifest);
+    tagRequested(model);
+    return new PullResult(
+        committed, false, downloaded.size(), reused.size(), bytesDownloaded, bytesReused);
+  }
+
+  private void tagRequested(ResolvedModel model) {
+    if (model.requested() != null && !model.requested().equals(model.version())) {
+      store.tag(model.registry(), model.name(), model.requested(), model.version());
+    }
+  }
+
+  private String putDerived(DerivedFile derived) {
+    try {
+      String sha =
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(derived.content()));
+      if (!store.hasBlob(sha)) {
+        Path tmp = Files.createTempFile(store.tempDir(), "derived", ".tmp");
+        Files.write(tmp, derived.content());
+        store.putBlob(tmp, sha);
+      }
+      return sha;
+    } catch (IOException e) {
+      throw GpuxException.unavailable(
+          "cannot write " + derived.path() + " into the store: " + e.getMessage(),
+          "check GPUX_HOME");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static RemoteFile byPath(ResolvedModel model, String path) {
+    return model.files().stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow();
+  }
+}
