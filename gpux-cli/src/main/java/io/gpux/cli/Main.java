@@ -12,12 +12,53 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length == 2 && args[0].equals("--cds-training")) {
+      train(Path.of(args[1]));
+      return;
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = run(args, out, err, Path.of(""), System.getenv());
     out.flush();
     err.flush();
     System.exit(code);
+  }
+
+  /**
+   * Runs typical commands on the example model with their output discarded, so that a
+   * class-data-sharing archive recorded during this run (bin/gpux does it once) holds the classes
+   * every common command needs, not just one command's.
+   */
+  private static void train(Path example) {
+    PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+    String model = example.toString();
+    String sample = example.resolve("sample.json").toString();
+    String[][] commands = {
+      {"inspect", model},
+      {"inspect", model, "--json"},
+      {"providers", "--json"},
+      {"--help"},
+      {"run", model, "--file", sample},
+      {"run", model, "--file", sample, "--json"}
+    };
+    for (String[] c : commands) {
+      run(c, sink, sink, Path.of(""), System.getenv());
+    }
+  }
+
+  /** The subcommand named on the command line, or null (then every command is registered). */
+  private static String verb(String[] args) {
+    for (String a : args) {
+      if (a.startsWith("-")) {
+        if (a.equals("--debug")) {
+          continue;
+        }
+        return null; // --help, --version: top-level options want the full command list
+      }
+      String name = GpuxCommand.ALIASES.getOrDefault(a, a);
+      return GpuxCommand.COMMANDS.containsKey(name) ? name : null;
+    }
+    return null;
   }
 
   /**
@@ -34,6 +75,16 @@ public final class Main {
       Map<String, String> env) {
     boolean debug = Arrays.asList(args).contains("--debug") || "1".equals(env.get("GPUX_DEBUG"));
     CommandLine cli = new CommandLine(new GpuxCommand(workingDirectory, env, out, err));
+    String verb = verb(args);
+    for (Map.Entry<String, java.util.function.Supplier<Object>> c :
+        GpuxCommand.COMMANDS.entrySet()) {
+      if (verb == null || verb.equals(c.getKey())) {
+        cli.addSubcommand(c.getKey(), c.getValue().get());
+      }
+    }
+    if (verb == null) {
+      cli.addSubcommand("help", new CommandLine.HelpCommand());
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -56,6 +56,8 @@ public final class ModelPuller {
     String registryName = ref.registry() == null ? Registries.DEFAULT : ref.registry();
     Registry registry = registries.get(registryName);
     ResolvedModel model = registry.resolve(ref.withRegistry(registryName), options);
+    // A hostile or broken listing is refused before a single byte is fetched.
+    model.files().forEach(f -> ModelStore.checkFilePath(f.path()));
     try (StoreLock lock = store.lock(model.registry() + "/" + model.name())) {
       var existing = store.manifest(model.registry(), model.name(), model.version());
       if (existing.isPresent() && !options.force()) {

@@ -9,7 +9,6 @@ import ai.onnxruntime.TensorInfo;
 import io.gpux.GpuxException;
 import io.gpux.onnx.ElementType;
 import io.gpux.tensor.Tensor;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Moves {@link Tensor}s in and out of ONNX Runtime. Numeric data is passed without a copy. */
@@ -38,10 +37,8 @@ final class OrtTensors {
       return Tensor.ofStrings(shape, flatten(flat, (int) info.getNumElements()));
     }
     ElementType type = elementType(name, info);
-    ByteBuffer bytes = tensor.getByteBuffer();
-    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.remaining()).order(ByteOrder.nativeOrder());
-    direct.put(bytes.order(ByteOrder.nativeOrder())).flip();
-    return Tensor.of(type, shape, direct);
+    // getByteBuffer already copies out of native memory; one copy is enough.
+    return Tensor.of(type, shape, tensor.getByteBuffer().order(ByteOrder.nativeOrder()));
   }
 
   private static String[] flatten(Object value, int count) {

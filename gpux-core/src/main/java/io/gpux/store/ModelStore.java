@@ -82,6 +82,14 @@ public final class ModelStore implements AutoCloseable {
     return home.resolve("tmp");
   }
 
+  /**
+   * Refuses a file path that could leave a model's folder ({@code ..}, absolute, backslash, control
+   * characters); call it before fetching anything a registry lists.
+   */
+  public static String checkFilePath(String path) {
+    return StorePaths.checkFilePath(path);
+  }
+
   public boolean hasBlob(String sha256) {
     return Files.isRegularFile(blobPath(sha256));
   }
