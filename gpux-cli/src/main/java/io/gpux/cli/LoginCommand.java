@@ -35,8 +35,7 @@ final class LoginCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try (Gpux gpux = parent.gpux()) {
-      String name =
-          gpux.registries().has(registry) ? gpux.reference(registry + ":x").registry() : null;
+      String name = gpux.registries().has(registry) ? gpux.registries().get(registry).name() : null;
       if (name == null) {
         throw GpuxException.invalidInput(
             "no registry named '" + registry + "'", "e.g. gpux login hf");

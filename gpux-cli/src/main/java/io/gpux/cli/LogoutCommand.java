@@ -19,7 +19,7 @@ final class LogoutCommand implements Callable<Integer> {
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
       String name =
-          gpux.registries().has(registry) ? gpux.reference(registry + ":x").registry() : registry;
+          gpux.registries().has(registry) ? gpux.registries().get(registry).name() : registry;
       Credentials credentials =
           new Credentials(parent.env, gpux.settings().home().resolve("credentials.json"));
       parent.out.println(

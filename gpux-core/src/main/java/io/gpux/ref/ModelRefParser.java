@@ -27,18 +27,21 @@ public final class ModelRefParser {
 
   /** The built-in registries' prefixes. */
   public static ModelRefParser withBuiltInRegistries() {
-    return new ModelRefParser(
-        Map.of(
-            "hf", "hf",
-            "huggingface", "hf",
-            "mlflow", "mlflow",
-            "wandb", "wandb",
-            "zoo", "zoo",
-            "kaggle", "kaggle",
-            "tfhub", "kaggle",
-            "torchhub", "torchhub",
-            "oci", "oci"));
+    return new ModelRefParser(BUILT_IN_PREFIXES);
   }
+
+  /** The prefixes of the registries GPUX knows, each mapped to its canonical name. */
+  public static final Map<String, String> BUILT_IN_PREFIXES =
+      Map.of(
+          "hf", "hf",
+          "huggingface", "hf",
+          "mlflow", "mlflow",
+          "wandb", "wandb",
+          "zoo", "zoo",
+          "kaggle", "kaggle",
+          "tfhub", "kaggle",
+          "torchhub", "torchhub",
+          "oci", "oci");
 
   public ModelRef parse(String text) {
     if (text == null || text.isBlank()) {

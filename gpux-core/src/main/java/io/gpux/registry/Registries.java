@@ -48,15 +48,8 @@ public final class Registries {
 
   /** A reference parser that knows the built-in prefixes and every installed plug-in's. */
   public ModelRefParser parser() {
-    Map<String, String> prefixes = new LinkedHashMap<>();
-    ModelRefParser builtIn = ModelRefParser.withBuiltInRegistries();
+    Map<String, String> prefixes = new LinkedHashMap<>(ModelRefParser.BUILT_IN_PREFIXES);
     byPrefix.forEach((prefix, p) -> prefixes.put(prefix, p.name()));
-    for (String known :
-        new String[] {
-          "hf", "huggingface", "mlflow", "wandb", "zoo", "kaggle", "tfhub", "torchhub", "oci"
-        }) {
-      prefixes.putIfAbsent(known, builtIn.parse(known + ":x").registry());
-    }
     return new ModelRefParser(prefixes);
   }
 
