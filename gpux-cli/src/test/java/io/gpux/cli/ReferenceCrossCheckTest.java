@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.OnnxModels;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,19 +191,11 @@ class ReferenceCrossCheckTest {
     return sb.append("]}").toString();
   }
 
-  private Path python() throws IOException {
-    String configured = System.getenv("GPUX_PYTHON");
-    Path python = configured != null ? Path.of(configured) : root.resolve(".venv/bin/python");
-    requireOrSkip(
-        Files.isExecutable(python),
-        "no Python reference environment at " + python + " (run: bash python/setup-venv.sh)");
-    return python;
+  private static Path python() {
+    return PythonEnv.python();
   }
 
   private static void requireOrSkip(boolean present, String why) {
-    if (!present && "1".equals(System.getenv("GPUX_REQUIRE_REFERENCE"))) {
-      fail(why + ", and GPUX_REQUIRE_REFERENCE=1");
-    }
-    Assumptions.assumeTrue(present, why);
+    PythonEnv.requireOrSkip(present, why);
   }
 }

@@ -38,7 +38,7 @@ public final class FakeHfHub implements AutoCloseable {
   private final Map<String, HubRepo> repos = new ConcurrentHashMap<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final List<ScriptedFault> faults = new CopyOnWriteArrayList<>();
-  private volatile String cdnHost = "127.0.0.1";
+  private volatile String cdnHost = "localhost"; // another host than the API, like the real CDN
   private volatile int pageSize = 50;
 
   /** One request as the hub saw it (the token itself is not kept). */
