@@ -288,6 +288,21 @@ class HuggingFacePullTest {
   }
 
   @Test
+  void concurrentPullsOfOneModelAgree() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    var results = new java.util.ArrayList<java.util.concurrent.Future<CliResult>>();
+    for (int i = 0; i < 3; i++) {
+      results.add(pool.submit(() -> gpux("pull", "hf:acme/digits")));
+    }
+    for (var r : results) {
+      assertEquals(0, r.get().exitCode(), r.get().toString());
+    }
+    pool.shutdown();
+    assertEquals(1, MAPPER.readTree(gpux("list", "--json").out()).size());
+    assertEquals(0, gpux("verify").exitCode());
+  }
+
+  @Test
   void pruneFreesWhatRemovedVersionsUsed() throws Exception {
     assertEquals(0, gpux("pull", "hf:acme/digits").exitCode());
     assertEquals(0, gpux("rm", "hf:acme/digits").exitCode());

@@ -1,0 +1,98 @@
+package io.gpux.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gpux.testing.hub.FakeHfHub;
+import io.gpux.testing.hub.Fault;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pull whose process is killed halfway leaves no model in the store, and the next pull resumes
+ * the partial file instead of fetching its bytes again.
+ */
+class KilledPullTest {
+  @TempDir Path home;
+
+  @Test
+  void aKilledPullResumesWhereItStopped() throws Exception {
+    byte[] weights = new byte[2_000_000];
+    new Random(9).nextBytes(weights);
+    try (FakeHfHub hub = FakeHfHub.start()) {
+      hub.repo("acme/big")
+          .lfsFile(
+              "model.onnx",
+              Files.readAllBytes(RepoFiles.root().resolve("examples/digits/model.onnx")))
+          .lfsFile("model.onnx_data", weights)
+          .commit("c");
+      // The first download sends 700 kB, then hangs: the process is killed while it waits.
+      hub.fault("model.onnx_data", new Fault.Stall(700_000, 60_000));
+      ProcessBuilder pb =
+          new ProcessBuilder(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-cp",
+              System.getProperty("java.class.path"),
+              "io.gpux.cli.Main",
+              "pull",
+              "hf:acme/big");
+      pb.environment().put("GPUX_HOME", home.toString());
+      pb.environment().put("HF_ENDPOINT", hub.url());
+      pb.redirectErrorStream(true).redirectOutput(home.resolve("first.log").toFile());
+      Process first = pb.start();
+      Path tmp = home.resolve("tmp");
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (partialBytes(tmp) < 700_000 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      first.destroyForcibly().waitFor();
+      assertEquals(700_000, partialBytes(tmp), "the partial download is on disk");
+      assertTrue(
+          Files.notExists(home.resolve("manifests/hf")) || isEmpty(home.resolve("manifests/hf")),
+          "no half model was recorded");
+
+      hub.clearRequests();
+      CliResult again =
+          CliResult.run(
+              home,
+              Map.of("GPUX_HOME", home.toString(), "HF_ENDPOINT", hub.url()),
+              "pull",
+              "hf:acme/big");
+      assertEquals(0, again.exitCode(), again.toString());
+      List<FakeHfHub.RecordedRequest> data =
+          hub.requests().stream()
+              .filter(r -> r.path().startsWith("/cdn/") && r.method().equals("GET"))
+              .toList();
+      assertTrue(
+          data.stream().anyMatch(r -> "bytes=700000-".equals(r.range())),
+          "resumed from byte 700000: " + data);
+      assertEquals(
+          0, CliResult.run(home, Map.of("GPUX_HOME", home.toString()), "verify").exitCode());
+    }
+  }
+
+  private static long partialBytes(Path tmp) throws Exception {
+    if (!Files.isDirectory(tmp)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(tmp)) {
+      return files
+          .filter(p -> p.toString().endsWith(".partial"))
+          .mapToLong(p -> p.toFile().length())
+          .max()
+          .orElse(0);
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws Exception {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.noneMatch(Files::isRegularFile);
+    }
+  }
+}
