@@ -31,7 +31,7 @@ port=18799
 java -Xmx5g -cp gpux-testing/target/classes io.gpux.testing.hub.FakeHfHub --root "$work/hub" --port $port >"$work/hub.log" 2>&1 &
 hub=$!
 trap 'kill $hub 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do grep -q http "$work/hub.log" 2>/dev/null && break; sleep 0.3; done
+for _ in $(seq 1 300); do grep -q http "$work/hub.log" 2>/dev/null && break; sleep 0.3; done
 url="http://127.0.0.1:$port"
 files=(model.onnx model.onnx_data shard-1.onnx_data shard-2.onnx_data config.json .complete)
 bytes=$(du -cb "$repo"/model.onnx "$repo"/*.onnx_data "$repo"/config.json | tail -1 | cut -f1)

@@ -205,11 +205,10 @@ public final class FakeHfHub implements AutoCloseable {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("rfilename", f.path());
       if (blobs) {
-        s.put("size", f.content().length);
+        s.put("size", f.size());
         s.put("blobId", f.gitBlobSha1());
         if (f.lfs()) {
-          s.put(
-              "lfs", Map.of("size", f.content().length, "sha256", f.sha256(), "pointerSize", 134));
+          s.put("lfs", Map.of("size", f.size(), "sha256", f.sha256(), "pointerSize", 134));
         }
       }
       siblings.add(s);
@@ -269,10 +268,10 @@ public final class FakeHfHub implements AutoCloseable {
       Map<String, Object> item = new LinkedHashMap<>();
       item.put("type", "file");
       item.put("oid", f.gitBlobSha1());
-      item.put("size", f.content().length);
+      item.put("size", f.size());
       item.put("path", f.path());
       if (f.lfs()) {
-        item.put("lfs", Map.of("oid", f.sha256(), "size", f.content().length, "pointerSize", 134));
+        item.put("lfs", Map.of("oid", f.sha256(), "size", f.size(), "pointerSize", 134));
       }
       items.add(item);
     }
@@ -384,13 +383,13 @@ public final class FakeHfHub implements AutoCloseable {
           "Location",
           "http://" + cdnHost + ":" + server.getAddress().getPort() + "/cdn/" + f.sha256());
       h.put("X-Linked-Etag", "\"" + f.sha256() + "\"");
-      h.put("X-Linked-Size", Long.toString(f.content().length));
+      h.put("X-Linked-Size", Long.toString(f.size()));
       h.put("ETag", "\"" + f.gitBlobSha1() + "\"");
       send(x, 302, null, null, h);
       return;
     }
     h.put("ETag", "\"" + f.gitBlobSha1() + "\"");
-    body(x, f.content(), h, path);
+    body(x, f, h);
   }
 
   private void cdn(HttpExchange x, String sha256) throws IOException {
@@ -398,7 +397,7 @@ public final class FakeHfHub implements AutoCloseable {
       for (Map<String, HubFile> files : r.commits.values()) {
         for (HubFile f : files.values()) {
           if (f.lfs() && f.sha256().equals(sha256)) {
-            body(x, f.content(), new LinkedHashMap<>(), f.path());
+            body(x, f, new LinkedHashMap<>());
             return;
           }
         }
@@ -407,10 +406,9 @@ public final class FakeHfHub implements AutoCloseable {
     error(x, 404, null, "no such object");
   }
 
-  /** Sends file bytes honouring Range, unless a scripted fault says otherwise. */
-  private void body(HttpExchange x, byte[] content, Map<String, String> headers, String path)
-      throws IOException {
-    Fault fault = takeFault(path);
+  /** Streams file bytes honouring Range, unless a scripted fault says otherwise. */
+  private void body(HttpExchange x, HubFile f, Map<String, String> headers) throws IOException {
+    Fault fault = takeFault(f.path());
     if (fault instanceof Fault.Status s) {
       if (s.retryAfter() != null) {
         headers.put("Retry-After", s.retryAfter());
@@ -418,46 +416,60 @@ public final class FakeHfHub implements AutoCloseable {
       error(x, s.status(), null, "injected " + s.status(), headers);
       return;
     }
+    long size = f.size();
     long start = 0;
+    long end = size - 1;
     String range = x.getRequestHeaders().getFirst("Range");
     headers.put("Accept-Ranges", "bytes");
     int status = 200;
     if (range != null && range.startsWith("bytes=") && !(fault instanceof Fault.IgnoreRange)) {
       String[] se = range.substring(6).split("-", -1);
       start = Long.parseLong(se[0]);
-      long end = se.length > 1 && !se[1].isEmpty() ? Long.parseLong(se[1]) : content.length - 1;
-      if (start >= content.length) {
-        headers.put("Content-Range", "bytes */" + content.length);
+      end =
+          se.length > 1 && !se[1].isEmpty() ? Math.min(size - 1, Long.parseLong(se[1])) : size - 1;
+      if (start >= size) {
+        headers.put("Content-Range", "bytes */" + size);
         error(x, 416, null, "range not satisfiable", headers);
         return;
       }
       status = 206;
-      headers.put("Content-Range", "bytes " + start + "-" + end + "/" + content.length);
-      content = java.util.Arrays.copyOfRange(content, (int) start, (int) end + 1);
+      headers.put("Content-Range", "bytes " + start + "-" + end + "/" + size);
     }
-    if (fault instanceof Fault.Corrupt) {
-      content = content.clone();
-      content[content.length / 2] ^= 0x5a;
-    }
+    long length = end - start + 1;
     headers.forEach((k, v) -> x.getResponseHeaders().set(k, v));
     x.getResponseHeaders().set("Content-Type", "application/octet-stream");
     if (x.getRequestMethod().equals("HEAD")) {
-      x.getResponseHeaders().set("Content-Length", Long.toString(content.length));
+      x.getResponseHeaders().set("Content-Length", Long.toString(length));
       x.sendResponseHeaders(status, -1);
       return;
     }
-    x.sendResponseHeaders(status, content.length);
-    OutputStream out = x.getResponseBody();
+    x.sendResponseHeaders(status, length);
     long cut =
         fault instanceof Fault.Drop d
             ? d.afterBytes()
-            : fault instanceof Fault.Stall s ? s.afterBytes() : content.length;
-    out.write(content, 0, (int) Math.min(cut, content.length));
+            : fault instanceof Fault.Stall s ? s.afterBytes() : length;
+    long corruptAt = fault instanceof Fault.Corrupt ? length / 2 : -1;
+    OutputStream out = x.getResponseBody();
+    try (java.io.InputStream in = f.open(start)) {
+      byte[] buf = new byte[1 << 16];
+      long sent = 0;
+      while (sent < Math.min(cut, length)) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, Math.min(cut, length) - sent));
+        if (n < 0) {
+          break;
+        }
+        if (corruptAt >= sent && corruptAt < sent + n) {
+          buf[(int) (corruptAt - sent)] ^= 0x5a;
+        }
+        out.write(buf, 0, n);
+        sent += n;
+      }
+    }
     out.flush();
     if (fault instanceof Fault.Stall s) {
       sleep(s.millis());
     }
-    if (cut < content.length) {
+    if (cut < length) {
       // Abort mid-body: the client sees the connection end early.
       throw new IOException("fault injected: connection dropped after " + cut + " bytes");
     }
@@ -597,12 +609,9 @@ public final class FakeHfHub implements AutoCloseable {
             try (Stream<Path> files = Files.walk(repoDir)) {
               for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String rel = repoDir.relativize(f).toString().replace('\\', '/');
-                byte[] bytes = Files.readAllBytes(f);
-                if (bytes.length >= 1 << 20 || rel.endsWith(".onnx") || rel.endsWith("_data")) {
-                  repo.lfsFile(rel, bytes);
-                } else {
-                  repo.file(rel, bytes);
-                }
+                boolean lfs =
+                    Files.size(f) >= 1 << 20 || rel.endsWith(".onnx") || rel.endsWith("_data");
+                repo.diskFile(rel, f, lfs);
               }
             }
             repo.commit("import " + repoDir);

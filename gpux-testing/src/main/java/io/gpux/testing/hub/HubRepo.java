@@ -33,7 +33,7 @@ public final class HubRepo {
 
   /** A regular (git) file: verified by its git blob sha1. */
   public HubRepo file(String path, byte[] content) {
-    staged.put(path, new HubFile(path, content, false));
+    staged.put(path, HubFile.inMemory(path, content, false));
     return this;
   }
 
@@ -43,7 +43,13 @@ public final class HubRepo {
 
   /** A Git LFS file: served through a redirect to the CDN, verified by its sha256. */
   public HubRepo lfsFile(String path, byte[] content) {
-    staged.put(path, new HubFile(path, content, true));
+    staged.put(path, HubFile.inMemory(path, content, true));
+    return this;
+  }
+
+  /** A file served from disk (the standalone server: models too big for the heap). */
+  HubRepo diskFile(String path, java.nio.file.Path source, boolean lfs) {
+    staged.put(path, HubFile.onDisk(path, source, lfs));
     return this;
   }
 
