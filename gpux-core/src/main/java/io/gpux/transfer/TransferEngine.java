@@ -4,8 +4,8 @@ import io.gpux.ErrorCategory;
 import io.gpux.GpuxException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -235,96 +235,94 @@ public final class TransferEngine {
       return hashWhole(r, partial);
     }
     HttpCall call = offset > 0 ? r.call().header("Range", "bytes=" + offset + "-") : r.call();
-    HttpResponse<InputStream> response;
-    try {
-      response = http.sendOnce(call, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw new RetryableFailure(HttpTransport.describe(e), null, 0);
-    }
-    int status = response.statusCode();
-    if (RetryPolicy.isRetryable(status)) {
-      HttpTransport.discard(response);
-      throw new RetryableFailure("HTTP " + status, response.headers(), 0);
-    }
-    if (status == 416) {
-      // Our partial file does not fit the server's copy: start over.
-      HttpTransport.discard(response);
-      delete(partial);
-      throw new RetryableFailure("HTTP 416 for a resumed download; starting over", null, 0);
-    }
-    if (status != 200 && status != 206) {
-      HttpTransport.discard(response);
-      throw httpError(r, status);
-    }
-    boolean append = status == 206 && contentRangeStart(response) == offset;
-    if (!append) {
-      offset = 0; // The server ignored the range: it sends the whole file.
-    }
+    long requestedOffset = offset;
+    AtomicLong lastProgress = new AtomicLong(System.nanoTime());
     MessageDigest sha = sha256();
     MessageDigest extra =
         r.registryDigest() == null || r.size() < 0 ? null : r.registryDigest().start(r.size());
-    if (append) {
-      hashPrefix(partial, offset, sha, extra);
-    }
-    AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-    InputStream body = response.body();
+    FileBodySubscriber[] body = new FileBodySubscriber[1];
+    long[] start = {offset};
+    HttpResponse<Long> response;
     ScheduledFuture<?> stall =
         watchdog.scheduleAtFixedRate(
             () -> {
-              if (System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos()) {
-                try {
-                  body.close();
-                } catch (IOException ignored) {
-                  // Closing is how a stalled read is interrupted.
-                }
+              FileBodySubscriber b = body[0];
+              if (b != null
+                  && System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos()) {
+                b.abort(new IOException("stalled"));
               }
             },
             200,
             200,
             TimeUnit.MILLISECONDS);
-    long received = 0;
-    try (InputStream in = body;
-        OutputStream out = open(partial, append)) {
-      byte[] buffer = new byte[BUFFER];
-      int n;
-      while (true) {
-        try {
-          n = in.read(buffer);
-        } catch (IOException e) {
-          throw new RetryableFailure(
-              stalled(lastProgress)
-                  ? "no data for " + options.stallTimeout().toSeconds() + " s (stalled)"
-                  : "connection lost: " + HttpTransport.describe(e),
-              null,
-              received);
+    try {
+      try {
+        response =
+            http.sendOnce(
+                call,
+                info -> {
+                  int st = info.statusCode();
+                  if (st != 200 && st != 206) {
+                    return HttpResponse.BodySubscribers.replacing(0L);
+                  }
+                  boolean append =
+                      st == 206 && contentRangeStart(info.headers()) == requestedOffset;
+                  start[0] =
+                      append ? requestedOffset : 0; // a 200 means the server ignored the range
+                  try {
+                    FileChannel ch = open(partial, append);
+                    if (append) {
+                      hashPrefix(partial, requestedOffset, sha, extra);
+                    }
+                    body[0] =
+                        new FileBodySubscriber(ch, sha, extra, listener, r.path(), lastProgress);
+                    return body[0];
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
+      } catch (java.io.UncheckedIOException e) {
+        throw diskError(partial, e.getCause());
+      } catch (IOException e) {
+        if (e.getCause() instanceof FileBodySubscriber.LocalWriteException w) {
+          throw diskError(partial, (IOException) w.getCause());
         }
-        if (n < 0) {
-          break;
+        if (e instanceof FileBodySubscriber.LocalWriteException w) {
+          throw diskError(partial, (IOException) w.getCause());
         }
-        lastProgress.set(System.nanoTime());
-        write(out, buffer, n, partial);
-        sha.update(buffer, 0, n);
-        if (extra != null) {
-          extra.update(buffer, 0, n);
-        }
-        received += n;
-        listener.progressed(r.path(), n);
+        long got = body[0] == null ? 0 : body[0].received();
+        boolean stalled = System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos();
+        throw new RetryableFailure(
+            stalled
+                ? "no data for " + options.stallTimeout().toSeconds() + " s (stalled)"
+                : "connection lost: " + HttpTransport.describe(e),
+            null,
+            got);
       }
-    } catch (IOException e) {
-      throw diskError(partial, e);
     } finally {
       stall.cancel(false);
+      closeQuietly(body[0]);
     }
+    int status = response.statusCode();
+    if (RetryPolicy.isRetryable(status)) {
+      throw new RetryableFailure("HTTP " + status, response.headers(), 0);
+    }
+    if (status == 416) {
+      // Our partial file does not fit the server's copy: start over.
+      delete(partial);
+      throw new RetryableFailure("HTTP 416 for a resumed download; starting over", null, 0);
+    }
+    if (status != 200 && status != 206) {
+      throw httpError(r, status);
+    }
+    offset = start[0];
+    long received = response.body();
     long total = offset + received;
     if (r.size() >= 0 && total < r.size()) {
       throw new RetryableFailure(
           "the body ended after " + total + " of " + r.size() + " bytes", null, received);
     }
     return new Attempt(total, hex(sha), extra == null ? null : hex(extra), received);
-  }
-
-  private boolean stalled(AtomicLong lastProgress) {
-    return System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos();
   }
 
   private Attempt hashWhole(DownloadRequest r, Path partial) {
@@ -355,21 +353,20 @@ public final class TransferEngine {
     }
   }
 
-  private static OutputStream open(Path partial, boolean append) throws IOException {
+  private static FileChannel open(Path partial, boolean append) throws IOException {
     return append
-        ? Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
-        : Files.newOutputStream(
+        ? FileChannel.open(
+            partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+        : FileChannel.open(
             partial,
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE);
   }
 
-  private static void write(OutputStream out, byte[] buffer, int n, Path partial) {
-    try {
-      out.write(buffer, 0, n);
-    } catch (IOException e) {
-      throw diskError(partial, e);
+  private static void closeQuietly(FileBodySubscriber body) {
+    if (body != null) {
+      body.close();
     }
   }
 
@@ -390,8 +387,8 @@ public final class TransferEngine {
         e);
   }
 
-  private static long contentRangeStart(HttpResponse<?> response) {
-    String range = response.headers().firstValue("content-range").orElse("");
+  private static long contentRangeStart(java.net.http.HttpHeaders headers) {
+    String range = headers.firstValue("content-range").orElse("");
     // "bytes 100-199/200"
     try {
       int space = range.indexOf(' ');

@@ -1,0 +1,123 @@
+package io.gpux.transfer;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes a response body straight from the HTTP client's buffers into a file channel, hashing the
+ * same buffers on the way: no copy into byte arrays, no blocking hand-over between threads. {@link
+ * #abort} (the stall watchdog) cancels the stream.
+ */
+final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
+  /** A failure writing the local file, as opposed to the network failing. */
+  static final class LocalWriteException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LocalWriteException(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  private final FileChannel channel;
+  private final MessageDigest sha256;
+  private final MessageDigest extra;
+  private final TransferListener listener;
+  private final String path;
+  private final AtomicLong lastProgress;
+  private final CompletableFuture<Long> result = new CompletableFuture<>();
+  private volatile Flow.Subscription subscription;
+  private long received;
+
+  FileBodySubscriber(
+      FileChannel channel,
+      MessageDigest sha256,
+      MessageDigest extra,
+      TransferListener listener,
+      String path,
+      AtomicLong lastProgress) {
+    this.channel = channel;
+    this.sha256 = sha256;
+    this.extra = extra;
+    this.listener = listener;
+    this.path = path;
+    this.lastProgress = lastProgress;
+  }
+
+  /** Closes the file; safe to call more than once. */
+  void close() {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // Nothing was lost: the bytes written are on disk or the download is retried.
+    }
+  }
+
+  long received() {
+    return received;
+  }
+
+  void abort(IOException why) {
+    if (result.completeExceptionally(why)) {
+      Flow.Subscription s = subscription;
+      if (s != null) {
+        s.cancel();
+      }
+    }
+  }
+
+  @Override
+  public void onSubscribe(Flow.Subscription s) {
+    subscription = s;
+    s.request(1);
+  }
+
+  @Override
+  public void onNext(List<ByteBuffer> buffers) {
+    if (result.isDone()) {
+      return;
+    }
+    long n = 0;
+    try {
+      for (ByteBuffer b : buffers) {
+        sha256.update(b.duplicate());
+        if (extra != null) {
+          extra.update(b.duplicate());
+        }
+        n += b.remaining();
+        while (b.hasRemaining()) {
+          channel.write(b);
+        }
+      }
+    } catch (IOException e) {
+      abort(new LocalWriteException(e));
+      return;
+    }
+    received += n;
+    lastProgress.set(System.nanoTime());
+    listener.progressed(path, n);
+    subscription.request(1);
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    result.completeExceptionally(t);
+  }
+
+  @Override
+  public void onComplete() {
+    result.complete(received);
+  }
+
+  @Override
+  public CompletionStage<Long> getBody() {
+    return result;
+  }
+}
