@@ -62,6 +62,8 @@ public final class GpuxCommand implements Runnable {
     m.put("inspect", InspectCommand::new);
     m.put("providers", ProvidersCommand::new);
     m.put("pull", PullCommand::new);
+    m.put("search", SearchCommand::new);
+    m.put("versions", VersionsCommand::new);
     m.put("list", ListCommand::new);
     m.put("rm", RmCommand::new);
     m.put("prune", PruneCommand::new);

@@ -86,12 +86,19 @@ final class RunCommand implements Callable<Integer> {
       description = "Do not print the provider line on standard error.")
   boolean quiet;
 
+  @Option(
+      names = "--no-pull",
+      description =
+          "Do not pull a registry model that is not in the store (the default pulls it, like docker run).")
+  boolean noPull;
+
   @Mixin RuntimeMixin runtime;
 
   @Override
   public Integer call() throws IOException {
     JsonNode request = Json.parse(readInput(), input.json != null ? "--input" : "the input file");
     try (var gpux = parent.gpux()) {
+      pullIfMissing(gpux);
       InferenceModel loaded = gpux.load(model, runtime.options());
       loaded.project().warnings().forEach(w -> parent.err.println("gpux: warning: " + w));
       if (!quiet) {
@@ -117,6 +124,29 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** {@code gpux run hf:org/model} pulls the model first when the store does not have it. */
+  private void pullIfMissing(io.gpux.Gpux gpux) {
+    if (noPull
+        || gpux.settings().offline()
+        || java.nio.file.Files.exists(parent.workingDirectory.resolve(model))) {
+      return;
+    }
+    io.gpux.ref.ModelRef ref;
+    try {
+      ref = gpux.reference(model);
+    } catch (io.gpux.GpuxException notAReference) {
+      return;
+    }
+    if (ref.registry() == null || gpux.findStored(ref) != null) {
+      return;
+    }
+    parent.err.println("gpux: " + model + " is not in the store; pulling it");
+    gpux.pull(
+        model,
+        io.gpux.registry.PullOptions.defaults(),
+        new ProgressRenderer(parent.err, System.console() != null));
   }
 
   private String readInput() throws IOException {

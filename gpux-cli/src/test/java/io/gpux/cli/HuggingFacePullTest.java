@@ -253,7 +253,7 @@ class HuggingFacePullTest {
     assertTrue(
         noOnnx.err().contains("has no ONNX model file (it has pytorch_model.bin)"),
         noOnnx.toString());
-    CliResult notPulled = gpux("run", "hf:acme/digits", "--input", "{}");
+    CliResult notPulled = gpux("run", "hf:acme/digits", "--no-pull", "--input", "{}");
     assertEquals(2, notPulled.exitCode());
     assertTrue(notPulled.err().contains("gpux pull hf:acme/digits"), notPulled.toString());
     assertTrue(hub.unknownRoutes().isEmpty(), hub.unknownRoutes().toString());
@@ -285,6 +285,33 @@ class HuggingFacePullTest {
     assertEquals(3, other.exitCode(), other.toString());
     assertTrue(other.err().contains("GPUX_OFFLINE=1"), other.toString());
     assertTrue(hub.requests().isEmpty(), hub.requests().toString());
+  }
+
+  @Test
+  void runPullsAMissingModelFirstLikeDockerRun() throws Exception {
+    CliResult run =
+        gpux("run", "hf:acme/digits", "--file", digits.resolve("sample.json").toString(), "--json");
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("not in the store; pulling it"), run.toString());
+    assertEquals(7, MAPPER.readTree(run.out()).get("label").get(0).asInt());
+  }
+
+  @Test
+  void searchAndVersionsAskTheRegistry() throws Exception {
+    hub.repo("acme/other")
+        .file("model.onnx", "x")
+        .cardTags("onnx", "text-classification")
+        .commit("o");
+    JsonNode hits = MAPPER.readTree(gpux("search", "--author", "acme", "--json").out());
+    assertEquals(2, hits.size());
+    assertEquals("hf:acme/digits", hits.get(0).get("reference").asText());
+    assertEquals(
+        1, MAPPER.readTree(gpux("search", "--tag", "text-classification", "--json").out()).size());
+    assertEquals(0, gpux("pull", "hf:acme/digits").exitCode());
+    JsonNode versions = MAPPER.readTree(gpux("versions", "hf:acme/digits", "--json").out());
+    assertEquals(commit, versions.get(0).get("version").asText());
+    assertTrue(versions.get(0).get("pulled").asBoolean());
+    assertTrue(versions.get(0).get("tags").toString().contains("v1"), versions.toString());
   }
 
   @Test

@@ -1,0 +1,64 @@
+package io.gpux.cli;
+
+import io.gpux.Gpux;
+import io.gpux.ref.ModelRef;
+import io.gpux.registry.Registries;
+import io.gpux.registry.RemoteVersion;
+import io.gpux.store.VersionManifest;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code gpux versions}: a model's versions in its registry, and which are in the store. */
+@Command(
+    name = "versions",
+    description = "List a model's versions in its registry, marking those in the store.")
+final class VersionsCommand implements Callable<Integer> {
+  @ParentCommand GpuxCommand parent;
+
+  @Parameters(index = "0", paramLabel = "REFERENCE", description = "e.g. hf:org/model")
+  String reference;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    try (Gpux gpux = parent.gpux()) {
+      ModelRef ref = gpux.reference(reference);
+      String registry = ref.registry() == null ? Registries.DEFAULT : ref.registry();
+      List<RemoteVersion> versions =
+          gpux.registries().get(registry).versions(ref.withRegistry(registry));
+      Set<String> stored =
+          gpux.settings().home().toFile().isDirectory()
+              ? gpux.store().versions(registry, ref.name()).stream()
+                  .map(VersionManifest::version)
+                  .collect(Collectors.toSet())
+              : Set.of();
+      if (json) {
+        var a = Json.MAPPER.createArrayNode();
+        for (RemoteVersion v : versions) {
+          var o =
+              a.addObject().put("version", v.version()).put("pulled", stored.contains(v.version()));
+          v.tags().forEach(o.putArray("tags")::add);
+        }
+        parent.out.println(Json.render(a, true));
+        return ExitCodes.OK;
+      }
+      TextTable t = new TextTable("VERSION", "TAGS", "IN STORE");
+      versions.forEach(
+          v ->
+              t.row(
+                  v.version(),
+                  String.join(",", v.tags()),
+                  stored.contains(v.version()) ? "yes" : ""));
+      t.print(parent.out, "");
+      return ExitCodes.OK;
+    }
+  }
+}
