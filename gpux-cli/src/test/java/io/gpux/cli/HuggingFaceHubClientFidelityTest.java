@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.TokenizerFiles;
-import io.gpux.testing.hub.FakeHfHub;
+import io.gpux.testing.hf.FakeHfHub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gpux.testing.hub.FakeHfHub;
-import io.gpux.testing.hub.Fault;
+import io.gpux.testing.hf.FakeHfHub;
+import io.gpux.testing.hf.Fault;
+import io.gpux.testing.hf.RecordedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -144,8 +145,8 @@ class HuggingFacePullTest {
 
   @Test
   void aDownloadCutHalfwayResumes() {
-    hub.fault("onnx/model.onnx", new Fault.Drop(5000));
-    hub.fault("onnx/model.onnx", new Fault.Status(503, "1"));
+    hub.faults().next("onnx/model.onnx", Fault.dropAfter(5000));
+    hub.faults().next("onnx/model.onnx", Fault.status(503, java.time.Duration.ofSeconds(1)));
     CliResult pull = gpux("pull", "hf:acme/digits");
     assertEquals(0, pull.exitCode(), pull.toString());
     assertTrue(pull.err().contains("retrying"), pull.toString());
@@ -159,7 +160,7 @@ class HuggingFacePullTest {
   @Test
   void aFileThatNeverVerifiesLeavesNothingBehind() throws Exception {
     for (int i = 0; i < 2; i++) {
-      hub.fault("onnx/model.onnx", new Fault.Corrupt());
+      hub.faults().next("onnx/model.onnx", Fault.corrupt());
     }
     CliResult pull = gpux("pull", "hf:acme/digits");
     assertEquals(3, pull.exitCode(), pull.toString());
@@ -192,7 +193,7 @@ class HuggingFacePullTest {
     assertTrue(
         hub.requests().stream()
             .filter(r -> r.path().startsWith("/cdn/"))
-            .noneMatch(FakeHfHub.RecordedRequest::authorized),
+            .noneMatch(RecordedRequest::hasAuthorization),
         "no token to the CDN host");
     try (Stream<Path> files = Files.walk(home)) {
       for (Path f :
@@ -298,10 +299,7 @@ class HuggingFacePullTest {
 
   @Test
   void searchAndVersionsAskTheRegistry() throws Exception {
-    hub.repo("acme/other")
-        .file("model.onnx", "x")
-        .cardTags("onnx", "text-classification")
-        .commit("o");
+    hub.repo("acme/other").file("model.onnx", "x").tags("onnx", "text-classification").commit("o");
     JsonNode hits = MAPPER.readTree(gpux("search", "--author", "acme", "--json").out());
     assertEquals(2, hits.size());
     assertEquals("hf:acme/digits", hits.get(0).get("reference").asText());

@@ -3,8 +3,9 @@ package io.gpux.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gpux.testing.hub.FakeHfHub;
-import io.gpux.testing.hub.Fault;
+import io.gpux.testing.hf.FakeHfHub;
+import io.gpux.testing.hf.Fault;
+import io.gpux.testing.hf.RecordedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +34,7 @@ class KilledPullTest {
           .lfsFile("model.onnx_data", weights)
           .commit("c");
       // The first download sends 700 kB, then hangs: the process is killed while it waits.
-      hub.fault("model.onnx_data", new Fault.Stall(700_000, 60_000));
+      hub.faults().next("model.onnx_data", Fault.stall(700_000, java.time.Duration.ofSeconds(60)));
       ProcessBuilder pb =
           new ProcessBuilder(
               Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -65,7 +66,7 @@ class KilledPullTest {
               "pull",
               "hf:acme/big");
       assertEquals(0, again.exitCode(), again.toString());
-      List<FakeHfHub.RecordedRequest> data =
+      List<RecordedRequest> data =
           hub.requests().stream()
               .filter(r -> r.path().startsWith("/cdn/") && r.method().equals("GET"))
               .toList();

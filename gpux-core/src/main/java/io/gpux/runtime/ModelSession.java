@@ -326,7 +326,13 @@ public final class ModelSession implements AutoCloseable {
         throws OrtException {
       Buffers set = free.poll();
       if (set == null) {
-        set = new Buffers(env, this);
+        try {
+          set = new Buffers(env, this);
+        } catch (OrtException | RuntimeException cannotPin) {
+          // e.g. a uint16/32/64 output, which the Java API cannot wrap: run unpinned from now on.
+          usable = false;
+          return null;
+        }
       }
       try (OrtSession.Result ignored = session.run(in, set.values)) {
         Map<String, Tensor> out = new LinkedHashMap<>();

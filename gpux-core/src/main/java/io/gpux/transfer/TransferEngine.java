@@ -313,7 +313,7 @@ public final class TransferEngine {
       throw new RetryableFailure("HTTP 416 for a resumed download; starting over", null, 0);
     }
     if (status != 200 && status != 206) {
-      throw httpError(r, status);
+      throw httpError(r, status, response.headers().firstValue("x-error-message").orElse(null));
     }
     offset = start[0];
     long received = response.body();
@@ -399,19 +399,21 @@ public final class TransferEngine {
     }
   }
 
-  private static GpuxException httpError(DownloadRequest r, int status) {
+  private static GpuxException httpError(DownloadRequest r, int status, String serverMessage) {
+    String said = serverMessage == null || serverMessage.isBlank() ? "" : ": " + serverMessage;
     return switch (status) {
       case 401, 403 ->
           new GpuxException(
               ErrorCategory.INVALID_INPUT,
-              "access denied (HTTP " + status + ") downloading " + r.path(),
-              "check the registry token (e.g. HF_TOKEN, or gpux login)");
+              "access denied (HTTP " + status + ") downloading " + r.path() + said,
+              "check the registry token (e.g. HF_TOKEN, or gpux login) and that its account may read this model");
       case 404 ->
           GpuxException.notFound(
-              "the registry has no file " + r.path() + " (HTTP 404)",
+              "the registry has no file " + r.path() + " (HTTP 404)" + said,
               "the model may have changed; pull again");
       default ->
-          GpuxException.unavailable("HTTP " + status + " downloading " + r.path(), "retry later");
+          GpuxException.unavailable(
+              "HTTP " + status + " downloading " + r.path() + said, "retry later");
     };
   }
 

@@ -117,6 +117,20 @@ class InferenceModelTest {
   }
 
   @Test
+  void outputsTheJavaApiCannotPinStillWorkOnRepeatedCalls() throws Exception {
+    Path model =
+        OnnxModels.builder()
+            .input("x", "float32", "batch", 2)
+            .node("Cast", List.of("x"), List.of("u"), Map.of("to", 12))
+            .output("u", "uint32", "batch", 2)
+            .writeTo(dir.resolve("cast_uint32.onnx"));
+    InferenceModel m = load(model);
+    for (int i = 0; i < 3; i++) {
+      assertEquals("[[3,4]]", m.predict(json("{\"x\": [[3, 4]]}")).toJson().get("u").toString());
+    }
+  }
+
+  @Test
   void sessionsAreCreatedOnceAndReused() {
     Path model = OnnxModels.addOne(dir);
     assertSame(load(model), load(model));

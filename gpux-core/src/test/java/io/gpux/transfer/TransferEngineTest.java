@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpux.GpuxException;
-import io.gpux.testing.hub.FakeHfHub;
-import io.gpux.testing.hub.Fault;
+import io.gpux.testing.hf.FakeHfHub;
+import io.gpux.testing.hf.Fault;
+import io.gpux.testing.hf.RecordedRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -95,9 +96,9 @@ class TransferEngineTest {
 
   @Test
   void resumesAfterTheConnectionDropsWithoutRefetchingTheBytesOnDisk() {
-    hub.fault("model.onnx", new Fault.Drop(100_000));
+    hub.faults().next("model.onnx", Fault.dropAfter(100_000));
     assertEquals(SHA256, fetch(lfs()).sha256());
-    List<FakeHfHub.RecordedRequest> cdn =
+    List<RecordedRequest> cdn =
         hub.requests().stream().filter(r -> r.path().startsWith("/cdn/")).toList();
     assertEquals(2, cdn.size());
     assertEquals(null, cdn.get(0).range());
@@ -118,8 +119,8 @@ class TransferEngineTest {
 
   @Test
   void honoursRetryAfterOn503And429() {
-    hub.fault("model.onnx", new Fault.Status(503, "2"));
-    hub.fault("model.onnx", new Fault.Status(429, "1"));
+    hub.faults().next("model.onnx", Fault.status(503, java.time.Duration.ofSeconds(2)));
+    hub.faults().next("model.onnx", Fault.status(429, java.time.Duration.ofSeconds(1)));
     assertEquals(SHA256, fetch(lfs()).sha256());
     assertEquals(List.of(2000L, 1000L), sleeps);
   }
@@ -127,18 +128,18 @@ class TransferEngineTest {
   @Test
   void startsOverWhenTheServerIgnoresRange() throws Exception {
     Files.write(TransferEngine.partialFile(work, lfs()), java.util.Arrays.copyOf(CONTENT, 1000));
-    hub.fault("model.onnx", new Fault.IgnoreRange());
+    hub.faults().next("model.onnx", Fault.ignoreRange());
     assertEquals(SHA256, fetch(lfs()).sha256());
   }
 
   @Test
   void corruptBodyIsFetchedAgainOnceThenRefused() {
-    hub.fault("model.onnx", new Fault.Corrupt());
+    hub.faults().next("model.onnx", Fault.corrupt());
     DownloadedFile once = fetch(lfs());
     assertEquals(SHA256, once.sha256(), "one bad copy: downloaded again");
     once.file().toFile().delete(); // as the store's move would
-    hub.fault("model.onnx", new Fault.Corrupt());
-    hub.fault("model.onnx", new Fault.Corrupt());
+    hub.faults().next("model.onnx", Fault.corrupt());
+    hub.faults().next("model.onnx", Fault.corrupt());
     GpuxException e = assertThrows(GpuxException.class, () -> fetch(lfs()));
     assertTrue(e.problem().contains("sha256"), e.problem());
     assertFalse(
@@ -147,7 +148,7 @@ class TransferEngineTest {
 
   @Test
   void aStalledBodyIsCutAndResumed() {
-    hub.fault("model.onnx", new Fault.Stall(50_000, 3000));
+    hub.faults().next("model.onnx", Fault.stall(50_000, java.time.Duration.ofMillis(3000)));
     assertEquals(SHA256, fetch(lfs()).sha256());
   }
 
@@ -162,16 +163,16 @@ class TransferEngineTest {
             SHA256,
             null);
     fetch(r);
-    FakeHfHub.RecordedRequest resolve =
+    RecordedRequest resolve =
         hub.requests().stream()
             .filter(q -> q.path().contains("/resolve/"))
             .findFirst()
             .orElseThrow();
-    FakeHfHub.RecordedRequest cdn =
+    RecordedRequest cdn =
         hub.requests().stream().filter(q -> q.path().startsWith("/cdn/")).findFirst().orElseThrow();
-    assertTrue(resolve.authorized());
+    assertTrue(resolve.hasAuthorization());
     assertEquals("localhost", cdn.host());
-    assertFalse(cdn.authorized(), "the token must not follow the redirect to another host");
+    assertFalse(cdn.hasAuthorization(), "the token must not follow the redirect to another host");
   }
 
   @Test

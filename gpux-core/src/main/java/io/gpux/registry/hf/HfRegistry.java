@@ -50,6 +50,17 @@ final class HfRegistry implements Registry {
           "the Hub did not say which commit hf:" + repo + "@" + revision + " is",
           "check HF_ENDPOINT points at a Hugging Face Hub");
     }
+    JsonNode gated = info.path("gated");
+    if (gated.isTextual() && api.token().isEmpty()) {
+      // The Hub serves a gated model's metadata to anyone but its files only to granted accounts.
+      throw GpuxException.invalidInput(
+          "hf:" + repo + " is gated: its files need an account that accepted its terms",
+          "accept them at "
+              + api.endpoint()
+              + "/"
+              + repo
+              + ", then set HF_TOKEN or run `gpux login hf`");
+    }
     Map<String, JsonNode> listing = listing(repo, commit, info);
     List<String> chosen =
         OnnxFileChoice.choose(
