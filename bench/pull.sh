@@ -28,7 +28,7 @@ fi
 rm -f "$repo/.complete.tmp"
 
 port=18799
-java -Xmx5g -cp gpux-testing/target/classes io.gpux.testing.hub.FakeHfHub --root "$work/hub" --port $port >"$work/hub.log" 2>&1 &
+java -Xmx5g -cp gpux-testing/target/classes io.gpux.testing.hf.FakeHfHub --root "$work/hub" --port $port >"$work/hub.log" 2>&1 &
 hub=$!
 trap 'kill $hub 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do grep -q http "$work/hub.log" 2>/dev/null && break; sleep 0.3; done
