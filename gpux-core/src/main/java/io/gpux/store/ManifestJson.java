@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gpux.GpuxException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** The on-disk JSON form of a {@link VersionManifest}; field names are part of the store format. */
+/**
+ * The on-disk JSON form of a {@link VersionManifest}. Field names are part of the store format: a
+ * new field is fine, a renamed one needs a new {@link VersionManifest#SCHEMA_VERSION}.
+ */
 final class ManifestJson {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -37,47 +41,85 @@ final class ManifestJson {
       }
     }
     ObjectNode lineage = o.putObject("lineage");
-    new java.util.TreeMap<>(m.lineage()).forEach(lineage::put);
+    new TreeMap<>(m.lineage()).forEach(lineage::put);
     try {
       return MAPPER.writeValueAsBytes(o);
     } catch (IOException e) {
-      throw new IllegalStateException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
-  static VersionManifest read(byte[] json, String where) {
+  /**
+   * Parses and checks a manifest: every path safe, every digest well formed.
+   *
+   * @throws DamagedManifestException when it is not a manifest this program can trust
+   */
+  static VersionManifest read(byte[] json) {
+    JsonNode o;
     try {
-      JsonNode o = MAPPER.readTree(json);
+      o = MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new DamagedManifestException(
+          "not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+    }
+    if (o == null || !o.isObject()) {
+      throw new DamagedManifestException("not a JSON object");
+    }
+    int schema = o.path("schema_version").asInt(0);
+    if (schema > VersionManifest.SCHEMA_VERSION) {
+      throw new DamagedManifestException(
+          "written by a newer GPUX (manifest schema " + schema + "); upgrade GPUX to read it");
+    }
+    try {
       List<ManifestFile> files = new ArrayList<>();
       for (JsonNode f : o.path("files")) {
-        files.add(
+        long size = f.path("size").asLong(-1);
+        if (size < 0) {
+          throw new DamagedManifestException("a file has no valid size");
+        }
+        ManifestFile file =
             new ManifestFile(
-                StorePaths.checkFilePath(f.path("path").asText()),
-                f.path("size").asLong(),
-                StorePaths.checkDigest(f.path("sha256").asText()),
-                f.path("registry_digest").asText(null)));
+                text(f, "path"), size, text(f, "sha256"), f.path("registry_digest").asText(null));
+        StorePaths.checkDigest(file.sha256());
+        files.add(file);
       }
+      StorePaths.checkFilePaths(files);
       Map<String, String> lineage = new LinkedHashMap<>();
       o.path("lineage")
           .fields()
           .forEachRemaining(e -> lineage.put(e.getKey(), e.getValue().asText()));
       return new VersionManifest(
-          o.path("schema_version").asInt(),
-          o.path("registry").asText(),
-          o.path("name").asText(),
-          o.path("version").asText(),
+          schema,
+          text(o, "registry"),
+          text(o, "name"),
+          text(o, "version"),
           o.path("requested").asText(null),
-          Instant.parse(o.path("pulled_at").asText()),
+          Instant.parse(text(o, "pulled_at")),
           o.path("source").asText(null),
           files,
           lineage);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof GpuxException g) {
-        throw g;
-      }
-      throw GpuxException.invalidInput(
-          "the manifest " + where + " is damaged: " + e.getMessage(),
-          "remove that version (gpux rm) and pull it again");
+    } catch (DamagedManifestException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A bad path or digest (GpuxException), a bad timestamp: the file cannot be trusted.
+      throw new DamagedManifestException(e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode o, String field) {
+    JsonNode v = o.get(field);
+    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+      throw new DamagedManifestException("no '" + field + "'");
+    }
+    return v.asText();
+  }
+
+  /** A manifest file that cannot be trusted; the message says why. */
+  static final class DamagedManifestException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DamagedManifestException(String why) {
+      super(why);
     }
   }
 }

@@ -2,89 +2,114 @@ package io.gpux.store;
 
 import io.gpux.ErrorCategory;
 import io.gpux.GpuxException;
+import io.gpux.store.ManifestJson.DamagedManifestException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
- * The content-addressed model store; see the package documentation for the layout and invariants.
- * Safe to use from several threads and several processes.
+ * The content-addressed model store; the package documentation describes the layout and its
+ * invariants. Safe to use from several threads and several processes at once.
+ *
+ * <p>Registries pull into it in three steps: download each file into {@link #tempDir()} and verify
+ * it, {@link #putBlob} it, then {@link #commit} the version's manifest once every blob is in.
  */
 public final class ModelStore implements AutoCloseable {
-  /** Partial downloads untouched this long are stale and pruned. */
-  static final Duration STALE_PARTIAL = Duration.ofHours(24);
+  /** Temporary files untouched this long are abandoned downloads; prune deletes them. */
+  static final Duration STALE_TEMPORARY = Duration.ofHours(24);
 
   /**
-   * Blobs younger than this are never pruned: a pull may be about to commit a manifest for them.
+   * Unreferenced blobs and leftovers younger than this are never pruned: a pull may be about to
+   * commit a manifest that uses them.
    */
   static final Duration PRUNE_GRACE = Duration.ofHours(1);
 
-  private final Path home;
+  private final StoreLayout layout;
   private final StoreIndex index;
+  private final Manifests manifests;
+  private final Blobs blobs;
   private final Clock clock;
 
-  private ModelStore(Path home, StoreIndex index, Clock clock) {
-    this.home = home;
+  private ModelStore(StoreLayout layout, StoreIndex index, Clock clock) {
+    this.layout = layout;
     this.index = index;
+    this.manifests = new Manifests(layout);
+    this.blobs = new Blobs(layout);
     this.clock = clock;
   }
 
+  /** Opens (creating it if needed) the store in {@code home}. */
   public static ModelStore open(Path home) {
     return open(home, Clock.systemUTC());
   }
 
+  /**
+   * @param clock decides pull-independent times: tag moves and what prune finds stale
+   */
   public static ModelStore open(Path home, Clock clock) {
-    Path h = home.toAbsolutePath().normalize();
+    StoreLayout layout = new StoreLayout(home.toAbsolutePath().normalize());
     try {
-      for (String dir : new String[] {"blobs/sha256", "manifests", "snapshots", "tmp", "locks"}) {
-        Files.createDirectories(h.resolve(dir));
+      for (String dir : StoreLayout.FOLDERS) {
+        Files.createDirectories(layout.home().resolve(dir));
       }
     } catch (IOException e) {
       throw GpuxException.unavailable(
-          "cannot create the store in " + h + ": " + e.getMessage(),
+          "cannot create the store in " + layout.home() + ": " + e.getMessage(),
           "set GPUX_HOME to a writable folder");
     }
-    boolean fresh = !Files.exists(h.resolve("index.db"));
-    ModelStore store = new ModelStore(h, StoreIndex.open(h.resolve("index.db")), clock);
-    if (fresh) {
-      store.rebuildIndex(); // a new or deleted index.db: index the manifests that exist
+    StoreIndex index = StoreIndex.open(layout.index());
+    ModelStore store = new ModelStore(layout, index, clock);
+    try {
+      StoreIndex.Opened how = index.opened();
+      if (how.lost() || how.stale()) {
+        store.rebuild(how.lost());
+      }
+      return store;
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
     }
-    return store;
+  }
+
+  /** {@code GPUX_HOME}, else {@code ~/.gpux}. */
+  public static Path defaultHome() {
+    return defaultHome(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  static Path defaultHome(Map<String, String> env, Path userHome) {
+    String home = env.get("GPUX_HOME");
+    Path h = home == null || home.isBlank() ? userHome.resolve(".gpux") : Path.of(home);
+    return h.toAbsolutePath().normalize();
   }
 
   public Path home() {
-    return home;
+    return layout.home();
   }
 
+  /**
+   * Where downloads and other temporary files go: on the blobs' file system, so that {@link
+   * #putBlob} is a rename. Files here untouched for a day are deleted by {@link #prune}.
+   */
   public Path tempDir() {
-    return home.resolve("tmp");
+    return layout.tmp();
   }
 
   /**
    * Refuses a file path that could leave a model's folder ({@code ..}, absolute, backslash, control
-   * characters); call it before fetching anything a registry lists.
+   * characters, empty segments); call it before fetching anything a registry lists.
    */
   public static String checkFilePath(String path) {
     return StorePaths.checkFilePath(path);
@@ -94,69 +119,60 @@ public final class ModelStore implements AutoCloseable {
     return Files.isRegularFile(blobPath(sha256));
   }
 
+  /** {@code blobs/sha256/<digest>}; refuses anything but 64 lowercase hex digits. */
   public Path blobPath(String sha256) {
-    return home.resolve("blobs/sha256").resolve(StorePaths.checkDigest(sha256));
+    return layout.blob(sha256);
   }
 
   /**
-   * Moves a verified file into place as the blob {@code sha256}. The caller has checked the digest
-   * (the transfer engine hashes while downloading, so hashing again here would double the cost of
-   * every pull). If the blob exists already the file is simply deleted.
+   * Moves a verified file into place as the blob {@code sha256}.
+   *
+   * <p>The digest is trusted, not recomputed: the transfer engine hashes while it downloads, and
+   * hashing again would double the cost of every pull ({@link #commit} checks sizes, {@link
+   * #verify} re-hashes). An existing blob is replaced, atomically, because the new file has just
+   * been verified while the old one may have rotted: that is how {@code pull --force} repairs a
+   * corrupt blob. The file is forced to disk before the rename and made read-only after it, since
+   * snapshots are hard links to it and a write through one would corrupt every version using it.
+   *
+   * @param verifiedFile a file, best in {@link #tempDir()} (elsewhere it is copied); it is consumed
    */
   public void putBlob(Path verifiedFile, String sha256) {
-    Path target = blobPath(sha256);
-    try {
-      if (Files.exists(target)) {
-        Files.deleteIfExists(verifiedFile);
-        return;
-      }
-      moveAtomically(verifiedFile, target);
-    } catch (IOException e) {
-      throw new GpuxException(
-          ErrorCategory.UNAVAILABLE,
-          "cannot store blob " + sha256 + ": " + e.getMessage(),
-          "check free space and GPUX_HOME's permissions",
-          e);
-    }
+    blobs.put(verifiedFile, sha256);
   }
 
   /**
-   * Records a version. Every blob must be present; the manifest is immutable, so committing the
-   * same content again is a no-op and different content for the same version is an error.
+   * Records a version: checks it (safe paths, well-formed digests, every blob present with the
+   * manifest's size), writes its manifest durably and atomically, and indexes it.
+   *
+   * <p>Manifests are immutable. Committing one whose files (paths, sizes, digests) equal the stored
+   * one's is a no-op that returns the stored manifest, so the first pull's provenance ({@code
+   * pulledAt}, {@code requested}) is kept; different files for the same version are an error.
    */
   public VersionManifest commit(VersionManifest m) {
-    for (ManifestFile f : m.files()) {
-      StorePaths.checkFilePath(f.path());
-      if (!hasBlob(f.sha256())) {
-        throw new GpuxException(
-            ErrorCategory.INTERNAL,
-            "cannot record "
-                + m.reference()
-                + ": blob "
-                + f.sha256()
-                + " ("
-                + f.path()
-                + ") is not in the store",
-            null);
+    Objects.requireNonNull(m, "manifest");
+    check(m);
+    Path file = layout.manifest(m.registry(), m.name(), m.version());
+    try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
+      for (ManifestFile f : m.files()) {
+        blobs.checkPresent(m, f);
       }
-    }
-    Path file = manifestFile(m.registry(), m.name(), m.version());
-    try (StoreLock lock = lock("manifest:" + m.registry() + "/" + m.name())) {
-      if (Files.exists(file)) {
-        VersionManifest existing = read(file);
-        if (!sameContent(existing, m)) {
+      Optional<VersionManifest> existing = manifests.find(m.registry(), m.name(), m.version());
+      if (existing.isPresent()) {
+        if (!sameFiles(existing.get(), m)) {
           throw GpuxException.invalidInput(
               m.reference() + " is already in the store with different files",
               "stored versions are immutable: `gpux rm` it first, or pull with --force");
         }
-        index.index(existing, relative(file));
-        return existing;
+        indexIfMissing(existing.get(), file);
+        return existing.get();
       }
-      Files.createDirectories(file.getParent());
-      Path tmp = Files.createTempFile(file.getParent(), ".manifest", ".tmp");
-      Files.write(tmp, ManifestJson.write(m), StandardOpenOption.SYNC);
-      moveAtomically(tmp, file);
-      index.index(m, relative(file));
+      if (Files.exists(file)) {
+        throw GpuxException.invalidInput(
+            "cannot record " + m.reference() + ": " + file + " holds another version's manifest",
+            "names that differ only in case collide on this file system");
+      }
+      manifests.write(m);
+      index.index(m, layout.relative(file));
       return m;
     } catch (IOException e) {
       throw new GpuxException(
@@ -167,16 +183,46 @@ public final class ModelStore implements AutoCloseable {
     }
   }
 
-  private static boolean sameContent(VersionManifest a, VersionManifest b) {
-    return a.files().equals(b.files())
-        && a.registry().equals(b.registry())
-        && a.name().equals(b.name())
-        && a.version().equals(b.version());
+  private static void check(VersionManifest m) {
+    if (m.schemaVersion() < 1 || m.schemaVersion() > VersionManifest.SCHEMA_VERSION) {
+      throw GpuxException.invalidInput(
+          "cannot record " + m.reference() + ": unknown schema version " + m.schemaVersion(),
+          "use VersionManifest.SCHEMA_VERSION");
+    }
+    StorePaths.checkFilePaths(m.files());
+    for (ManifestFile f : m.files()) {
+      StorePaths.checkDigest(f.sha256());
+      if (f.size() < 0) {
+        throw GpuxException.invalidInput(
+            "cannot record " + m.reference() + ": " + f.path() + " has a negative size", null);
+      }
+    }
   }
 
+  private static boolean sameFiles(VersionManifest a, VersionManifest b) {
+    return fileSet(a).equals(fileSet(b));
+  }
+
+  private static Set<List<Object>> fileSet(VersionManifest m) {
+    Set<List<Object>> out = new LinkedHashSet<>();
+    m.files().forEach(f -> out.add(List.of(f.path(), f.size(), f.sha256())));
+    return out;
+  }
+
+  /**
+   * The manifest of an exact version, if stored. A manifest on disk that the index lacks (a crash
+   * between writing one and indexing it) is indexed on the way.
+   */
   public Optional<VersionManifest> manifest(String registry, String name, String version) {
-    Path file = manifestFile(registry, name, version);
-    return Files.isRegularFile(file) ? Optional.of(read(file)) : Optional.empty();
+    Optional<VersionManifest> m = manifests.find(registry, name, version);
+    m.ifPresent(v -> indexIfMissing(v, layout.manifest(registry, name, version)));
+    return m;
+  }
+
+  private void indexIfMissing(VersionManifest m, Path file) {
+    if (!index.contains(m.registry(), m.name(), m.version())) {
+      index.index(m, layout.relative(file));
+    }
   }
 
   /** Versions of one model, newest pull first. */
@@ -184,13 +230,37 @@ public final class ModelStore implements AutoCloseable {
     return load(index.manifestPaths(registry, name));
   }
 
-  /** Every stored version, grouped by model, newest pull first within a model. */
+  /**
+   * Every stored version, grouped by model, newest pull first within a model. A damaged manifest is
+   * left out here ({@link #verify} reports it), so that one bad file does not hide the rest.
+   */
   public List<VersionManifest> list() {
     return load(index.manifestPaths(null, null));
   }
 
-  /** Points {@code tag} (a branch, an alias) at a stored version; the move is kept in history. */
+  private List<VersionManifest> load(List<String> relativePaths) {
+    List<VersionManifest> out = new ArrayList<>();
+    for (String p : relativePaths) {
+      try {
+        out.add(ManifestJson.read(Files.readAllBytes(layout.home().resolve(p))));
+      } catch (NoSuchFileException | DamagedManifestException e) {
+        // Removed meanwhile, or damaged: not a usable version.
+      } catch (IOException e) {
+        throw GpuxException.unavailable("cannot read " + p + ": " + e.getMessage(), null);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Points {@code tag} (a branch, an alias, an OCI tag) at a stored version; each move is kept in
+   * {@link #tagHistory}.
+   */
   public void tag(String registry, String name, String tag, String version) {
+    if (tag == null || tag.isEmpty() || tag.chars().anyMatch(Character::isISOControl)) {
+      throw GpuxException.invalidInput(
+          "refusing tag '" + StorePaths.printable(String.valueOf(tag)) + "'", null);
+    }
     if (manifest(registry, name, version).isEmpty()) {
       throw GpuxException.notFound(
           registry + ":" + name + "@" + version + " is not in the store", "pull it first");
@@ -198,333 +268,209 @@ public final class ModelStore implements AutoCloseable {
     index.tag(registry, name, tag, version, clock.instant());
   }
 
+  /** The tags pointing at a version, sorted. */
   public List<String> tagsOf(String registry, String name, String version) {
     return index.tagsOf(registry, name, version);
   }
 
-  /** Where a tag pointed over time: {@code [version, moved_at, previous]} rows, oldest first. */
-  public List<String[]> tagHistory(String registry, String name, String tag) {
+  /** Where a tag pointed over time, oldest move first. */
+  public List<TagMove> tagHistory(String registry, String name, String tag) {
     return index.tagHistory(registry, name, tag);
   }
 
-  /** An exact version, else a tag, else {@code latest} (the newest pull). */
+  /**
+   * The version a text names: an exact version first, then a tag, then {@code latest} (or null) as
+   * the newest pull, then a unique prefix of 7+ hex digits (a short commit sha).
+   */
   public Optional<VersionManifest> resolve(String registry, String name, String versionOrTag) {
-    if (versionOrTag != null) {
-      Optional<VersionManifest> exact = manifest(registry, name, versionOrTag);
-      if (exact.isPresent()) {
-        return exact;
-      }
-      Optional<String> tagged = index.tagged(registry, name, versionOrTag);
-      if (tagged.isPresent()) {
-        return manifest(registry, name, tagged.get());
-      }
-      if (!versionOrTag.equals("latest")) {
-        // A short commit sha, as people type them.
-        if (versionOrTag.matches("[0-9a-f]{7,39}")) {
-          List<VersionManifest> prefixed =
-              versions(registry, name).stream()
-                  .filter(v -> v.version().startsWith(versionOrTag))
-                  .toList();
-          if (prefixed.size() == 1) {
-            return Optional.of(prefixed.get(0));
-          }
-        }
-        return Optional.empty();
+    if (versionOrTag == null) {
+      return versions(registry, name).stream().findFirst();
+    }
+    Optional<VersionManifest> exact = manifest(registry, name, versionOrTag);
+    if (exact.isPresent()) {
+      return exact;
+    }
+    Optional<String> tagged = index.tagged(registry, name, versionOrTag);
+    if (tagged.isPresent()) {
+      return manifest(registry, name, tagged.get());
+    }
+    if (versionOrTag.equals("latest")) {
+      return versions(registry, name).stream().findFirst();
+    }
+    if (versionOrTag.matches("[0-9a-f]{7,63}")) {
+      List<VersionManifest> prefixed =
+          versions(registry, name).stream()
+              .filter(v -> v.version().startsWith(versionOrTag))
+              .toList();
+      if (prefixed.size() == 1) {
+        return Optional.of(prefixed.get(0));
       }
     }
-    List<VersionManifest> all = versions(registry, name);
-    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    return Optional.empty();
   }
 
   /**
-   * Removes one version ({@code version} given) or all versions of a model, with their tags and
-   * snapshots. Blobs stay until {@link #prune}, since other versions may share them.
+   * Removes one version ({@code version} given) or every version of a model (null), with their tags
+   * and snapshots; damaged manifests of the model go too. Blobs stay until {@link #prune}, since
+   * other versions may share them.
+   *
+   * @return how many versions were removed
    */
   public int remove(String registry, String name, String version) {
-    List<VersionManifest> targets =
-        version == null
-            ? versions(registry, name)
-            : manifest(registry, name, version).map(List::of).orElse(List.of());
-    for (VersionManifest m : targets) {
-      try {
-        Files.deleteIfExists(manifestFile(m.registry(), m.name(), m.version()));
-        deleteTree(snapshotDir(m));
-      } catch (IOException e) {
-        throw GpuxException.unavailable(
-            "cannot remove " + m.reference() + ": " + e.getMessage(), null);
+    try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
+      if (version != null) {
+        return removeVersion(registry, name, version) ? 1 : 0;
       }
-      index.removeVersion(m.registry(), m.name(), m.version());
-    }
-    return targets.size();
-  }
-
-  /** Deletes blobs no manifest references and stale partial downloads. */
-  public PruneReport prune(boolean dryRun) {
-    Set<String> referenced = referencedBlobs();
-    Instant now = clock.instant();
-    List<String> blobs = new ArrayList<>();
-    List<String> partials = new ArrayList<>();
-    long bytes = 0;
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(home.resolve("blobs/sha256"))) {
-      for (Path blob : dir) {
-        String sha = blob.getFileName().toString();
-        if (referenced.contains(sha) || age(blob, now).compareTo(PRUNE_GRACE) < 0) {
-          continue;
-        }
-        blobs.add(sha);
-        bytes += size(blob);
-        if (!dryRun) {
-          Files.deleteIfExists(blob);
-        }
-      }
-      try (DirectoryStream<Path> tmp = Files.newDirectoryStream(tempDir())) {
-        for (Path p : tmp) {
-          if (Files.isRegularFile(p) && age(p, now).compareTo(STALE_PARTIAL) >= 0) {
-            partials.add(p.getFileName().toString());
-            bytes += size(p);
-            if (!dryRun) {
-              Files.deleteIfExists(p);
+      // By manifest file: the index's versions plus whatever the model's folder holds, damaged
+      // manifests included (null: a version that cannot be read from its file).
+      Map<Path, String> targets = new LinkedHashMap<>();
+      index
+          .versions(registry, name)
+          .forEach(v -> targets.put(layout.manifest(registry, name, v), v));
+      Path folder = layout.modelManifests(registry, name);
+      if (Files.isDirectory(folder)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "@*.json")) {
+          for (Path f : files) {
+            if (!targets.containsKey(f)) {
+              targets.put(f, versionIn(f, registry, name));
             }
           }
         }
       }
+      int removed = 0;
+      for (Map.Entry<Path, String> t : targets.entrySet()) {
+        boolean gone =
+            t.getValue() == null
+                ? Files.deleteIfExists(t.getKey())
+                : removeVersion(registry, name, t.getValue());
+        removed += gone ? 1 : 0;
+      }
+      return removed;
     } catch (IOException e) {
-      throw GpuxException.unavailable("cannot prune " + home + ": " + e.getMessage(), null);
+      throw GpuxException.unavailable(
+          "cannot remove " + registry + ":" + name + ": " + e.getMessage(), null);
     }
-    return new PruneReport(dryRun, blobs, partials, bytes);
   }
 
-  public DiskUsage diskUsage() {
-    List<VersionManifest> all = list();
-    Map<String, Integer> users = new HashMap<>();
-    Map<String, Long> sizes = new HashMap<>();
-    for (VersionManifest m : all) {
-      for (String sha : new HashSet<>(m.files().stream().map(ManifestFile::sha256).toList())) {
-        users.merge(sha, 1, Integer::sum);
-      }
-      m.files().forEach(f -> sizes.put(f.sha256(), f.size()));
+  /** The version a manifest file of this model holds, or null if it is not a sound one. */
+  private String versionIn(Path manifest, String registry, String name) throws IOException {
+    try {
+      VersionManifest m = ManifestJson.read(Files.readAllBytes(manifest));
+      boolean sound =
+          m.registry().equals(registry)
+              && m.name().equals(name)
+              && layout.manifest(registry, name, m.version()).equals(manifest);
+      return sound ? m.version() : null;
+    } catch (DamagedManifestException | GpuxException e) {
+      return null;
     }
-    List<DiskUsage.VersionUsage> versions = new ArrayList<>();
-    for (VersionManifest m : all) {
-      long unique = 0;
-      long shared = 0;
-      for (String sha : new HashSet<>(m.files().stream().map(ManifestFile::sha256).toList())) {
-        if (users.get(sha) == 1) {
-          unique += sizes.get(sha);
-        } else {
-          shared += sizes.get(sha);
-        }
-      }
-      versions.add(new DiskUsage.VersionUsage(m.reference(), m.sizeBytes(), unique, shared));
-    }
-    long referenced = sizes.values().stream().mapToLong(Long::longValue).sum();
-    return new DiskUsage(
-        versions, folderSize(home.resolve("blobs/sha256")), referenced, folderSize(tempDir()));
   }
 
-  /** Re-hashes every stored file; reports, never repairs. */
-  public VerifyReport verify() {
-    List<VerifyReport.Problem> problems = new ArrayList<>();
-    Map<String, String> checked = new HashMap<>();
-    int files = 0;
-    List<VersionManifest> all = list();
-    for (VersionManifest m : all) {
-      for (ManifestFile f : m.files()) {
-        files++;
-        String result = checked.computeIfAbsent(f.sha256(), sha -> check(sha, f.size()));
-        if (result != null) {
-          problems.add(new VerifyReport.Problem(m.reference(), f.path(), f.sha256(), result));
-        }
-      }
-    }
-    return new VerifyReport(all.size(), files, problems);
-  }
-
-  private String check(String sha256, long size) {
-    Path blob = blobPath(sha256);
-    if (!Files.isRegularFile(blob)) {
-      return "missing";
-    }
-    if (size(blob) != size) {
-      return "size " + size(blob) + ", expected " + size;
-    }
-    String actual = sha256(blob);
-    return actual.equals(sha256) ? null : "corrupt: its sha256 is now " + actual;
+  private boolean removeVersion(String registry, String name, String version) throws IOException {
+    Path file = layout.manifest(registry, name, version);
+    boolean existed = Files.deleteIfExists(file);
+    Disk.syncDirectory(file.getParent());
+    Disk.deleteTree(layout.snapshot(registry, name, version));
+    boolean indexed = index.contains(registry, name, version);
+    index.removeVersion(registry, name, version);
+    return existed || indexed;
   }
 
   /**
-   * A folder holding the version's files at their paths, as hard links to the blobs (a copy where
-   * the file system has no hard links), so ONNX Runtime finds external data and tokenizer.json
-   * beside the model. Built in a temporary folder and renamed, so it is complete or absent.
+   * Deletes blobs no manifest references (older than an hour, so a running pull is safe), temporary
+   * files untouched for a day (abandoned downloads), leftovers of interrupted writes and empty
+   * folders. Refuses to run while a manifest is damaged, since its blobs are unknown.
+   */
+  public PruneReport prune(boolean dryRun) {
+    try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
+      return new Pruner(layout, manifests, clock, PRUNE_GRACE, STALE_TEMPORARY).prune(dryRun);
+    } catch (IOException e) {
+      throw GpuxException.unavailable(
+          "cannot prune " + layout.home() + ": " + e.getMessage(), null);
+    }
+  }
+
+  /** Bytes per version (unique to it vs shared with other versions) and for the whole store. */
+  public DiskUsage diskUsage() {
+    Manifests.Scan scan = manifests.scan();
+    List<VersionManifest> all = new ArrayList<>();
+    scan.found().forEach(s -> all.add(s.manifest()));
+    scan.misplaced().forEach(s -> all.add(s.manifest()));
+    all.sort(
+        Comparator.comparing(VersionManifest::registry)
+            .thenComparing(VersionManifest::name)
+            .thenComparing(VersionManifest::pulledAt, Comparator.reverseOrder())
+            .thenComparing(VersionManifest::version));
+    return DiskUsage.of(all, blobs.sizes(), Disk.size(layout.tmp()));
+  }
+
+  /**
+   * Re-hashes every blob the manifests on disk reference and reports each missing or corrupt file,
+   * per version, and each damaged manifest. Reports only: it never repairs or deletes anything.
+   */
+  public VerifyReport verify() {
+    return new Verifier(layout).verify(manifests.scan());
+  }
+
+  /**
+   * A folder with the version's files at their relative paths, as hard links to the blobs (copies
+   * where the file system cannot link): {@code snapshots/<registry>/<name>/@<version>/}.
+   * Idempotent; built in a temporary folder and renamed, so it is complete or absent.
    */
   public Path materialize(VersionManifest m) {
-    Path dir = snapshotDir(m);
-    if (Files.isRegularFile(dir.resolve(".complete"))) {
-      return dir;
-    }
-    try (StoreLock lock = lock("snapshot:" + m.reference())) {
-      if (Files.isRegularFile(dir.resolve(".complete"))) {
-        return dir;
-      }
-      Files.createDirectories(dir.getParent());
-      Path tmp = Files.createTempDirectory(dir.getParent(), ".snapshot");
-      for (ManifestFile f : m.files()) {
-        Path target = tmp.resolve(StorePaths.checkFilePath(f.path()));
-        Files.createDirectories(target.getParent());
-        try {
-          Files.createLink(target, blobPath(f.sha256()));
-        } catch (UnsupportedOperationException | IOException e) {
-          Files.copy(blobPath(f.sha256()), target);
+    return new Snapshots(layout).materialize(m);
+  }
+
+  /**
+   * An exclusive lock on {@code key}, across the threads of this process and across processes
+   * ({@code locks/<sha256 of key>.lock}); blocks until it is free. Reentrant.
+   */
+  public StoreLock lock(String key) {
+    return StoreLock.acquire(layout.lockFile(key));
+  }
+
+  /**
+   * Rewrites the index's versions from the manifests on disk (after index.db was lost or damaged,
+   * or to pick up manifests it missed); tags of versions that are gone are dropped. Manifests found
+   * where an older layout put them are moved to where they belong.
+   *
+   * @return how many versions are indexed
+   */
+  public int rebuildIndex() {
+    return rebuild(false);
+  }
+
+  private int rebuild(boolean recoverTags) {
+    try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
+      Manifests.Scan scan = manifests.scan();
+      Map<String, VersionManifest> byPath = new LinkedHashMap<>();
+      scan.found().forEach(s -> byPath.put(layout.relative(s.file()), s.manifest()));
+      for (Manifests.Stored s : scan.misplaced()) {
+        VersionManifest m = s.manifest();
+        Path home = layout.manifest(m.registry(), m.name(), m.version());
+        VersionManifest there = byPath.get(layout.relative(home));
+        if (there == null) {
+          Files.createDirectories(home.getParent());
+          Disk.move(s.file(), home);
+          byPath.put(layout.relative(home), m);
+        } else if (sameFiles(there, m)) {
+          Files.deleteIfExists(s.file()); // A duplicate of the version's own manifest.
         }
       }
-      Files.createFile(tmp.resolve(".complete"));
-      deleteTree(dir);
-      moveAtomically(tmp, dir);
-      return dir;
+      index.replaceAll(byPath, recoverTags, clock.instant());
+      return byPath.size();
     } catch (IOException e) {
       throw GpuxException.unavailable(
-          "cannot lay out " + m.reference() + " in " + dir + ": " + e.getMessage(),
-          "check free space; `gpux verify` checks the store");
+          "cannot rebuild the index of " + layout.home() + ": " + e.getMessage(), null);
     }
-  }
-
-  /** An exclusive lock on {@code key} across threads and processes. */
-  public StoreLock lock(String key) {
-    String name =
-        HexFormat.of()
-            .formatHex(digest().digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-            .substring(0, 32);
-    return StoreLock.acquire(home.resolve("locks").resolve(name + ".lock"));
-  }
-
-  /** Re-indexes every manifest on disk (after index.db was lost or damaged). */
-  public int rebuildIndex() {
-    index.clear();
-    int n = 0;
-    try (Stream<Path> files = Files.walk(home.resolve("manifests"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
-        VersionManifest m = read(f);
-        index.index(m, relative(f));
-        n++;
-      }
-    } catch (IOException e) {
-      throw GpuxException.unavailable(
-          "cannot read " + home.resolve("manifests") + ": " + e.getMessage(), null);
-    }
-    return n;
   }
 
   int schemaVersion() {
     return index.schemaVersion();
   }
 
-  Path manifestFile(String registry, String name, String version) {
-    return home.resolve("manifests")
-        .resolve(StorePaths.segment(registry))
-        .resolve(StorePaths.name(name))
-        .resolve(StorePaths.segment(version) + ".json");
-  }
-
-  Path snapshotDir(VersionManifest m) {
-    return home.resolve("snapshots")
-        .resolve(StorePaths.segment(m.registry()))
-        .resolve(StorePaths.name(m.name()))
-        .resolve(StorePaths.segment(m.version()));
-  }
-
-  private Set<String> referencedBlobs() {
-    Set<String> out = new HashSet<>();
-    list().forEach(m -> m.files().forEach(f -> out.add(f.sha256())));
-    return out;
-  }
-
-  private List<VersionManifest> load(List<String> relativePaths) {
-    List<VersionManifest> out = new ArrayList<>();
-    for (String p : relativePaths) {
-      Path file = home.resolve(p);
-      if (Files.isRegularFile(file)) {
-        out.add(read(file));
-      }
-    }
-    return out;
-  }
-
-  private VersionManifest read(Path file) {
-    try {
-      return ManifestJson.read(Files.readAllBytes(file), file.toString());
-    } catch (NoSuchFileException e) {
-      throw GpuxException.notFound("manifest " + file + " disappeared", null);
-    } catch (IOException e) {
-      throw GpuxException.unavailable("cannot read " + file + ": " + e.getMessage(), null);
-    }
-  }
-
-  private String relative(Path file) {
-    return home.relativize(file).toString().replace('\\', '/');
-  }
-
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException e) {
-      // Someone else put the same content first (blobs are named by content).
-      deleteTree(from);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(q);
-      }
-    }
-  }
-
-  private static Duration age(Path p, Instant now) throws IOException {
-    return Duration.between(Files.getLastModifiedTime(p).toInstant(), now);
-  }
-
-  private static long size(Path p) {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  private static long folderSize(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile).mapToLong(ModelStore::size).sum();
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  static String sha256(Path file) {
-    MessageDigest d = digest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        d.update(buffer, 0, n);
-      }
-    } catch (IOException e) {
-      return "unreadable (" + e.getMessage() + ")";
-    }
-    return HexFormat.of().formatHex(d.digest());
-  }
-
-  private static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  StoreLayout layout() {
+    return layout;
   }
 
   @Override
@@ -534,6 +480,6 @@ public final class ModelStore implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ModelStore[" + home + "]";
+    return "ModelStore[" + layout.home() + "]";
   }
 }

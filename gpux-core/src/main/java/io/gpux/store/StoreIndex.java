@@ -3,9 +3,9 @@ package io.gpux.store;
 import io.gpux.ErrorCategory;
 import io.gpux.GpuxException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,266 +13,325 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
- * The SQLite index of the store: what is searched and aggregated. Its schema comes from numbered
- * migrations ({@code V<n>__*.sql}) recorded in {@code schema_version}; the SQL is kept to what
- * PostgreSQL also accepts, so a team can later share one index.
+ * The index database: what is searched and aggregated. It can always be rebuilt from the manifests
+ * except for tags, which live only here (a rebuild after a loss recovers each pull's own tag from
+ * the manifests' {@code requested}). Statements stay within SQL that PostgreSQL also accepts.
+ *
+ * <p>One connection, used under this object's lock. Transactions take the write lock when they
+ * begin ({@code BEGIN IMMEDIATE}), so two processes wait for each other (busy timeout) instead of
+ * failing when both upgrade a read to a write.
  */
 final class StoreIndex implements AutoCloseable {
-  private static final String[] MIGRATIONS = {"V1__schema.sql"};
+  /** Fixed width, so that text order is time order (ISO-8601 with a variable fraction is not). */
+  private static final DateTimeFormatter TIME =
+      new DateTimeFormatterBuilder()
+          .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+          .appendFraction(ChronoField.NANO_OF_SECOND, 9, 9, true)
+          .appendLiteral('Z')
+          .toFormatter()
+          .withZone(ZoneOffset.UTC);
 
   private final Connection db;
+  private final Opened opened;
 
-  private StoreIndex(Connection db) {
+  /**
+   * How the database was found.
+   *
+   * @param lost it was missing or damaged and is new: versions and tags must be recovered
+   * @param stale its rows predate the current schema and must be rewritten from the manifests
+   */
+  record Opened(boolean lost, boolean stale) {}
+
+  private StoreIndex(Connection db, Opened opened) {
     this.db = db;
+    this.opened = opened;
   }
 
   static StoreIndex open(Path file) {
+    boolean existed = Files.exists(file);
     try {
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement s = c.createStatement()) {
-        // WAL lets a reader and a writer in two processes work at once; waits instead of failing.
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA busy_timeout=10000");
-      }
-      StoreIndex index = new StoreIndex(c);
-      index.migrate();
-      return index;
+      return connect(file, existed);
     } catch (SQLException e) {
-      throw error("open", e);
+      if (!isDamaged(e)) {
+        throw error("open", e);
+      }
+    }
+    // The file is not a database (or a damaged one): keep it for a post-mortem, start afresh.
+    String aside = file.getFileName() + ".damaged-" + System.currentTimeMillis();
+    try {
+      for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        Path p = file.resolveSibling(file.getFileName() + suffix);
+        if (Files.exists(p)) {
+          Files.move(p, file.resolveSibling(aside + suffix), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      return connect(file, false);
+    } catch (IOException | SQLException e) {
+      throw new GpuxException(
+          ErrorCategory.UNAVAILABLE,
+          "the store index " + file + " is damaged and cannot be replaced: " + e.getMessage(),
+          "delete it; GPUX rebuilds it from the manifests",
+          e);
     }
   }
 
-  int schemaVersion() {
-    try (Statement s = db.createStatement();
-        ResultSet r = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-      return r.next() ? r.getInt(1) : 0;
+  private static StoreIndex connect(Path file, boolean existed) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("busy_timeout", "30000");
+    // WAL: readers never block the writer, and two processes can share the file.
+    p.setProperty("journal_mode", "WAL");
+    // With WAL, NORMAL survives a process crash; a power cut may lose the last commits, which the
+    // manifests (written durably first) let a rebuild recover.
+    p.setProperty("synchronous", "NORMAL");
+    p.setProperty("transaction_mode", "IMMEDIATE");
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), p);
+    try {
+      int before = Migrations.apply(c);
+      return new StoreIndex(
+          c, new Opened(!existed || before == 0, before > 0 && before < Migrations.REINDEX_BEFORE));
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private static boolean isDamaged(SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("SQLITE_NOTADB") || m.contains("SQLITE_CORRUPT");
+  }
+
+  Opened opened() {
+    return opened;
+  }
+
+  synchronized int schemaVersion() {
+    try {
+      return Migrations.current(db);
     } catch (SQLException e) {
       throw error("read", e);
     }
   }
 
-  private synchronized void migrate() throws SQLException {
-    try (Statement s = db.createStatement()) {
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-    }
-    int current = schemaVersion();
-    for (int v = current + 1; v <= MIGRATIONS.length; v++) {
-      boolean auto = db.getAutoCommit();
-      db.setAutoCommit(false);
-      try (Statement s = db.createStatement()) {
-        for (String statement : read(MIGRATIONS[v - 1]).split(";")) {
-          String sql = statement.replaceAll("(?m)^--.*$", "").trim();
-          if (!sql.isEmpty()) {
-            s.execute(sql);
-          }
-        }
-        try (PreparedStatement p =
-            db.prepareStatement("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")) {
-          p.setInt(1, v);
-          p.setString(2, Instant.now().toString());
-          p.executeUpdate();
-        }
-        db.commit();
-      } catch (SQLException e) {
-        db.rollback();
-        if (schemaVersion() >= v) {
-          continue; // Another process applied it first.
-        }
-        throw e;
-      } finally {
-        db.setAutoCommit(auto);
-      }
-    }
-  }
-
-  private static String read(String resource) {
-    try (InputStream in = StoreIndex.class.getResourceAsStream(resource)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("missing migration " + resource, e);
-    }
+  static String time(Instant t) {
+    return TIME.format(t);
   }
 
   synchronized void index(VersionManifest m, String manifestPath) {
-    try {
-      db.setAutoCommit(false);
+    inTransaction(() -> insert(m, manifestPath));
+  }
+
+  private void insert(VersionManifest m, String manifestPath) throws SQLException {
+    exec(
+        "INSERT INTO models (registry, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        m.registry(),
+        m.name());
+    deleteVersionRows(m.registry(), m.name(), m.version());
+    exec(
+        "INSERT INTO versions (registry, name, version, requested, pulled_at, source, size_bytes,"
+            + " manifest_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        m.registry(),
+        m.name(),
+        m.version(),
+        m.requested(),
+        time(m.pulledAt()),
+        m.source(),
+        m.sizeBytes(),
+        manifestPath);
+    for (ManifestFile f : m.files()) {
       exec(
-          "INSERT INTO models (registry, name) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM models WHERE registry = ? AND name = ?)",
-          m.registry(),
-          m.name(),
-          m.registry(),
-          m.name());
-      exec(
-          "DELETE FROM versions WHERE registry = ? AND name = ? AND version = ?",
-          m.registry(),
-          m.name(),
-          m.version());
-      exec(
-          "DELETE FROM version_files WHERE registry = ? AND name = ? AND version = ?",
-          m.registry(),
-          m.name(),
-          m.version());
-      exec(
-          "INSERT INTO versions (registry, name, version, requested, pulled_at, source, size_bytes, manifest_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          "INSERT INTO version_files (registry, name, version, path, sha256, size_bytes)"
+              + " VALUES (?, ?, ?, ?, ?, ?)",
           m.registry(),
           m.name(),
           m.version(),
-          m.requested(),
-          m.pulledAt().toString(),
-          m.source(),
-          m.sizeBytes(),
-          manifestPath);
-      for (ManifestFile f : m.files()) {
-        exec(
-            "INSERT INTO version_files (registry, name, version, path, sha256, size_bytes) VALUES (?, ?, ?, ?, ?, ?)",
-            m.registry(),
-            m.name(),
-            m.version(),
-            f.path(),
-            f.sha256(),
-            f.size());
-      }
-      db.commit();
-    } catch (SQLException e) {
-      rollback();
-      throw error("write", e);
-    } finally {
-      autoCommit();
+          f.path(),
+          f.sha256(),
+          f.size());
     }
   }
 
+  private void deleteVersionRows(String registry, String name, String version) throws SQLException {
+    for (String table : new String[] {"versions", "version_files"}) {
+      exec(
+          "DELETE FROM " + table + " WHERE registry = ? AND name = ? AND version = ?",
+          registry,
+          name,
+          version);
+    }
+  }
+
+  synchronized boolean contains(String registry, String name, String version) {
+    return !strings(
+            "SELECT version FROM versions WHERE registry = ? AND name = ? AND version = ?",
+            registry,
+            name,
+            version)
+        .isEmpty();
+  }
+
+  /** Drops a version, the tags pointing at it, and its model once no version is left. */
   synchronized void removeVersion(String registry, String name, String version) {
-    try {
-      db.setAutoCommit(false);
-      exec(
-          "DELETE FROM versions WHERE registry = ? AND name = ? AND version = ?",
-          registry,
-          name,
-          version);
-      exec(
-          "DELETE FROM version_files WHERE registry = ? AND name = ? AND version = ?",
-          registry,
-          name,
-          version);
-      exec(
-          "DELETE FROM tags WHERE registry = ? AND name = ? AND version = ?",
-          registry,
-          name,
-          version);
-      exec(
-          "DELETE FROM models WHERE registry = ? AND name = ? AND NOT EXISTS (SELECT 1 FROM versions WHERE registry = ? AND name = ?)",
-          registry,
-          name,
-          registry,
-          name);
-      db.commit();
-    } catch (SQLException e) {
-      rollback();
-      throw error("write", e);
-    } finally {
-      autoCommit();
+    inTransaction(
+        () -> {
+          deleteVersionRows(registry, name, version);
+          exec(
+              "DELETE FROM tags WHERE registry = ? AND name = ? AND version = ?",
+              registry,
+              name,
+              version);
+          exec(
+              "DELETE FROM models WHERE registry = ? AND name = ? AND NOT EXISTS"
+                  + " (SELECT 1 FROM versions WHERE registry = ? AND name = ?)",
+              registry,
+              name,
+              registry,
+              name);
+        });
+  }
+
+  /**
+   * Makes the version rows say exactly what {@code manifests} say, in one transaction, so that a
+   * reader never sees a half-built index. Tags pointing at versions that are gone are dropped.
+   *
+   * @param manifests each manifest by its path relative to the store's home
+   * @param recoverTags whether to point each {@code requested} name that has no tag at the newest
+   *     version pulled with it (after the index was lost)
+   */
+  synchronized void replaceAll(
+      Map<String, VersionManifest> manifests, boolean recoverTags, Instant now) {
+    inTransaction(
+        () -> {
+          try (Statement s = db.createStatement()) {
+            s.execute("DELETE FROM version_files");
+            s.execute("DELETE FROM versions");
+            s.execute("DELETE FROM models");
+          }
+          for (Map.Entry<String, VersionManifest> e : manifests.entrySet()) {
+            insert(e.getValue(), e.getKey());
+          }
+          exec(
+              "DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE"
+                  + " v.registry = tags.registry AND v.name = tags.name"
+                  + " AND v.version = tags.version)");
+          if (recoverTags) {
+            recoverTags(manifests.values(), now);
+          }
+        });
+  }
+
+  private void recoverTags(Collection<VersionManifest> manifests, Instant now) throws SQLException {
+    Map<List<String>, VersionManifest> newest = new LinkedHashMap<>();
+    manifests.stream()
+        .filter(m -> m.requested() != null && !m.requested().equals(m.version()))
+        .sorted(Comparator.comparing(VersionManifest::pulledAt))
+        .forEach(m -> newest.put(List.of(m.registry(), m.name(), m.requested()), m));
+    for (VersionManifest m : newest.values()) {
+      if (taggedVersion(m.registry(), m.name(), m.requested()).isEmpty()) {
+        moveTag(m.registry(), m.name(), m.requested(), m.version(), now);
+      }
     }
   }
 
-  synchronized void clear() {
-    try (Statement s = db.createStatement()) {
-      s.execute("DELETE FROM version_files");
-      s.execute("DELETE FROM versions");
-      s.execute("DELETE FROM models");
-    } catch (SQLException e) {
-      throw error("write", e);
-    }
-  }
-
-  /** Manifest paths, newest pull first; {@code registry} and {@code name} may be null for all. */
+  /**
+   * Manifest paths of one model's versions, or of all ({@code registry} null), grouped by model,
+   * newest pull first.
+   */
   synchronized List<String> manifestPaths(String registry, String name) {
+    String where = registry == null ? "" : " WHERE registry = ? AND name = ?";
     String sql =
         "SELECT manifest_path FROM versions"
-            + (registry == null ? "" : " WHERE registry = ? AND name = ?")
+            + where
             + " ORDER BY registry, name, pulled_at DESC, version";
-    try (PreparedStatement p = db.prepareStatement(sql)) {
-      if (registry != null) {
-        p.setString(1, registry);
-        p.setString(2, name);
-      }
-      List<String> out = new ArrayList<>();
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.add(r.getString(1));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw error("read", e);
-    }
+    return registry == null ? strings(sql) : strings(sql, registry, name);
+  }
+
+  /** The versions of one model in the index. */
+  synchronized List<String> versions(String registry, String name) {
+    return strings(
+        "SELECT version FROM versions WHERE registry = ? AND name = ? ORDER BY pulled_at DESC",
+        registry,
+        name);
   }
 
   synchronized void tag(String registry, String name, String tag, String version, Instant now) {
-    try {
-      db.setAutoCommit(false);
-      String previous = tagged(registry, name, tag).orElse(null);
-      if (version.equals(previous)) {
-        db.commit();
-        return;
-      }
-      exec("DELETE FROM tags WHERE registry = ? AND name = ? AND tag = ?", registry, name, tag);
-      exec(
-          "INSERT INTO tags (registry, name, tag, version, updated_at) VALUES (?, ?, ?, ?, ?)",
-          registry,
-          name,
-          tag,
-          version,
-          now.toString());
-      exec(
-          "INSERT INTO tag_history (registry, name, tag, version, moved_at, previous_version) VALUES (?, ?, ?, ?, ?, ?)",
-          registry,
-          name,
-          tag,
-          version,
-          now.toString(),
-          previous);
-      db.commit();
-    } catch (SQLException e) {
-      rollback();
-      throw error("write", e);
-    } finally {
-      autoCommit();
+    inTransaction(() -> moveTag(registry, name, tag, version, now));
+  }
+
+  private void moveTag(String registry, String name, String tag, String version, Instant now)
+      throws SQLException {
+    String previous = taggedVersion(registry, name, tag).orElse(null);
+    if (version.equals(previous)) {
+      return;
     }
+    exec("DELETE FROM tags WHERE registry = ? AND name = ? AND tag = ?", registry, name, tag);
+    exec(
+        "INSERT INTO tags (registry, name, tag, version, updated_at) VALUES (?, ?, ?, ?, ?)",
+        registry,
+        name,
+        tag,
+        version,
+        time(now));
+    exec(
+        "INSERT INTO tag_history (registry, name, tag, seq, version, moved_at, previous_version)"
+            + " SELECT ?, ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM tag_history"
+            + " WHERE registry = ? AND name = ? AND tag = ?",
+        registry,
+        name,
+        tag,
+        version,
+        time(now),
+        previous,
+        registry,
+        name,
+        tag);
   }
 
   synchronized Optional<String> tagged(String registry, String name, String tag) {
-    try (PreparedStatement p =
-        db.prepareStatement(
-            "SELECT version FROM tags WHERE registry = ? AND name = ? AND tag = ?")) {
-      p.setString(1, registry);
-      p.setString(2, name);
-      p.setString(3, tag);
-      try (ResultSet r = p.executeQuery()) {
-        return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw error("read", e);
-    }
+    return taggedVersion(registry, name, tag);
+  }
+
+  private Optional<String> taggedVersion(String registry, String name, String tag) {
+    return strings(
+            "SELECT version FROM tags WHERE registry = ? AND name = ? AND tag = ?",
+            registry,
+            name,
+            tag)
+        .stream()
+        .findFirst();
   }
 
   synchronized List<String> tagsOf(String registry, String name, String version) {
-    try (PreparedStatement p =
-        db.prepareStatement(
-            "SELECT tag FROM tags WHERE registry = ? AND name = ? AND version = ? ORDER BY tag")) {
-      p.setString(1, registry);
-      p.setString(2, name);
-      p.setString(3, version);
-      List<String> out = new ArrayList<>();
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.add(r.getString(1));
-        }
+    return strings(
+        "SELECT tag FROM tags WHERE registry = ? AND name = ? AND version = ? ORDER BY tag",
+        registry,
+        name,
+        version);
+  }
+
+  /** Every move of a tag, oldest first. */
+  synchronized List<TagMove> tagHistory(String registry, String name, String tag) {
+    String sql =
+        "SELECT version, previous_version, moved_at FROM tag_history"
+            + " WHERE registry = ? AND name = ? AND tag = ? ORDER BY seq";
+    try (PreparedStatement p = prepare(sql, registry, name, tag);
+        ResultSet r = p.executeQuery()) {
+      List<TagMove> out = new ArrayList<>();
+      while (r.next()) {
+        out.add(new TagMove(tag, r.getString(1), r.getString(2), Instant.parse(r.getString(3))));
       }
       return out;
     } catch (SQLException e) {
@@ -280,48 +339,51 @@ final class StoreIndex implements AutoCloseable {
     }
   }
 
-  /** Every move of a tag, oldest first: {@code [version, moved_at, previous]}. */
-  synchronized List<String[]> tagHistory(String registry, String name, String tag) {
-    try (PreparedStatement p =
-        db.prepareStatement(
-            "SELECT version, moved_at, previous_version FROM tag_history WHERE registry = ? AND name = ? AND tag = ? ORDER BY moved_at")) {
-      p.setString(1, registry);
-      p.setString(2, name);
-      p.setString(3, tag);
-      List<String[]> out = new ArrayList<>();
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.add(new String[] {r.getString(1), r.getString(2), r.getString(3)});
-        }
+  private List<String> strings(String sql, Object... args) {
+    try (PreparedStatement p = prepare(sql, args);
+        ResultSet r = p.executeQuery()) {
+      List<String> out = new ArrayList<>();
+      while (r.next()) {
+        out.add(r.getString(1));
       }
       return out;
     } catch (SQLException e) {
       throw error("read", e);
     }
+  }
+
+  private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+    PreparedStatement p = db.prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      p.setObject(i + 1, args[i]);
+    }
+    return p;
   }
 
   private void exec(String sql, Object... args) throws SQLException {
-    try (PreparedStatement p = db.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        p.setObject(i + 1, args[i]);
-      }
+    try (PreparedStatement p = prepare(sql, args)) {
       p.executeUpdate();
     }
   }
 
-  private void rollback() {
-    try {
-      db.rollback();
-    } catch (SQLException ignored) {
-      // The failure being reported matters more.
-    }
+  private interface Work {
+    void run() throws SQLException;
   }
 
-  private void autoCommit() {
+  private void inTransaction(Work work) {
     try {
-      db.setAutoCommit(true);
-    } catch (SQLException ignored) {
-      // Next use reports it.
+      db.setAutoCommit(false);
+      try {
+        work.run();
+        db.commit();
+      } catch (SQLException | RuntimeException e) {
+        db.rollback();
+        throw e;
+      } finally {
+        db.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw error("write", e);
     }
   }
 
@@ -329,7 +391,7 @@ final class StoreIndex implements AutoCloseable {
     return new GpuxException(
         ErrorCategory.UNAVAILABLE,
         "cannot " + what + " the store index: " + e.getMessage(),
-        "if index.db is damaged, delete it: GPUX rebuilds it from the manifests (tags are lost)",
+        "if index.db is damaged, delete it: GPUX rebuilds it from the manifests",
         e);
   }
 
@@ -338,7 +400,7 @@ final class StoreIndex implements AutoCloseable {
     try {
       db.close();
     } catch (SQLException ignored) {
-      // Closing at exit.
+      // Nothing is pending: every write committed or rolled back.
     }
   }
 }

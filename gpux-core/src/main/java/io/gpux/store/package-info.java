@@ -3,17 +3,29 @@
  *
  * <pre>
  * blobs/sha256/&lt;hex&gt;                       each file once, whichever versions use it
- * manifests/&lt;registry&gt;/&lt;name&gt;/&lt;version&gt;.json   immutable: files -> digests, provenance
- * snapshots/&lt;registry&gt;/&lt;name&gt;/&lt;version&gt;/     the files at their paths (hard links to blobs)
+ * manifests/&lt;reg&gt;/&lt;name&gt;/@&lt;version&gt;.json  immutable: files -&gt; digests
+ * snapshots/&lt;reg&gt;/&lt;name&gt;/@&lt;version&gt;/     the files at their paths (hard links)
  * tmp/                                      downloads in progress (*.partial), same file system
- * locks/                                    one lock file per model being pulled
- * index.db                                  SQLite index: versions, files, tags, tag history
+ * locks/&lt;sha256 of key&gt;.lock               inter-process locks (one per model being pulled)
+ * index.db                                  SQLite index: models, versions, files, tags
  * </pre>
  *
- * Invariants: a blob's name is the sha256 of its bytes (callers verify before {@link
- * io.gpux.store.ModelStore#putBlob}); a manifest is written only when all its blobs are present;
- * every write is a temporary file renamed into place. Manifests are the source of truth for
- * versions and the index can be rebuilt from them; tags live in the index. Names and paths are
- * encoded so that no registry name, model name, version or file path can escape the store.
+ * Names are percent-encoded per segment ({@code /} in a model name nests folders), and versions
+ * start with {@code @}, which an encoded name never does; so no registry name, model name, version
+ * or file path can escape the store or land in another model's folder.
+ *
+ * <p>Invariants:
+ *
+ * <ul>
+ *   <li>A blob's name is the sha256 of its bytes; callers verify before {@link
+ *       io.gpux.store.ModelStore#putBlob}, and {@code verify} re-hashes.
+ *   <li>A manifest is written only when all its blobs are present, and never changes afterwards.
+ *   <li>Every write is a temporary file forced to disk and renamed into place; a crash leaves the
+ *       old state or the new one.
+ *   <li>Manifests are the source of truth for versions; the index can be rebuilt from them (tags
+ *       live only in the index, and a rebuild after a loss recovers each pull's own tag).
+ *   <li>What prune keeps is decided from the manifests on disk, under the same lock that commit
+ *       takes, and only blobs older than the grace period go.
+ * </ul>
  */
 package io.gpux.store;

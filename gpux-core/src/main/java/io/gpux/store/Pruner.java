@@ -1,0 +1,176 @@
+package io.gpux.store;
+
+import io.gpux.GpuxException;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Garbage collection: blobs no manifest references, stale temporary files, debris of interrupted
+ * writes, and empty folders. What is referenced comes from the manifests on disk, not the index, so
+ * a manifest the index missed still protects its blobs. Callers hold {@link StoreLayout#GC_LOCK}.
+ */
+final class Pruner {
+  private final StoreLayout layout;
+  private final Manifests manifests;
+  private final Clock clock;
+  private final Duration grace;
+  private final Duration stale;
+
+  /**
+   * @param grace how old an unreferenced blob or a leftover must be before it goes: a pull may have
+   *     put blobs it has not committed yet, a snapshot may be under construction
+   * @param stale how long a temporary file (a partial download) may sit untouched
+   */
+  Pruner(StoreLayout layout, Manifests manifests, Clock clock, Duration grace, Duration stale) {
+    this.layout = layout;
+    this.manifests = manifests;
+    this.clock = clock;
+    this.grace = grace;
+    this.stale = stale;
+  }
+
+  PruneReport prune(boolean dryRun) throws IOException {
+    Manifests.Scan scan = manifests.scan();
+    if (!scan.damaged().isEmpty()) {
+      Manifests.Unreadable d = scan.damaged().get(0);
+      throw GpuxException.unavailable(
+          "cannot prune: the manifest "
+              + d.file()
+              + " is damaged ("
+              + d.why()
+              + "), so the files it uses are unknown",
+          "remove that version (gpux rm) or delete the file, then prune again");
+    }
+    Set<String> referenced = new HashSet<>();
+    Set<Path> snapshots = new HashSet<>();
+    for (List<Manifests.Stored> list : List.of(scan.found(), scan.misplaced())) {
+      for (Manifests.Stored s : list) {
+        VersionManifest m = s.manifest();
+        m.files().forEach(f -> referenced.add(f.sha256()));
+        snapshots.add(layout.snapshot(m.registry(), m.name(), m.version()));
+      }
+    }
+    Instant now = clock.instant();
+    List<String> blobs = new ArrayList<>();
+    List<String> partials = new ArrayList<>();
+    List<String> leftovers = new ArrayList<>();
+    long bytes = 0;
+    for (Path blob : children(layout.blobs())) {
+      String sha = blob.getFileName().toString();
+      if (StorePaths.isDigest(sha) && !referenced.contains(sha) && older(blob, now, grace)) {
+        blobs.add(sha);
+        bytes += delete(blob, dryRun);
+      }
+    }
+    for (Path p : children(layout.tmp())) {
+      if (older(p, now, stale)) {
+        partials.add(p.getFileName().toString());
+        bytes += delete(p, dryRun);
+      }
+    }
+    List<Path> debris = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(layout.manifests())) {
+      walk.filter(Files::isRegularFile)
+          .filter(p -> !Manifests.isManifestName(p.getFileName().toString()))
+          .forEach(debris::add);
+    }
+    orphanSnapshots(layout.snapshots(), snapshots, debris);
+    for (Path p : debris) {
+      if (older(p, now, grace)) {
+        leftovers.add(layout.relative(p));
+        bytes += delete(p, dryRun);
+      }
+    }
+    if (!dryRun) {
+      deleteEmptyFolders(layout.manifests(), Set.of(), now);
+      deleteEmptyFolders(layout.snapshots(), snapshots, now);
+    }
+    return new PruneReport(dryRun, blobs, partials, leftovers, bytes);
+  }
+
+  /**
+   * What under {@code dir} is not a live snapshot: version folders ({@code @...}) of versions that
+   * are gone, temporary folders ({@code .snapshot...}) and stray files. Other folders are
+   * model-name segments, searched further.
+   */
+  private static void orphanSnapshots(Path dir, Set<Path> live, List<Path> out) throws IOException {
+    for (Path p : children(dir)) {
+      String name = p.getFileName().toString();
+      if (live.contains(p)) {
+        continue;
+      }
+      if (name.startsWith("@")
+          || name.startsWith(".")
+          || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        out.add(p);
+      } else {
+        orphanSnapshots(p, live, out);
+      }
+    }
+  }
+
+  /**
+   * Removes empty folders below {@code root}, deepest first. A young folder whose name starts with
+   * a dot may be a snapshot being built, so it stays.
+   */
+  private void deleteEmptyFolders(Path root, Set<Path> keep, Instant now) throws IOException {
+    List<Path> dirs;
+    try (Stream<Path> walk = Files.walk(root)) {
+      dirs =
+          walk.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+              .filter(p -> !p.equals(root) && !keep.contains(p))
+              .sorted(Comparator.reverseOrder())
+              .toList();
+    }
+    for (Path d : dirs) {
+      if (d.getFileName().toString().startsWith(".") && !older(d, now, grace)) {
+        continue;
+      }
+      try {
+        Files.delete(d);
+      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+        // Not empty: nothing to do.
+      }
+    }
+  }
+
+  private static List<Path> children(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      s.forEach(out::add);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static boolean older(Path p, Instant now, Duration age) {
+    try {
+      Instant modified = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
+      return Duration.between(modified, now).compareTo(age) >= 0;
+    } catch (IOException e) {
+      return false; // Gone meanwhile.
+    }
+  }
+
+  private static long delete(Path p, boolean dryRun) throws IOException {
+    long size = Disk.size(p);
+    if (!dryRun) {
+      Disk.deleteTree(p);
+    }
+    return size;
+  }
+}

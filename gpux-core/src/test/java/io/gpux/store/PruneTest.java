@@ -1,0 +1,140 @@
+package io.gpux.store;
+
+import static io.gpux.store.StoreFixture.age;
+import static io.gpux.store.StoreFixture.manifest;
+import static io.gpux.store.StoreFixture.put;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gpux.GpuxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PruneTest {
+  private static final Duration OLD = Duration.ofDays(2);
+
+  @TempDir Path home;
+  private ModelStore store;
+
+  @BeforeEach
+  void open() {
+    store = ModelStore.open(home);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void aDryRunReportsWhatARealRunDeletes() throws Exception {
+    ManifestFile kept = put(store, "model.onnx", "kept");
+    store.commit(manifest("v1", kept));
+    ManifestFile orphan = put(store, "x", "orphan");
+    age(store.blobPath(orphan.sha256()), OLD);
+    age(store.blobPath(kept.sha256()), OLD);
+    Path stale = Files.writeString(store.tempDir().resolve("abc.partial"), "half");
+    age(stale, OLD);
+    Path active = Files.writeString(store.tempDir().resolve("def.partial"), "downloading");
+
+    PruneReport dry = store.prune(true);
+    assertTrue(dry.dryRun());
+    assertEquals(List.of(orphan.sha256()), dry.blobs());
+    assertEquals(List.of("abc.partial"), dry.partials());
+    assertEquals("orphan".length() + "half".length(), dry.bytes());
+    assertTrue(store.hasBlob(orphan.sha256()), "a dry run deletes nothing");
+    assertTrue(Files.exists(stale));
+
+    PruneReport real = store.prune(false);
+    assertEquals(dry.blobs(), real.blobs());
+    assertEquals(dry.bytes(), real.bytes());
+    assertFalse(store.hasBlob(orphan.sha256()));
+    assertTrue(store.hasBlob(kept.sha256()), "referenced blobs stay, however old");
+    assertFalse(Files.exists(stale));
+    assertTrue(Files.exists(active), "a download in progress stays");
+    assertTrue(store.verify().clean());
+    assertEquals(0, store.prune(false).bytes(), "nothing left to do");
+  }
+
+  @Test
+  void youngUnreferencedBlobsStayBecauseAPullMayBeAboutToCommitThem() throws Exception {
+    ManifestFile fresh = put(store, "y", "fresh orphan");
+    assertTrue(store.prune(false).blobs().isEmpty());
+    assertTrue(store.hasBlob(fresh.sha256()));
+  }
+
+  @Test
+  void removeThenPruneFreesWhatOnlyThatVersionUsed() throws Exception {
+    ManifestFile shared = put(store, "config.json", "shared");
+    ManifestFile only1 = put(store, "model.onnx", "only in v1");
+    store.commit(manifest("v1", shared, only1));
+    store.commit(manifest("v2", shared, put(store, "model.onnx", "only in v2")));
+    store.remove("hf", "org/model", "v1");
+    age(store.blobPath(only1.sha256()), OLD);
+    age(store.blobPath(shared.sha256()), OLD);
+    assertEquals(List.of(only1.sha256()), store.prune(false).blobs());
+    assertTrue(store.hasBlob(shared.sha256()));
+    assertTrue(store.verify().clean());
+  }
+
+  @Test
+  void aManifestTheIndexMissedStillProtectsItsBlobs() throws Exception {
+    ManifestFile f = put(store, "a", "unindexed");
+    age(store.blobPath(f.sha256()), OLD);
+    Path file = store.layout().manifest("hf", "org/model", "v1");
+    Files.createDirectories(file.getParent());
+    Files.write(file, ManifestJson.write(manifest("v1", f)));
+    assertTrue(store.prune(false).blobs().isEmpty());
+    assertTrue(store.hasBlob(f.sha256()));
+  }
+
+  @Test
+  void refusesToPruneWhileAManifestIsDamaged() throws Exception {
+    ManifestFile f = put(store, "a", "1");
+    store.commit(manifest("v1", f));
+    age(store.blobPath(put(store, "b", "orphan").sha256()), OLD);
+    Files.writeString(store.layout().manifest("hf", "org/model", "v1"), "{\"files\": 3");
+    GpuxException e = assertThrows(GpuxException.class, () -> store.prune(false));
+    assertTrue(e.problem().contains("is damaged"), e.problem());
+    assertTrue(store.hasBlob(f.sha256()));
+  }
+
+  @Test
+  void deletesLeftoversOfInterruptedWritesAndEmptyFolders() throws Exception {
+    ManifestFile f = put(store, "onnx/model.onnx", "w");
+    VersionManifest v1 = store.commit(manifest("v1", f));
+    VersionManifest v2 = store.commit(manifest("hf", "gone/model", "v2", StoreFixture.PULLED, f));
+    Path live = store.materialize(v1);
+    Path removed = store.materialize(v2);
+    // A removal that died before deleting the snapshot; a commit that died before its rename.
+    Files.delete(store.layout().manifest("hf", "gone/model", "v2"));
+    Path tmpManifest =
+        Files.writeString(
+            store.layout().manifest("hf", "org/model", "v3").resolveSibling(".@v3.json123.tmp"),
+            "{");
+    Path building = Files.createDirectories(live.resolveSibling(".snapshot123"));
+    for (Path p : List.of(removed, tmpManifest)) {
+      age(p, OLD);
+    }
+    store.rebuildIndex();
+
+    PruneReport r = store.prune(false);
+    assertEquals(
+        List.of("manifests/hf/org/model/.@v3.json123.tmp", "snapshots/hf/gone/model/@v2"),
+        r.leftovers());
+    assertFalse(Files.exists(removed));
+    assertFalse(Files.exists(home.resolve("snapshots/hf/gone")), "emptied folders go");
+    assertFalse(Files.exists(home.resolve("manifests/hf/gone")));
+    assertTrue(Files.exists(building), "a young snapshot under construction stays");
+    assertEquals("w", Files.readString(live.resolve("onnx/model.onnx")));
+    assertTrue(Files.isDirectory(home.resolve("manifests")));
+  }
+}
