@@ -10,6 +10,7 @@ import io.gpux.inference.InferenceModel;
 import io.gpux.onnx.OnnxModelInfo;
 import io.gpux.onnx.OnnxModelReader;
 import io.gpux.project.Project;
+import io.gpux.tensor.JsonTensors;
 import io.gpux.tensor.TensorSignature;
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,25 +116,7 @@ public final class ProjectBuilder {
   }
 
   static void signatures(ArrayNode array, List<TensorSignature> sigs) {
-    for (TensorSignature s : sigs) {
-      ObjectNode o = array.addObject();
-      o.put("name", s.name());
-      o.put("type", String.valueOf(s.type()));
-      ArrayNode shape = o.putArray("shape");
-      if (s.shape() != null) {
-        for (int i = 0; i < s.shape().size(); i++) {
-          long d = s.shape().get(i);
-          String dimName = s.dimNames() == null ? null : s.dimNames().get(i);
-          if (d >= 0) {
-            shape.add(d);
-          } else if (dimName != null && !dimName.isEmpty()) {
-            shape.add(dimName);
-          } else {
-            shape.add(-1);
-          }
-        }
-      }
-    }
+    sigs.forEach(s -> JsonTensors.signature(array, s));
   }
 
   private static void write(Path file, ObjectNode json) {

@@ -101,20 +101,7 @@ public record ModelDescription(
 
   private void tensors(ArrayNode array, List<TensorSignature> sigs) {
     for (TensorSignature s : sigs) {
-      ObjectNode o = array.addObject();
-      o.put("name", s.name());
-      o.put("type", String.valueOf(s.type()));
-      ArrayNode shape = o.putArray("shape");
-      if (s.shape() != null) {
-        for (int i = 0; i < s.shape().size(); i++) {
-          String n = s.dimNames() == null ? null : s.dimNames().get(i);
-          if (s.shape().get(i) >= 0) {
-            shape.add(s.shape().get(i));
-          } else {
-            shape.add(n == null ? "?" : n);
-          }
-        }
-      }
+      ObjectNode o = io.gpux.tensor.JsonTensors.signature(array, s);
       o.put("dynamic", s.shape() == null || s.shape().stream().anyMatch(d -> d < 0));
       TensorSpec spec = declared(s.name());
       if (spec != null && spec.description() != null) {

@@ -336,6 +336,29 @@ public final class JsonTensors {
     return node.isNull() ? "null" : node.toString();
   }
 
+  /**
+   * A signature as JSON: {@code {"name", "type", "shape"}}, where a dynamic dimension is its
+   * symbolic name ({@code "batch"}) or {@code "?"}. Shared by build records and inspect output.
+   */
+  public static com.fasterxml.jackson.databind.node.ObjectNode signature(
+      ArrayNode array, TensorSignature s) {
+    com.fasterxml.jackson.databind.node.ObjectNode o = array.addObject();
+    o.put("name", s.name());
+    o.put("type", String.valueOf(s.type()));
+    ArrayNode shape = o.putArray("shape");
+    if (s.shape() != null) {
+      for (int i = 0; i < s.shape().size(); i++) {
+        String dimName = s.dimNames() == null ? null : s.dimNames().get(i);
+        if (s.shape().get(i) >= 0) {
+          shape.add(s.shape().get(i));
+        } else {
+          shape.add(dimName == null || dimName.isEmpty() ? "?" : dimName);
+        }
+      }
+    }
+    return o;
+  }
+
   /** Writes a tensor as nested JSON arrays (a scalar for rank 0). Floats stay floats. */
   public static JsonNode write(Tensor tensor) {
     long[] shape = tensor.shape();
