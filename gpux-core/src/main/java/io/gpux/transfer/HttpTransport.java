@@ -18,6 +18,14 @@ import java.util.Map;
 public final class HttpTransport {
   private static final int MAX_REDIRECTS = 10;
 
+  static {
+    // The JDK client reads responses in 16 KB buffers by default; with 256 KB, a loopback pull of
+    // 1 GB took 4.2 s instead of 6.6 s (half the system time). Read once, when the client loads.
+    if (System.getProperty("jdk.httpclient.bufsize") == null) {
+      System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
+    }
+  }
+
   private final HttpClient client;
   private final RetryPolicy retry;
   private final Sleeper sleeper;
