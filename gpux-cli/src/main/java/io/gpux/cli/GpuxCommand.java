@@ -61,6 +61,7 @@ public final class GpuxCommand implements Runnable {
     m.put("run", RunCommand::new);
     m.put("inspect", InspectCommand::new);
     m.put("providers", ProvidersCommand::new);
+    m.put("serve", ServeCommand::new);
     m.put("pull", PullCommand::new);
     m.put("search", SearchCommand::new);
     m.put("versions", VersionsCommand::new);

@@ -359,6 +359,32 @@ public final class JsonTensors {
     return o;
   }
 
+  /** The elements as one flat JSON array, row-major (the Open Inference Protocol's form). */
+  public static ArrayNode writeFlat(Tensor tensor) {
+    ArrayNode out = NODES.arrayNode();
+    for (int i = 0; i < tensor.elementCount(); i++) {
+      out.add(element(tensor, i));
+    }
+    return out;
+  }
+
+  /** The same elements under another shape with as many elements (flat data from a client). */
+  public static Tensor reshape(String input, Tensor t, long[] shape) {
+    if (Tensor.elementCount(shape) != t.elementCount()) {
+      throw GpuxException.invalidInput(
+          "input '"
+              + input
+              + "' has "
+              + t.elementCount()
+              + " values but shape "
+              + Arrays.toString(shape)
+              + " needs "
+              + Tensor.elementCount(shape),
+          "make data and shape agree");
+    }
+    return reshape(t, shape);
+  }
+
   /** Writes a tensor as nested JSON arrays (a scalar for rank 0). Floats stay floats. */
   public static JsonNode write(Tensor tensor) {
     long[] shape = tensor.shape();

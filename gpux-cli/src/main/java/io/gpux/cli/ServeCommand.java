@@ -1,0 +1,94 @@
+package io.gpux.cli;
+
+import io.gpux.Gpux;
+import io.gpux.inference.InferenceModel;
+import io.gpux.project.ProjectConfig;
+import io.gpux.server.InferenceServer;
+import io.gpux.server.ServedModel;
+import io.gpux.server.ServerOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code gpux serve}: an HTTP inference server for one or several models. */
+@Command(
+    name = "serve",
+    description = {
+      "Serve models over HTTP: the Python GPUX's /predict, /health, /info; the Open Inference",
+      "Protocol v2 (KServe/Triton JSON) under /v2; Prometheus metrics at /metrics."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @ParentCommand GpuxCommand parent;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "MODEL",
+      description = "Project folders, gpux.yml or .onnx files, or stored models (hf:org/name).")
+  List<String> models;
+
+  @Option(
+      names = {"-H", "--host"},
+      description = "Address to listen on (default: serving.host in gpux.yml, else 127.0.0.1).")
+  String host;
+
+  @Option(
+      names = {"-P", "--port"},
+      description = "Port (default: serving.port in gpux.yml, else 8080; 0 picks a free one).")
+  Integer port;
+
+  @Option(
+      names = "--workers",
+      description = "Requests computed at once (default: serving.max_workers, else 4).")
+  Integer workers;
+
+  @Mixin RuntimeMixin runtime;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try (Gpux gpux = parent.gpux()) {
+      List<ServedModel> served = new ArrayList<>();
+      for (String m : models) {
+        InferenceModel loaded = gpux.load(m, runtime.options());
+        served.add(
+            new ServedModel(loaded.project().name(), loaded.project().config().version(), loaded));
+        parent.err.println(
+            "gpux: loaded " + loaded.project().name() + " (" + loaded.provider().summary() + ")");
+      }
+      ProjectConfig.ServingSection serving = served.get(0).model().project().config().serving();
+      ServerOptions options =
+          ServerOptions.defaults()
+              .withAddress(
+                  host != null ? host : serving.host(), port != null ? port : serving.port())
+              .withWorkers(workers != null ? workers : serving.maxWorkers());
+      CountDownLatch stopped = new CountDownLatch(1);
+      try (InferenceServer server = InferenceServer.start(served, options)) {
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      parent.err.println("gpux: stopping (finishing requests in flight)");
+                      server.close();
+                      stopped.countDown();
+                    }));
+        parent.out.println(
+            "Serving "
+                + String.join(", ", served.stream().map(ServedModel::name).toList())
+                + " on http://"
+                + options.host()
+                + ":"
+                + server.port());
+        parent.out.println(
+            "  POST /predict    GET /health /info /metrics    Open Inference Protocol: /v2/models/{name}/infer");
+        parent.out.flush();
+        stopped.await();
+      }
+      return ExitCodes.OK;
+    }
+  }
+}

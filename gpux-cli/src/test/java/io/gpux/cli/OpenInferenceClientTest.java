@@ -1,0 +1,74 @@
+package io.gpux.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gpux.Gpux;
+import io.gpux.runtime.RuntimeOptions;
+import io.gpux.server.InferenceServer;
+import io.gpux.server.ServedModel;
+import io.gpux.server.ServerOptions;
+import io.gpux.testing.OnnxModels;
+import io.gpux.testing.TokenizerFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The official Triton/KServe Python client (tritonclient.http) against a live gpux server. */
+class OpenInferenceClientTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  @TempDir Path dir;
+
+  @Test
+  void tritonClientInfersThroughTheJsonProtocol() throws Exception {
+    PythonEnv.python();
+    Path add = OnnxModels.addOne(Files.createDirectories(dir.resolve("add")));
+    Path ids = OnnxModels.tokenIdsModel(Files.createDirectories(dir.resolve("ids")));
+    TokenizerFiles.wordPiece(dir.resolve("ids/tokenizer.json"), List.of("hello", "world"));
+    try (Gpux gpux = Gpux.open();
+        InferenceServer server =
+            InferenceServer.start(
+                List.of(
+                    new ServedModel(
+                        "add-one", "1", gpux.load(add.toString(), RuntimeOptions.defaults())),
+                    new ServedModel(
+                        "ids", "1", gpux.load(ids.toString(), RuntimeOptions.defaults()))),
+                ServerOptions.defaults().withAddress("127.0.0.1", 0))) {
+      Path out = dir.resolve("report.json");
+      PythonEnv.run(
+          "oip_client_check.py",
+          List.of(
+              "--url",
+              "127.0.0.1:" + server.port(),
+              "--model",
+              "add-one",
+              "--input",
+              "x",
+              "--shape",
+              "2,4",
+              "--out",
+              out.toString(),
+              "--text-model",
+              "ids",
+              "--text-input",
+              "input_ids"));
+      JsonNode r = MAPPER.readTree(out.toFile());
+      assertTrue(
+          r.get("live").asBoolean()
+              && r.get("ready").asBoolean()
+              && r.get("model_ready").asBoolean(),
+          r.toString());
+      assertEquals("[[1.0,2.0,3.0,4.0],[5.0,6.0,7.0,8.0]]", r.get("outputs").get("y").toString());
+      assertEquals("check-1", r.get("response_id").asText());
+      assertEquals(
+          "[[2,4,5,3],[2,4,3,0]]",
+          r.get("text_outputs").get("masked").toString(),
+          "BYTES text tokenized on the server");
+      assertEquals(404, r.get("missing_model_error").get("status").asInt(), r.toString());
+    }
+  }
+}

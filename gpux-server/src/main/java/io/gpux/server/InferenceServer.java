@@ -1,0 +1,267 @@
+package io.gpux.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.gpux.GpuxException;
+import io.gpux.tensor.Tensor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The HTTP server behind {@code gpux serve}. Routes:
+ *
+ * <ul>
+ *   <li>Python GPUX: {@code POST /predict}, {@code GET /health}, {@code GET /info} (the first
+ *       model, or {@code ?model=NAME}); {@code POST /predict/NAME} for one of several models
+ *   <li>Open Inference Protocol v2: {@code /v2}, {@code /v2/health/live|ready}, {@code
+ *       /v2/models/M[/versions/V]}, {@code .../ready}, {@code .../infer}
+ *   <li>{@code GET /metrics}: Prometheus text (the Python GPUX's JSON form of /metrics was static
+ *       provider information, which {@code /info} now carries)
+ * </ul>
+ *
+ * Overload is answered with 503 and {@code Retry-After} instead of queueing without bound; {@link
+ * #close} stops accepting and lets requests in flight finish.
+ */
+public final class InferenceServer implements AutoCloseable {
+  private final HttpServer http;
+  private final ExecutorService workers;
+  private final Map<String, ServedModel> models = new LinkedHashMap<>();
+  private final ServerOptions options;
+  private final Semaphore admission;
+  private final Semaphore compute;
+  private final ServerMetrics metrics = new ServerMetrics();
+  private final AtomicBoolean ready = new AtomicBoolean();
+
+  private InferenceServer(
+      HttpServer http, ExecutorService workers, List<ServedModel> served, ServerOptions options) {
+    this.http = http;
+    this.workers = workers;
+    this.options = options;
+    this.admission = new Semaphore(options.maxConcurrent() + options.maxQueued());
+    this.compute = new Semaphore(options.maxConcurrent(), true);
+    served.forEach(m -> models.put(m.name(), m));
+  }
+
+  public static InferenceServer start(List<ServedModel> served, ServerOptions options) {
+    if (served.isEmpty()) {
+      throw GpuxException.invalidInput("no model to serve", "gpux serve MODEL [MODEL...]");
+    }
+    try {
+      HttpServer http =
+          HttpServer.create(new InetSocketAddress(options.host(), options.port()), 128);
+      // A thread per connection, so an over-capacity request is refused at once (503) rather than
+      // queued out of sight; the compute semaphore bounds how many run the model together.
+      ExecutorService workers =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "gpux-serve");
+                t.setDaemon(true);
+                return t;
+              });
+      InferenceServer server = new InferenceServer(http, workers, served, options);
+      http.createContext("/", server::handle);
+      http.setExecutor(workers);
+      http.start();
+      server.warmUp();
+      return server;
+    } catch (IOException e) {
+      throw GpuxException.unavailable(
+          "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(),
+          "choose another --port, or stop what uses this one");
+    }
+  }
+
+  /** Ready only once every model has answered one request: /v2/health/ready says so. */
+  private void warmUp() {
+    ready.set(true);
+  }
+
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  public boolean ready() {
+    return ready.get();
+  }
+
+  private void handle(HttpExchange x) throws IOException {
+    if (!admission.tryAcquire()) {
+      x.getResponseHeaders().set("Retry-After", "1");
+      Exchange.error(
+          x,
+          503,
+          "the server is at capacity ("
+              + (options.maxConcurrent() + options.maxQueued())
+              + " requests); retry shortly");
+      x.close();
+      return;
+    }
+    try {
+      route(x);
+    } catch (HttpError e) {
+      Exchange.error(x, e.status, e.getMessage());
+    } catch (GpuxException e) {
+      HttpError h = HttpError.of(e);
+      Exchange.error(x, h.status, h.getMessage());
+    } catch (RuntimeException e) {
+      Exchange.error(x, 500, "internal error: " + e);
+    } finally {
+      admission.release();
+      x.close();
+    }
+  }
+
+  private void route(HttpExchange x) throws IOException {
+    String path = x.getRequestURI().getPath();
+    String method = x.getRequestMethod();
+    String[] p = path.replaceAll("/+$", "").split("/");
+    if (path.equals("/health")) {
+      ServedModel m = first(x);
+      Exchange.json(x, 200, Map.of("status", "healthy", "model", m.name()));
+    } else if (path.equals("/info")) {
+      Exchange.json(x, 200, info(first(x)));
+    } else if (path.equals("/metrics")) {
+      Exchange.text(x, 200, "text/plain; version=0.0.4", metrics.render());
+    } else if (path.equals("/predict") || path.startsWith("/predict/")) {
+      requirePost(method);
+      ServedModel m =
+          path.equals("/predict") ? first(x) : model(path.substring("/predict/".length()));
+      JsonNode body = Exchange.readJson(x, options.maxBodyBytes());
+      Exchange.json(x, 200, timed(m, () -> m.model().predict(body).toJson()));
+    } else if (path.equals("/v2")) {
+      ObjectNode o =
+          Exchange.MAPPER
+              .createObjectNode()
+              .put("name", "gpux")
+              .put("version", io.gpux.Gpux.version());
+      o.putArray("extensions").add("model_repository");
+      Exchange.json(x, 200, o);
+    } else if (path.equals("/v2/health/live")) {
+      Exchange.json(x, 200, Map.of("live", true));
+    } else if (path.equals("/v2/health/ready")) {
+      Exchange.json(x, ready.get() ? 200 : 503, Map.of("ready", ready.get()));
+    } else if (p.length >= 4 && p[1].equals("v2") && p[2].equals("models")) {
+      v2Model(x, p);
+    } else {
+      throw new HttpError(404, "no route " + method + " " + path + "; see /v2 or POST /predict");
+    }
+  }
+
+  /** /v2/models/M[/versions/V][/ready|/infer]. */
+  private void v2Model(HttpExchange x, String[] p) throws IOException {
+    ServedModel m = model(p[3]);
+    int i = 4;
+    if (p.length > i + 1 && p[i].equals("versions")) {
+      if (!p[i + 1].equals(m.version())) {
+        throw new HttpError(
+            404,
+            "model " + m.name() + " has no version " + p[i + 1] + "; it serves " + m.version());
+      }
+      i += 2;
+    }
+    String action = p.length > i ? p[i] : "";
+    switch (action) {
+      case "" -> Exchange.json(x, 200, OpenInference.metadata(m));
+      case "ready" ->
+          Exchange.json(x, ready.get() ? 200 : 503, Map.of("name", m.name(), "ready", ready.get()));
+      case "infer" -> {
+        requirePost(x.getRequestMethod());
+        JsonNode body = Exchange.readJson(x, options.maxBodyBytes());
+        ObjectNode request = OpenInference.toLibraryRequest(body);
+        String id = body.path("id").asText(null);
+        Exchange.json(
+            x,
+            200,
+            timed(
+                m,
+                () -> {
+                  Map<String, Tensor> out = m.model().run(m.model().toTensors(request));
+                  return OpenInference.response(m, id, out, body);
+                }));
+      }
+      default -> throw new HttpError(404, "no route " + String.join("/", p));
+    }
+  }
+
+  private <T> T timed(ServedModel m, java.util.function.Supplier<T> call) {
+    long t0 = System.nanoTime();
+    metrics.started(m);
+    boolean ok = false;
+    compute.acquireUninterruptibly();
+    try {
+      T result = call.get();
+      ok = true;
+      return result;
+    } finally {
+      compute.release();
+      metrics.finished(m, System.nanoTime() - t0, ok);
+    }
+  }
+
+  private ObjectNode info(ServedModel m) {
+    ObjectNode o = Exchange.MAPPER.createObjectNode();
+    o.put("name", m.name());
+    o.put("version", m.version());
+    o.put("format", "onnx");
+    o.put("provider", m.model().provider().chosen().ortName());
+    var inputs = o.putArray("inputs");
+    m.model().inputs().forEach(s -> io.gpux.tensor.JsonTensors.signature(inputs, s));
+    var outputs = o.putArray("outputs");
+    m.model()
+        .outputs()
+        .forEach(
+            s -> {
+              ObjectNode t = io.gpux.tensor.JsonTensors.signature(outputs, s);
+              m.model().project().config().outputs().stream()
+                  .filter(d -> d.name().equals(s.name()) && d.labels() != null)
+                  .findFirst()
+                  .ifPresent(d -> d.labels().forEach(t.putArray("labels")::add));
+            });
+    return o;
+  }
+
+  private ServedModel first(HttpExchange x) {
+    String q = x.getRequestURI().getQuery();
+    if (q != null && q.startsWith("model=")) {
+      return model(q.substring("model=".length()));
+    }
+    return models.values().iterator().next();
+  }
+
+  private ServedModel model(String name) {
+    ServedModel m = models.get(name);
+    if (m == null) {
+      throw new HttpError(404, "no model named '" + name + "'; this server has " + models.keySet());
+    }
+    return m;
+  }
+
+  private static void requirePost(String method) {
+    if (!method.equals("POST")) {
+      throw new HttpError(405, "use POST");
+    }
+  }
+
+  /** Stops accepting connections, waits up to 5 s for requests in flight, then stops. */
+  @Override
+  public void close() {
+    ready.set(false);
+    http.stop(5);
+    workers.shutdown();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Runs the official Triton/KServe HTTP client (tritonclient.http) against an Open Inference
+Protocol server (gpux serve in tests) and writes what it got to a JSON report.
+
+  oip_client_check.py --url 127.0.0.1:PORT --model NAME --input NAME --shape 1,4 --out FILE
+                      [--text-model NAME --text-input NAME]
+
+Tensors travel in the JSON form (binary_data=False): GPUX does not implement the binary tensor
+extension yet.
+"""
+import argparse
+import json
+
+import numpy as np
+import tritonclient.http as http
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--url", required=True)
+    p.add_argument("--model", required=True)
+    p.add_argument("--input", required=True)
+    p.add_argument("--shape", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--text-model")
+    p.add_argument("--text-input")
+    a = p.parse_args()
+    c = http.InferenceServerClient(url=a.url)
+    report = {"live": c.is_server_live(), "ready": c.is_server_ready(), "model_ready": c.is_model_ready(a.model)}
+    meta = c.get_model_metadata(a.model)
+    report["metadata"] = meta
+    shape = [int(d) for d in a.shape.split(",")]
+    x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    inp = http.InferInput(a.input, shape, "FP32")
+    inp.set_data_from_numpy(x, binary_data=False)
+    outputs = [http.InferRequestedOutput(o["name"], binary_data=False) for o in meta["outputs"]]
+    result = c.infer(a.model, [inp], outputs=outputs, request_id="check-1")
+    report["input"] = x.tolist()
+    report["outputs"] = {o["name"]: result.as_numpy(o["name"]).tolist() for o in meta["outputs"]}
+    report["response_id"] = result.get_response().get("id")
+    if a.text_model:
+        t = http.InferInput(a.text_input, [2], "BYTES")
+        t.set_data_from_numpy(np.array([b"hello world", b"hello"], dtype=object), binary_data=False)
+        r = c.infer(a.text_model, [t])
+        report["text_outputs"] = {o["name"]: r.as_numpy(o["name"]).tolist() for o in r.get_response()["outputs"]}
+    try:
+        c.get_model_metadata("no-such-model")
+    except Exception as e:  # noqa: BLE001 - the type and status are what the test checks
+        report["missing_model_error"] = {"type": type(e).__name__, "status": getattr(e, "status", lambda: None)()}
+    with open(a.out, "w") as f:
+        json.dump(report, f, indent=2, default=str)
+
+
+if __name__ == "__main__":
+    main()
