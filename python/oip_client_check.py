@@ -5,8 +5,8 @@ Protocol server (gpux serve in tests) and writes what it got to a JSON report.
   oip_client_check.py --url 127.0.0.1:PORT --model NAME --input NAME --shape 1,4 --out FILE
                       [--text-model NAME --text-input NAME]
 
-Tensors travel in the JSON form (binary_data=False): GPUX does not implement the binary tensor
-extension yet.
+Tensors travel both ways: in the JSON form (binary_data=False) and, as tritonclient does by
+default, with the binary tensor extension.
 """
 import argparse
 import json
@@ -38,11 +38,20 @@ def main():
     report["input"] = x.tolist()
     report["outputs"] = {o["name"]: result.as_numpy(o["name"]).tolist() for o in meta["outputs"]}
     report["response_id"] = result.get_response().get("id")
+    # The client's defaults: binary input and binary outputs.
+    binp = http.InferInput(a.input, shape, "FP32")
+    binp.set_data_from_numpy(x)
+    bresult = c.infer(a.model, [binp], outputs=[http.InferRequestedOutput(o["name"]) for o in meta["outputs"]])
+    report["binary_outputs"] = {o["name"]: bresult.as_numpy(o["name"]).tolist() for o in meta["outputs"]}
     if a.text_model:
         t = http.InferInput(a.text_input, [2], "BYTES")
         t.set_data_from_numpy(np.array([b"hello world", b"hello"], dtype=object), binary_data=False)
         r = c.infer(a.text_model, [t])
         report["text_outputs"] = {o["name"]: r.as_numpy(o["name"]).tolist() for o in r.get_response()["outputs"]}
+        tb = http.InferInput(a.text_input, [2], "BYTES")
+        tb.set_data_from_numpy(np.array([b"hello world", b"hello"], dtype=object))
+        rb = c.infer(a.text_model, [tb], outputs=[http.InferRequestedOutput("masked")])
+        report["text_binary_masked"] = rb.as_numpy("masked").tolist()
     try:
         c.get_model_metadata("no-such-model")
     except Exception as e:  # noqa: BLE001 - the type and status are what the test checks

@@ -24,7 +24,7 @@ class OpenInferenceClientTest {
   @TempDir Path dir;
 
   @Test
-  void tritonClientInfersThroughTheJsonProtocol() throws Exception {
+  void tritonClientInfersWithJsonAndBinaryTensors() throws Exception {
     PythonEnv.python();
     Path add = OnnxModels.addOne(Files.createDirectories(dir.resolve("add")));
     Path ids = OnnxModels.tokenIdsModel(Files.createDirectories(dir.resolve("ids")));
@@ -64,6 +64,11 @@ class OpenInferenceClientTest {
           r.toString());
       assertEquals("[[1.0,2.0,3.0,4.0],[5.0,6.0,7.0,8.0]]", r.get("outputs").get("y").toString());
       assertEquals("check-1", r.get("response_id").asText());
+      assertEquals(
+          r.get("outputs").toString(),
+          r.get("binary_outputs").toString(),
+          "the binary tensor extension gives the same result");
+      assertEquals("[[2,4,5,3],[2,4,3,0]]", r.get("text_binary_masked").toString());
       assertEquals(
           "[[2,4,5,3],[2,4,3,0]]",
           r.get("text_outputs").get("masked").toString(),

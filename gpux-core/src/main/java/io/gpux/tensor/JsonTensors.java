@@ -59,7 +59,7 @@ public final class JsonTensors {
   }
 
   /** Checks rank and fixed dimensions against the model; adds the batch dimension when allowed. */
-  static Tensor conform(String input, Tensor tensor, TensorSignature expected) {
+  public static Tensor conform(String input, Tensor tensor, TensorSignature expected) {
     List<Long> want = expected.shape();
     if (want == null) {
       return tensor;

@@ -36,6 +36,36 @@ final class Exchange {
     }
   }
 
+  static byte[] readBytes(HttpExchange x, long limit) throws IOException {
+    String length = x.getRequestHeaders().getFirst("Content-Length");
+    if (length != null && Long.parseLong(length.trim()) > limit) {
+      throw new HttpError(413, "the request body is " + length + " bytes; the limit is " + limit);
+    }
+    try (InputStream in = x.getRequestBody()) {
+      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE, limit + 1));
+      if (body.length > limit) {
+        throw new HttpError(413, "the request body is over the limit of " + limit + " bytes");
+      }
+      return body;
+    }
+  }
+
+  static JsonNode parse(byte[] json) {
+    try {
+      JsonNode node = MAPPER.readTree(json);
+      if (node == null || node.isMissingNode()) {
+        throw new HttpError(400, "the JSON header is empty");
+      }
+      return node;
+    } catch (IOException e) {
+      throw new HttpError(400, "the JSON header is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  static void bytes(HttpExchange x, int status, String type, byte[] body) throws IOException {
+    send(x, status, type, body);
+  }
+
   static void json(HttpExchange x, int status, Object body) throws IOException {
     send(x, status, "application/json", MAPPER.writeValueAsBytes(body));
   }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.gpux.GpuxException;
-import io.gpux.tensor.Tensor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -176,21 +175,85 @@ public final class InferenceServer implements AutoCloseable {
           Exchange.json(x, ready.get() ? 200 : 503, Map.of("name", m.name(), "ready", ready.get()));
       case "infer" -> {
         requirePost(x.getRequestMethod());
-        JsonNode body = Exchange.readJson(x, options.maxBodyBytes());
-        ObjectNode request = OpenInference.toLibraryRequest(body);
-        String id = body.path("id").asText(null);
-        Exchange.json(
-            x,
-            200,
-            timed(
-                m,
-                () -> {
-                  Map<String, Tensor> out = m.model().run(m.model().toTensors(request));
-                  return OpenInference.response(m, id, out, body);
-                }));
+        infer(x, m);
       }
       default -> throw new HttpError(404, "no route " + String.join("/", p));
     }
+  }
+
+  /**
+   * An Open Inference Protocol request, JSON or with the binary tensor extension (then the body is
+   * a JSON header of {@code Inference-Header-Content-Length} bytes followed by raw tensors).
+   */
+  private void infer(HttpExchange x, ServedModel m) throws IOException {
+    String headerLength = x.getRequestHeaders().getFirst("Inference-Header-Content-Length");
+    if (headerLength == null) {
+      JsonNode body = Exchange.readJson(x, options.maxBodyBytes());
+      ObjectNode request = OpenInference.toLibraryRequest(body, null, 0);
+      String id = body.path("id").asText(null);
+      Exchange.json(
+          x,
+          200,
+          timed(
+              m,
+              () ->
+                  OpenInference.response(
+                      m, id, m.model().run(m.model().toTensors(request)), body)));
+      return;
+    }
+    byte[] raw = Exchange.readBytes(x, options.maxBodyBytes());
+    int jsonLength;
+    try {
+      jsonLength = Integer.parseInt(headerLength.trim());
+    } catch (NumberFormatException e) {
+      throw new HttpError(400, "Inference-Header-Content-Length is not a number: " + headerLength);
+    }
+    if (jsonLength < 0 || jsonLength > raw.length) {
+      throw new HttpError(
+          400,
+          "Inference-Header-Content-Length "
+              + jsonLength
+              + " exceeds the body ("
+              + raw.length
+              + " bytes)");
+    }
+    JsonNode body = Exchange.parse(java.util.Arrays.copyOf(raw, jsonLength));
+    java.util.Map<String, io.gpux.tensor.Tensor> binary = new java.util.LinkedHashMap<>();
+    ObjectNode request =
+        OpenInference.toLibraryRequest(
+            body,
+            (name, in, offset, size) -> {
+              io.gpux.onnx.ElementType type = BinaryTensors.type(in.path("datatype").asText());
+              if (type == io.gpux.onnx.ElementType.STRING) {
+                return BinaryTensors.strings(name, raw, offset, size);
+              }
+              binary.put(
+                  name,
+                  BinaryTensors.numeric(
+                      name, type, BinaryTensors.shape(in.path("shape")), raw, offset, size));
+              return null;
+            },
+            jsonLength);
+    String id = body.path("id").asText(null);
+    OpenInference.Reply reply =
+        timed(
+            m,
+            () -> {
+              java.util.Map<String, io.gpux.tensor.Tensor> feeds =
+                  new java.util.LinkedHashMap<>(
+                      request.isEmpty() ? java.util.Map.of() : m.model().toTensors(request));
+              for (var e : binary.entrySet()) {
+                feeds.put(e.getKey(), OpenInference.conform(m, e.getKey(), e.getValue()));
+              }
+              return OpenInference.binaryResponse(m, id, m.model().run(feeds), body);
+            });
+    x.getResponseHeaders()
+        .set("Inference-Header-Content-Length", Integer.toString(reply.jsonLength()));
+    Exchange.bytes(
+        x,
+        200,
+        reply.jsonLength() == reply.body().length ? "application/json" : "application/octet-stream",
+        reply.body());
   }
 
   private <T> T timed(ServedModel m, java.util.function.Supplier<T> call) {

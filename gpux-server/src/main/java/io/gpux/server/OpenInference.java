@@ -56,8 +56,19 @@ final class OpenInference {
     }
   }
 
-  /** An infer request as the {input: nested value} object the library takes. */
-  static ObjectNode toLibraryRequest(JsonNode request) {
+  /**
+   * Reads one input's binary data; returns its JSON form, or null when it was taken as a tensor.
+   */
+  interface BinaryInput {
+    JsonNode read(String name, JsonNode input, int offset, int size);
+  }
+
+  /**
+   * An infer request as the {input: nested value} object the library takes. Inputs that carry
+   * {@code parameters.binary_data_size} are read from the binary part, in order, from {@code
+   * binaryStart}.
+   */
+  static ObjectNode toLibraryRequest(JsonNode request, BinaryInput binary, int binaryStart) {
     JsonNode inputs = request.path("inputs");
     if (!inputs.isArray() || inputs.isEmpty()) {
       throw new HttpError(400, "the request has no \"inputs\" array");
@@ -68,15 +79,29 @@ final class OpenInference {
       if (name == null) {
         throw new HttpError(400, "an input has no \"name\"");
       }
+      JsonNode shape = in.path("shape");
+      JsonNode binarySize = in.path("parameters").get("binary_data_size");
+      if (binarySize != null) {
+        if (binary == null) {
+          throw new HttpError(
+              400,
+              "input '"
+                  + name
+                  + "' declares binary_data_size but the request has no Inference-Header-Content-Length");
+        }
+        int size = binarySize.asInt();
+        JsonNode asJson = binary.read(name, in, binaryStart, size);
+        binaryStart += size;
+        if (asJson != null) {
+          out.set(name, shape.isArray() ? nest(name, (ArrayNode) asJson, shape) : asJson);
+        }
+        continue;
+      }
       JsonNode data = in.get("data");
       if (data == null) {
         throw new HttpError(
-            400,
-            "input '"
-                + name
-                + "' has no \"data\" (the binary tensor extension is not supported yet)");
+            400, "input '" + name + "' has neither \"data\" nor parameters.binary_data_size");
       }
-      JsonNode shape = in.path("shape");
       out.set(name, shape.isArray() ? nest(name, flatten(data), shape) : data);
     }
     return out;
@@ -115,6 +140,64 @@ final class OpenInference {
       }
     }
     return r;
+  }
+
+  /** A binary input checked against the model: dtype and shape. */
+  static Tensor conform(ServedModel m, String name, Tensor t) {
+    TensorSignature sig =
+        m.model().inputs().stream()
+            .filter(s -> s.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new HttpError(400, "the model has no input named '" + name + "'"));
+    if (sig.type() != t.type()) {
+      throw new HttpError(
+          400,
+          "input '"
+              + name
+              + "' is "
+              + datatype(t.type())
+              + " but the model takes "
+              + datatype(sig.type()));
+    }
+    return JsonTensors.conform(name, t, sig);
+  }
+
+  /** A response body and the length of its JSON header (the whole body when nothing is binary). */
+  record Reply(byte[] body, int jsonLength) {}
+
+  /** Like {@link #response}, with outputs asked for as binary appended after the JSON header. */
+  static Reply binaryResponse(
+      ServedModel m, String id, Map<String, Tensor> outputs, JsonNode request) {
+    boolean allBinary = request.path("parameters").path("binary_data_output").asBoolean(false);
+    Set<String> binary = new LinkedHashSet<>();
+    for (JsonNode o : request.path("outputs")) {
+      if (o.path("parameters").path("binary_data").asBoolean(allBinary)) {
+        binary.add(o.path("name").asText());
+      }
+    }
+    if (allBinary && !request.path("outputs").isArray()) {
+      binary.addAll(outputs.keySet());
+    }
+    ObjectNode json = response(m, id, outputs, request);
+    java.io.ByteArrayOutputStream tail = new java.io.ByteArrayOutputStream();
+    for (JsonNode o : json.path("outputs")) {
+      String name = o.path("name").asText();
+      if (binary.contains(name)) {
+        byte[] raw = BinaryTensors.encode(outputs.get(name));
+        ((ObjectNode) o).remove("data");
+        ((ObjectNode) o).putObject("parameters").put("binary_data_size", raw.length);
+        tail.writeBytes(raw);
+      }
+    }
+    try {
+      byte[] head = Exchange.MAPPER.writeValueAsBytes(json);
+      byte[] body = new byte[head.length + tail.size()];
+      System.arraycopy(head, 0, body, 0, head.length);
+      System.arraycopy(tail.toByteArray(), 0, body, head.length, tail.size());
+      return new Reply(body, head.length);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static ArrayNode flatten(JsonNode data) {
