@@ -47,6 +47,18 @@ final class ServeCommand implements Callable<Integer> {
       description = "Requests computed at once (default: serving.max_workers, else 4).")
   Integer workers;
 
+  @Option(
+      names = "--max-batch-size",
+      description =
+          "Dynamic batching: join concurrent requests up to this many rows (default: serving.batch_size; 1 is off).")
+  Integer maxBatchSize;
+
+  @Option(
+      names = "--batch-delay-ms",
+      defaultValue = "2",
+      description = "Longest wait for requests to batch with (default: ${DEFAULT-VALUE} ms).")
+  double batchDelayMs;
+
   @Mixin RuntimeMixin runtime;
 
   @Override
@@ -65,7 +77,10 @@ final class ServeCommand implements Callable<Integer> {
           ServerOptions.defaults()
               .withAddress(
                   host != null ? host : serving.host(), port != null ? port : serving.port())
-              .withWorkers(workers != null ? workers : serving.maxWorkers());
+              .withWorkers(workers != null ? workers : serving.maxWorkers())
+              .withBatching(
+                  maxBatchSize != null ? maxBatchSize : serving.batchSize(),
+                  (long) (batchDelayMs * 1000));
       CountDownLatch stopped = new CountDownLatch(1);
       try (InferenceServer server = InferenceServer.start(served, options)) {
         Runtime.getRuntime()

@@ -40,6 +40,7 @@ public final class InferenceServer implements AutoCloseable {
   private final Semaphore compute;
   private final ServerMetrics metrics = new ServerMetrics();
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final Map<String, DynamicBatcher> batchers = new LinkedHashMap<>();
 
   private InferenceServer(
       HttpServer http, ExecutorService workers, List<ServedModel> served, ServerOptions options) {
@@ -49,6 +50,19 @@ public final class InferenceServer implements AutoCloseable {
     this.admission = new Semaphore(options.maxConcurrent() + options.maxQueued());
     this.compute = new Semaphore(options.maxConcurrent(), true);
     served.forEach(m -> models.put(m.name(), m));
+    if (options.maxBatchSize() > 1) {
+      for (ServedModel m : served) {
+        if (DynamicBatcher.canBatch(m.model())) {
+          batchers.put(
+              m.name(),
+              new DynamicBatcher(
+                  m.model(),
+                  options.maxBatchSize(),
+                  options.maxQueueDelayMicros() * 1000,
+                  rows -> metrics.batched(m, rows)));
+        }
+      }
+    }
   }
 
   public static InferenceServer start(List<ServedModel> served, ServerOptions options) {
@@ -136,7 +150,8 @@ public final class InferenceServer implements AutoCloseable {
       ServedModel m =
           path.equals("/predict") ? first(x) : model(path.substring("/predict/".length()));
       JsonNode body = Exchange.readJson(x, options.maxBodyBytes());
-      Exchange.json(x, 200, timed(m, () -> m.model().predict(body).toJson()));
+      Exchange.json(
+          x, 200, timed(m, () -> m.model().label(run(m, m.model().toTensors(body))).toJson()));
     } else if (path.equals("/v2")) {
       ObjectNode o =
           Exchange.MAPPER
@@ -195,10 +210,7 @@ public final class InferenceServer implements AutoCloseable {
           x,
           200,
           timed(
-              m,
-              () ->
-                  OpenInference.response(
-                      m, id, m.model().run(m.model().toTensors(request)), body)));
+              m, () -> OpenInference.response(m, id, run(m, m.model().toTensors(request)), body)));
       return;
     }
     byte[] raw = Exchange.readBytes(x, options.maxBodyBytes());
@@ -245,7 +257,7 @@ public final class InferenceServer implements AutoCloseable {
               for (var e : binary.entrySet()) {
                 feeds.put(e.getKey(), OpenInference.conform(m, e.getKey(), e.getValue()));
               }
-              return OpenInference.binaryResponse(m, id, m.model().run(feeds), body);
+              return OpenInference.binaryResponse(m, id, run(m, feeds), body);
             });
     x.getResponseHeaders()
         .set("Inference-Header-Content-Length", Integer.toString(reply.jsonLength()));
@@ -254,6 +266,17 @@ public final class InferenceServer implements AutoCloseable {
         200,
         reply.jsonLength() == reply.body().length ? "application/json" : "application/octet-stream",
         reply.body());
+  }
+
+  /** Whether this model's requests are batched dynamically. */
+  public boolean batching(String model) {
+    return batchers.containsKey(model);
+  }
+
+  private Map<String, io.gpux.tensor.Tensor> run(
+      ServedModel m, Map<String, io.gpux.tensor.Tensor> feeds) {
+    DynamicBatcher b = batchers.get(m.name());
+    return b == null ? m.model().run(feeds) : b.run(feeds);
   }
 
   private <T> T timed(ServedModel m, java.util.function.Supplier<T> call) {
@@ -318,11 +341,17 @@ public final class InferenceServer implements AutoCloseable {
   /** Stops accepting connections, waits up to 5 s for requests in flight, then stops. */
   @Override
   public void close() {
+    close(5);
+  }
+
+  /** Stops accepting connections and waits up to {@code drainSeconds} for requests in flight. */
+  public void close(int drainSeconds) {
     ready.set(false);
-    http.stop(5);
+    http.stop(drainSeconds);
+    batchers.values().forEach(DynamicBatcher::close);
     workers.shutdown();
     try {
-      workers.awaitTermination(5, TimeUnit.SECONDS);
+      workers.awaitTermination(drainSeconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -25,6 +25,8 @@ final class ServerMetrics {
     final LongAdder count = new LongAdder();
     final AtomicLong sumNanos = new AtomicLong();
     final AtomicLong inflight = new AtomicLong();
+    final LongAdder batches = new LongAdder();
+    final LongAdder batchedRows = new LongAdder();
 
     Series() {
       for (int i = 0; i < buckets.length; i++) {
@@ -53,6 +55,13 @@ final class ServerMetrics {
         s.buckets[i].increment();
       }
     }
+  }
+
+  /** A run of {@code rows} rows was formed (by dynamic batching, or a lone request). */
+  void batched(ServedModel m, int rows) {
+    Series s = of(m);
+    s.batches.increment();
+    s.batchedRows.add(rows);
   }
 
   String render() {
@@ -102,6 +111,21 @@ final class ServerMetrics {
               .append(labels)
               .append("} ")
               .append(s.count.sum())
+              .append('\n');
+        });
+    sb.append("# HELP gpux_inference_batch_size Rows per model run formed by dynamic batching.\n");
+    sb.append("# TYPE gpux_inference_batch_size summary\n");
+    series.forEach(
+        (key, s) -> {
+          sb.append("gpux_inference_batch_size_sum{")
+              .append(labels(key))
+              .append("} ")
+              .append(s.batchedRows.sum())
+              .append('\n');
+          sb.append("gpux_inference_batch_size_count{")
+              .append(labels(key))
+              .append("} ")
+              .append(s.batches.sum())
               .append('\n');
         });
     sb.append("# HELP gpux_inference_inflight_requests Requests being answered now.\n");

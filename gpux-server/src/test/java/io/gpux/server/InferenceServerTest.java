@@ -50,7 +50,7 @@ class InferenceServerTest {
 
   @AfterEach
   void stop() {
-    server.close();
+    server.close(0);
     gpux.close();
   }
 
@@ -161,7 +161,7 @@ class InferenceServerTest {
                     "add-one",
                     "1",
                     gpux.load(dir.resolve("add").toString(), RuntimeOptions.defaults()))),
-            new ServerOptions("127.0.0.1", 0, 2, 2, 100));
+            ServerOptions.defaults().withAddress("127.0.0.1", 0).withLimits(2, 2, 100));
     HttpResponse<String> r =
         post("/predict", "{\"x\": [" + "[1, 2, 3, 4],".repeat(50) + "[1, 2, 3, 4]]}");
     assertEquals(413, r.statusCode(), r.body());
