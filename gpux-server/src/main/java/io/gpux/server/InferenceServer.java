@@ -283,13 +283,20 @@ public final class InferenceServer implements AutoCloseable {
     long t0 = System.nanoTime();
     metrics.started(m);
     boolean ok = false;
-    compute.acquireUninterruptibly();
+    // A batched model's runs are serialised by its batcher; holding a compute permit while
+    // waiting to be batched would cap the batch at the number of permits.
+    boolean limited = !batchers.containsKey(m.name());
+    if (limited) {
+      compute.acquireUninterruptibly();
+    }
     try {
       T result = call.get();
       ok = true;
       return result;
     } finally {
-      compute.release();
+      if (limited) {
+        compute.release();
+      }
       metrics.finished(m, System.nanoTime() - t0, ok);
     }
   }
