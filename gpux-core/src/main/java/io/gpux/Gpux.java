@@ -159,8 +159,15 @@ public final class Gpux implements AutoCloseable {
    * the store ({@code hf:org/name}, {@code org/name@rev}).
    */
   public Project project(String reference) {
+    return locate(reference).project();
+  }
+
+  /** A located project and, when it came from the store, the version manifest behind it. */
+  private record Located(Project project, VersionManifest stored) {}
+
+  private Located locate(String reference) {
     try {
-      return locator.locate(reference);
+      return new Located(locator.locate(reference), null);
     } catch (GpuxException notLocal) {
       if (notLocal.category() != ErrorCategory.NOT_FOUND) {
         throw notLocal;
@@ -183,7 +190,7 @@ public final class Gpux implements AutoCloseable {
                 ? "GPUX_OFFLINE=1 is set: unset it and run `gpux pull " + full + "`"
                 : "run `gpux pull " + full + "` first");
       }
-      return ProjectLocator.fromDirectory(store().materialize(stored));
+      return new Located(ProjectLocator.fromDirectory(store().materialize(stored)), stored);
     }
   }
 
@@ -209,7 +216,8 @@ public final class Gpux implements AutoCloseable {
   }
 
   public ModelDescription inspect(String reference, RuntimeOptions options) {
-    Project project = project(reference);
+    Located located = locate(reference);
+    Project project = located.project();
     Path modelFile = project.modelFile();
     OnnxModelInfo info = OnnxModelReader.read(modelFile);
     return new ModelDescription(
@@ -220,7 +228,8 @@ public final class Gpux implements AutoCloseable {
         ModelDescription.signatures(info.inputs()),
         ModelDescription.signatures(info.outputs()),
         sessions().predict(effectiveOptions(project, options)),
-        ProjectBuilder.readRecord(project));
+        ProjectBuilder.readRecord(project),
+        located.stored());
   }
 
   public List<ProviderStatus> providers() {

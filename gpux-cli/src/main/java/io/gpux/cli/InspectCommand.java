@@ -3,6 +3,7 @@ package io.gpux.cli;
 import io.gpux.Gpux;
 import io.gpux.inspect.ModelDescription;
 import io.gpux.project.TensorSpec;
+import io.gpux.store.VersionManifest;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -80,6 +81,9 @@ final class InspectCommand implements Callable<Integer> {
           d.buildRecord().path("built_at").asText(),
           d.buildRecord().path("provider").path("name").asText());
     }
+    if (d.stored() != null) {
+      printSource(out, d.stored());
+    }
     if (!m.metadata().isEmpty()) {
       out.println("Metadata:");
       m.metadata().forEach((k, v) -> out.printf(Locale.ROOT, "  %s = %s%n", k, v));
@@ -88,6 +92,25 @@ final class InspectCommand implements Callable<Integer> {
     Signatures.print(out, "Inputs", d.inputs(), s -> note(d, s.name()));
     Signatures.print(out, "Outputs", d.outputs(), s -> note(d, s.name()));
     out.flush();
+  }
+
+  /** Where a pulled model came from, and its lineage (the producing run, the registry's data). */
+  private static void printSource(java.io.PrintWriter out, VersionManifest v) {
+    String requested =
+        v.requested() == null || v.requested().equals(v.version())
+            ? ""
+            : " (pulled as " + v.requested() + ")";
+    out.printf(
+        Locale.ROOT, "Source:     %s:%s %s%s%n", v.registry(), v.name(), v.version(), requested);
+    if (v.source() != null) {
+      out.printf(Locale.ROOT, "From:       %s%n", v.source());
+    }
+    out.printf(Locale.ROOT, "Pulled:     %s%n", v.pulledAt());
+    if (!v.lineage().isEmpty()) {
+      out.println("Lineage:");
+      new java.util.TreeMap<>(v.lineage())
+          .forEach((k, val) -> out.printf(Locale.ROOT, "  %s = %s%n", k, val));
+    }
   }
 
   private static String note(ModelDescription d, String name) {

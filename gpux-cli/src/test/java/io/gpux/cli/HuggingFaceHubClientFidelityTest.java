@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.OnnxModels;
+import io.gpux.testing.PythonEnv;
 import io.gpux.testing.TokenizerFiles;
 import io.gpux.testing.hf.FakeHfHub;
 import java.nio.file.Files;

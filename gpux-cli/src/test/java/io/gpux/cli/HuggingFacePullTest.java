@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gpux.testing.RepoFiles;
 import io.gpux.testing.hf.FakeHfHub;
 import io.gpux.testing.hf.Fault;
 import io.gpux.testing.hf.RecordedRequest;
@@ -95,6 +96,15 @@ class HuggingFacePullTest {
 
     CliResult inspect = gpux("inspect", "hf:acme/digits@main", "--json");
     assertEquals(0, inspect.exitCode(), inspect.toString());
+    JsonNode source = MAPPER.readTree(inspect.out()).get("source");
+    assertEquals("hf", source.get("registry").asText());
+    assertEquals(commit, source.get("version").asText(), "inspect shows the exact version");
+    assertEquals("main", source.get("requested").asText());
+    assertEquals(
+        "image-classification", source.get("lineage").get("pipeline_tag").asText(), "and lineage");
+    CliResult human = gpux("inspect", "hf:acme/digits");
+    assertTrue(human.out().contains("Source:     hf:acme/digits " + commit), human.toString());
+    assertTrue(human.out().contains("Lineage:"), human.toString());
     CliResult list = gpux("list", "--json");
     JsonNode l = MAPPER.readTree(list.out());
     assertEquals(1, l.size());

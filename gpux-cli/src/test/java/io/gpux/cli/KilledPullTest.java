@@ -3,6 +3,7 @@ package io.gpux.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gpux.testing.RepoFiles;
 import io.gpux.testing.hf.FakeHfHub;
 import io.gpux.testing.hf.Fault;
 import io.gpux.testing.hf.RecordedRequest;

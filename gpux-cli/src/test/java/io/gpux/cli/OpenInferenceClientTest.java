@@ -11,6 +11,7 @@ import io.gpux.server.InferenceServer;
 import io.gpux.server.ServedModel;
 import io.gpux.server.ServerOptions;
 import io.gpux.testing.OnnxModels;
+import io.gpux.testing.PythonEnv;
 import io.gpux.testing.TokenizerFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import io.gpux.onnx.OnnxValueInfo;
 import io.gpux.project.Project;
 import io.gpux.project.TensorSpec;
 import io.gpux.runtime.ProviderChoice;
+import io.gpux.store.VersionManifest;
 import io.gpux.tensor.TensorSignature;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import java.util.List;
  * inspecting a large model is fast) plus the provider that a run would pick.
  *
  * @param buildRecord the last {@code gpux build}'s record, or null
+ * @param stored the store's record of the pulled version (registry, version, lineage), or null for
+ *     a local project
  */
 public record ModelDescription(
     Project project,
@@ -28,7 +31,8 @@ public record ModelDescription(
     List<TensorSignature> inputs,
     List<TensorSignature> outputs,
     ProviderChoice provider,
-    ObjectNode buildRecord) {
+    ObjectNode buildRecord,
+    VersionManifest stored) {
 
   public static List<TensorSignature> signatures(List<OnnxValueInfo> values) {
     List<TensorSignature> out = new ArrayList<>();
@@ -96,7 +100,24 @@ public record ModelDescription(
       b.put("provider", buildRecord.path("provider").path("name").asText());
       b.put("sha256", buildRecord.path("model").path("sha256").asText());
     }
+    if (stored != null) {
+      root.set("source", sourceJson(stored));
+    }
     return root;
+  }
+
+  /** Where a pulled model came from: registry, exact version, what was asked for, lineage. */
+  private static ObjectNode sourceJson(VersionManifest m) {
+    ObjectNode s = new ObjectMapper().createObjectNode();
+    s.put("registry", m.registry());
+    s.put("name", m.name());
+    s.put("version", m.version());
+    s.put("requested", m.requested());
+    s.put("url", m.source());
+    s.put("pulled_at", m.pulledAt().toString());
+    ObjectNode lineage = s.putObject("lineage");
+    new java.util.TreeMap<>(m.lineage()).forEach(lineage::put);
+    return s;
   }
 
   private void tensors(ArrayNode array, List<TensorSignature> sigs) {

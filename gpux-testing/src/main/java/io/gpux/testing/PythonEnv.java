@@ -1,4 +1,4 @@
-package io.gpux.cli;
+package io.gpux.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Assumptions;
  * are skipped, unless {@code GPUX_REQUIRE_REFERENCE=1} (the test script and CI), which makes a
  * missing environment a failure.
  */
-final class PythonEnv {
+public final class PythonEnv {
   private PythonEnv() {}
 
-  static Path python() {
+  public static Path python() {
     String configured = System.getenv("GPUX_PYTHON");
     Path python =
         configured != null ? Path.of(configured) : RepoFiles.root().resolve(".venv/bin/python");
@@ -28,7 +28,7 @@ final class PythonEnv {
     return python;
   }
 
-  static void requireOrSkip(boolean present, String why) {
+  public static void requireOrSkip(boolean present, String why) {
     if (!present && "1".equals(System.getenv("GPUX_REQUIRE_REFERENCE"))) {
       fail(why + ", and GPUX_REQUIRE_REFERENCE=1");
     }
@@ -36,7 +36,7 @@ final class PythonEnv {
   }
 
   /** Runs a script of python/ with arguments; fails the test with its output if it fails. */
-  static String run(String script, List<String> args) throws Exception {
+  public static String run(String script, List<String> args) throws Exception {
     List<String> cmd =
         new java.util.ArrayList<>(
             List.of(

@@ -1,13 +1,13 @@
-package io.gpux.cli;
+package io.gpux.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the repository's examples and scripts are, from the tests' point of view. */
-final class RepoFiles {
+public final class RepoFiles {
   private RepoFiles() {}
 
-  static Path root() {
+  public static Path root() {
     String configured = System.getProperty("gpux.repo.root");
     Path p = configured == null ? Path.of("").toAbsolutePath() : Path.of(configured);
     while (p != null && !Files.isDirectory(p.resolve("examples"))) {
