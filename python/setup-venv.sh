@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# Creates (if missing) the repo-root virtualenv .venv and installs python/requirements.txt.
-# Idempotent: the install is skipped when .venv/.requirements.sha256 matches requirements.txt.
+# Creates (if missing) a virtualenv and installs its pinned requirements:
+#   setup-venv.sh          -> .venv         from python/requirements.txt
+#   setup-venv.sh NAME     -> .venv-NAME    from python/requirements-NAME.txt
+# A registry's official client gets its own environment (mlflow, wandb, ...) because their
+# dependency pins conflict with each other and with the reference environment.
+# Idempotent: the install is skipped when the venv's stamp matches the requirements file.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="$ROOT/.venv"
-REQ="$ROOT/python/requirements.txt"
+NAME="${1:-}"
+if [ -z "$NAME" ]; then
+  VENV="$ROOT/.venv"
+  REQ="$ROOT/python/requirements.txt"
+else
+  VENV="$ROOT/.venv-$NAME"
+  REQ="$ROOT/python/requirements-$NAME.txt"
+fi
 STAMP="$VENV/.requirements.sha256"
 PYTHON="${PYTHON:-python3}"
 

@@ -28,6 +28,18 @@ public final class PythonEnv {
     return python;
   }
 
+  /**
+   * The Python of a named environment ({@code bash python/setup-venv.sh NAME} makes {@code
+   * .venv-NAME} from {@code python/requirements-NAME.txt}), for a registry's official client.
+   */
+  public static Path python(String name) {
+    Path python = RepoFiles.root().resolve(".venv-" + name + "/bin/python");
+    requireOrSkip(
+        Files.isExecutable(python),
+        "no Python environment at " + python + " (run: bash python/setup-venv.sh " + name + ")");
+    return python;
+  }
+
   public static void requireOrSkip(boolean present, String why) {
     if (!present && "1".equals(System.getenv("GPUX_REQUIRE_REFERENCE"))) {
       fail(why + ", and GPUX_REQUIRE_REFERENCE=1");
