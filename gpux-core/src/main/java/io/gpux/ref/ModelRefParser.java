@@ -85,6 +85,9 @@ public final class ModelRefParser {
     if ("torchhub".equals(registry)) {
       return torchHub(text, rest, version);
     }
+    if ("mlflow".equals(registry)) {
+      return mlflow(text, rest, version);
+    }
     String tag = null;
     int lastSlash = rest.lastIndexOf('/');
     int tagColon = rest.indexOf(':', lastSlash + 1);
@@ -147,26 +150,56 @@ public final class ModelRefParser {
   }
 
   /**
-   * MLflow's own URIs: {@code models:/name/3}, {@code models:/name@alias}, {@code runs:/id/path}.
+   * MLflow's own URIs: {@code models:/name/3}, {@code models:/name/Production}, {@code
+   * models:/name@alias}, {@code models:/m-<id>} (a logged model) and {@code runs:/id/path}.
    */
   private ModelRef mlflowUri(String text) {
     boolean runs = text.startsWith("runs:/");
     String rest = text.substring(runs ? "runs:/".length() : "models:/".length());
     if (runs) {
       checkName(text, rest);
+      if (!rest.contains("/")) {
+        throw invalid(text, "needs a path inside the run, as in runs:/<run_id>/model");
+      }
       return new ModelRef("mlflow", "runs/" + rest, null, null);
     }
-    String version = null;
+    String alias = null;
     int at = rest.indexOf('@');
     if (at >= 0) {
-      version = rest.substring(at + 1);
+      alias = rest.substring(at + 1);
       rest = rest.substring(0, at);
-    } else if (rest.contains("/")) {
-      version = rest.substring(rest.indexOf('/') + 1);
-      rest = rest.substring(0, rest.indexOf('/'));
+      if (alias.isEmpty()) {
+        throw invalid(text, "has an empty alias after '@'");
+      }
+    }
+    return mlflow(text, rest, alias);
+  }
+
+  /**
+   * {@code mlflow:name/3}, {@code mlflow:name/Production}, {@code mlflow:name/latest} and {@code
+   * mlflow:name@alias}. In the reference the alias is the {@code version} (after '@', as MLflow
+   * writes it) and the version number or stage is the {@code tag}, so the canonical text {@code
+   * mlflow:name:3} parses back to the same reference and the store finds a pulled version under
+   * either. A name starting with {@code runs/} is a run's artifact path, kept whole.
+   */
+  private static ModelRef mlflow(String text, String rest, String alias) {
+    String tag = null;
+    int colon = rest.indexOf(':');
+    if (colon >= 0) {
+      tag = rest.substring(colon + 1);
+      rest = rest.substring(0, colon);
+    } else if (!rest.startsWith("runs/") && rest.contains("/")) {
+      tag = rest.substring(rest.lastIndexOf('/') + 1);
+      rest = rest.substring(0, rest.lastIndexOf('/'));
+    }
+    if (tag != null && !TAG.matcher(tag).matches()) {
+      throw invalid(text, "has an invalid version or stage '" + tag + "'");
+    }
+    if (tag != null && alias != null) {
+      throw invalid(text, "names both a version and an alias; give one");
     }
     checkName(text, rest);
-    return new ModelRef("mlflow", rest, version, null);
+    return new ModelRef("mlflow", rest, alias, tag);
   }
 
   private static void checkName(String text, String name) {

@@ -62,10 +62,18 @@ public final class HttpTransport {
 
   /** Sends with retries; returns the final response, whatever its status. */
   public <T> HttpResponse<T> send(HttpCall call, HttpResponse.BodyHandler<T> body) {
+    return send(call, null, body);
+  }
+
+  /**
+   * Sends {@code content} as the request body (a JSON POST, an upload PUT) with the same retries:
+   * only for calls that are safe to repeat, such as a search or a PUT of the same bytes.
+   */
+  public <T> HttpResponse<T> send(HttpCall call, byte[] content, HttpResponse.BodyHandler<T> body) {
     for (int attempt = 1; ; attempt++) {
       HttpResponse<T> response;
       try {
-        response = sendOnce(call, body);
+        response = sendOnce(call, content, body);
       } catch (IOException e) {
         if (attempt >= retry.maxAttempts()) {
           throw unreachable(call, e);
@@ -85,6 +93,11 @@ public final class HttpTransport {
   /** One attempt, following redirects; connection problems surface as IOException. */
   public <T> HttpResponse<T> sendOnce(HttpCall call, HttpResponse.BodyHandler<T> body)
       throws IOException {
+    return sendOnce(call, null, body);
+  }
+
+  private <T> HttpResponse<T> sendOnce(
+      HttpCall call, byte[] content, HttpResponse.BodyHandler<T> body) throws IOException {
     if (offline) {
       throw GpuxException.unavailable(
           "GPUX_OFFLINE=1 is set, so " + call.uri().getHost() + " was not contacted",
@@ -94,7 +107,7 @@ public final class HttpTransport {
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpResponse<T> response;
       try {
-        response = client.send(request(current), body);
+        response = client.send(request(current, content), body);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new GpuxException(
@@ -118,9 +131,13 @@ public final class HttpTransport {
         "too many redirects from " + call.uri(), "the server redirects in a loop");
   }
 
-  private static HttpRequest request(HttpCall call) {
+  private static HttpRequest request(HttpCall call, byte[] content) {
     HttpRequest.Builder b = HttpRequest.newBuilder(call.uri()).timeout(call.timeout());
-    b.method(call.method(), HttpRequest.BodyPublishers.noBody());
+    b.method(
+        call.method(),
+        content == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(content));
     b.header("User-Agent", "gpux/" + io.gpux.Gpux.version());
     for (Map.Entry<String, String> h : call.headers().entrySet()) {
       b.header(h.getKey(), h.getValue());

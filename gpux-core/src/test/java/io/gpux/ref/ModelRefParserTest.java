@@ -23,11 +23,17 @@ class ModelRefParserTest {
         "huggingface:org/m, hf, org/m, -, -",
         "hf:org/m@refs/pr/1, hf, org/m, refs/pr/1, -",
         "mlflow:fraud-detector@champion, mlflow, fraud-detector, champion, -",
-        "mlflow:fraud-detector/3, mlflow, fraud-detector/3, -, -",
-        "models:/fraud-detector/3, mlflow, fraud-detector, 3, -",
+        "mlflow:fraud-detector/3, mlflow, fraud-detector, -, 3",
+        "mlflow:fraud-detector:3, mlflow, fraud-detector, -, 3",
+        "mlflow:fraud-detector/Production, mlflow, fraud-detector, -, Production",
+        "mlflow:fraud-detector/latest, mlflow, fraud-detector, -, latest",
+        "mlflow:fraud-detector, mlflow, fraud-detector, -, -",
+        "models:/fraud-detector/3, mlflow, fraud-detector, -, 3",
         "models:/fraud-detector@champion, mlflow, fraud-detector, champion, -",
-        "models:/fraud-detector/Production, mlflow, fraud-detector, Production, -",
+        "models:/fraud-detector/Production, mlflow, fraud-detector, -, Production",
+        "models:/m-0123456789abcdef0123456789abcdef, mlflow, m-0123456789abcdef0123456789abcdef, -, -",
         "runs:/0a1b2c/model, mlflow, runs/0a1b2c/model, -, -",
+        "runs:/0a1b2c/sub/model, mlflow, runs/0a1b2c/sub/model, -, -",
         "wandb:team/proj/model:v3, wandb, team/proj/model, -, v3",
         "zoo:resnet50, zoo, resnet50, -, -",
         "kaggle:google/mobilenet-v2/tensorFlow2/classification/2, kaggle, google/mobilenet-v2/tensorFlow2/classification/2, -, -",
@@ -66,7 +72,11 @@ class ModelRefParserTest {
         "oci://",
         "oci://nohost",
         "oci://h/m@sha256:nothex",
-        "hf:org/m$x"
+        "hf:org/m$x",
+        "models:/m@",
+        "models:/m/3@champion",
+        "runs:/onlyarun",
+        "mlflow:m/3 x"
       })
   void rejectsUnsafeOrMalformedReferences(String text) {
     GpuxException e = assertThrows(GpuxException.class, () -> parser.parse(text));
@@ -77,7 +87,8 @@ class ModelRefParserTest {
   @Test
   void canonicalTextRoundTrips() {
     Random random = new Random(1);
-    String[] registries = {null, "hf", "mlflow", "wandb", "zoo"};
+    // MLflow names are one segment (the last '/' starts a version): see mlflowRoundTrips.
+    String[] registries = {null, "hf", "wandb", "zoo"};
     for (int i = 0; i < 2000; i++) {
       String registry = registries[random.nextInt(registries.length)];
       StringBuilder name = new StringBuilder(segment(random));
@@ -91,6 +102,21 @@ class ModelRefParserTest {
       String tag = random.nextInt(3) == 0 ? segment(random) : null;
       ModelRef ref = new ModelRef(registry, name.toString(), version, tag);
       assertEquals(ref, parser.parse(ref.toString()), ref.toString());
+    }
+  }
+
+  @Test
+  void mlflowCanonicalTextRoundTrips() {
+    for (String text :
+        new String[] {
+          "mlflow:clf",
+          "mlflow:clf/3",
+          "mlflow:clf@champion",
+          "models:/clf/Staging",
+          "runs:/r1/model"
+        }) {
+      ModelRef ref = parser.parse(text);
+      assertEquals(ref, parser.parse(ref.toString()), text + " -> " + ref);
     }
   }
 

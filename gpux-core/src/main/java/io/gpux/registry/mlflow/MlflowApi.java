@@ -1,0 +1,187 @@
+package io.gpux.registry.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gpux.GpuxException;
+import io.gpux.registry.RegistryContext;
+import io.gpux.registry.Secret;
+import io.gpux.transfer.HttpCall;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The MLflow tracking server's REST API as the official Python client uses it: the server from
+ * {@code MLFLOW_TRACKING_URI}, GET parameters in the query string, POST bodies as JSON, and the
+ * client's credentials (Basic from {@code MLFLOW_TRACKING_USERNAME/PASSWORD}, which wins, else
+ * Bearer from {@code MLFLOW_TRACKING_TOKEN} or {@code gpux login mlflow}).
+ */
+final class MlflowApi {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final RegistryContext context;
+  private final String server;
+
+  MlflowApi(RegistryContext context) {
+    this.context = context;
+    String uri = context.env("MLFLOW_TRACKING_URI", null);
+    if (uri == null) {
+      throw GpuxException.invalidInput(
+          "no MLflow tracking server is configured",
+          "set MLFLOW_TRACKING_URI to the server's URL, e.g. http://localhost:5000");
+    }
+    if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
+      throw GpuxException.invalidInput(
+          "MLFLOW_TRACKING_URI=" + uri + " is not an http(s) URL",
+          "gpux talks to a tracking server (mlflow server); a local mlruns folder or database is"
+              + " not supported, start `mlflow server` on it instead");
+    }
+    this.server = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+  }
+
+  /** The server URL as the user gave it, without credentials (never put in URLs here). */
+  String server() {
+    return server;
+  }
+
+  /** Which credential the requests carry, for error hints (never the value). */
+  String credentialKind() {
+    if (basic().isPresent()) {
+      return "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD";
+    }
+    return token().isPresent() ? "MLFLOW_TRACKING_TOKEN" : null;
+  }
+
+  Map<String, String> auth() {
+    Optional<String> basic = basic();
+    if (basic.isPresent()) {
+      return Map.of("Authorization", basic.get());
+    }
+    return token().map(t -> Map.of("Authorization", "Bearer " + t.reveal())).orElse(Map.of());
+  }
+
+  private Optional<String> basic() {
+    String user = context.env("MLFLOW_TRACKING_USERNAME", null);
+    String password = context.env("MLFLOW_TRACKING_PASSWORD", null);
+    if (user == null || password == null) {
+      return Optional.empty();
+    }
+    String pair = user + ":" + password;
+    return Optional.of(
+        "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private Optional<Secret> token() {
+    return context.credentials().token("mlflow", List.of("MLFLOW_TRACKING_TOKEN"));
+  }
+
+  /** {@code GET /api/2.0/mlflow/<path>?params}; errors become {@link GpuxException}s. */
+  JsonNode get(String path, Map<String, String> params) {
+    StringBuilder url = new StringBuilder(server).append("/api/2.0/mlflow/").append(path);
+    char sep = '?';
+    for (Map.Entry<String, String> p : params.entrySet()) {
+      if (p.getValue() != null) {
+        url.append(sep).append(encode(p.getKey())).append('=').append(encode(p.getValue()));
+        sep = '&';
+      }
+    }
+    HttpResponse<byte[]> r =
+        context
+            .http()
+            .send(
+                HttpCall.get(URI.create(url.toString()))
+                    .header("Accept", "application/json")
+                    .credentials(auth()),
+                HttpResponse.BodyHandlers.ofByteArray());
+    return MlflowErrors.check(r, this);
+  }
+
+  /** {@code POST|PATCH|DELETE /api/2.0/mlflow/<path>} with a JSON body. */
+  JsonNode send(String method, String path, Object body) {
+    byte[] json;
+    try {
+      json = MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    HttpCall call =
+        new HttpCall(
+                method,
+                URI.create(server + "/api/2.0/mlflow/" + path),
+                Map.of("Content-Type", "application/json", "Accept", "application/json"),
+                Map.of(),
+                Duration.ofSeconds(60))
+            .credentials(auth());
+    return MlflowErrors.check(
+        context.http().send(call, json, HttpResponse.BodyHandlers.ofByteArray()), this);
+  }
+
+  /** Uploads one file through the mlflow-artifacts proxy ({@code PUT}, idempotent). */
+  void upload(String relativePath, byte[] content) {
+    HttpCall call = download(relativePath).header("Content-Type", "application/octet-stream");
+    HttpCall put =
+        new HttpCall("PUT", call.uri(), call.headers(), call.credentials(), call.timeout());
+    MlflowErrors.check(
+        context.http().send(put, content, HttpResponse.BodyHandlers.ofByteArray()), this);
+  }
+
+  /** A GET of a file's bytes (small files only: MLmodel), errors checked. */
+  HttpResponse<byte[]> fetch(HttpCall call) {
+    HttpResponse<byte[]> r = context.http().send(call, HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() / 100 != 2) {
+      MlflowErrors.check(r, this);
+    }
+    return r;
+  }
+
+  static Map<String, String> params(String... keyValues) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      out.put(keyValues[i], keyValues[i + 1]);
+    }
+    return out;
+  }
+
+  /** The JSON listing of an artifact directory behind the server's mlflow-artifacts proxy. */
+  JsonNode listArtifacts(String relativePath) {
+    URI uri =
+        URI.create(server + "/api/2.0/mlflow-artifacts/artifacts?path=" + encode(relativePath));
+    HttpResponse<byte[]> r =
+        context
+            .http()
+            .send(
+                HttpCall.get(uri).header("Accept", "application/json").credentials(auth()),
+                HttpResponse.BodyHandlers.ofByteArray());
+    return MlflowErrors.check(r, this);
+  }
+
+  /** A file behind the mlflow-artifacts proxy. */
+  HttpCall download(String relativePath) {
+    StringBuilder sb = new StringBuilder(server).append("/api/2.0/mlflow-artifacts/artifacts");
+    for (String segment : relativePath.split("/")) {
+      if (!segment.isEmpty()) {
+        sb.append('/').append(encode(segment));
+      }
+    }
+    return HttpCall.get(URI.create(sb.toString()))
+        .header("Accept-Encoding", "identity")
+        .credentials(auth())
+        .timeout(Duration.ofMinutes(10));
+  }
+
+  static JsonNode parse(byte[] body) throws IOException {
+    return body.length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(body);
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

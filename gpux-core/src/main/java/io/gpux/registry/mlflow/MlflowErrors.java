@@ -1,0 +1,97 @@
+package io.gpux.registry.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gpux.ErrorCategory;
+import io.gpux.GpuxException;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * MLflow's errors as GPUX errors. The server answers {@code {"error_code", "message"}} JSON, except
+ * the basic-auth app, whose 401 and 403 are plain text; retrying 429 and 5xx has already happened
+ * in the transport by the time a response gets here, and a 4xx is never retried.
+ */
+final class MlflowErrors {
+  private MlflowErrors() {}
+
+  /** A 2xx body as JSON, or the error it carries as a {@link GpuxException}. */
+  static JsonNode check(HttpResponse<byte[]> r, MlflowApi api) {
+    int status = r.statusCode();
+    JsonNode body;
+    try {
+      body = MlflowApi.parse(r.body());
+    } catch (IOException e) {
+      body = null;
+    }
+    if (status / 100 == 2) {
+      if (body == null) {
+        throw GpuxException.unavailable(
+            api.server() + " answered with something that is not JSON",
+            "check MLFLOW_TRACKING_URI points at an MLflow tracking server");
+      }
+      return body;
+    }
+    String code = body == null ? "" : body.path("error_code").asText("");
+    String message =
+        body == null
+            ? new String(r.body(), StandardCharsets.UTF_8).strip()
+            : body.path("message").asText("");
+    if (message.length() > 300) {
+      message = message.substring(0, 300) + "...";
+    }
+    throw error(status, code, message, api);
+  }
+
+  static GpuxException error(int status, String code, String message, MlflowApi api) {
+    String credential = api.credentialKind();
+    if (status == 401 || "UNAUTHENTICATED".equals(code)) {
+      return new GpuxException(
+          ErrorCategory.INVALID_INPUT,
+          "the MLflow server "
+              + api.server()
+              + " wants credentials (HTTP 401)"
+              + (credential == null ? "" : "; the ones from " + credential + " were refused"),
+          credential == null
+              ? "set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN,"
+                  + " or run `gpux login mlflow`)"
+              : "check " + credential);
+    }
+    if (status == 403 || "PERMISSION_DENIED".equals(code)) {
+      return new GpuxException(
+          ErrorCategory.INVALID_INPUT,
+          "the MLflow server "
+              + api.server()
+              + " denied access (HTTP 403)"
+              + (message.isEmpty() ? "" : ": " + message),
+          credential == null
+              ? "set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD for a user with access"
+              : "the user of " + credential + " lacks permission; ask an admin to grant it");
+    }
+    return switch (code) {
+      case "RESOURCE_DOES_NOT_EXIST", "NOT_FOUND" ->
+          GpuxException.notFound(message, "check the name and version");
+      case "ENDPOINT_NOT_FOUND" ->
+          GpuxException.unavailable(
+              "the MLflow server " + api.server() + " lacks an endpoint gpux needs: " + message,
+              "gpux needs an MLflow 2.x or 3.x tracking server");
+      case "INVALID_PARAMETER_VALUE", "BAD_REQUEST", "RESOURCE_ALREADY_EXISTS" ->
+          GpuxException.invalidInput(message, null);
+      default ->
+          status == 404
+              ? GpuxException.notFound(
+                  "not found on " + api.server() + (message.isEmpty() ? "" : ": " + message),
+                  "check MLFLOW_TRACKING_URI (is it the tracking server's root URL?)")
+              : GpuxException.unavailable(
+                  "the MLflow server "
+                      + api.server()
+                      + " answered HTTP "
+                      + status
+                      + (code.isEmpty() ? "" : " " + code)
+                      + (message.isEmpty() ? "" : ": " + message),
+                  status == 503 && message.contains("serve-artifacts")
+                      ? "start the server with --serve-artifacts"
+                      : "retry later (gpux retried with backoff)");
+    };
+  }
+}

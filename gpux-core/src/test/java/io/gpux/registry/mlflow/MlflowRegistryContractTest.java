@@ -1,0 +1,33 @@
+package io.gpux.registry.mlflow;
+
+import io.gpux.registry.RegistryContract;
+import io.gpux.testing.mlflow.MlflowServer;
+import java.util.Map;
+
+/** The MLflow plug-in against a real MLflow server behind the basic-auth app. */
+class MlflowRegistryContractTest extends RegistryContract {
+  @Override
+  protected Map<String, String> startServer() throws Exception {
+    return SharedMlflow.env();
+  }
+
+  @Override
+  protected void stopServer() {
+    // Shared by the MLflow tests; stops with the JVM.
+  }
+
+  @Override
+  protected String existingReference() {
+    return "mlflow:adder@champion";
+  }
+
+  @Override
+  protected String missingReference() {
+    return "mlflow:no-such-model";
+  }
+
+  @Override
+  protected String secret() {
+    return MlflowServer.ADMIN_PASSWORD;
+  }
+}

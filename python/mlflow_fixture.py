@@ -1,0 +1,122 @@
+"""Registers ONNX models on a real MLflow server with the official client, for the gpux tests.
+
+    mlflow_fixture.py setup                 -> registers the fixture models, prints a JSON summary
+    mlflow_fixture.py download URI DIR      -> mlflow.artifacts.download_artifacts(URI) into DIR
+    mlflow_fixture.py big NAME MEGABYTES    -> registers a model with ~MEGABYTES of weights (bench)
+
+The tracking server comes from MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_USERNAME/PASSWORD).
+
+Fixture models (all `y = x + w`, float32 [-1, 4] in, [-1, 4] out):
+  adder       versions 1, 2, 3 from one run with params/metrics/tags; alias champion -> 2,
+              version 3 in stage Production, version 1 in Staging; model tag team=vision
+  adder-ext   one version whose weights (4 KiB) sit in an external-data file (uuid-named)
+  sklearn-ish a version with no onnx flavor (a plain artifact directory with an MLmodel)
+"""
+
+import json
+import os
+import sys
+import tempfile
+
+import mlflow
+import numpy as np
+import onnx
+from mlflow import MlflowClient
+from onnx import TensorProto, helper, numpy_helper
+
+
+def adder(width, offset):
+    """y = x + w with w of `width` floats (`width` >= 256 makes it external data)."""
+    w = numpy_helper.from_array(np.full((width,), offset, dtype=np.float32), "w")
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, width])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, width])
+    graph = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"])], "adder", [x], [y], [w])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+def signature(width):
+    from mlflow.models import ModelSignature
+    from mlflow.types.schema import Schema, TensorSpec
+
+    return ModelSignature(
+        inputs=Schema([TensorSpec(np.dtype(np.float32), (-1, width), "x")]),
+        outputs=Schema([TensorSpec(np.dtype(np.float32), (-1, width), "y")]),
+    )
+
+
+def setup():
+    client = MlflowClient()
+    mlflow.set_experiment("gpux-fixture")
+    out = {}
+    with mlflow.start_run(run_name="train-adder") as run:
+        mlflow.log_params({"lr": "0.01", "epochs": "3"})
+        mlflow.log_metric("accuracy", 0.93)
+        mlflow.set_tag("team", "vision")
+        versions = []
+        for i in range(3):
+            info = mlflow.onnx.log_model(
+                adder(4, float(i + 1)),
+                name="model",
+                signature=signature(4),
+                registered_model_name="adder",
+                save_as_external_data=False,
+            )
+            versions.append(info.registered_model_version)
+        out["adder_run"] = run.info.run_id
+        out["adder_model_id"] = info.model_id
+        out["adder_experiment"] = run.info.experiment_id
+    client.set_registered_model_alias("adder", "champion", "2")
+    client.transition_model_version_stage("adder", "3", "Production")
+    client.transition_model_version_stage("adder", "1", "Staging")
+    client.set_registered_model_tag("adder", "team", "vision")
+    with mlflow.start_run(run_name="train-adder-ext") as run:
+        info = mlflow.onnx.log_model(
+            adder(1024, 0.5),
+            name="model",
+            signature=signature(1024),
+            registered_model_name="adder-ext",
+            save_as_external_data=True,
+        )
+        out["ext_run"] = run.info.run_id
+    with mlflow.start_run(run_name="not-onnx"):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "MLmodel"), "w") as f:
+                f.write("flavors:\n  sklearn:\n    pickled_model: model.pkl\n")
+            with open(os.path.join(d, "model.pkl"), "wb") as f:
+                f.write(b"not really a pickle")
+            mlflow.log_artifacts(d, "model")
+            run_id = mlflow.active_run().info.run_id
+        mlflow.register_model(f"runs:/{run_id}/model", "sklearn-ish")
+    out["versions"] = versions
+    print(json.dumps(out))
+
+
+def big(name, megabytes):
+    width = int(megabytes) * 1024 * 1024 // 4
+    with mlflow.start_run(run_name="big"):
+        info = mlflow.onnx.log_model(
+            adder(width, 1.0),
+            name="model",
+            registered_model_name=name,
+            save_as_external_data=True,
+        )
+    print(json.dumps({"version": info.registered_model_version}))
+
+
+def download(uri, dst):
+    print(mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=dst))
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "setup":
+        setup()
+    elif cmd == "download":
+        download(sys.argv[2], sys.argv[3])
+    elif cmd == "big":
+        big(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit("usage: mlflow_fixture.py setup | download URI DIR | big NAME MB")
