@@ -221,10 +221,18 @@ final class MlflowRegistry implements Registry {
       return List.of(
           new RemoteVersion(resolve(ref, PullOptions.defaults()).version(), List.of(), null, null));
     }
+    MlflowVersions finder = new MlflowVersions(api);
+    // Version searches leave the aliases out; the registered model lists them.
+    Map<String, List<String>> aliases = new LinkedHashMap<>();
+    for (JsonNode a : finder.registeredModel(target.name()).path("aliases")) {
+      aliases
+          .computeIfAbsent(a.path("version").asText(), k -> new ArrayList<>())
+          .add("@" + a.path("alias").asText());
+    }
     List<RemoteVersion> out = new ArrayList<>();
-    for (JsonNode v : new MlflowVersions(api).all(target.name())) {
-      List<String> tags = new ArrayList<>();
-      v.path("aliases").forEach(a -> tags.add("@" + a.asText()));
+    for (JsonNode v : finder.all(target.name())) {
+      List<String> tags =
+          new ArrayList<>(aliases.getOrDefault(v.path("version").asText(), List.of()));
       String stage = v.path("current_stage").asText("None");
       if (!stage.equals("None")) {
         tags.add("stage:" + stage);
