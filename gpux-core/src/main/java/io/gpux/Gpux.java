@@ -56,7 +56,10 @@ public final class Gpux implements AutoCloseable {
   private volatile ModelStore store;
   private volatile Registries registries;
 
+  private final Path workingDirectory;
+
   private Gpux(Path workingDirectory, GpuxSettings settings) {
+    this.workingDirectory = workingDirectory;
     this.locator = new ProjectLocator(workingDirectory);
     this.settings = settings;
   }
@@ -118,6 +121,37 @@ public final class Gpux implements AutoCloseable {
         new TransferEngine(registries().context().http(), TransferOptions.defaults());
     return new ModelPuller(registries(), store(), transfer, Clock.systemUTC())
         .pull(ref, options, listener);
+  }
+
+  /**
+   * {@code gpux push}: uploads a model folder, a project (its folder), or a model in the store as a
+   * new version of {@code target} in a registry that supports it.
+   */
+  public io.gpux.registry.PushResult push(String source, String target, String alias) {
+    ModelRef ref = reference(target);
+    if (ref.registry() == null) {
+      throw GpuxException.invalidInput(
+          "push needs a registry in the target '" + target + "'", "e.g. mlflow:" + target);
+    }
+    Path dir = workingDirectory.resolve(source);
+    if (Files.isRegularFile(dir)) {
+      dir = dir.toAbsolutePath().getParent(); // gpux.yml or model.onnx: its folder
+    }
+    if (!Files.isDirectory(dir)) {
+      VersionManifest stored = null;
+      try {
+        stored = findStored(reference(source));
+      } catch (GpuxException notARef) {
+        // Neither a folder nor a reference: reported below.
+      }
+      if (stored == null) {
+        throw GpuxException.notFound(
+            "nothing to push at '" + source + "': not a folder, and not a model in the store",
+            "give a model folder (MLmodel + model.onnx), a gpux project, or a pulled model");
+      }
+      dir = store().materialize(stored);
+    }
+    return registries().get(ref.registry()).push(new io.gpux.registry.PushRequest(ref, dir, alias));
   }
 
   /** The stored version a reference names, or null: an exact version, a tag, or the newest. */

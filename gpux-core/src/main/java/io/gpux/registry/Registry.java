@@ -39,6 +39,13 @@ public interface Registry {
         "the " + name() + " registry cannot list versions yet", "pull a version by name");
   }
 
+  /** Uploads a model folder as a new version (and alias); most registries are pull-only. */
+  default PushResult push(PushRequest request) {
+    throw GpuxException.unavailable(
+        "the " + name() + " registry does not support push yet",
+        "push to a registry that does, e.g. mlflow:<name>");
+  }
+
   /** Models matching a query, for the cross-registry search. */
   default List<ModelSummary> search(SearchQuery query) {
     throw GpuxException.unavailable("the " + name() + " registry cannot search yet", null);

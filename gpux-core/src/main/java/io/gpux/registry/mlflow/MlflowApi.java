@@ -52,6 +52,11 @@ final class MlflowApi {
     return server;
   }
 
+  /** Where pushed models are logged: {@code MLFLOW_EXPERIMENT_ID}, else the default experiment. */
+  String experimentId() {
+    return context.env("MLFLOW_EXPERIMENT_ID", "0");
+  }
+
   /** Which credential the requests carry, for error hints (never the value). */
   String credentialKind() {
     if (basic().isPresent()) {

@@ -9,6 +9,8 @@ import io.gpux.ref.ModelRef;
 import io.gpux.registry.DerivedFile;
 import io.gpux.registry.ModelSummary;
 import io.gpux.registry.PullOptions;
+import io.gpux.registry.PushRequest;
+import io.gpux.registry.PushResult;
 import io.gpux.registry.Registry;
 import io.gpux.registry.RemoteFile;
 import io.gpux.registry.RemoteVersion;
@@ -212,6 +214,11 @@ final class MlflowRegistry implements Registry {
     } catch (IOException e) {
       throw GpuxException.unavailable("cannot read MLmodel: " + e.getMessage(), null);
     }
+  }
+
+  @Override
+  public PushResult push(PushRequest request) {
+    return new MlflowPusher(api).push(request, api.experimentId());
   }
 
   @Override
