@@ -65,6 +65,7 @@ public final class GpuxCommand implements Runnable {
     m.put("pull", PullCommand::new);
     m.put("search", SearchCommand::new);
     m.put("versions", VersionsCommand::new);
+    m.put("push", PushCommand::new);
     m.put("list", ListCommand::new);
     m.put("rm", RmCommand::new);
     m.put("prune", PruneCommand::new);
