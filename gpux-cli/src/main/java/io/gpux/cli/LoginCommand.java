@@ -32,6 +32,14 @@ final class LoginCommand implements Callable<Integer> {
       description = "Read the token from standard input (the default when it is not a terminal).")
   boolean tokenStdin;
 
+  @Option(
+      names = "--username",
+      paramLabel = "USER",
+      description =
+          "Log in with a user name and password (MLflow's basic auth); the secret read is the"
+              + " password.")
+  String username;
+
   @Override
   public Integer call() throws IOException {
     try (Gpux gpux = parent.gpux()) {
@@ -48,6 +56,18 @@ final class LoginCommand implements Callable<Integer> {
       }
       Credentials credentials =
           new Credentials(parent.env, gpux.settings().home().resolve("credentials.json"));
+      if (username != null) {
+        credentials.storeBasic(name, username, new Secret(token.trim()));
+        parent.out.println(
+            "Saved a password for "
+                + username
+                + " at "
+                + name
+                + " in "
+                + credentials.file()
+                + " (mode 0600)");
+        return ExitCodes.OK;
+      }
       credentials.store(name, new Secret(token.trim()));
       parent.out.println(
           "Saved a token for " + name + " in " + credentials.file() + " (mode 0600)");
@@ -57,7 +77,9 @@ final class LoginCommand implements Callable<Integer> {
 
   private String readToken() throws IOException {
     if (!tokenStdin && System.console() != null) {
-      char[] typed = System.console().readPassword("Token for %s: ", registry);
+      char[] typed =
+          System.console()
+              .readPassword(username == null ? "Token for %s: " : "Password for %s: ", registry);
       return typed == null ? null : new String(typed);
     }
     return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

@@ -82,6 +82,34 @@ class MlflowCliTest {
   }
 
   @Test
+  void loginStoresAUserAndPasswordThatPullsUse() throws Exception {
+    Path project = Files.createDirectories(cwd.resolve("adder"));
+    OnnxModels.addOne(project.resolve("model.onnx"));
+    assertEquals(0, gpux("push", "adder", "mlflow:cli-login").exitCode());
+    Map<String, String> env =
+        Map.of("GPUX_HOME", home.toString(), "MLFLOW_TRACKING_URI", server.url());
+    CliResult denied = CliResult.run(cwd, env, "pull", "mlflow:cli-login/1");
+    assertEquals(2, denied.exitCode(), denied.toString());
+    assertTrue(denied.err().contains("MLFLOW_TRACKING_USERNAME"), denied.toString());
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(
+          new java.io.ByteArrayInputStream(
+              (MlflowServer.ADMIN_PASSWORD + "\n")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      CliResult login =
+          CliResult.run(
+              cwd, env, "login", "mlflow", "--username", MlflowServer.ADMIN, "--token-stdin");
+      assertEquals(0, login.exitCode(), login.toString());
+      assertFalse(login.out().contains(MlflowServer.ADMIN_PASSWORD));
+    } finally {
+      System.setIn(stdin);
+    }
+    CliResult pull = CliResult.run(cwd, env, "pull", "mlflow:cli-login/1");
+    assertEquals(0, pull.exitCode(), pull.toString());
+  }
+
+  @Test
   void aMissingAliasExitsWithTheAliasesInTheHint() throws Exception {
     Path project = Files.createDirectories(cwd.resolve("adder"));
     OnnxModels.addOne(project.resolve("model.onnx"));

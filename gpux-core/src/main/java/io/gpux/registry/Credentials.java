@@ -47,6 +47,23 @@ public final class Credentials {
     return stored == null ? Optional.empty() : Optional.of(new Secret(stored));
   }
 
+  /** A stored user name and password (MLflow's basic auth), when {@code gpux login} saved one. */
+  public Optional<Map.Entry<String, Secret>> basic(String registry) {
+    ObjectNode all = read();
+    String user = all.path(registry).path("username").asText(null);
+    String password = all.path(registry).path("password").asText(null);
+    return user == null || password == null
+        ? Optional.empty()
+        : Optional.of(Map.entry(user, new Secret(password)));
+  }
+
+  /** Saves a user name and password (mode 0600, written atomically). */
+  public void storeBasic(String registry, String username, Secret password) {
+    ObjectNode all = read();
+    all.putObject(registry).put("username", username).put("password", password.reveal());
+    write(all);
+  }
+
   /** Saves a token (mode 0600, written atomically). */
   public void store(String registry, Secret token) {
     ObjectNode all = read();

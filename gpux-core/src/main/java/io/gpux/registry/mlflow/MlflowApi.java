@@ -60,7 +60,9 @@ final class MlflowApi {
   /** Which credential the requests carry, for error hints (never the value). */
   String credentialKind() {
     if (basic().isPresent()) {
-      return "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD";
+      return context.env("MLFLOW_TRACKING_USERNAME", null) != null
+          ? "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD"
+          : "the login stored by `gpux login mlflow`";
     }
     return token().isPresent() ? "MLFLOW_TRACKING_TOKEN" : null;
   }
@@ -77,7 +79,15 @@ final class MlflowApi {
     String user = context.env("MLFLOW_TRACKING_USERNAME", null);
     String password = context.env("MLFLOW_TRACKING_PASSWORD", null);
     if (user == null || password == null) {
-      return Optional.empty();
+      if (context.env("MLFLOW_TRACKING_TOKEN", null) != null) {
+        return Optional.empty(); // A token in the environment wins over a stored login.
+      }
+      var stored = context.credentials().basic("mlflow");
+      if (stored.isEmpty()) {
+        return Optional.empty();
+      }
+      user = stored.get().getKey();
+      password = stored.get().getValue().reveal();
     }
     String pair = user + ":" + password;
     return Optional.of(

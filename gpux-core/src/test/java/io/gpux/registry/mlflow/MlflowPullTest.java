@@ -226,6 +226,24 @@ class MlflowPullTest {
   }
 
   @Test
+  void aTokenTheBasicAuthAppRefusesNamesTheTokenVariable() throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "MLFLOW_TRACKING_URI",
+            SharedMlflow.server().url(),
+            "MLFLOW_TRACKING_TOKEN",
+            "tok-secret-456");
+    try (Gpux g = gpux(env)) {
+      GpuxException e =
+          assertThrows(
+              GpuxException.class,
+              () -> g.pull("mlflow:adder/1", PullOptions.defaults(), TransferListener.NONE));
+      assertTrue(e.hint().contains("MLFLOW_TRACKING_TOKEN"), e.hint());
+      assertFalse((e.problem() + e.hint()).contains("tok-secret-456"));
+    }
+  }
+
+  @Test
   void versionsListAliasesStagesStatusAndRun() throws Exception {
     try (Gpux g = gpux()) {
       Registry r = g.registries().get("mlflow");
