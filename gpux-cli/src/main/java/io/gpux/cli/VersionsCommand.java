@@ -5,6 +5,7 @@ import io.gpux.ref.ModelRef;
 import io.gpux.registry.Registries;
 import io.gpux.registry.RemoteVersion;
 import io.gpux.store.VersionManifest;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -46,17 +47,31 @@ final class VersionsCommand implements Callable<Integer> {
           var o =
               a.addObject().put("version", v.version()).put("pulled", stored.contains(v.version()));
           v.tags().forEach(o.putArray("tags")::add);
+          if (v.created() != null) {
+            o.put("created", v.created().toString());
+          }
         }
         parent.out.println(Json.render(a, true));
         return ExitCodes.OK;
       }
-      TextTable t = new TextTable("VERSION", "TAGS", "IN STORE");
-      versions.forEach(
-          v ->
-              t.row(
-                  v.version(),
-                  String.join(",", v.tags()),
-                  stored.contains(v.version()) ? "yes" : ""));
+      // Registries that date their versions (MLflow) get a CREATED column.
+      boolean dated = versions.stream().anyMatch(v -> v.created() != null);
+      TextTable t =
+          dated
+              ? new TextTable("VERSION", "TAGS", "CREATED", "IN STORE")
+              : new TextTable("VERSION", "TAGS", "IN STORE");
+      for (RemoteVersion v : versions) {
+        String in = stored.contains(v.version()) ? "yes" : "";
+        if (dated) {
+          t.row(
+              v.version(),
+              String.join(",", v.tags()),
+              v.created() == null ? "" : v.created().truncatedTo(ChronoUnit.SECONDS).toString(),
+              in);
+        } else {
+          t.row(v.version(), String.join(",", v.tags()), in);
+        }
+      }
       t.print(parent.out, "");
       return ExitCodes.OK;
     }

@@ -58,6 +58,10 @@ class MlflowCliTest {
     JsonNode v = MAPPER.readTree(versions.out());
     assertEquals("2", v.get(0).get("version").asText());
     assertTrue(v.get(1).get("tags").toString().contains("@champion"), v.toString());
+    assertTrue(v.get(1).has("created"), v.toString());
+    CliResult table = gpux("versions", "mlflow:cli-adder");
+    assertTrue(table.out().contains("CREATED"), table.toString());
+    assertTrue(table.out().contains("status:READY"), table.toString());
 
     CliResult pull = gpux("pull", "mlflow:cli-adder@champion", "--json");
     assertEquals(0, pull.exitCode(), pull.toString());
