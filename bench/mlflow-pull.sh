@@ -12,11 +12,11 @@ work="$root/bench/.work/mlflow"
 mkdir -p "$work" "$root/bench/results"
 bash python/setup-venv.sh mlflow >/dev/null
 py="$root/.venv-mlflow/bin/python"
-# Package (not install) the CLI and put it where bin/gpux looks, so bin/gpux does not rebuild.
+# Package (never install: ~/.m2 may be shared) and run the CLI from target/ directly; bin/gpux
+# would `mvn install` when the sources are newer than its jar.
 mvn -B -q -o -DskipTests -Dspotless.check.skip=true package -pl gpux-cli -am
 jar="$(ls gpux-cli/target/gpux-cli-*.jar | grep -v sources | head -1)"
-cp "$jar" gpux-cli/target/dist/gpux.jar
-touch gpux-cli/target/dist/gpux.jar
+gpux() { java -XX:+UseSerialGC -cp "$jar:$root/gpux-cli/target/dist/lib/*" io.gpux.cli.Main "$@"; }
 
 port=18798
 server="$work/server"
@@ -25,7 +25,7 @@ mkdir -p "$server"
   --artifacts-destination "$server/artifacts" --host 127.0.0.1 --port "$port" --workers 1 \
   >"$server/server.log" 2>&1 &
 pid=$!
-trap 'kill -- $pid 2>/dev/null || true; pkill -P $pid 2>/dev/null || true' EXIT
+trap 'pkill -P $pid 2>/dev/null || true; kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
 export MLFLOW_TRACKING_URI="http://127.0.0.1:$port"
 name="bench-${mb}mb"
@@ -40,14 +40,14 @@ results=()
 for r in $(seq $rounds); do
   rm -rf "$work/home" "$work/py"
   t0=$(now)
-  GPUX_HOME="$work/home" bin/gpux pull "mlflow:$name/1" >/dev/null
+  GPUX_HOME="$work/home" gpux pull "mlflow:$name/1" >/dev/null
   t1=$(now)
   "$py" python/mlflow_fixture.py download "$uri" "$work/py" >/dev/null 2>&1
   t2=$(now)
   rm -rf "$work/py"
   inproc=$("$py" python/mlflow_fixture.py download-timed "$uri" "$work/py" 2>/dev/null | tail -1)
   t3=$(now)
-  GPUX_HOME="$work/home" bin/gpux pull "mlflow:$name/1" --json >"$work/repull.json"
+  GPUX_HOME="$work/home" gpux pull "mlflow:$name/1" --json >"$work/repull.json"
   t4=$(now)
   g=$(echo "$t1 - $t0" | bc); p=$(echo "$t2 - $t1" | bc); n=$(echo "$t4 - $t3" | bc)
   echo "round $r: gpux pull ${g}s, python (process) ${p}s, python (download call) ${inproc}s, no-op re-pull ${n}s" >&2

@@ -63,6 +63,11 @@ class MlflowCliTest {
     assertTrue(table.out().contains("CREATED"), table.toString());
     assertTrue(table.out().contains("status:READY"), table.toString());
 
+    CliResult search = gpux("search", "-r", "mlflow", "cli-add", "--json");
+    assertEquals(0, search.exitCode(), search.toString());
+    assertEquals(
+        "mlflow:cli-adder", MAPPER.readTree(search.out()).get(0).get("reference").asText());
+
     CliResult pull = gpux("pull", "mlflow:cli-adder@champion", "--json");
     assertEquals(0, pull.exitCode(), pull.toString());
     JsonNode p = MAPPER.readTree(pull.out());

@@ -295,7 +295,7 @@ final class MlflowRegistry implements Registry {
                   "max_results",
                   Integer.toString(Math.min(limit, 1000)),
                   "order_by",
-                  "last_updated_timestamp DESC",
+                  q.sort() == null || q.sort().isBlank() ? "last_updated_timestamp DESC" : q.sort(),
                   "page_token",
                   page));
       for (JsonNode m : r.path("registered_models")) {

@@ -152,7 +152,7 @@ final class MlflowVersions {
       // The hint is best effort.
     }
     return names.isEmpty()
-        ? "check the name (gpux search mlflow: lists the registered models)"
+        ? "check the name (gpux search -r mlflow lists the registered models)"
         : "similar models: " + String.join(", ", names);
   }
 }
