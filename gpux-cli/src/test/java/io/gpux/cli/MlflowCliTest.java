@@ -68,6 +68,12 @@ class MlflowCliTest {
     assertEquals(
         "mlflow:cli-adder", MAPPER.readTree(search.out()).get(0).get("reference").asText());
 
+    // gpux run pulls a reference the store lacks, like docker run.
+    CliResult latest =
+        gpux("run", "mlflow:cli-adder/2", "--input", "{\"x\": [[1, 2, 3, 4]]}", "--json");
+    assertEquals(0, latest.exitCode(), latest.toString());
+    assertTrue(latest.err().contains("pulling"), latest.toString());
+
     CliResult pull = gpux("pull", "mlflow:cli-adder@champion", "--json");
     assertEquals(0, pull.exitCode(), pull.toString());
     JsonNode p = MAPPER.readTree(pull.out());
