@@ -98,7 +98,11 @@ public final class Gpux implements AutoCloseable {
       registries =
           new Registries(
               new RegistryContext(
-                  HttpTransport.create(settings.offline()), credentials, settings.env()));
+                  HttpTransport.create(
+                      settings.offline(),
+                      io.gpux.transfer.TlsTrust.context(Registries.tlsRules(settings.env()))),
+                  credentials,
+                  settings.env()));
     }
     return registries;
   }

@@ -28,6 +28,16 @@ public final class Registries {
     }
   }
 
+  /** The TLS rules every installed registry asks for in {@code env}, merged by host. */
+  public static Map<String, io.gpux.transfer.TlsTrust.HostRule> tlsRules(Map<String, String> env) {
+    Map<String, io.gpux.transfer.TlsTrust.HostRule> rules = new LinkedHashMap<>();
+    for (RegistryProvider p :
+        ServiceLoader.load(RegistryProvider.class, Registries.class.getClassLoader())) {
+      rules.putAll(p.tls(env));
+    }
+    return rules;
+  }
+
   public RegistryContext context() {
     return context;
   }

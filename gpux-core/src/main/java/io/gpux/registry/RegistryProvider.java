@@ -16,4 +16,13 @@ public interface RegistryProvider {
   }
 
   Registry create(RegistryContext context);
+
+  /**
+   * TLS trust this registry's environment asks for, by host (e.g. MLflow's {@code
+   * MLFLOW_TRACKING_SERVER_CERT_PATH}); read before the shared HTTP client is built.
+   */
+  default java.util.Map<String, io.gpux.transfer.TlsTrust.HostRule> tls(
+      java.util.Map<String, String> env) {
+    return java.util.Map.of();
+  }
 }

@@ -39,12 +39,20 @@ public final class HttpTransport {
   }
 
   public static HttpTransport create(boolean offline) {
-    HttpClient client =
+    return create(offline, null);
+  }
+
+  /** With an SSL context (see {@link TlsTrust}), or the JVM's default when {@code ssl} is null. */
+  public static HttpTransport create(boolean offline, javax.net.ssl.SSLContext ssl) {
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(15))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+            .version(HttpClient.Version.HTTP_1_1);
+    if (ssl != null) {
+      builder.sslContext(ssl);
+    }
+    HttpClient client = builder.build();
     return new HttpTransport(client, RetryPolicy.defaults(), Sleeper.REAL, offline);
   }
 
@@ -75,7 +83,8 @@ public final class HttpTransport {
       try {
         response = sendOnce(call, content, body);
       } catch (IOException e) {
-        if (attempt >= retry.maxAttempts()) {
+        if (attempt >= retry.maxAttempts() || e instanceof javax.net.ssl.SSLHandshakeException) {
+          // A certificate the client does not trust stays untrusted: retrying only delays.
           throw unreachable(call, e);
         }
         pause(retry.delayMillis(attempt, null));

@@ -109,13 +109,11 @@ final class MlflowApi {
       }
     }
     HttpResponse<byte[]> r =
-        context
-            .http()
-            .send(
-                HttpCall.get(URI.create(url.toString()))
-                    .header("Accept", "application/json")
-                    .credentials(auth()),
-                HttpResponse.BodyHandlers.ofByteArray());
+        send(
+            HttpCall.get(URI.create(url.toString()))
+                .header("Accept", "application/json")
+                .credentials(auth()),
+            HttpResponse.BodyHandlers.ofByteArray());
     return MlflowErrors.check(r, this);
   }
 
@@ -135,8 +133,7 @@ final class MlflowApi {
                 Map.of(),
                 Duration.ofSeconds(60))
             .credentials(auth());
-    return MlflowErrors.check(
-        context.http().send(call, json, HttpResponse.BodyHandlers.ofByteArray()), this);
+    return MlflowErrors.check(send(call, json, HttpResponse.BodyHandlers.ofByteArray()), this);
   }
 
   /** Uploads one file through the mlflow-artifacts proxy ({@code PUT}, idempotent). */
@@ -144,17 +141,38 @@ final class MlflowApi {
     HttpCall call = download(relativePath).header("Content-Type", "application/octet-stream");
     HttpCall put =
         new HttpCall("PUT", call.uri(), call.headers(), call.credentials(), call.timeout());
-    MlflowErrors.check(
-        context.http().send(put, content, HttpResponse.BodyHandlers.ofByteArray()), this);
+    MlflowErrors.check(send(put, content, HttpResponse.BodyHandlers.ofByteArray()), this);
   }
 
   /** A GET of a file's bytes (small files only: MLmodel), errors checked. */
   HttpResponse<byte[]> fetch(HttpCall call) {
-    HttpResponse<byte[]> r = context.http().send(call, HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r = send(call, HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() / 100 != 2) {
       MlflowErrors.check(r, this);
     }
     return r;
+  }
+
+  /** Sends through the shared transport; a TLS failure gets the MLflow variables in its hint. */
+  private <T> HttpResponse<T> send(HttpCall call, HttpResponse.BodyHandler<T> body) {
+    return send(call, null, body);
+  }
+
+  private <T> HttpResponse<T> send(
+      HttpCall call, byte[] content, HttpResponse.BodyHandler<T> body) {
+    try {
+      return context.http().send(call, content, body);
+    } catch (GpuxException e) {
+      if (e.getCause() instanceof javax.net.ssl.SSLException) {
+        throw new GpuxException(
+            e.category(),
+            e.problem(),
+            "set MLFLOW_TRACKING_SERVER_CERT_PATH to the server's certificate or CA (PEM), or"
+                + " MLFLOW_TRACKING_INSECURE_TLS=true to skip verification",
+            e);
+      }
+      throw e;
+    }
   }
 
   static Map<String, String> params(String... keyValues) {
@@ -170,11 +188,9 @@ final class MlflowApi {
     URI uri =
         URI.create(server + "/api/2.0/mlflow-artifacts/artifacts?path=" + encode(relativePath));
     HttpResponse<byte[]> r =
-        context
-            .http()
-            .send(
-                HttpCall.get(uri).header("Accept", "application/json").credentials(auth()),
-                HttpResponse.BodyHandlers.ofByteArray());
+        send(
+            HttpCall.get(uri).header("Accept", "application/json").credentials(auth()),
+            HttpResponse.BodyHandlers.ofByteArray());
     return MlflowErrors.check(r, this);
   }
 

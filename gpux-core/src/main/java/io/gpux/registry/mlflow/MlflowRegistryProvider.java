@@ -3,6 +3,11 @@ package io.gpux.registry.mlflow;
 import io.gpux.registry.Registry;
 import io.gpux.registry.RegistryContext;
 import io.gpux.registry.RegistryProvider;
+import io.gpux.transfer.TlsTrust;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The MLflow Model Registry: {@code mlflow:name/3}, {@code mlflow:name@alias}, {@code models:/...},
@@ -12,6 +17,28 @@ public final class MlflowRegistryProvider implements RegistryProvider {
   @Override
   public String name() {
     return "mlflow";
+  }
+
+  /**
+   * {@code MLFLOW_TRACKING_SERVER_CERT_PATH} (a PEM CA or certificate to trust as well) and {@code
+   * MLFLOW_TRACKING_INSECURE_TLS=true} (no verification), for the tracking server's host only.
+   */
+  @Override
+  public Map<String, TlsTrust.HostRule> tls(Map<String, String> env) {
+    String uri = env.get("MLFLOW_TRACKING_URI");
+    if (uri == null || !uri.startsWith("https://")) {
+      return Map.of();
+    }
+    String host = URI.create(uri).getHost();
+    boolean insecure =
+        "true".equalsIgnoreCase(env.getOrDefault("MLFLOW_TRACKING_INSECURE_TLS", ""));
+    String cert = env.get("MLFLOW_TRACKING_SERVER_CERT_PATH");
+    if (host == null || (!insecure && (cert == null || cert.isBlank()))) {
+      return Map.of();
+    }
+    return Map.of(
+        host.toLowerCase(Locale.ROOT),
+        new TlsTrust.HostRule(insecure, cert == null || cert.isBlank() ? null : Path.of(cert)));
   }
 
   @Override

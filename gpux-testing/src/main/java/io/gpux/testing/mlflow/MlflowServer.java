@@ -45,6 +45,14 @@ public final class MlflowServer implements AutoCloseable {
 
   /** With {@code auth}, the basic-auth app with {@link #ADMIN}/{@link #ADMIN_PASSWORD}. */
   public static MlflowServer start(Path dir, boolean auth) throws Exception {
+    return start(dir, auth, false);
+  }
+
+  /**
+   * With {@code tls}, HTTPS with a self-signed certificate for 127.0.0.1 made by openssl: {@link
+   * #certificate} is its PEM file.
+   */
+  public static MlflowServer start(Path dir, boolean auth, boolean tls) throws Exception {
     Path python = PythonEnv.python("mlflow");
     Files.createDirectories(dir);
     int port;
@@ -66,6 +74,40 @@ public final class MlflowServer implements AutoCloseable {
                 Integer.toString(port),
                 "--workers",
                 "1"));
+    if (tls) {
+      Process openssl =
+          new ProcessBuilder(
+                  "openssl",
+                  "req",
+                  "-x509",
+                  "-newkey",
+                  "rsa:2048",
+                  "-nodes",
+                  "-days",
+                  "2",
+                  "-keyout",
+                  dir.resolve("key.pem").toString(),
+                  "-out",
+                  dir.resolve("cert.pem").toString(),
+                  "-subj",
+                  "/CN=127.0.0.1",
+                  "-addext",
+                  "subjectAltName=IP:127.0.0.1")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("openssl.log").toFile())
+              .start();
+      if (openssl.waitFor() != 0) {
+        throw new IllegalStateException(
+            "openssl failed:\n" + Files.readString(dir.resolve("openssl.log")));
+      }
+      cmd.addAll(
+          List.of(
+              "--uvicorn-opts",
+              "--ssl-keyfile "
+                  + dir.resolve("key.pem")
+                  + " --ssl-certfile "
+                  + dir.resolve("cert.pem")));
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
     if (auth) {
@@ -85,7 +127,7 @@ public final class MlflowServer implements AutoCloseable {
       pb.environment().put("MLFLOW_FLASK_SERVER_SECRET_KEY", "gpux-test-secret-key");
     }
     Process p = pb.start();
-    String url = "http://127.0.0.1:" + port;
+    String url = (tls ? "https" : "http") + "://127.0.0.1:" + port;
     MlflowServer server = new MlflowServer(p, url, dir, python, auth);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
@@ -104,15 +146,29 @@ public final class MlflowServer implements AutoCloseable {
   }
 
   private static boolean healthy(String url) {
+    if (url.startsWith("https:")) {
+      // Up when the port accepts connections; the tests check gpux's own certificate handling.
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(url).getPort()), 500);
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
     try {
       HttpURLConnection c =
           (HttpURLConnection) URI.create(url + "/health").toURL().openConnection();
       c.setConnectTimeout(500);
       c.setReadTimeout(2000);
       return c.getResponseCode() == 200;
-    } catch (IOException e) {
+    } catch (Exception e) {
       return false;
     }
+  }
+
+  /** The PEM certificate of a TLS server. */
+  public Path certificate() {
+    return dir.resolve("cert.pem");
   }
 
   public String url() {
