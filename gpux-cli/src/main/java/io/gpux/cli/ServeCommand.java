@@ -66,9 +66,14 @@ final class ServeCommand implements Callable<Integer> {
     try (Gpux gpux = parent.gpux()) {
       List<ServedModel> served = new ArrayList<>();
       for (String m : models) {
+        long t0 = System.nanoTime();
         InferenceModel loaded = gpux.load(m, runtime.options());
         served.add(
-            new ServedModel(loaded.project().name(), loaded.project().config().version(), loaded));
+            new ServedModel(
+                loaded.project().name(),
+                loaded.project().config().version(),
+                loaded,
+                (System.nanoTime() - t0) / 1e9));
         parent.err.println(
             "gpux: loaded " + loaded.project().name() + " (" + loaded.provider().summary() + ")");
       }
@@ -101,6 +106,9 @@ final class ServeCommand implements Callable<Integer> {
         parent.out.println(
             "  POST /predict    GET /health /info /metrics    Open Inference Protocol: /v2/models/{name}/infer");
         parent.out.flush();
+        if (server.awaitReady(120_000)) {
+          parent.err.println("gpux: ready (models warmed up)");
+        }
         stopped.await();
       }
       return ExitCodes.OK;

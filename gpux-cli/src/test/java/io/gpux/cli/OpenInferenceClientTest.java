@@ -39,6 +39,7 @@ class OpenInferenceClientTest {
                     new ServedModel(
                         "ids", "1", gpux.load(ids.toString(), RuntimeOptions.defaults()))),
                 ServerOptions.defaults().withAddress("127.0.0.1", 0))) {
+      org.junit.jupiter.api.Assertions.assertTrue(server.awaitReady(30_000));
       Path out = dir.resolve("report.json");
       PythonEnv.run(
           "oip_client_check.py",

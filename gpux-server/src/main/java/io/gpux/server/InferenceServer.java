@@ -39,7 +39,9 @@ public final class InferenceServer implements AutoCloseable {
   private final Semaphore admission;
   private final Semaphore compute;
   private final ServerMetrics metrics = new ServerMetrics();
+  private static final System.Logger LOG = System.getLogger(InferenceServer.class.getName());
   private final AtomicBoolean ready = new AtomicBoolean();
+  private volatile boolean closing;
   private final Map<String, DynamicBatcher> batchers = new LinkedHashMap<>();
 
   private InferenceServer(
@@ -50,6 +52,7 @@ public final class InferenceServer implements AutoCloseable {
     this.admission = new Semaphore(options.maxConcurrent() + options.maxQueued());
     this.compute = new Semaphore(options.maxConcurrent(), true);
     served.forEach(m -> models.put(m.name(), m));
+    served.forEach(metrics::register);
     if (options.maxBatchSize() > 1) {
       for (ServedModel m : served) {
         if (DynamicBatcher.canBatch(m.model())) {
@@ -85,7 +88,7 @@ public final class InferenceServer implements AutoCloseable {
       http.createContext("/", server::handle);
       http.setExecutor(workers);
       http.start();
-      server.warmUp();
+      server.warmUpInBackground();
       return server;
     } catch (IOException e) {
       throw GpuxException.unavailable(
@@ -94,9 +97,47 @@ public final class InferenceServer implements AutoCloseable {
     }
   }
 
-  /** Ready only once every model has answered one request: /v2/health/ready says so. */
-  private void warmUp() {
-    ready.set(true);
+  /**
+   * Runs each model once with zeros, then turns ready. Until then /v2/health/live answers and
+   * /v2/health/ready says 503, so an orchestrator sends no traffic to a cold server.
+   */
+  private void warmUpInBackground() {
+    Thread t =
+        new Thread(
+            () -> {
+              for (ServedModel m : models.values()) {
+                long t0 = System.nanoTime();
+                String failed = Warmup.run(m.model());
+                metrics.warmedUp(m, System.nanoTime() - t0, failed == null);
+                if (failed != null) {
+                  LOG.log(
+                      System.Logger.Level.WARNING,
+                      "warm-up of " + m.name() + " with zeros failed (" + failed + "); serving it");
+                }
+              }
+              ready.set(!closing);
+              synchronized (ready) {
+                ready.notifyAll();
+              }
+            },
+            "gpux-warmup");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Waits until every model is warmed up; false when the time ran out first. */
+  public boolean awaitReady(long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    synchronized (ready) {
+      while (!ready.get() && !closing) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return false;
+        }
+        ready.wait(left);
+      }
+    }
+    return ready.get();
   }
 
   public int port() {
@@ -109,6 +150,7 @@ public final class InferenceServer implements AutoCloseable {
 
   private void handle(HttpExchange x) throws IOException {
     if (!admission.tryAcquire()) {
+      metrics.rejected();
       x.getResponseHeaders().set("Retry-After", "1");
       Exchange.error(
           x,
@@ -151,7 +193,7 @@ public final class InferenceServer implements AutoCloseable {
           path.equals("/predict") ? first(x) : model(path.substring("/predict/".length()));
       JsonNode body = Exchange.readJson(x, options.maxBodyBytes());
       Exchange.json(
-          x, 200, timed(m, () -> m.model().label(run(m, m.model().toTensors(body))).toJson()));
+          x, 200, timed(m, t -> m.model().label(run(m, m.model().toTensors(body), t)).toJson()));
     } else if (path.equals("/v2")) {
       ObjectNode o =
           Exchange.MAPPER
@@ -210,7 +252,8 @@ public final class InferenceServer implements AutoCloseable {
           x,
           200,
           timed(
-              m, () -> OpenInference.response(m, id, run(m, m.model().toTensors(request)), body)));
+              m,
+              t -> OpenInference.response(m, id, run(m, m.model().toTensors(request), t), body)));
       return;
     }
     byte[] raw = Exchange.readBytes(x, options.maxBodyBytes());
@@ -250,14 +293,14 @@ public final class InferenceServer implements AutoCloseable {
     OpenInference.Reply reply =
         timed(
             m,
-            () -> {
+            t -> {
               java.util.Map<String, io.gpux.tensor.Tensor> feeds =
                   new java.util.LinkedHashMap<>(
                       request.isEmpty() ? java.util.Map.of() : m.model().toTensors(request));
               for (var e : binary.entrySet()) {
                 feeds.put(e.getKey(), OpenInference.conform(m, e.getKey(), e.getValue()));
               }
-              return OpenInference.binaryResponse(m, id, run(m, feeds), body);
+              return OpenInference.binaryResponse(m, id, run(m, feeds, t), body);
             });
     x.getResponseHeaders()
         .set("Inference-Header-Content-Length", Integer.toString(reply.jsonLength()));
@@ -274,13 +317,21 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   private Map<String, io.gpux.tensor.Tensor> run(
-      ServedModel m, Map<String, io.gpux.tensor.Tensor> feeds) {
+      ServedModel m, Map<String, io.gpux.tensor.Tensor> feeds, RequestTiming timing) {
     DynamicBatcher b = batchers.get(m.name());
-    return b == null ? m.model().run(feeds) : b.run(feeds);
+    if (b != null) {
+      return b.run(feeds, timing);
+    }
+    timing.runStarted();
+    try {
+      return m.model().run(feeds);
+    } finally {
+      timing.runEnded();
+    }
   }
 
-  private <T> T timed(ServedModel m, java.util.function.Supplier<T> call) {
-    long t0 = System.nanoTime();
+  private <T> T timed(ServedModel m, java.util.function.Function<RequestTiming, T> call) {
+    RequestTiming timing = new RequestTiming();
     metrics.started(m);
     boolean ok = false;
     // A batched model's runs are serialised by its batcher; holding a compute permit while
@@ -290,14 +341,14 @@ public final class InferenceServer implements AutoCloseable {
       compute.acquireUninterruptibly();
     }
     try {
-      T result = call.get();
+      T result = call.apply(timing);
       ok = true;
       return result;
     } finally {
       if (limited) {
         compute.release();
       }
-      metrics.finished(m, System.nanoTime() - t0, ok);
+      metrics.finished(m, timing, ok);
     }
   }
 
@@ -353,6 +404,7 @@ public final class InferenceServer implements AutoCloseable {
 
   /** Stops accepting connections and waits up to {@code drainSeconds} for requests in flight. */
   public void close(int drainSeconds) {
+    closing = true;
     ready.set(false);
     http.stop(drainSeconds);
     batchers.values().forEach(DynamicBatcher::close);

@@ -46,6 +46,7 @@ class InferenceServerTest {
                     gpux.load(dir.resolve("add").toString(), RuntimeOptions.defaults())),
                 new ServedModel("ids", "1", gpux.load(text.toString(), RuntimeOptions.defaults()))),
             ServerOptions.defaults().withAddress("127.0.0.1", 0));
+    assertTrue(server.awaitReady(30_000), "models warm up and the server turns ready");
   }
 
   @AfterEach
@@ -149,6 +150,22 @@ class InferenceServerTest {
         metrics.contains(
             "gpux_inference_request_duration_seconds_count{model=\"add-one\",version=\"1\"} 2"),
         metrics);
+    assertTrue(
+        metrics.contains(
+            "gpux_inference_compute_duration_seconds_count{model=\"add-one\",version=\"1\"} 1"),
+        "the request with the wrong shape never ran: no compute time\n" + metrics);
+    assertTrue(
+        metrics.contains(
+            "gpux_inference_queue_duration_seconds_count{model=\"add-one\",version=\"1\"} 1"),
+        metrics);
+    assertTrue(
+        metrics.contains(
+            "gpux_model_info{model=\"add-one\",version=\"1\",provider=\"CPUExecutionProvider\"} 1"),
+        metrics);
+    assertTrue(
+        metrics.contains(
+            "gpux_model_warmup_duration_seconds{model=\"ids\",version=\"1\",ok=\"true\"}"),
+        "every model ran once before ready\n" + metrics);
   }
 
   @Test
