@@ -64,6 +64,7 @@ public final class TransferEngine {
     if (requests.isEmpty()) {
       return List.of();
     }
+    checkFreeSpace(requests, workDir);
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(options.parallelFiles(), requests.size()), daemon("gpux-download"));
@@ -104,6 +105,47 @@ public final class TransferEngine {
       pool.shutdownNow();
       watchdog.shutdownNow();
     }
+  }
+
+  /**
+   * Refuses a pull that cannot fit before a byte is fetched: what is still to download (sizes from
+   * the listing, less what partial files already hold) against the usable space where it goes. The
+   * disk can still fill up meanwhile (another writer); that is caught while writing.
+   */
+  private static void checkFreeSpace(List<DownloadRequest> requests, Path workDir) {
+    long needed = 0;
+    for (DownloadRequest r : requests) {
+      if (r.size() > 0) {
+        needed += Math.max(0, r.size() - size(partialFile(workDir, r)));
+      }
+    }
+    long usable;
+    try {
+      usable = Files.getFileStore(workDir).getUsableSpace();
+    } catch (IOException e) {
+      return; // unknown: let the writes say
+    }
+    if (needed > usable) {
+      throw GpuxException.unavailable(
+          "not enough disk space: the pull needs "
+              + human(needed)
+              + " more, and "
+              + workDir.getParent()
+              + " has "
+              + human(usable)
+              + " free",
+          "free some space (gpux prune removes unused files, gpux rm old versions) or point"
+              + " GPUX_HOME at a bigger disk");
+    }
+  }
+
+  private static String human(long bytes) {
+    if (bytes < 1024 * 1024) {
+      return String.format(java.util.Locale.ROOT, "%.1f KB", bytes / 1024.0);
+    }
+    return bytes < 1L << 30
+        ? String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024))
+        : String.format(java.util.Locale.ROOT, "%.2f GB", bytes / (1024.0 * 1024 * 1024));
   }
 
   /** The work-folder file a request downloads into; stable across runs so pulls resume. */
