@@ -52,6 +52,16 @@ def main():
         tb.set_data_from_numpy(np.array([b"hello world", b"hello"], dtype=object))
         rb = c.infer(a.text_model, [tb], outputs=[http.InferRequestedOutput("masked")])
         report["text_binary_masked"] = rb.as_numpy("masked").tolist()
+    # Extensions: statistics (after the requests above), the repository index, and load/unload,
+    # which gpux serve refuses as Triton does in its 'none' model-control mode.
+    report["statistics"] = c.get_inference_statistics(a.model)
+    report["all_statistics"] = c.get_inference_statistics()
+    report["repository_index"] = c.get_model_repository_index()
+    try:
+        c.unload_model(a.model)
+        report["unload_error"] = None
+    except Exception as e:  # noqa: BLE001
+        report["unload_error"] = {"type": type(e).__name__, "message": str(e)}
     try:
         c.get_model_metadata("no-such-model")
     except Exception as e:  # noqa: BLE001 - the type and status are what the test checks

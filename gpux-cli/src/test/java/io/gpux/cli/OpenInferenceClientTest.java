@@ -76,6 +76,24 @@ class OpenInferenceClientTest {
           r.get("text_outputs").get("masked").toString(),
           "BYTES text tokenized on the server");
       assertEquals(404, r.get("missing_model_error").get("status").asInt(), r.toString());
+      JsonNode stats = r.get("statistics").get("model_stats").get(0);
+      assertEquals("add-one", stats.get("name").asText());
+      assertEquals(2, stats.get("inference_count").asInt(), "two requests answered: " + stats);
+      assertEquals(2, stats.get("inference_stats").get("compute_infer").get("count").asInt());
+      assertTrue(stats.get("inference_stats").get("success").get("ns").asLong() > 0);
+      assertEquals(2, r.get("all_statistics").get("model_stats").size(), "both models");
+      assertEquals(
+          "[\"add-one:READY\",\"ids:READY\"]",
+          MAPPER
+              .valueToTree(
+                  java.util.stream.StreamSupport.stream(
+                          r.get("repository_index").spliterator(), false)
+                      .map(m -> m.get("name").asText() + ":" + m.get("state").asText())
+                      .toList())
+              .toString());
+      assertTrue(
+          r.get("unload_error").get("message").asText().contains("restart gpux serve"),
+          "unload is refused with a reason: " + r.get("unload_error"));
     }
   }
 }

@@ -38,6 +38,10 @@ final class Histogram {
     return count.sum();
   }
 
+  long sumNanos() {
+    return Math.round(sum.sum() * 1e9);
+  }
+
   void render(StringBuilder sb, String name, String labels) {
     for (int i = 0; i < SECONDS.length; i++) {
       sb.append(name)

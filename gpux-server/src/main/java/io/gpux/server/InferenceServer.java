@@ -209,8 +209,23 @@ public final class InferenceServer implements AutoCloseable {
               .createObjectNode()
               .put("name", "gpux")
               .put("version", io.gpux.Gpux.version());
-      o.putArray("extensions").add("model_repository");
+      o.putArray("extensions").add("binary_tensor_data").add("statistics").add("model_repository");
       Exchange.json(x, 200, o);
+    } else if (path.equals("/v2/models/stats")) {
+      Exchange.json(x, 200, statistics(models.values()));
+    } else if (path.equals("/v2/repository/index")) {
+      requirePost(method);
+      Exchange.json(x, 200, repositoryIndex());
+    } else if (p.length == 6
+        && path.startsWith("/v2/repository/models/")
+        && (p[5].equals("load") || p[5].equals("unload"))) {
+      requirePost(method);
+      throw new HttpError(
+          400,
+          "explicit model "
+              + p[5]
+              + " is not allowed: gpux serve keeps the models it started with (Triton's 'none'"
+              + " model-control mode); restart gpux serve with the models to serve");
     } else if (path.equals("/v2/health/live")) {
       Exchange.json(x, 200, Map.of("live", true));
     } else if (path.equals("/v2/health/ready")) {
@@ -237,6 +252,7 @@ public final class InferenceServer implements AutoCloseable {
     String action = p.length > i ? p[i] : "";
     switch (action) {
       case "" -> Exchange.json(x, 200, OpenInference.metadata(m));
+      case "stats" -> Exchange.json(x, 200, statistics(List.of(m)));
       case "ready" ->
           Exchange.json(x, ready.get() ? 200 : 503, Map.of("name", m.name(), "ready", ready.get()));
       case "infer" -> {
@@ -359,6 +375,27 @@ public final class InferenceServer implements AutoCloseable {
       }
       metrics.finished(m, timing, ok);
     }
+  }
+
+  /** GET /v2/models[/M[/versions/V]]/stats: the statistics extension, in Triton's shape. */
+  private ObjectNode statistics(java.util.Collection<ServedModel> served) {
+    ObjectNode o = Exchange.MAPPER.createObjectNode();
+    var list = o.putArray("model_stats");
+    served.forEach(m -> list.add(metrics.statistics(m)));
+    return o;
+  }
+
+  /** POST /v2/repository/index: every model with its state (READY once warmed up). */
+  private com.fasterxml.jackson.databind.node.ArrayNode repositoryIndex() {
+    var list = Exchange.MAPPER.createArrayNode();
+    for (ServedModel m : models.values()) {
+      list.addObject()
+          .put("name", m.name())
+          .put("version", m.version())
+          .put("state", ready.get() ? "READY" : "LOADING")
+          .put("reason", "");
+    }
+    return list;
   }
 
   private ObjectNode info(ServedModel m) {

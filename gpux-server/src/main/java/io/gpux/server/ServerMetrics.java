@@ -24,11 +24,14 @@ final class ServerMetrics {
     final LongAdder success = new LongAdder();
     final LongAdder failure = new LongAdder();
     final Histogram request = new Histogram();
+    final Histogram successTime = new Histogram();
+    final Histogram failureTime = new Histogram();
     final Histogram queue = new Histogram();
     final Histogram compute = new Histogram();
     final AtomicLong inflight = new AtomicLong();
     final LongAdder batches = new LongAdder();
     final LongAdder batchedRows = new LongAdder();
+    volatile long lastInferenceMillis;
   }
 
   private static String key(ServedModel m) {
@@ -63,6 +66,8 @@ final class ServerMetrics {
     Series s = of(m);
     s.inflight.decrementAndGet();
     (ok ? s.success : s.failure).increment();
+    (ok ? s.successTime : s.failureTime).observeNanos(System.nanoTime() - timing.received);
+    s.lastInferenceMillis = System.currentTimeMillis();
     s.request.observeNanos(System.nanoTime() - timing.received);
     s.queue.observeNanos(timing.queueNanos());
     s.compute.observeNanos(timing.computeNanos());
@@ -73,6 +78,37 @@ final class ServerMetrics {
     Series s = of(m);
     s.batches.increment();
     s.batchedRows.add(rows);
+  }
+
+  /**
+   * The Open Inference Protocol statistics extension's entry for a model, in Triton's shape: {@code
+   * inference_count} counts answered requests, {@code execution_count} model runs (fewer when
+   * requests were batched together).
+   */
+  com.fasterxml.jackson.databind.node.ObjectNode statistics(ServedModel m) {
+    Series s = of(m);
+    var o = Exchange.MAPPER.createObjectNode();
+    o.put("name", m.name());
+    o.put("version", m.version());
+    o.put("last_inference", s.lastInferenceMillis);
+    o.put("inference_count", s.success.sum());
+    o.put("execution_count", s.batches.sum() > 0 ? s.batches.sum() : s.compute.count());
+    var stats = o.putObject("inference_stats");
+    duration(stats, "success", s.successTime);
+    duration(stats, "fail", s.failureTime);
+    duration(stats, "queue", s.queue);
+    duration(stats, "compute_input", new Histogram());
+    duration(stats, "compute_infer", s.compute);
+    duration(stats, "compute_output", new Histogram());
+    duration(stats, "cache_hit", new Histogram());
+    duration(stats, "cache_miss", new Histogram());
+    o.putArray("batch_stats");
+    return o;
+  }
+
+  private static void duration(
+      com.fasterxml.jackson.databind.node.ObjectNode stats, String name, Histogram h) {
+    stats.putObject(name).put("count", h.count()).put("ns", h.sumNanos());
   }
 
   String render() {
