@@ -35,6 +35,7 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
   private final CompletableFuture<Long> result = new CompletableFuture<>();
   private volatile Flow.Subscription subscription;
   private long received;
+  private long position = -1;
 
   FileBodySubscriber(
       FileChannel channel,
@@ -49,6 +50,15 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
     this.listener = listener;
     this.path = path;
     this.lastProgress = lastProgress;
+  }
+
+  /**
+   * Writes at {@code start} and on from there (a byte range of a file fetched in parts, sharing the
+   * channel with the other parts) instead of at the channel's own position.
+   */
+  FileBodySubscriber at(long start) {
+    position = start;
+    return this;
   }
 
   /** Closes the file; safe to call more than once. */
@@ -87,13 +97,19 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
     long n = 0;
     try {
       for (ByteBuffer b : buffers) {
-        sha256.update(b.duplicate());
+        if (sha256 != null) {
+          sha256.update(b.duplicate());
+        }
         if (extra != null) {
           extra.update(b.duplicate());
         }
         n += b.remaining();
         while (b.hasRemaining()) {
-          channel.write(b);
+          if (position < 0) {
+            channel.write(b);
+          } else {
+            position += channel.write(b, position);
+          }
         }
       }
     } catch (IOException e) {

@@ -176,15 +176,53 @@ public final class TransferEngine {
             r.call().uri().getAuthority(), h -> new Semaphore(options.perHostConnections()));
     boolean restartedAfterMismatch = false;
     long transferred = 0;
-    long resumedFrom = size(partial);
-    if (r.size() >= 0 && resumedFrom > r.size()) {
-      delete(partial);
-      resumedFrom = 0;
+    boolean parted = PartedDownload.applies(r, options, partial);
+    List<PartedDownload.Part> parts = null;
+    long resumedFrom;
+    if (parted) {
+      parts = PartedDownload.plan(partial, r.size(), options);
+      resumedFrom = PartedDownload.done(parts);
+    } else {
+      resumedFrom = size(partial);
+      if (r.size() >= 0 && resumedFrom > r.size()) {
+        delete(partial);
+        resumedFrom = 0;
+      }
     }
     listener.started(r.path(), r.size(), resumedFrom);
     RetryPolicy retry = http.retryPolicy();
     for (int attempt = 1; ; attempt++) {
       Attempt a;
+      if (parted) {
+        try {
+          transferred +=
+              new PartedDownload(http, options, host, watchdog).run(r, partial, parts, listener);
+          a = hashWhole(r, partial);
+        } catch (PartedDownload.RangesIgnored e) {
+          // The server sends whole files only: fetch this one as a single stream from the start.
+          delete(PartedDownload.sidecar(partial));
+          delete(partial);
+          parted = false;
+          listener.retrying(r.path(), attempt, "the server ignores Range; one stream instead", 0);
+          continue;
+        }
+        String problem = check(r, a);
+        if (problem == null) {
+          delete(PartedDownload.sidecar(partial));
+          listener.completed(r.path(), a.size, a.sha256);
+          return new DownloadedFile(r.path(), partial, a.size, a.sha256, transferred, resumedFrom);
+        }
+        delete(PartedDownload.sidecar(partial));
+        delete(partial);
+        if (restartedAfterMismatch) {
+          throw mismatchTwice(r, problem);
+        }
+        restartedAfterMismatch = true;
+        parts = PartedDownload.plan(partial, r.size(), options);
+        listener.retrying(
+            r.path(), attempt, "verification failed (" + problem + "); downloading again", 0);
+        continue;
+      }
       try {
         host.acquire();
         try {
@@ -223,15 +261,20 @@ public final class TransferEngine {
       }
       delete(partial);
       if (restartedAfterMismatch) {
-        throw new GpuxException(
-            ErrorCategory.UNAVAILABLE,
-            "downloaded " + r.path() + " twice and it failed verification both times: " + problem,
-            "the registry serves a file that does not match its own listing; nothing was stored. Report it to the model's owner, or retry later");
+        throw mismatchTwice(r, problem);
       }
       restartedAfterMismatch = true;
       listener.retrying(
           r.path(), attempt, "verification failed (" + problem + "); downloading again", 0);
     }
+  }
+
+  private static GpuxException mismatchTwice(DownloadRequest r, String problem) {
+    return new GpuxException(
+        ErrorCategory.UNAVAILABLE,
+        "downloaded " + r.path() + " twice and it failed verification both times: " + problem,
+        "the registry serves a file that does not match its own listing; nothing was stored."
+            + " Report it to the model's owner, or retry later");
   }
 
   private static String check(DownloadRequest r, Attempt a) {
@@ -441,7 +484,7 @@ public final class TransferEngine {
     }
   }
 
-  private static GpuxException httpError(DownloadRequest r, int status, String serverMessage) {
+  static GpuxException httpError(DownloadRequest r, int status, String serverMessage) {
     String said = serverMessage == null || serverMessage.isBlank() ? "" : ": " + serverMessage;
     return switch (status) {
       case 401, 403 ->
