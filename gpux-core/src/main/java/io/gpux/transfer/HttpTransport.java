@@ -118,6 +118,50 @@ public final class HttpTransport {
         "too many redirects from " + call.uri(), "the server redirects in a loop");
   }
 
+  /**
+   * One attempt at a file body, following redirects like {@link #sendOnce}. A large body is read
+   * straight from a socket ({@link SocketFetch}), a small one through the JDK client; either way
+   * the handler's subscriber gets the bytes.
+   */
+  <T> SocketFetch.Fetched<T> fetchBody(
+      HttpCall call, HttpResponse.BodyHandler<T> handler, boolean large, int readTimeoutMillis)
+      throws IOException {
+    if (!large) {
+      HttpResponse<T> r = sendOnce(call, handler);
+      return new SocketFetch.Fetched<>(r.statusCode(), r.headers(), r.body());
+    }
+    if (offline) {
+      sendOnce(call, handler); // says why, the same way
+    }
+    HttpCall current = call;
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      SocketFetch.Fetched<T> response;
+      try {
+        response =
+            SocketFetch.get(
+                current,
+                Map.of("User-Agent", "gpux/" + io.gpux.Gpux.version()),
+                client,
+                readTimeoutMillis,
+                handler);
+      } catch (IllegalArgumentException e) {
+        throw GpuxException.invalidInput(
+            "invalid request to " + current.uri() + ": " + e.getMessage(), null);
+      }
+      int status = response.statusCode();
+      if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+        String location = response.headers().firstValue("location").orElse(null);
+        if (location != null) {
+          current = current.redirectedTo(current.uri().resolve(URI.create(location)));
+          continue;
+        }
+      }
+      return response;
+    }
+    throw GpuxException.unavailable(
+        "too many redirects from " + call.uri(), "the server redirects in a loop");
+  }
+
   private static HttpRequest request(HttpCall call) {
     HttpRequest.Builder b = HttpRequest.newBuilder(call.uri()).timeout(call.timeout());
     b.method(call.method(), HttpRequest.BodyPublishers.noBody());

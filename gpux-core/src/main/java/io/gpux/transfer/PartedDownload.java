@@ -266,10 +266,10 @@ final class PartedDownload {
             200,
             200,
             TimeUnit.MILLISECONDS);
-    HttpResponse<Long> response;
+    SocketFetch.Fetched<Long> response;
     try {
       response =
-          http.sendOnce(
+          http.fetchBody(
               call,
               info -> {
                 int st = info.statusCode();
@@ -285,7 +285,9 @@ final class PartedDownload {
                         .at(from);
                 active.add(body[0]);
                 return body[0];
-              });
+              },
+              true,
+              (int) Math.max(1, options.stallTimeout().toMillis()));
     } catch (IOException e) {
       if (e instanceof FileBodySubscriber.LocalWriteException w) {
         throw TransferEngine.diskError(partial, (IOException) w.getCause());

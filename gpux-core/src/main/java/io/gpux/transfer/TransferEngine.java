@@ -294,6 +294,19 @@ public final class TransferEngine {
     return null;
   }
 
+  /**
+   * Bodies from a quarter of the part size (16 MB by default) are read straight from a socket (see
+   * {@link SocketFetch}); smaller ones use the JDK client's pooled connections.
+   */
+  private boolean large(DownloadRequest r) {
+    return r.size() >= Math.max(1, options.partSize() / 4);
+  }
+
+  /** A socket read that waits this long is a stall, as the watchdog would find it. */
+  int readTimeoutMillis() {
+    return (int) Math.max(1, options.stallTimeout().toMillis());
+  }
+
   /** The result of one attempt that got the whole body. */
   private record Attempt(long size, String sha256, String registryDigest, long transferred) {}
 
@@ -327,7 +340,7 @@ public final class TransferEngine {
         r.registryDigest() == null || r.size() < 0 ? null : r.registryDigest().start(r.size());
     FileBodySubscriber[] body = new FileBodySubscriber[1];
     long[] start = {offset};
-    HttpResponse<Long> response;
+    SocketFetch.Fetched<Long> response;
     ScheduledFuture<?> stall =
         watchdog.scheduleAtFixedRate(
             () -> {
@@ -343,7 +356,7 @@ public final class TransferEngine {
     try {
       try {
         response =
-            http.sendOnce(
+            http.fetchBody(
                 call,
                 info -> {
                   int st = info.statusCode();
@@ -365,7 +378,9 @@ public final class TransferEngine {
                   } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                   }
-                });
+                },
+                large(r),
+                readTimeoutMillis());
       } catch (java.io.UncheckedIOException e) {
         throw diskError(partial, e.getCause());
       } catch (IOException e) {
