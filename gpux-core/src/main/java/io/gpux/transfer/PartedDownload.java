@@ -24,9 +24,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A large file fetched as several byte ranges at once, each written in place into the one partial
- * file. One connection is limited by its own window and by servers and CDNs that cap each stream;
- * several keep the link full, and the tail of a big file no longer runs on one connection alone.
+ * A large file fetched as byte ranges over several connections at once, each written in place into
+ * the one partial file. One connection is limited by its own window and by servers and CDNs that
+ * cap each stream; several keep the link full, and the tail of a big file no longer runs on one
+ * connection alone.
+ *
+ * <p>The ranges ("parts", a quarter of {@link TransferOptions#partSize} each) are handed to the
+ * connections in file order, so the written prefix of the file grows steadily; a hasher follows
+ * right behind it, reading what was just written back from the page cache, so the file's digests
+ * are ready moments after its last byte instead of a whole re-read later.
  *
  * <p>What each part has written is kept in a sidecar ({@code <partial>.parts}), saved as the parts
  * advance and written before it is recorded, so a killed pull resumes every part where it stopped.
@@ -45,6 +51,9 @@ final class PartedDownload {
       super("the server ignores Range", null, false, false);
     }
   }
+
+  /** What the parts gave: bytes over the wire and the whole file's digests. */
+  record Result(long transferred, String sha256, String registryDigest) {}
 
   /** Bytes [start, end) of the file, of which the first {@code done} are written. */
   static final class Part {
@@ -104,9 +113,8 @@ final class PartedDownload {
     if (saved != null) {
       return saved;
     }
-    int count = (int) Math.min(options.maxParts(), Math.max(2, size / options.partSize()));
+    long step = Math.max(1, options.partSize() / 4);
     List<Part> parts = new ArrayList<>();
-    long step = (size + count - 1) / count;
     for (long start = 0; start < size; start += step) {
       parts.add(new Part(start, Math.min(size, start + step), 0));
     }
@@ -118,28 +126,46 @@ final class PartedDownload {
   }
 
   /**
-   * Fetches every part not yet finished; returns the bytes transferred. Retries each part on its
-   * own; a permanent failure stops the others and is thrown.
+   * Fetches every part not yet finished, over {@link TransferOptions#maxParts} connections, while
+   * hashing the file in order; returns the bytes transferred and the digests. Each part is retried
+   * on its own; a permanent failure stops the others and is thrown.
    */
-  long run(DownloadRequest r, Path partial, List<Part> parts, TransferListener listener)
+  Result run(DownloadRequest r, Path partial, List<Part> parts, TransferListener listener)
       throws RangesIgnored {
     try (FileChannel channel =
-        FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileChannel.open(
+            partial,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
       save(partial, parts, r.size());
+      java.util.concurrent.ConcurrentLinkedQueue<Part> queue =
+          new java.util.concurrent.ConcurrentLinkedQueue<>(parts);
+      int connections = Math.min(options.maxParts(), parts.size());
       ExecutorService pool =
           Executors.newFixedThreadPool(
-              parts.size(),
+              connections + 1,
               runnable -> {
                 Thread t = new Thread(runnable, "gpux-download-part");
                 t.setDaemon(true);
                 return t;
               });
       List<FileBodySubscriber> active = java.util.Collections.synchronizedList(new ArrayList<>());
+      Hasher hasher = new Hasher(r, channel, parts);
       try {
+        Future<String[]> digests = pool.submit(hasher);
         List<Future<Long>> futures = new ArrayList<>();
-        for (Part p : parts) {
+        for (int i = 0; i < connections; i++) {
           futures.add(
-              pool.submit(() -> fetchPart(r, partial, channel, p, parts, listener, active)));
+              pool.submit(
+                  () -> {
+                    long n = 0;
+                    for (Part p = queue.poll(); p != null; p = queue.poll()) {
+                      n += fetchPart(r, partial, channel, p, parts, listener, active);
+                      hasher.partDone();
+                    }
+                    return n;
+                  }));
         }
         long transferred = 0;
         Exception first = null;
@@ -150,6 +176,7 @@ final class PartedDownload {
             if (first == null) {
               first = e.getCause() instanceof Exception ex ? ex : new IOException(e.getCause());
               // One part cannot finish: stop the others rather than fetch what cannot be used now.
+              queue.clear();
               synchronized (active) {
                 active.forEach(b -> b.abort(new IOException("another part failed")));
               }
@@ -157,6 +184,9 @@ final class PartedDownload {
           }
         }
         save(partial, parts, r.size());
+        if (first != null) {
+          hasher.stop();
+        }
         if (first instanceof RangesIgnored ri) {
           throw ri;
         }
@@ -167,16 +197,86 @@ final class PartedDownload {
           throw new GpuxException(
               ErrorCategory.INTERNAL, "download of " + r.path() + " failed: " + first, null, first);
         }
-        return transferred;
+        String[] d = digests.get();
+        return new Result(transferred, d[0], d[1]);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException re
+            ? re
+            : new GpuxException(ErrorCategory.INTERNAL, "hashing failed: " + e.getCause(), null);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new GpuxException(
             ErrorCategory.INTERNAL, "interrupted while downloading " + r.path(), null, e);
       } finally {
+        hasher.stop();
         pool.shutdownNow();
       }
     } catch (IOException e) {
       throw TransferEngine.diskError(partial, e);
+    }
+  }
+
+  /**
+   * Hashes the file part by part, in order, each as soon as it is written; returns the sha256 and
+   * the registry digest (or null) as hex.
+   */
+  private static final class Hasher implements java.util.concurrent.Callable<String[]> {
+    private final DownloadRequest r;
+    private final FileChannel channel;
+    private final List<Part> parts;
+    private final Object signal = new Object();
+    private volatile boolean stopped;
+
+    Hasher(DownloadRequest r, FileChannel channel, List<Part> parts) {
+      this.r = r;
+      this.channel = channel;
+      this.parts = parts;
+    }
+
+    void partDone() {
+      synchronized (signal) {
+        signal.notifyAll();
+      }
+    }
+
+    void stop() {
+      stopped = true;
+      partDone();
+    }
+
+    @Override
+    public String[] call() throws IOException, InterruptedException {
+      java.security.MessageDigest sha = TransferEngine.sha256();
+      java.security.MessageDigest extra =
+          r.registryDigest() == null ? null : r.registryDigest().start(r.size());
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(1 << 20);
+      for (Part p : parts) {
+        synchronized (signal) {
+          while (!p.finished() && !stopped) {
+            signal.wait(200);
+          }
+        }
+        if (stopped) {
+          return null;
+        }
+        for (long at = p.start; at < p.end; ) {
+          buffer.clear().limit((int) Math.min(buffer.capacity(), p.end - at));
+          int n = channel.read(buffer, at);
+          if (n < 0) {
+            throw new java.io.EOFException("the partial file ends at " + at);
+          }
+          buffer.flip();
+          if (extra != null) {
+            extra.update(buffer.duplicate());
+          }
+          sha.update(buffer);
+          at += n;
+        }
+      }
+      return new String[] {
+        java.util.HexFormat.of().formatHex(sha.digest()),
+        extra == null ? null : java.util.HexFormat.of().formatHex(extra.digest())
+      };
     }
   }
 

@@ -195,9 +195,10 @@ public final class TransferEngine {
       Attempt a;
       if (parted) {
         try {
-          transferred +=
+          PartedDownload.Result got =
               new PartedDownload(http, options, host, watchdog).run(r, partial, parts, listener);
-          a = hashWhole(r, partial);
+          transferred += got.transferred();
+          a = new Attempt(size(partial), got.sha256(), got.registryDigest(), got.transferred());
         } catch (PartedDownload.RangesIgnored e) {
           // The server sends whole files only: fetch this one as a single stream from the start.
           delete(PartedDownload.sidecar(partial));

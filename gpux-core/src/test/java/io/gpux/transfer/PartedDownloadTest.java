@@ -33,7 +33,7 @@ class PartedDownloadTest {
           RetryPolicy.defaults(),
           sleeps::add,
           false);
-  // 1 MB in 4 parts of 250 KB.
+  // 1 MB in parts of 50 KB over 4 connections.
   private final TransferOptions options =
       TransferOptions.defaults().withStallTimeout(Duration.ofMillis(500)).withParts(200_000, 4);
 
@@ -71,25 +71,23 @@ class PartedDownloadTest {
     assertEquals(SHA256, f.sha256());
     assertArrayEquals(CONTENT, Files.readAllBytes(f.file()));
     assertEquals(CONTENT.length, f.transferred());
-    List<String> ranges =
-        ranged().stream().map(RecordedRequest::range).distinct().sorted().toList();
-    assertEquals(
-        List.of(
-            "bytes=0-249999", "bytes=250000-499999", "bytes=500000-749999", "bytes=750000-999999"),
-        ranges);
+    List<String> ranges = ranged().stream().map(RecordedRequest::range).distinct().toList();
+    assertEquals(20, ranges.size(), ranges.toString());
+    assertTrue(ranges.contains("bytes=0-49999"), ranges.toString());
+    assertTrue(ranges.contains("bytes=950000-999999"), ranges.toString());
     assertFalse(Files.exists(PartedDownload.sidecar(f.file())), "the sidecar goes with success");
   }
 
   @Test
   void aPartCutHalfwayResumesFromItsOwnOffset() throws Exception {
-    hub.faults().next("model.onnx_data", Fault.dropAfter(100_000));
+    hub.faults().next("model.onnx_data", Fault.dropAfter(20_000));
     DownloadedFile f = fetch();
     assertArrayEquals(CONTENT, Files.readAllBytes(f.file()));
     assertTrue(
         ranged().stream()
             .map(r -> Long.parseLong(r.range().substring(6, r.range().indexOf('-'))))
-            .anyMatch(start -> start % 250_000 == 100_000),
-        "the cut part resumed 100000 bytes into its range: "
+            .anyMatch(start -> start % 50_000 == 20_000),
+        "the cut part resumed 20000 bytes into its range: "
             + ranged().stream().map(RecordedRequest::range).toList());
     assertEquals(CONTENT.length, f.transferred(), "no byte was fetched twice");
   }
