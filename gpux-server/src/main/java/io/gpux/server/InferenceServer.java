@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InferenceServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService workers;
-  private final Map<String, ServedModel> models = new LinkedHashMap<>();
+  private final ModelCatalog models;
   private final ServerOptions options;
   private final Semaphore admission;
   private final Semaphore compute;
@@ -51,13 +51,13 @@ public final class InferenceServer implements AutoCloseable {
     this.options = options;
     this.admission = new Semaphore(options.maxConcurrent() + options.maxQueued());
     this.compute = new Semaphore(options.maxConcurrent(), true);
-    served.forEach(m -> models.put(m.name(), m));
+    this.models = new ModelCatalog(served);
     served.forEach(metrics::register);
     if (options.maxBatchSize() > 1) {
       for (ServedModel m : served) {
         if (DynamicBatcher.canBatch(m.model())) {
           batchers.put(
-              m.name(),
+              ModelCatalog.key(m),
               new DynamicBatcher(
                   m.model(),
                   options.maxBatchSize(),
@@ -114,7 +114,7 @@ public final class InferenceServer implements AutoCloseable {
     Thread t =
         new Thread(
             () -> {
-              for (ServedModel m : models.values()) {
+              for (ServedModel m : models.all()) {
                 long t0 = System.nanoTime();
                 String failed = Warmup.run(m.model());
                 metrics.warmedUp(m, System.nanoTime() - t0, failed == null);
@@ -198,8 +198,7 @@ public final class InferenceServer implements AutoCloseable {
       Exchange.text(x, 200, "text/plain; version=0.0.4", metrics.render());
     } else if (path.equals("/predict") || path.startsWith("/predict/")) {
       requirePost(method);
-      ServedModel m =
-          path.equals("/predict") ? first(x) : model(path.substring("/predict/".length()));
+      ServedModel m = path.equals("/predict") ? first(x) : predictTarget(p);
       JsonNode body = Exchange.readJson(x, options.maxBodyBytes());
       Exchange.json(
           x, 200, timed(m, t -> m.model().label(run(m, m.model().toTensors(body), t)).toJson()));
@@ -212,7 +211,7 @@ public final class InferenceServer implements AutoCloseable {
       o.putArray("extensions").add("binary_tensor_data").add("statistics").add("model_repository");
       Exchange.json(x, 200, o);
     } else if (path.equals("/v2/models/stats")) {
-      Exchange.json(x, 200, statistics(models.values()));
+      Exchange.json(x, 200, statistics(models.all()));
     } else if (path.equals("/v2/repository/index")) {
       requirePost(method);
       Exchange.json(x, 200, repositoryIndex());
@@ -239,14 +238,10 @@ public final class InferenceServer implements AutoCloseable {
 
   /** /v2/models/M[/versions/V][/ready|/infer]. */
   private void v2Model(HttpExchange x, String[] p) throws IOException {
-    ServedModel m = model(p[3]);
+    ServedModel m = models.get(p[3]);
     int i = 4;
     if (p.length > i + 1 && p[i].equals("versions")) {
-      if (!p[i + 1].equals(m.version())) {
-        throw new HttpError(
-            404,
-            "model " + m.name() + " has no version " + p[i + 1] + "; it serves " + m.version());
-      }
+      m = models.get(p[3], p[i + 1]);
       i += 2;
     }
     String action = p.length > i ? p[i] : "";
@@ -338,12 +333,12 @@ public final class InferenceServer implements AutoCloseable {
 
   /** Whether this model's requests are batched dynamically. */
   public boolean batching(String model) {
-    return batchers.containsKey(model);
+    return batchers.containsKey(ModelCatalog.key(models.get(model)));
   }
 
   private Map<String, io.gpux.tensor.Tensor> run(
       ServedModel m, Map<String, io.gpux.tensor.Tensor> feeds, RequestTiming timing) {
-    DynamicBatcher b = batchers.get(m.name());
+    DynamicBatcher b = batchers.get(ModelCatalog.key(m));
     if (b != null) {
       return b.run(feeds, timing);
     }
@@ -361,7 +356,7 @@ public final class InferenceServer implements AutoCloseable {
     boolean ok = false;
     // A batched model's runs are serialised by its batcher; holding a compute permit while
     // waiting to be batched would cap the batch at the number of permits.
-    boolean limited = !batchers.containsKey(m.name());
+    boolean limited = !batchers.containsKey(ModelCatalog.key(m));
     if (limited) {
       compute.acquireUninterruptibly();
     }
@@ -388,7 +383,7 @@ public final class InferenceServer implements AutoCloseable {
   /** POST /v2/repository/index: every model with its state (READY once warmed up). */
   private com.fasterxml.jackson.databind.node.ArrayNode repositoryIndex() {
     var list = Exchange.MAPPER.createArrayNode();
-    for (ServedModel m : models.values()) {
+    for (ServedModel m : models.all()) {
       list.addObject()
           .put("name", m.name())
           .put("version", m.version())
@@ -423,17 +418,20 @@ public final class InferenceServer implements AutoCloseable {
   private ServedModel first(HttpExchange x) {
     String q = x.getRequestURI().getQuery();
     if (q != null && q.startsWith("model=")) {
-      return model(q.substring("model=".length()));
+      return models.get(q.substring("model=".length()));
     }
-    return models.values().iterator().next();
+    return models.first();
   }
 
-  private ServedModel model(String name) {
-    ServedModel m = models.get(name);
-    if (m == null) {
-      throw new HttpError(404, "no model named '" + name + "'; this server has " + models.keySet());
+  /** /predict/NAME or /predict/NAME/versions/V. */
+  private ServedModel predictTarget(String[] p) {
+    if (p.length == 3) {
+      return models.get(p[2]);
     }
-    return m;
+    if (p.length == 5 && p[3].equals("versions")) {
+      return models.get(p[2], p[4]);
+    }
+    throw new HttpError(404, "use POST /predict/NAME or /predict/NAME/versions/V");
   }
 
   private static void requirePost(String method) {

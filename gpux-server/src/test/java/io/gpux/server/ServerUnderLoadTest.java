@@ -126,21 +126,26 @@ class ServerUnderLoadTest {
     server =
         InferenceServer.start(
             List.of(slow),
-            ServerOptions.defaults().withAddress("127.0.0.1", 0).withLimits(2, 16, 64 << 20));
+            ServerOptions.defaults().withAddress("127.0.0.1", 0).withLimits(1, 16, 64 << 20));
     assertTrue(server.awaitReady(60_000));
     int port = server.port();
     List<Future<HttpResponse<String>>> inFlight = burst(6);
-    // Wait until the server is computing, so the requests are really in flight at close.
+    // Wait until the server has taken all six (answered, computing, or waiting for the one compute
+    // slot), so none is still in the kernel's accept queue at close.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!computing() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
+    int[] seen = counts();
+    while (seen[0] + seen[1] < 6 && System.nanoTime() < deadline) {
+      Thread.sleep(2);
+      seen = counts();
     }
+    assertEquals(6, seen[0] + seen[1], "all six reached the server");
     server.close(60);
     assertFalse(server.ready(), "a closing server is not ready");
     for (Future<HttpResponse<String>> f : inFlight) {
       HttpResponse<String> r = f.get(120, TimeUnit.SECONDS);
       assertEquals(200, r.statusCode(), "a request accepted before shutdown is answered");
     }
+    assertTrue(seen[1] >= 1, "some were still in flight when close began: " + seen[1]);
     assertThrows(
         IOException.class,
         () ->
@@ -151,7 +156,8 @@ class ServerUnderLoadTest {
     server = null;
   }
 
-  private boolean computing() throws Exception {
+  /** Requests answered and requests in flight, from /metrics. */
+  private int[] counts() throws Exception {
     String m =
         client
             .send(
@@ -159,6 +165,16 @@ class ServerUnderLoadTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    return !m.contains("gpux_inference_inflight_requests{model=\"slow\",version=\"1\"} 0");
+    return new int[] {
+      sample(m, "gpux_inference_requests_total{model=\"slow\",version=\"1\",outcome=\"success\"} "),
+      sample(m, "gpux_inference_inflight_requests{model=\"slow\",version=\"1\"} ")
+    };
+  }
+
+  private static int sample(String metrics, String prefix) {
+    int at = metrics.indexOf(prefix);
+    return at < 0
+        ? 0
+        : Integer.parseInt(metrics.substring(at + prefix.length(), metrics.indexOf('\n', at)));
   }
 }
