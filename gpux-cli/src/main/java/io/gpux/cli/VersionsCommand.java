@@ -41,7 +41,7 @@ final class VersionsCommand implements Callable<Integer> {
                   .collect(Collectors.toSet())
               : Set.of();
       if (json) {
-        var a = Json.MAPPER.createArrayNode();
+        var a = Json.NODES.arrayNode();
         for (RemoteVersion v : versions) {
           var o =
               a.addObject().put("version", v.version()).put("pulled", stored.contains(v.version()));
