@@ -235,6 +235,12 @@ public final class Gpux implements AutoCloseable {
     return new InferenceModel(project, session);
   }
 
+  /** Frees a model {@link #load} gave: its session closes and a later load opens a new one. */
+  public void unload(InferenceModel model) {
+    loaded.values().removeIf(m -> m == model);
+    model.close();
+  }
+
   public BuildReport build(String reference, RuntimeOptions options) {
     return ProjectBuilder.build(load(reference, options), version());
   }

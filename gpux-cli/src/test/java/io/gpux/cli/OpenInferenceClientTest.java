@@ -92,7 +92,7 @@ class OpenInferenceClientTest {
                       .toList())
               .toString());
       assertTrue(
-          r.get("unload_error").get("message").asText().contains("restart gpux serve"),
+          r.get("unload_error").get("message").asText().contains("--model-control explicit"),
           "unload is refused with a reason: " + r.get("unload_error"));
     }
   }

@@ -7,9 +7,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.gpux.GpuxException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -42,20 +42,44 @@ public final class InferenceServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(InferenceServer.class.getName());
   private final AtomicBoolean ready = new AtomicBoolean();
   private volatile boolean closing;
-  private final Map<String, DynamicBatcher> batchers = new LinkedHashMap<>();
+  private final Map<String, DynamicBatcher> batchers = new ConcurrentHashMap<>();
+  private final ModelLoader loader;
+  private final Map<io.gpux.inference.InferenceModel, Lease> leases = new ConcurrentHashMap<>();
+  private final Map<String, String> unloaded = new ConcurrentHashMap<>();
+
+  /**
+   * Who is using a loaded model, so an unload waits for the requests running on it before its
+   * session is freed. Requests count themselves in before they check {@code retired}; an unload
+   * sets {@code retired} before it reads the count: neither can miss the other.
+   */
+  private static final class Lease {
+    final java.util.concurrent.atomic.AtomicInteger users =
+        new java.util.concurrent.atomic.AtomicInteger();
+    volatile boolean retired;
+  }
 
   private InferenceServer(
-      HttpServer http, ExecutorService workers, List<ServedModel> served, ServerOptions options) {
+      HttpServer http,
+      ExecutorService workers,
+      List<ServedModel> served,
+      ServerOptions options,
+      ModelLoader loader) {
     this.http = http;
     this.workers = workers;
     this.options = options;
+    this.loader = loader;
     this.admission = new Semaphore(options.maxConcurrent() + options.maxQueued());
     this.compute = new Semaphore(options.maxConcurrent(), true);
     this.models = new ModelCatalog(served);
-    served.forEach(metrics::register);
-    if (options.maxBatchSize() > 1) {
-      for (ServedModel m : served) {
-        if (DynamicBatcher.canBatch(m.model())) {
+    served.forEach(this::attach);
+  }
+
+  /** Metrics, a lease and (when it can batch) a dynamic batcher for a model being served. */
+  private void attach(ServedModel m) {
+    metrics.register(m);
+    leases.computeIfAbsent(m.model(), k -> new Lease());
+    if (options.maxBatchSize() > 1 && DynamicBatcher.canBatch(m.model())) {
+      DynamicBatcher old =
           batchers.put(
               ModelCatalog.key(m),
               new DynamicBatcher(
@@ -63,7 +87,8 @@ public final class InferenceServer implements AutoCloseable {
                   options.maxBatchSize(),
                   options.maxQueueDelayMicros() * 1000,
                   rows -> metrics.batched(m, rows)));
-        }
+      if (old != null) {
+        old.close();
       }
     }
   }
@@ -78,7 +103,16 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   public static InferenceServer start(List<ServedModel> served, ServerOptions options) {
-    if (served.isEmpty()) {
+    return start(served, options, null);
+  }
+
+  /**
+   * With a loader, the model-repository extension's load and unload requests are served (explicit
+   * model control), and the server may start with no model.
+   */
+  public static InferenceServer start(
+      List<ServedModel> served, ServerOptions options, ModelLoader loader) {
+    if (served.isEmpty() && loader == null) {
       throw GpuxException.invalidInput("no model to serve", "gpux serve MODEL [MODEL...]");
     }
     try {
@@ -93,7 +127,7 @@ public final class InferenceServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      InferenceServer server = new InferenceServer(http, workers, served, options);
+      InferenceServer server = new InferenceServer(http, workers, served, options, loader);
       http.createContext("/", server::handle);
       http.setExecutor(workers);
       http.start();
@@ -114,16 +148,7 @@ public final class InferenceServer implements AutoCloseable {
     Thread t =
         new Thread(
             () -> {
-              for (ServedModel m : models.all()) {
-                long t0 = System.nanoTime();
-                String failed = Warmup.run(m.model());
-                metrics.warmedUp(m, System.nanoTime() - t0, failed == null);
-                if (failed != null) {
-                  LOG.log(
-                      System.Logger.Level.WARNING,
-                      "warm-up of " + m.name() + " with zeros failed (" + failed + "); serving it");
-                }
-              }
+              models.all().forEach(this::warmUp);
               ready.set(!closing);
               synchronized (ready) {
                 ready.notifyAll();
@@ -132,6 +157,17 @@ public final class InferenceServer implements AutoCloseable {
             "gpux-warmup");
     t.setDaemon(true);
     t.start();
+  }
+
+  private void warmUp(ServedModel m) {
+    long t0 = System.nanoTime();
+    String failed = Warmup.run(m.model());
+    metrics.warmedUp(m, System.nanoTime() - t0, failed == null);
+    if (failed != null) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "warm-up of " + m.name() + " with zeros failed (" + failed + "); serving it");
+    }
   }
 
   /** Waits until every model is warmed up; false when the time ran out first. */
@@ -215,16 +251,9 @@ public final class InferenceServer implements AutoCloseable {
     } else if (path.equals("/v2/repository/index")) {
       requirePost(method);
       Exchange.json(x, 200, repositoryIndex());
-    } else if (p.length == 6
-        && path.startsWith("/v2/repository/models/")
-        && (p[5].equals("load") || p[5].equals("unload"))) {
+    } else if (path.startsWith("/v2/repository/models/")) {
       requirePost(method);
-      throw new HttpError(
-          400,
-          "explicit model "
-              + p[5]
-              + " is not allowed: gpux serve keeps the models it started with (Triton's 'none'"
-              + " model-control mode); restart gpux serve with the models to serve");
+      modelControl(x);
     } else if (path.equals("/v2/health/live")) {
       Exchange.json(x, 200, Map.of("live", true));
     } else if (path.equals("/v2/health/ready")) {
@@ -234,6 +263,33 @@ public final class InferenceServer implements AutoCloseable {
     } else {
       throw new HttpError(404, "no route " + method + " " + path + "; see /v2 or POST /predict");
     }
+  }
+
+  /**
+   * POST /v2/repository/models/NAME/load|unload: explicit model control. NAME may be a path or a
+   * reference, percent-encoded, so the raw path is split.
+   */
+  private void modelControl(HttpExchange x) throws IOException {
+    String[] p = x.getRequestURI().getRawPath().replaceAll("/+$", "").split("/");
+    if (p.length != 6 || !(p[5].equals("load") || p[5].equals("unload"))) {
+      throw new HttpError(404, "use POST /v2/repository/models/NAME/load or .../unload");
+    }
+    if (loader == null) {
+      throw new HttpError(
+          400,
+          "explicit model "
+              + p[5]
+              + " is not allowed: gpux serve keeps the models it started with (Triton's 'none'"
+              + " model-control mode); restart it with --model-control explicit, or with the"
+              + " models to serve");
+    }
+    String name = java.net.URLDecoder.decode(p[4], java.nio.charset.StandardCharsets.UTF_8);
+    if (p[5].equals("load")) {
+      load(name);
+    } else {
+      unload(name);
+    }
+    Exchange.json(x, 200, Exchange.MAPPER.createObjectNode());
   }
 
   /** /v2/models/M[/versions/V][/ready|/infer]. */
@@ -351,6 +407,22 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   private <T> T timed(ServedModel m, java.util.function.Function<RequestTiming, T> call) {
+    Lease lease = leases.get(m.model());
+    if (lease == null) {
+      throw new HttpError(404, "model " + m.name() + " was just unloaded");
+    }
+    lease.users.incrementAndGet();
+    try {
+      if (lease.retired) {
+        throw new HttpError(404, "model " + m.name() + " was just unloaded");
+      }
+      return timedLeased(m, call);
+    } finally {
+      lease.users.decrementAndGet();
+    }
+  }
+
+  private <T> T timedLeased(ServedModel m, java.util.function.Function<RequestTiming, T> call) {
     RequestTiming timing = new RequestTiming();
     metrics.started(m);
     boolean ok = false;
@@ -372,6 +444,56 @@ public final class InferenceServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Loads a model (or loads it again: the new one takes the requests, the old one is freed once its
+   * requests finish), warmed up before it takes any request.
+   */
+  private synchronized void load(String reference) {
+    ServedModel m;
+    try {
+      m = loader.load(reference);
+    } catch (GpuxException e) {
+      throw new HttpError(400, "cannot load " + reference + ": " + e.getMessage());
+    }
+    warmUp(m);
+    attach(m);
+    ServedModel old = models.put(m);
+    unloaded.remove(m.name());
+    if (old != null && old.model() != m.model()) {
+      retire(old);
+    }
+  }
+
+  private synchronized void unload(String name) {
+    List<ServedModel> removed = models.remove(name);
+    if (removed.isEmpty()) {
+      throw new HttpError(404, "no model named '" + name + "' is loaded");
+    }
+    removed.forEach(this::retire);
+    unloaded.put(name, "unloaded");
+  }
+
+  /** Waits for the requests running on a model that was taken out, then frees it. */
+  private void retire(ServedModel m) {
+    Lease lease = leases.get(m.model());
+    lease.retired = true;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (lease.users.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    DynamicBatcher b = batchers.remove(ModelCatalog.key(m));
+    if (b != null) {
+      b.close();
+    }
+    leases.remove(m.model());
+    loader.unload(m);
+  }
+
   /** GET /v2/models[/M[/versions/V]]/stats: the statistics extension, in Triton's shape. */
   private ObjectNode statistics(java.util.Collection<ServedModel> served) {
     ObjectNode o = Exchange.MAPPER.createObjectNode();
@@ -390,6 +512,9 @@ public final class InferenceServer implements AutoCloseable {
           .put("state", ready.get() ? "READY" : "LOADING")
           .put("reason", "");
     }
+    unloaded.forEach(
+        (name, why) ->
+            list.addObject().put("name", name).put("state", "UNAVAILABLE").put("reason", why));
     return list;
   }
 
