@@ -26,6 +26,19 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
     }
   }
 
+  /**
+   * The local write failure behind an exception from a transfer, or null when the network failed.
+   */
+  static IOException localWriteFailure(IOException e) {
+    if (e instanceof LocalWriteException w) {
+      return (IOException) w.getCause();
+    }
+    if (e.getCause() instanceof LocalWriteException w) {
+      return (IOException) w.getCause();
+    }
+    return null;
+  }
+
   private final FileChannel channel;
   private final MessageDigest sha256;
   private final MessageDigest extra;

@@ -20,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -355,17 +354,7 @@ final class PartedDownload {
     FileBodySubscriber[] body = new FileBodySubscriber[1];
     boolean[] ignored = {false};
     ScheduledFuture<?> stall =
-        watchdog.scheduleAtFixedRate(
-            () -> {
-              FileBodySubscriber b = body[0];
-              if (b != null
-                  && System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos()) {
-                b.abort(new IOException("stalled"));
-              }
-            },
-            200,
-            200,
-            TimeUnit.MILLISECONDS);
+        TransferEngine.watchForStall(watchdog, () -> body[0], lastProgress, options);
     SocketFetch.Fetched<Long> response;
     try {
       response =
@@ -377,7 +366,7 @@ final class PartedDownload {
                   ignored[0] = true;
                   return cancelling();
                 }
-                if (st != 206 || contentRangeStart(info.headers()) != from) {
+                if (st != 206 || TransferEngine.contentRangeStart(info.headers()) != from) {
                   return HttpResponse.BodySubscribers.replacing(0L);
                 }
                 body[0] =
@@ -389,11 +378,9 @@ final class PartedDownload {
               true,
               (int) Math.max(1, options.stallTimeout().toMillis()));
     } catch (IOException e) {
-      if (e instanceof FileBodySubscriber.LocalWriteException w) {
-        throw TransferEngine.diskError(partial, (IOException) w.getCause());
-      }
-      if (e.getCause() instanceof FileBodySubscriber.LocalWriteException w) {
-        throw TransferEngine.diskError(partial, (IOException) w.getCause());
+      IOException local = FileBodySubscriber.localWriteFailure(e);
+      if (local != null) {
+        throw TransferEngine.diskError(partial, local);
       }
       if (ignored[0]) {
         throw new RangesIgnored();
@@ -459,15 +446,6 @@ final class PartedDownload {
         discard.onComplete();
       }
     };
-  }
-
-  private static long contentRangeStart(HttpHeaders headers) {
-    String range = headers.firstValue("content-range").orElse("");
-    try {
-      return Long.parseLong(range.substring(range.indexOf(' ') + 1, range.indexOf('-')).trim());
-    } catch (RuntimeException e) {
-      return -1;
-    }
   }
 
   /** Writes the sidecar (size, then "start end done" a part) atomically. */

@@ -272,6 +272,25 @@ public final class TransferEngine {
     }
   }
 
+  /** Aborts a body that has received nothing for the stall timeout; cancel the returned task. */
+  static ScheduledFuture<?> watchForStall(
+      ScheduledExecutorService watchdog,
+      java.util.function.Supplier<FileBodySubscriber> body,
+      AtomicLong lastProgress,
+      TransferOptions options) {
+    return watchdog.scheduleAtFixedRate(
+        () -> {
+          FileBodySubscriber b = body.get();
+          if (b != null
+              && System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos()) {
+            b.abort(new IOException("stalled"));
+          }
+        },
+        200,
+        200,
+        TimeUnit.MILLISECONDS);
+  }
+
   /**
    * Forces a verified file to disk now, on this download's thread, while other files still arrive:
    * the store forces it again before its rename, which is then nearly free (for 1 GB, 0.3 s less at
@@ -358,17 +377,7 @@ public final class TransferEngine {
     long[] start = {offset};
     SocketFetch.Fetched<Long> response;
     ScheduledFuture<?> stall =
-        watchdog.scheduleAtFixedRate(
-            () -> {
-              FileBodySubscriber b = body[0];
-              if (b != null
-                  && System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos()) {
-                b.abort(new IOException("stalled"));
-              }
-            },
-            200,
-            200,
-            TimeUnit.MILLISECONDS);
+        TransferEngine.watchForStall(watchdog, () -> body[0], lastProgress, options);
     try {
       try {
         response =
@@ -400,11 +409,9 @@ public final class TransferEngine {
       } catch (java.io.UncheckedIOException e) {
         throw diskError(partial, e.getCause());
       } catch (IOException e) {
-        if (e.getCause() instanceof FileBodySubscriber.LocalWriteException w) {
-          throw diskError(partial, (IOException) w.getCause());
-        }
-        if (e instanceof FileBodySubscriber.LocalWriteException w) {
-          throw diskError(partial, (IOException) w.getCause());
+        IOException local = FileBodySubscriber.localWriteFailure(e);
+        if (local != null) {
+          throw diskError(partial, local);
         }
         long got = body[0] == null ? 0 : body[0].received();
         boolean stalled = System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos();
@@ -503,7 +510,7 @@ public final class TransferEngine {
         e);
   }
 
-  private static long contentRangeStart(java.net.http.HttpHeaders headers) {
+  static long contentRangeStart(java.net.http.HttpHeaders headers) {
     String range = headers.firstValue("content-range").orElse("");
     // "bytes 100-199/200"
     try {
