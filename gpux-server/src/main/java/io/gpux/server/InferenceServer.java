@@ -270,10 +270,15 @@ public final class InferenceServer implements AutoCloseable {
    * reference, percent-encoded, so the raw path is split.
    */
   private void modelControl(HttpExchange x) throws IOException {
-    String[] p = x.getRequestURI().getRawPath().replaceAll("/+$", "").split("/");
-    if (p.length != 6 || !(p[5].equals("load") || p[5].equals("unload"))) {
+    String raw = x.getRequestURI().getRawPath().replaceAll("/+$", "");
+    String prefix = "/v2/repository/models/";
+    int slash = raw.lastIndexOf('/');
+    String action = raw.substring(slash + 1);
+    if (slash <= prefix.length() || !(action.equals("load") || action.equals("unload"))) {
       throw new HttpError(404, "use POST /v2/repository/models/NAME/load or .../unload");
     }
+    // NAME is everything in between: clients such as tritonclient leave a '/' in it unencoded.
+    String[] p = {"", "v2", "repository", "models", raw.substring(prefix.length(), slash), action};
     if (loader == null) {
       throw new HttpError(
           400,
