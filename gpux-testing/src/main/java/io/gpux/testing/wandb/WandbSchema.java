@@ -380,7 +380,17 @@ final class WandbSchema {
     m.put("fileCount", v.files.size() + v.references.size());
     m.put("createdAt", timestamp(v.created));
     m.put("updatedAt", timestamp(v.created));
-    m.put("aliases", aliases(v.sequence, v.index, true));
+    // Every alias of the version, in every collection it is a member of (the client filters).
+    List<Map<String, Object>> all = new ArrayList<>();
+    for (WandbCollection c : wb.collections) {
+      List<WandbVersion> members = c.members();
+      for (int i = 0; i < members.size(); i++) {
+        if (members.get(i) == v) {
+          all.addAll(aliases(c, i, true));
+        }
+      }
+    }
+    m.put("aliases", all);
     Map<String, Object> manifestFile = new LinkedHashMap<>();
     manifestFile.put("id", "manifest-" + v.number);
     manifestFile.put("name", "wandb_manifest.json");
@@ -477,14 +487,22 @@ final class WandbSchema {
         members.add(new Member(c, i, all.get(i)));
       }
     }
-    Map<String, Object> p = page(e, members, m -> artifact(m.version()));
+    Map<String, Object> p =
+        page(
+            e,
+            members,
+            m -> {
+              Map<String, Object> a = artifact(m.version());
+              a.put("_label", "v" + m.index()); // the version within this collection
+              return a;
+            });
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> edges = (List<Map<String, Object>>) p.get("edges");
     List<Map<String, Object>> withVersion = new ArrayList<>();
     for (Map<String, Object> edge : edges) {
       Map<String, Object> n = new LinkedHashMap<>(edge);
       Map<?, ?> node = (Map<?, ?>) edge.get("node");
-      n.put("version", "v" + node.get("versionIndex"));
+      n.put("version", node.get("_label"));
       withVersion.add(n);
     }
     Map<String, Object> out = new LinkedHashMap<>(p);
