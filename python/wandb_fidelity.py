@@ -3,7 +3,7 @@
 usage: wandb_fidelity.py OUT_DIR REF [REF...]
 For each artifact path it downloads the artifact with ``wandb.Api().artifact(ref).download()``
 and lists the collection's versions; with ``--registry ORG`` it lists the org's registries and
-their versions. Prints one JSON document: what the client saw, for the Java test to compare.
+their versions. Writes OUT_DIR/report.json: what the client saw, for the Java test to compare.
 The server comes from WANDB_BASE_URL and the key from WANDB_API_KEY.
 """
 
@@ -55,7 +55,8 @@ def main() -> int:
                     {"name": v.name, "version": v.version, "digest": v.digest}
                 )
             result["registries"].append(entry)
-    print(json.dumps(result, sort_keys=True))
+    with open(os.path.join(out_dir, "report.json"), "w") as f:
+        json.dump(result, f, sort_keys=True)
     return 0
 
 
