@@ -203,6 +203,7 @@ final class WandbSchema {
     for (String f :
         List.of(
             "PROJECT_ARTIFACT_COLLECTION_MEMBERSHIP",
+            "ARTIFACT_REGISTRY_SEARCH",
             "ARTIFACT_COLLECTION_MEMBERSHIP_FILES",
             "TOTAL_COUNT_IN_FILE_CONNECTION",
             "ARTIFACT_V2_DOWNLOAD_HANDLER_SUPPORTS_ARTIFACT_ID")) {
