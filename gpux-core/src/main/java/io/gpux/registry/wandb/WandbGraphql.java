@@ -108,7 +108,7 @@ final class WandbGraphql {
     JsonNode errors = json.path("errors");
     if (errors.isArray() && !errors.isEmpty()) {
       List<String> messages = new ArrayList<>();
-      errors.forEach(e -> messages.add(e.path("message").asText("?")));
+      errors.forEach(e -> messages.add(e.path("message").asText(e.toString())));
       throw GpuxException.unavailable(
           "W&B at " + baseUrl + " answered with an error: " + String.join("; ", messages),
           "check the reference; if it persists, the server may be older than this client");
