@@ -3,6 +3,8 @@
 # test server on loopback, fetched side by side by `gpux pull` (MD5- and sha256-verified) and the
 # official client's `wandb.Api().artifact(...).download()`. Not part of the test run.
 # Writes bench/results/wandb-pull.md. Usage: bash bench/wandb-pull.sh
+# By default gpux runs as plain `java -cp` from the reactor (no `mvn install`, no launcher CDS
+# archive); GPUX_LAUNCHER=1 uses bin/gpux instead (which installs and uses its CDS archive).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -37,8 +39,9 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b - a) / 1e9}'; }
 
 echo "bench: gpux pull" >&2
 rm -rf "$work/home"
+if [[ "${GPUX_LAUNCHER:-0}" == 1 ]]; then gpux=(bin/gpux); else gpux=(java -cp "$cp" io.gpux.cli.Main); fi
 t0=$(now)
-GPUX_HOME="$work/home" WANDB_BASE_URL=$url WANDB_API_KEY=$key java -cp "$cp" io.gpux.cli.Main \
+GPUX_HOME="$work/home" WANDB_BASE_URL=$url WANDB_API_KEY=$key "${gpux[@]}" \
   pull wandb:bench/models/multi:latest >/dev/null
 t1=$(now)
 gpux_s=$(secs "$t0" "$t1")
