@@ -275,7 +275,7 @@ public final class FakeWandb implements AutoCloseable {
         (p, b) ->
             contents
                 .putObject(p)
-                .put("digest", WandbVersion.md5Base64(b))
+                .put("digest", v.md5(p))
                 .put("size", b.length)
                 .put("birthArtifactID", v.id));
     v.references.forEach(

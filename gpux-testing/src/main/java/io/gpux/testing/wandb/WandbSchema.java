@@ -429,8 +429,8 @@ final class WandbSchema {
           f.put("directUrl", wb.fileUrl(v, p));
           f.put("url", wb.fileUrl(v, p));
           f.put("sizeBytes", v.files.get(p).length);
-          f.put("md5", WandbVersion.md5Base64(v.files.get(p)));
-          f.put("digest", WandbVersion.md5Base64(v.files.get(p)));
+          f.put("md5", v.md5(p));
+          f.put("digest", v.md5(p));
           return f;
         });
   }

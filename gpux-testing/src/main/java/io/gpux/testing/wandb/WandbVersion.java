@@ -26,6 +26,9 @@ public final class WandbVersion {
   final Instant created;
   final WandbRun run;
   final String description;
+  private volatile String digest;
+  private final java.util.concurrent.ConcurrentHashMap<String, String> md5s =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   WandbVersion(
       long number,
@@ -66,12 +69,26 @@ public final class WandbVersion {
   }
 
   public String digest() {
+    String d = digest;
+    if (d == null) {
+      d = computeDigest(); // the files never change: hash them once
+      digest = d;
+    }
+    return d;
+  }
+
+  private String computeDigest() {
     StringBuilder sb = new StringBuilder("wandb-artifact-manifest-v1\n");
     TreeMap<String, String> all = new TreeMap<>();
-    files.forEach((p, b) -> all.put(p, md5Base64(b)));
+    files.keySet().forEach(p -> all.put(p, md5(p)));
     references.forEach((p, url) -> all.put(p, md5Base64(url.getBytes(StandardCharsets.UTF_8))));
     all.forEach((p, d) -> sb.append(p).append(':').append(d).append('\n'));
     return HexFormat.of().formatHex(md5(sb.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The base64 MD5 of one file, computed once. */
+  String md5(String path) {
+    return md5s.computeIfAbsent(path, p -> md5Base64(files.get(p)));
   }
 
   long size() {
