@@ -13,9 +13,9 @@ mkdir -p "$work" "$root/bench/results"
 bash python/setup-venv.sh wandb >/dev/null
 # package (no install): the CLI and the test server run from the reactor's class path.
 mvn -q -B -DskipTests -Dspotless.check.skip=true -pl gpux-cli,gpux-testing -am package \
-  dependency:build-classpath -Dmdep.outputFile=cp.txt >/dev/null
-cp="$root/gpux-cli/target/classes:$root/gpux-core/target/classes:$root/gpux-server/target/classes:$(cat gpux-cli/cp.txt)"
-tcp="$root/gpux-testing/target/classes:$(cat gpux-testing/cp.txt)"
+  dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
+cp="$root/gpux-cli/target/classes:$root/gpux-core/target/classes:$root/gpux-server/target/classes:$(cat gpux-cli/target/cp.txt)"
+tcp="$root/gpux-testing/target/classes:$(cat gpux-testing/target/cp.txt)"
 
 art="$work/root/bench/models/multi"
 if [[ ! -f "$work/.complete" ]]; then
