@@ -124,6 +124,8 @@ class WandbClientFidelityTest {
           registries.get(0).get("versions").get(0).get("name").asText().split(":")[0]);
       assertEquals(
           List.of(), wb.unknownOperations(), "the client sent queries the server does not know");
+      assertEquals(
+          List.of(), wb.credentialedDownloads(), "neither client sends the key to file URLs");
     }
   }
 

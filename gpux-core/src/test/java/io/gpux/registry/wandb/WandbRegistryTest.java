@@ -140,6 +140,7 @@ class WandbRegistryTest {
     assertEquals("v0", r.manifest().version(), "the version within the registry collection");
     assertEquals("acme/mnist/adder:v1", r.manifest().lineage().get("artifact.source"));
     assertTrue(r.manifest().files().stream().anyMatch(f -> f.path().equals("extra/labels.txt")));
+    assertEquals(List.of(), wb.credentialedDownloads(), "the API key goes to /graphql only");
     ResolvedModel legacy = resolve("wandb:acme/model-registry/adder-legacy:best");
     assertEquals("acme/mnist/adder:v0", legacy.lineage().get("artifact.source"));
   }

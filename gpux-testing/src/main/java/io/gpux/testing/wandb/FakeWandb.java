@@ -66,6 +66,7 @@ public final class FakeWandb implements AutoCloseable {
   final Map<String, String> entityOrgs = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<String> unknownOperations = new CopyOnWriteArrayList<>();
+  private final List<String> credentialedDownloads = new CopyOnWriteArrayList<>();
   private final Set<String> corrupt = ConcurrentHashMap.newKeySet();
   private final AtomicInteger throttle = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong(100);
@@ -255,6 +256,11 @@ public final class FakeWandb implements AutoCloseable {
     return List.copyOf(unknownOperations);
   }
 
+  /** Manifest and file GETs that carried an Authorization header (clients must send none). */
+  public List<String> credentialedDownloads() {
+    return List.copyOf(credentialedDownloads);
+  }
+
   String manifestUrl(WandbVersion v) {
     return url() + "/manifests/" + v.number + "?sig=" + signature;
   }
@@ -296,6 +302,9 @@ public final class FakeWandb implements AutoCloseable {
       if (path.equals("/graphql") && ex.getRequestMethod().equals("POST")) {
         graphql(ex);
       } else if (path.startsWith("/manifests/") || path.startsWith("/files/")) {
+        if (ex.getRequestHeaders().containsKey("Authorization")) {
+          credentialedDownloads.add(path);
+        }
         download(ex, path);
       } else {
         unknownOperations.add(ex.getRequestMethod() + " " + ex.getRequestURI());
