@@ -46,17 +46,35 @@ final class VersionsCommand implements Callable<Integer> {
           var o =
               a.addObject().put("version", v.version()).put("pulled", stored.contains(v.version()));
           v.tags().forEach(o.putArray("tags")::add);
+          if (v.created() != null) {
+            o.put("created", v.created().toString());
+          }
+          if (v.description() != null) {
+            o.put("description", v.description());
+          }
         }
         parent.out.println(Json.render(a, true));
         return ExitCodes.OK;
       }
-      TextTable t = new TextTable("VERSION", "TAGS", "IN STORE");
-      versions.forEach(
-          v ->
-              t.row(
-                  v.version(),
-                  String.join(",", v.tags()),
-                  stored.contains(v.version()) ? "yes" : ""));
+      boolean details =
+          versions.stream().anyMatch(v -> v.created() != null || v.description() != null);
+      TextTable t =
+          details
+              ? new TextTable("VERSION", "TAGS", "IN STORE", "CREATED", "DETAILS")
+              : new TextTable("VERSION", "TAGS", "IN STORE");
+      for (RemoteVersion v : versions) {
+        String in = stored.contains(v.version()) ? "yes" : "";
+        if (details) {
+          t.row(
+              v.version(),
+              String.join(",", v.tags()),
+              in,
+              v.created() == null ? "" : v.created().toString(),
+              v.description() == null ? "" : v.description());
+        } else {
+          t.row(v.version(), String.join(",", v.tags()), in);
+        }
+      }
       t.print(parent.out, "");
       return ExitCodes.OK;
     }

@@ -164,7 +164,11 @@ public final class HttpTransport {
 
   private static HttpRequest request(HttpCall call) {
     HttpRequest.Builder b = HttpRequest.newBuilder(call.uri()).timeout(call.timeout());
-    b.method(call.method(), HttpRequest.BodyPublishers.noBody());
+    b.method(
+        call.method(),
+        call.body() == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(call.body()));
     b.header("User-Agent", "gpux/" + io.gpux.Gpux.version());
     for (Map.Entry<String, String> h : call.headers().entrySet()) {
       b.header(h.getKey(), h.getValue());
