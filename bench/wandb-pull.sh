@@ -3,8 +3,8 @@
 # test server on loopback, fetched side by side by `gpux pull` (MD5- and sha256-verified) and the
 # official client's `wandb.Api().artifact(...).download()`. Not part of the test run.
 # Writes bench/results/wandb-pull.md. Usage: bash bench/wandb-pull.sh
-# By default gpux runs as plain `java -cp` from the reactor (no `mvn install`, no launcher CDS
-# archive); GPUX_LAUNCHER=1 uses bin/gpux instead (which installs and uses its CDS archive).
+# gpux runs through bin/gpux, as users run it; GPUX_LAUNCHER=0 runs plain `java -cp` from the
+# reactor instead (no launcher build, no class-data-sharing archive).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -37,33 +37,47 @@ bytes=$(du -cb "$art"/* | tail -1 | cut -f1)
 now() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b - a) / 1e9}'; }
 
-echo "bench: gpux pull" >&2
-rm -rf "$work/home"
-if [[ "${GPUX_LAUNCHER:-0}" == 1 ]]; then gpux=(bin/gpux); else gpux=(java -cp "$cp" io.gpux.cli.Main); fi
-t0=$(now)
-GPUX_HOME="$work/home" WANDB_BASE_URL=$url WANDB_API_KEY=$key "${gpux[@]}" \
-  pull wandb:bench/models/multi:latest >/dev/null
-t1=$(now)
-gpux_s=$(secs "$t0" "$t1")
-
-echo "bench: wandb artifact().download()" >&2
-rm -rf "$work/client" && mkdir -p "$work/client"
-t0=$(now)
-(cd "$work/client" && HOME="$work/client" WANDB_BASE_URL=$url WANDB_API_KEY=$key WANDB_SILENT=true \
-  WANDB_CACHE_DIR="$work/client/cache" WANDB_CONFIG_DIR="$work/client/config" WANDB_DIR="$work/client" \
-  WANDB_ERROR_REPORTING=false "$root/.venv-wandb/bin/python" -c \
-  'import wandb; wandb.Api().artifact("bench/models/multi:latest").download(root="out")' >/dev/null)
-t1=$(now)
-wandb_s=$(secs "$t0" "$t1")
+if [[ "${GPUX_LAUNCHER:-1}" == 1 ]]; then gpux=(bin/gpux); else gpux=(java -cp "$cp" io.gpux.cli.Main); fi
+run_gpux() {
+  rm -rf "$work/home"
+  GPUX_HOME="$work/home" WANDB_BASE_URL=$url WANDB_API_KEY=$key "${gpux[@]}" \
+    pull wandb:bench/models/multi:latest >/dev/null 2>"$work/gpux.err"
+}
+run_wandb() {
+  rm -rf "$work/client" && mkdir -p "$work/client"
+  (cd "$work/client" && HOME="$work/client" WANDB_BASE_URL=$url WANDB_API_KEY=$key WANDB_SILENT=true \
+    WANDB_CACHE_DIR="$work/client/cache" WANDB_CONFIG_DIR="$work/client/config" WANDB_DIR="$work/client" \
+    WANDB_ERROR_REPORTING=false "$root/.venv-wandb/bin/python" -c \
+    'import wandb; wandb.Api().artifact("bench/models/multi:latest").download(root="out")' >/dev/null)
+}
+# A warm-up of each side first (the test server's JIT, the launcher's build and archive), then
+# three interleaved rounds; each number is the median.
+"${gpux[@]}" --version >/dev/null 2>&1
+run_gpux
+run_wandb
+declare -A times=([gpux]="" [wandb]="")
+sides=(gpux wandb)
+for r in 1 2 3; do
+  for k in 0 1; do
+    side="${sides[$(((k + r) % 2))]}"
+    echo "bench: round $r: $side" >&2
+    sync
+    t0=$(now); "run_$side"; t1=$(now)
+    times[$side]+="$(secs "$t0" "$t1") "
+  done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n 2p; }
+gpux_s=$(median "${times[gpux]}")
+wandb_s=$(median "${times[wandb]}")
 
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.0f", b / 1048576}')
 rate() { awk -v b="$bytes" -v s="$1" 'BEGIN {printf "%.0f", b / 1048576 / s}'; }
 {
-  echo "measured on $(date +%F), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; loopback, W&B test server"
+  echo "measured on $(date +%F), median of 3 interleaved rounds after a warm-up of each, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; loopback, W&B test server"
   echo
   echo "| client | time | throughput | ratio (wandb time / gpux time) | target |"
   echo "|---|---|---|---|---|"
-  echo "| gpux pull ($mb MB, 6 files, MD5 + sha256 verified, JVM start included) | ${gpux_s} s | $(rate "$gpux_s") MB/s | | |"
-  echo "| wandb $(.venv-wandb/bin/python -c 'import wandb; print(wandb.__version__)') artifact().download() (no MD5 check) | ${wandb_s} s | $(rate "$wandb_s") MB/s | $(awk -v a="$wandb_s" -v b="$gpux_s" 'BEGIN {printf "%.2fx", a / b}') | >= 1.50x |"
+  echo "| gpux pull ($mb MB, 6 files, MD5 + sha256 verified, JVM start included) | ${gpux_s} s (runs: ${times[gpux]}) | $(rate "$gpux_s") MB/s | | |"
+  echo "| wandb $(.venv-wandb/bin/python -c 'import wandb; print(wandb.__version__)') artifact().download() (no MD5 check) | ${wandb_s} s (runs: ${times[wandb]}) | $(rate "$wandb_s") MB/s | $(awk -v a="$wandb_s" -v b="$gpux_s" 'BEGIN {printf "%.2fx", a / b}') | >= 1.50x |"
 } >"$root/bench/results/wandb-pull.md"
 cat "$root/bench/results/wandb-pull.md"
