@@ -24,6 +24,9 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--text-model")
     p.add_argument("--text-input")
+    p.add_argument("--explicit-url")
+    p.add_argument("--explicit-load")
+    p.add_argument("--explicit-name")
     a = p.parse_args()
     c = http.InferenceServerClient(url=a.url)
     report = {"live": c.is_server_live(), "ready": c.is_server_ready(), "model_ready": c.is_model_ready(a.model)}
@@ -52,6 +55,32 @@ def main():
         tb.set_data_from_numpy(np.array([b"hello world", b"hello"], dtype=object))
         rb = c.infer(a.text_model, [tb], outputs=[http.InferRequestedOutput("masked")])
         report["text_binary_masked"] = rb.as_numpy("masked").tolist()
+    # Extensions: statistics (after the requests above), the repository index, and load/unload,
+    # which gpux serve refuses as Triton does in its 'none' model-control mode.
+    report["statistics"] = c.get_inference_statistics(a.model)
+    report["all_statistics"] = c.get_inference_statistics()
+    report["repository_index"] = c.get_model_repository_index()
+    try:
+        c.unload_model(a.model)
+        report["unload_error"] = None
+    except Exception as e:  # noqa: BLE001
+        report["unload_error"] = {"type": type(e).__name__, "message": str(e)}
+    if a.explicit_url:
+        # A server in explicit model-control mode: load a model by its path, infer, unload it.
+        e = http.InferenceServerClient(url=a.explicit_url)
+        e.load_model(a.explicit_load)
+        name = a.explicit_name
+        report["explicit_loaded_ready"] = e.is_model_ready(name)
+        xi = http.InferInput(a.input, shape, "FP32")
+        xi.set_data_from_numpy(x)
+        report["explicit_outputs"] = e.infer(name, [xi]).as_numpy("y").tolist()
+        e.unload_model(name)
+        report["explicit_index"] = e.get_model_repository_index()
+        try:
+            e.get_model_metadata(name)
+            report["explicit_after_unload"] = "still there"
+        except Exception as err:  # noqa: BLE001
+            report["explicit_after_unload"] = getattr(err, "status", lambda: None)()
     try:
         c.get_model_metadata("no-such-model")
     except Exception as e:  # noqa: BLE001 - the type and status are what the test checks

@@ -55,6 +55,8 @@ public final class Gpux implements AutoCloseable {
   private volatile SessionFactory sessions;
   private volatile ModelStore store;
   private volatile Registries registries;
+  private final Object storeLock = new Object();
+  private final Object registriesLock = new Object();
 
   private final Path workingDirectory;
 
@@ -83,15 +85,34 @@ public final class Gpux implements AutoCloseable {
   }
 
   /** The local model store under GPUX_HOME, opened on first use. */
-  public synchronized ModelStore store() {
-    if (store == null) {
-      store = ModelStore.open(settings.home());
+  public ModelStore store() {
+    synchronized (storeLock) {
+      if (store == null) {
+        store = ModelStore.open(settings.home());
+      }
+      return store;
     }
-    return store;
+  }
+
+  private static ModelStore joinStore(java.util.concurrent.CompletableFuture<ModelStore> opening) {
+    try {
+      return opening.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
   }
 
   /** The installed registry plug-ins. */
-  public synchronized Registries registries() {
+  public Registries registries() {
+    synchronized (registriesLock) {
+      return registriesLocked();
+    }
+  }
+
+  private Registries registriesLocked() {
     if (registries == null) {
       Credentials credentials =
           new Credentials(settings.env(), settings.home().resolve("credentials.json"));
@@ -121,9 +142,12 @@ public final class Gpux implements AutoCloseable {
         return new PullResult(stored, true, 0, stored.files().size(), 0, 0);
       }
     }
+    // The store opens (SQLite, migrations: ~0.14 s) while the registry resolves the reference.
+    java.util.concurrent.CompletableFuture<ModelStore> opening =
+        java.util.concurrent.CompletableFuture.supplyAsync(this::store);
     TransferEngine transfer =
         new TransferEngine(registries().context().http(), TransferOptions.defaults());
-    return new ModelPuller(registries(), store(), transfer, Clock.systemUTC())
+    return new ModelPuller(registries(), () -> joinStore(opening), transfer, Clock.systemUTC())
         .pull(ref, options, listener);
   }
 
@@ -247,6 +271,12 @@ public final class Gpux implements AutoCloseable {
     OnnxModelReader.read(modelFile); // a clear error for a missing, LFS-pointer or non-ONNX file
     ModelSession session = sessions().open(modelFile, options);
     return new InferenceModel(project, session);
+  }
+
+  /** Frees a model {@link #load} gave: its session closes and a later load opens a new one. */
+  public void unload(InferenceModel model) {
+    loaded.values().removeIf(m -> m == model);
+    model.close();
   }
 
   public BuildReport build(String reference, RuntimeOptions options) {

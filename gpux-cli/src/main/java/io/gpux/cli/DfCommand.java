@@ -23,8 +23,8 @@ final class DfCommand implements Callable<Integer> {
       DiskUsage d = gpux.store().diskUsage();
       if (json) {
         var o =
-            Json.MAPPER
-                .createObjectNode()
+            Json.NODES
+                .objectNode()
                 .put("store_bytes", d.storeBytes())
                 .put("referenced_bytes", d.referencedBytes())
                 .put("partial_bytes", d.partialBytes());

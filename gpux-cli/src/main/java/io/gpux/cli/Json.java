@@ -3,7 +3,6 @@ package io.gpux.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gpux.GpuxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,23 +13,24 @@ import java.nio.file.StandardCopyOption;
 
 /** Reading JSON the user gives, and writing JSON for people (pretty) or scripts (one line). */
 final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Tree nodes for output; no ObjectMapper, whose set-up a short command should not pay. */
+  static final com.fasterxml.jackson.databind.node.JsonNodeFactory NODES =
+      com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+
+  /** The parser, made on first use. */
+  private static final class Parser {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   private Json() {}
 
   static String render(JsonNode node, boolean compact) {
-    try {
-      return compact
-          ? MAPPER.writeValueAsString(node)
-          : MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a tree always serialises", e);
-    }
+    return JsonText.write(node, !compact);
   }
 
   static JsonNode parse(String text, String where) {
     try {
-      JsonNode node = MAPPER.readTree(text);
+      JsonNode node = Parser.MAPPER.readTree(text);
       if (node == null || node.isMissingNode()) {
         throw GpuxException.invalidInput(where + " is empty", "give a JSON object of inputs");
       }

@@ -31,7 +31,7 @@ final class ListCommand implements Callable<Integer> {
                       m -> gpux.store().tagsOf(m.registry(), m.name(), m.version()),
                       (a, b) -> a));
       if (json) {
-        var array = Json.MAPPER.createArrayNode();
+        var array = Json.NODES.arrayNode();
         for (VersionManifest m : all) {
           var o = array.addObject();
           o.put("reference", m.registry() + ":" + m.name() + "@" + m.version());

@@ -13,7 +13,7 @@ public final class Main {
 
   public static void main(String[] args) {
     if (args.length == 2 && args[0].equals("--cds-training")) {
-      train(Path.of(args[1]));
+      CdsTraining.run(Path.of(args[1]));
       return;
     }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
@@ -22,28 +22,6 @@ public final class Main {
     out.flush();
     err.flush();
     System.exit(code);
-  }
-
-  /**
-   * Runs typical commands on the example model with their output discarded, so that a
-   * class-data-sharing archive recorded during this run (bin/gpux does it once) holds the classes
-   * every common command needs, not just one command's.
-   */
-  private static void train(Path example) {
-    PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
-    String model = example.toString();
-    String sample = example.resolve("sample.json").toString();
-    String[][] commands = {
-      {"inspect", model},
-      {"inspect", model, "--json"},
-      {"providers", "--json"},
-      {"--help"},
-      {"run", model, "--file", sample},
-      {"run", model, "--file", sample, "--json"}
-    };
-    for (String[] c : commands) {
-      run(c, sink, sink, Path.of(""), System.getenv());
-    }
   }
 
   /** The subcommand named on the command line, or null (then every command is registered). */

@@ -27,7 +27,7 @@ final class ProvidersCommand implements Callable<Integer> {
       ProviderStatus best =
           providers.stream().filter(ProviderStatus::available).findFirst().orElseThrow();
       if (json) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = Json.NODES.objectNode();
         root.put("default", best.provider().ortName());
         ArrayNode list = root.putArray("providers");
         for (ProviderStatus p : providers) {

@@ -27,7 +27,7 @@ final class PruneCommand implements Callable<Integer> {
     try (Gpux gpux = parent.gpux()) {
       PruneReport r = gpux.store().prune(dryRun);
       if (json) {
-        var o = Json.MAPPER.createObjectNode().put("dry_run", r.dryRun()).put("bytes", r.bytes());
+        var o = Json.NODES.objectNode().put("dry_run", r.dryRun()).put("bytes", r.bytes());
         r.blobs().forEach(o.putArray("blobs")::add);
         var partials = o.putArray("partials");
         r.partials().forEach(partials::add);

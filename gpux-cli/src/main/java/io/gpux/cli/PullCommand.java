@@ -78,7 +78,7 @@ final class PullCommand implements Callable<Integer> {
       PullResult r = gpux.pull(ref, new PullOptions(include, exclude, variant, force), progress);
       var m = r.manifest();
       if (json) {
-        var o = Json.MAPPER.createObjectNode();
+        var o = Json.NODES.objectNode();
         o.put("registry", m.registry())
             .put("name", m.name())
             .put("version", m.version())

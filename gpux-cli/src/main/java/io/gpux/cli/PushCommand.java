@@ -41,7 +41,7 @@ final class PushCommand implements Callable<Integer> {
     try (Gpux gpux = parent.gpux()) {
       PushResult r = gpux.push(source, target, alias);
       if (json) {
-        var o = Json.MAPPER.createObjectNode();
+        var o = Json.NODES.objectNode();
         o.put("registry", r.registry())
             .put("name", r.name())
             .put("version", r.version())

@@ -164,7 +164,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private ObjectNode statsJson(InferenceModel m, LatencyStats s) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
+    ObjectNode o = Json.NODES.objectNode();
     o.put("model", m.project().name());
     o.put("provider", m.provider().chosen().ortName());
     o.put("runs", s.runs());

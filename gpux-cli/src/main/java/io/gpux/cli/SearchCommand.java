@@ -59,7 +59,7 @@ final class SearchCommand implements Callable<Integer> {
               .get(registry)
               .search(new SearchQuery(text, author, task, tags, sort, limit));
       if (json) {
-        var a = Json.MAPPER.createArrayNode();
+        var a = Json.NODES.arrayNode();
         for (ModelSummary m : hits) {
           var o =
               a.addObject()

@@ -1,9 +1,11 @@
 package io.gpux.cli;
 
 import io.gpux.Gpux;
+import io.gpux.GpuxException;
 import io.gpux.inference.InferenceModel;
 import io.gpux.project.ProjectConfig;
 import io.gpux.server.InferenceServer;
+import io.gpux.server.ModelLoader;
 import io.gpux.server.ServedModel;
 import io.gpux.server.ServerOptions;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ final class ServeCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
 
   @Parameters(
-      arity = "1..*",
+      arity = "0..*",
       paramLabel = "MODEL",
       description = "Project folders, gpux.yml or .onnx files, or stored models (hf:org/name).")
   List<String> models;
@@ -59,20 +61,66 @@ final class ServeCommand implements Callable<Integer> {
       description = "Longest wait for requests to batch with (default: ${DEFAULT-VALUE} ms).")
   double batchDelayMs;
 
+  @Option(
+      names = "--model-control",
+      defaultValue = "none",
+      description =
+          "none: serve the models given here; explicit: also load and unload models at run time"
+              + " through POST /v2/repository/models/NAME/load|unload (default: ${DEFAULT-VALUE}).")
+  String modelControl;
+
   @Mixin RuntimeMixin runtime;
+
+  private ServedModel load(Gpux gpux, String reference) {
+    long t0 = System.nanoTime();
+    InferenceModel loaded = gpux.load(reference, runtime.options());
+    parent.err.println(
+        "gpux: loaded " + loaded.project().name() + " (" + loaded.provider().summary() + ")");
+    return new ServedModel(
+        loaded.project().name(),
+        loaded.project().config().version(),
+        loaded,
+        (System.nanoTime() - t0) / 1e9);
+  }
 
   @Override
   public Integer call() throws InterruptedException {
     try (Gpux gpux = parent.gpux()) {
+      boolean explicit =
+          switch (modelControl) {
+            case "none" -> false;
+            case "explicit" -> true;
+            default ->
+                throw GpuxException.invalidInput(
+                    "unknown --model-control " + modelControl, "use none or explicit");
+          };
       List<ServedModel> served = new ArrayList<>();
-      for (String m : models) {
-        InferenceModel loaded = gpux.load(m, runtime.options());
-        served.add(
-            new ServedModel(loaded.project().name(), loaded.project().config().version(), loaded));
-        parent.err.println(
-            "gpux: loaded " + loaded.project().name() + " (" + loaded.provider().summary() + ")");
+      for (String m : models == null ? List.<String>of() : models) {
+        served.add(load(gpux, m));
       }
-      ProjectConfig.ServingSection serving = served.get(0).model().project().config().serving();
+      if (served.isEmpty() && !explicit) {
+        throw GpuxException.invalidInput(
+            "no model to serve", "gpux serve MODEL [MODEL...], or --model-control explicit");
+      }
+      ModelLoader loader =
+          !explicit
+              ? null
+              : new ModelLoader() {
+                @Override
+                public ServedModel load(String reference) {
+                  return ServeCommand.this.load(gpux, reference);
+                }
+
+                @Override
+                public void unload(ServedModel model) {
+                  gpux.unload(model.model());
+                  parent.err.println("gpux: unloaded " + model.name() + " " + model.version());
+                }
+              };
+      ProjectConfig.ServingSection serving =
+          served.isEmpty()
+              ? ProjectConfig.ServingSection.defaults()
+              : served.get(0).model().project().config().serving();
       ServerOptions options =
           ServerOptions.defaults()
               .withAddress(
@@ -82,7 +130,7 @@ final class ServeCommand implements Callable<Integer> {
                   maxBatchSize != null ? maxBatchSize : serving.batchSize(),
                   (long) (batchDelayMs * 1000));
       CountDownLatch stopped = new CountDownLatch(1);
-      try (InferenceServer server = InferenceServer.start(served, options)) {
+      try (InferenceServer server = InferenceServer.start(served, options, loader)) {
         Runtime.getRuntime()
             .addShutdownHook(
                 new Thread(
@@ -101,6 +149,9 @@ final class ServeCommand implements Callable<Integer> {
         parent.out.println(
             "  POST /predict    GET /health /info /metrics    Open Inference Protocol: /v2/models/{name}/infer");
         parent.out.flush();
+        if (server.awaitReady(120_000)) {
+          parent.err.println("gpux: ready (models warmed up)");
+        }
         stopped.await();
       }
       return ExitCodes.OK;

@@ -23,8 +23,8 @@ final class VerifyCommand implements Callable<Integer> {
       VerifyReport r = gpux.store().verify();
       if (json) {
         var o =
-            Json.MAPPER
-                .createObjectNode()
+            Json.NODES
+                .objectNode()
                 .put("versions", r.versions())
                 .put("files", r.files())
                 .put("clean", r.clean());

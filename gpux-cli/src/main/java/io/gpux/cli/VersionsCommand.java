@@ -5,7 +5,6 @@ import io.gpux.ref.ModelRef;
 import io.gpux.registry.Registries;
 import io.gpux.registry.RemoteVersion;
 import io.gpux.store.VersionManifest;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -42,7 +41,7 @@ final class VersionsCommand implements Callable<Integer> {
                   .collect(Collectors.toSet())
               : Set.of();
       if (json) {
-        var a = Json.MAPPER.createArrayNode();
+        var a = Json.NODES.arrayNode();
         for (RemoteVersion v : versions) {
           var o =
               a.addObject().put("version", v.version()).put("pulled", stored.contains(v.version()));
@@ -50,24 +49,28 @@ final class VersionsCommand implements Callable<Integer> {
           if (v.created() != null) {
             o.put("created", v.created().toString());
           }
+          if (v.description() != null) {
+            o.put("description", v.description());
+          }
         }
         parent.out.println(Json.render(a, true));
         return ExitCodes.OK;
       }
-      // Registries that date their versions (MLflow) get a CREATED column.
-      boolean dated = versions.stream().anyMatch(v -> v.created() != null);
+      boolean details =
+          versions.stream().anyMatch(v -> v.created() != null || v.description() != null);
       TextTable t =
-          dated
-              ? new TextTable("VERSION", "TAGS", "CREATED", "IN STORE")
+          details
+              ? new TextTable("VERSION", "TAGS", "IN STORE", "CREATED", "DETAILS")
               : new TextTable("VERSION", "TAGS", "IN STORE");
       for (RemoteVersion v : versions) {
         String in = stored.contains(v.version()) ? "yes" : "";
-        if (dated) {
+        if (details) {
           t.row(
               v.version(),
               String.join(",", v.tags()),
-              v.created() == null ? "" : v.created().truncatedTo(ChronoUnit.SECONDS).toString(),
-              in);
+              in,
+              v.created() == null ? "" : v.created().toString(),
+              v.description() == null ? "" : v.description());
         } else {
           t.row(v.version(), String.join(",", v.tags()), in);
         }

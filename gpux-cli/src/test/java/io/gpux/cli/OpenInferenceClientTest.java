@@ -30,6 +30,9 @@ class OpenInferenceClientTest {
     Path add = OnnxModels.addOne(Files.createDirectories(dir.resolve("add")));
     Path ids = OnnxModels.tokenIdsModel(Files.createDirectories(dir.resolve("ids")));
     TokenizerFiles.wordPiece(dir.resolve("ids/tokenizer.json"), List.of("hello", "world"));
+    Path two = Files.createDirectories(dir.resolve("two"));
+    OnnxModels.addOne(two);
+    Files.writeString(two.resolve("gpux.yml"), "name: two\nmodel: {source: ./add_one.onnx}\n");
     try (Gpux gpux = Gpux.open();
         InferenceServer server =
             InferenceServer.start(
@@ -38,7 +41,24 @@ class OpenInferenceClientTest {
                         "add-one", "1", gpux.load(add.toString(), RuntimeOptions.defaults())),
                     new ServedModel(
                         "ids", "1", gpux.load(ids.toString(), RuntimeOptions.defaults()))),
-                ServerOptions.defaults().withAddress("127.0.0.1", 0))) {
+                ServerOptions.defaults().withAddress("127.0.0.1", 0));
+        InferenceServer explicit =
+            InferenceServer.start(
+                List.of(),
+                ServerOptions.defaults().withAddress("127.0.0.1", 0),
+                new io.gpux.server.ModelLoader() {
+                  @Override
+                  public ServedModel load(String reference) {
+                    var m = gpux.load(reference, RuntimeOptions.defaults());
+                    return new ServedModel(m.project().name(), "1", m);
+                  }
+
+                  @Override
+                  public void unload(ServedModel model) {
+                    gpux.unload(model.model());
+                  }
+                })) {
+      org.junit.jupiter.api.Assertions.assertTrue(server.awaitReady(30_000));
       Path out = dir.resolve("report.json");
       PythonEnv.run(
           "oip_client_check.py",
@@ -56,7 +76,13 @@ class OpenInferenceClientTest {
               "--text-model",
               "ids",
               "--text-input",
-              "input_ids"));
+              "input_ids",
+              "--explicit-url",
+              "127.0.0.1:" + explicit.port(),
+              "--explicit-load",
+              two.toString(),
+              "--explicit-name",
+              "two"));
       JsonNode r = MAPPER.readTree(out.toFile());
       assertTrue(
           r.get("live").asBoolean()
@@ -75,6 +101,31 @@ class OpenInferenceClientTest {
           r.get("text_outputs").get("masked").toString(),
           "BYTES text tokenized on the server");
       assertEquals(404, r.get("missing_model_error").get("status").asInt(), r.toString());
+      JsonNode stats = r.get("statistics").get("model_stats").get(0);
+      assertEquals("add-one", stats.get("name").asText());
+      assertEquals(2, stats.get("inference_count").asInt(), "two requests answered: " + stats);
+      assertEquals(2, stats.get("inference_stats").get("compute_infer").get("count").asInt());
+      assertTrue(stats.get("inference_stats").get("success").get("ns").asLong() > 0);
+      assertEquals(2, r.get("all_statistics").get("model_stats").size(), "both models");
+      assertEquals(
+          "[\"add-one:READY\",\"ids:READY\"]",
+          MAPPER
+              .valueToTree(
+                  java.util.stream.StreamSupport.stream(
+                          r.get("repository_index").spliterator(), false)
+                      .map(m -> m.get("name").asText() + ":" + m.get("state").asText())
+                      .toList())
+              .toString());
+      assertTrue(r.get("explicit_loaded_ready").asBoolean(), r.toString());
+      assertEquals(
+          "[[1.0,2.0,3.0,4.0],[5.0,6.0,7.0,8.0]]",
+          r.get("explicit_outputs").toString(),
+          "tritonclient's load_model, infer, unload_model on an explicit server");
+      assertEquals(404, r.get("explicit_after_unload").asInt(), r.toString());
+      assertEquals("UNAVAILABLE", r.get("explicit_index").get(0).get("state").asText());
+      assertTrue(
+          r.get("unload_error").get("message").asText().contains("--model-control explicit"),
+          "unload is refused with a reason: " + r.get("unload_error"));
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.gpux.inspect;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpux.onnx.OnnxModelInfo;
@@ -67,7 +66,7 @@ public record ModelDescription(
   }
 
   public ObjectNode toJson() {
-    ObjectNode root = new ObjectMapper().createObjectNode();
+    ObjectNode root = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     root.put("name", project.name());
     root.put("version", project.config().version());
     root.put("description", project.config().description());
@@ -108,7 +107,7 @@ public record ModelDescription(
 
   /** Where a pulled model came from: registry, exact version, what was asked for, lineage. */
   private static ObjectNode sourceJson(VersionManifest m) {
-    ObjectNode s = new ObjectMapper().createObjectNode();
+    ObjectNode s = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     s.put("registry", m.registry());
     s.put("name", m.name());
     s.put("version", m.version());

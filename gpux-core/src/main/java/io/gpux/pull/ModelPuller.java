@@ -40,14 +40,27 @@ import java.util.Map;
  */
 public final class ModelPuller {
   private final Registries registries;
-  private final ModelStore store;
+  private final java.util.function.Supplier<ModelStore> openStore;
+  private ModelStore store;
   private final TransferEngine transfer;
   private final Clock clock;
 
   public ModelPuller(
       Registries registries, ModelStore store, TransferEngine transfer, Clock clock) {
+    this(registries, () -> store, transfer, clock);
+  }
+
+  /**
+   * With a store that may still be opening (SQLite's native library, migrations): resolving the
+   * reference against the registry does not need it, so the two overlap.
+   */
+  public ModelPuller(
+      Registries registries,
+      java.util.function.Supplier<ModelStore> store,
+      TransferEngine transfer,
+      Clock clock) {
     this.registries = registries;
-    this.store = store;
+    this.openStore = store;
     this.transfer = transfer;
     this.clock = clock;
   }
@@ -58,6 +71,7 @@ public final class ModelPuller {
     ResolvedModel model = registry.resolve(ref.withRegistry(registryName), options);
     // A hostile or broken listing is refused before a single byte is fetched.
     model.files().forEach(f -> ModelStore.checkFilePath(f.path()));
+    store = openStore.get();
     try (StoreLock lock = store.lock(model.registry() + "/" + model.name())) {
       var existing = store.manifest(model.registry(), model.name(), model.version());
       if (existing.isPresent() && !options.force()) {

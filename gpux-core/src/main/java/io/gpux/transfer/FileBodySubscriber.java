@@ -26,6 +26,19 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
     }
   }
 
+  /**
+   * The local write failure behind an exception from a transfer, or null when the network failed.
+   */
+  static IOException localWriteFailure(IOException e) {
+    if (e instanceof LocalWriteException w) {
+      return (IOException) w.getCause();
+    }
+    if (e.getCause() instanceof LocalWriteException w) {
+      return (IOException) w.getCause();
+    }
+    return null;
+  }
+
   private final FileChannel channel;
   private final MessageDigest sha256;
   private final MessageDigest extra;
@@ -35,6 +48,7 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
   private final CompletableFuture<Long> result = new CompletableFuture<>();
   private volatile Flow.Subscription subscription;
   private long received;
+  private long position = -1;
 
   FileBodySubscriber(
       FileChannel channel,
@@ -49,6 +63,15 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
     this.listener = listener;
     this.path = path;
     this.lastProgress = lastProgress;
+  }
+
+  /**
+   * Writes at {@code start} and on from there (a byte range of a file fetched in parts, sharing the
+   * channel with the other parts) instead of at the channel's own position.
+   */
+  FileBodySubscriber at(long start) {
+    position = start;
+    return this;
   }
 
   /** Closes the file; safe to call more than once. */
@@ -87,13 +110,19 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
     long n = 0;
     try {
       for (ByteBuffer b : buffers) {
-        sha256.update(b.duplicate());
+        if (sha256 != null) {
+          sha256.update(b.duplicate());
+        }
         if (extra != null) {
           extra.update(b.duplicate());
         }
         n += b.remaining();
         while (b.hasRemaining()) {
-          channel.write(b);
+          if (position < 0) {
+            channel.write(b);
+          } else {
+            position += channel.write(b, position);
+          }
         }
       }
     } catch (IOException e) {

@@ -15,11 +15,26 @@ public record HttpCall(
     URI uri,
     Map<String, String> headers,
     Map<String, String> credentials,
-    Duration timeout) {
+    Duration timeout,
+    byte[] body) {
 
   public HttpCall {
     headers = Map.copyOf(headers);
     credentials = Map.copyOf(credentials);
+  }
+
+  public HttpCall(
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      Map<String, String> credentials,
+      Duration timeout) {
+    this(method, uri, headers, credentials, timeout, null);
+  }
+
+  /** A POST of {@code body} (a GraphQL request, say); a redirect never re-sends it elsewhere. */
+  public static HttpCall post(URI uri, byte[] body) {
+    return new HttpCall("POST", uri, Map.of(), Map.of(), Duration.ofSeconds(60), body);
   }
 
   public static HttpCall get(URI uri) {
@@ -33,19 +48,19 @@ public record HttpCall(
   public HttpCall header(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
-    return new HttpCall(method, uri, h, credentials, timeout);
+    return new HttpCall(method, uri, h, credentials, timeout, body);
   }
 
   public HttpCall credentials(Map<String, String> secretHeaders) {
-    return new HttpCall(method, uri, headers, secretHeaders, timeout);
+    return new HttpCall(method, uri, headers, secretHeaders, timeout, body);
   }
 
   public HttpCall timeout(Duration t) {
-    return new HttpCall(method, uri, headers, credentials, t);
+    return new HttpCall(method, uri, headers, credentials, t, body);
   }
 
   public HttpCall at(URI other) {
-    return new HttpCall(method, other, headers, credentials, timeout);
+    return new HttpCall(method, other, headers, credentials, timeout, body);
   }
 
   /** Where to send this, with the credentials only if {@code target} is on the original host. */
@@ -55,7 +70,13 @@ public record HttpCall(
             && target.getHost().equalsIgnoreCase(uri.getHost())
             && port(target) == port(uri)
             && target.getScheme().equalsIgnoreCase(uri.getScheme());
-    return new HttpCall(method, target, headers, sameHost ? credentials : Map.of(), timeout);
+    return new HttpCall(
+        method,
+        target,
+        headers,
+        sameHost ? credentials : Map.of(),
+        timeout,
+        sameHost ? body : null);
   }
 
   private static int port(URI u) {

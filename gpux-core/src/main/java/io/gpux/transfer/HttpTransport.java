@@ -68,20 +68,27 @@ public final class HttpTransport {
     return sleeper;
   }
 
-  /** Sends with retries; returns the final response, whatever its status. */
-  public <T> HttpResponse<T> send(HttpCall call, HttpResponse.BodyHandler<T> body) {
-    return send(call, null, body);
+  /** {@link #send} with {@code content} as the request body (a JSON POST, an upload PUT). */
+  public <T> HttpResponse<T> send(HttpCall call, byte[] content, HttpResponse.BodyHandler<T> body) {
+    return send(
+        content == null
+            ? call
+            : new HttpCall(
+                call.method(),
+                call.uri(),
+                call.headers(),
+                call.credentials(),
+                call.timeout(),
+                content),
+        body);
   }
 
-  /**
-   * Sends {@code content} as the request body (a JSON POST, an upload PUT) with the same retries:
-   * only for calls that are safe to repeat, such as a search or a PUT of the same bytes.
-   */
-  public <T> HttpResponse<T> send(HttpCall call, byte[] content, HttpResponse.BodyHandler<T> body) {
+  /** Sends with retries; returns the final response, whatever its status. */
+  public <T> HttpResponse<T> send(HttpCall call, HttpResponse.BodyHandler<T> body) {
     for (int attempt = 1; ; attempt++) {
       HttpResponse<T> response;
       try {
-        response = sendOnce(call, content, body);
+        response = sendOnce(call, body);
       } catch (IOException e) {
         if (attempt >= retry.maxAttempts() || e instanceof javax.net.ssl.SSLHandshakeException) {
           // A certificate the client does not trust stays untrusted: retrying only delays.
@@ -102,11 +109,6 @@ public final class HttpTransport {
   /** One attempt, following redirects; connection problems surface as IOException. */
   public <T> HttpResponse<T> sendOnce(HttpCall call, HttpResponse.BodyHandler<T> body)
       throws IOException {
-    return sendOnce(call, null, body);
-  }
-
-  private <T> HttpResponse<T> sendOnce(
-      HttpCall call, byte[] content, HttpResponse.BodyHandler<T> body) throws IOException {
     if (offline) {
       throw GpuxException.unavailable(
           "GPUX_OFFLINE=1 is set, so " + call.uri().getHost() + " was not contacted",
@@ -116,7 +118,7 @@ public final class HttpTransport {
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpResponse<T> response;
       try {
-        response = client.send(request(current, content), body);
+        response = client.send(request(current), body);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new GpuxException(
@@ -140,13 +142,57 @@ public final class HttpTransport {
         "too many redirects from " + call.uri(), "the server redirects in a loop");
   }
 
-  private static HttpRequest request(HttpCall call, byte[] content) {
+  /**
+   * One attempt at a file body, following redirects like {@link #sendOnce}. A large body is read
+   * straight from a socket ({@link SocketFetch}), a small one through the JDK client; either way
+   * the handler's subscriber gets the bytes.
+   */
+  <T> SocketFetch.Fetched<T> fetchBody(
+      HttpCall call, HttpResponse.BodyHandler<T> handler, boolean large, int readTimeoutMillis)
+      throws IOException {
+    if (!large) {
+      HttpResponse<T> r = sendOnce(call, handler);
+      return new SocketFetch.Fetched<>(r.statusCode(), r.headers(), r.body());
+    }
+    if (offline) {
+      sendOnce(call, handler); // says why, the same way
+    }
+    HttpCall current = call;
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      SocketFetch.Fetched<T> response;
+      try {
+        response =
+            SocketFetch.get(
+                current,
+                Map.of("User-Agent", "gpux/" + io.gpux.Gpux.version()),
+                client,
+                readTimeoutMillis,
+                handler);
+      } catch (IllegalArgumentException e) {
+        throw GpuxException.invalidInput(
+            "invalid request to " + current.uri() + ": " + e.getMessage(), null);
+      }
+      int status = response.statusCode();
+      if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+        String location = response.headers().firstValue("location").orElse(null);
+        if (location != null) {
+          current = current.redirectedTo(current.uri().resolve(URI.create(location)));
+          continue;
+        }
+      }
+      return response;
+    }
+    throw GpuxException.unavailable(
+        "too many redirects from " + call.uri(), "the server redirects in a loop");
+  }
+
+  private static HttpRequest request(HttpCall call) {
     HttpRequest.Builder b = HttpRequest.newBuilder(call.uri()).timeout(call.timeout());
     b.method(
         call.method(),
-        content == null
+        call.body() == null
             ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(content));
+            : HttpRequest.BodyPublishers.ofByteArray(call.body()));
     b.header("User-Agent", "gpux/" + io.gpux.Gpux.version());
     for (Map.Entry<String, String> h : call.headers().entrySet()) {
       b.header(h.getKey(), h.getValue());

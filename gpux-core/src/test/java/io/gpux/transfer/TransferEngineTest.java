@@ -27,7 +27,7 @@ class TransferEngineTest {
   private static final byte[] CONTENT = random(300_000);
   private static final String SHA256 = TransferEngine.sha256Hex(CONTENT);
   @TempDir Path work;
-  private final FakeHfHub hub = FakeHfHub.start();
+  final FakeHfHub hub = FakeHfHub.start();
   private final List<Long> sleeps = new ArrayList<>();
   private final HttpTransport http =
       new HttpTransport(
@@ -35,8 +35,12 @@ class TransferEngineTest {
           RetryPolicy.defaults(),
           sleeps::add,
           false);
-  private final TransferEngine engine =
-      new TransferEngine(http, TransferOptions.defaults().withStallTimeout(Duration.ofMillis(500)));
+  private final TransferEngine engine = new TransferEngine(http, options());
+
+  /** The JDK client for these small files; see SocketTransferEngineTest for the socket path. */
+  TransferOptions options() {
+    return TransferOptions.defaults().withStallTimeout(Duration.ofMillis(500));
+  }
 
   TransferEngineTest() {
     hub.repo("org/m")
@@ -50,7 +54,7 @@ class TransferEngineTest {
     hub.close();
   }
 
-  private DownloadRequest lfs() {
+  DownloadRequest lfs() {
     return new DownloadRequest(
         "model.onnx",
         HttpCall.get(URI.create(hub.url() + "/org/m/resolve/main/model.onnx")),
@@ -59,7 +63,7 @@ class TransferEngineTest {
         null);
   }
 
-  private DownloadedFile fetch(DownloadRequest r) {
+  DownloadedFile fetch(DownloadRequest r) {
     return engine.download(List.of(r), work, TransferListener.NONE).get(0);
   }
 

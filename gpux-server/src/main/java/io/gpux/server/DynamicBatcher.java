@@ -36,6 +36,7 @@ final class DynamicBatcher implements AutoCloseable {
       Map<String, Tensor> feeds,
       long rows,
       String key,
+      RequestTiming timing,
       CompletableFuture<Map<String, Tensor>> result) {}
 
   DynamicBatcher(InferenceModel model, int maxBatch, long maxDelayNanos, IntConsumer formed) {
@@ -67,12 +68,17 @@ final class DynamicBatcher implements AutoCloseable {
   }
 
   Map<String, Tensor> run(Map<String, Tensor> feeds) {
+    return run(feeds, new RequestTiming());
+  }
+
+  /** Runs one request, batched with others when they come together; times its queue and run. */
+  Map<String, Tensor> run(Map<String, Tensor> feeds, RequestTiming timing) {
     long rows = -1;
     StringBuilder key = new StringBuilder();
     for (TensorSignature s : model.inputs()) {
       Tensor t = feeds.get(s.name());
       if (t == null || t.rank() == 0) {
-        return model.run(feeds); // let the model report what is missing
+        return timed(List.of(timing), () -> model.run(feeds)); // the model says what is missing
       }
       long[] shape = t.shape();
       if (rows >= 0 && shape[0] != rows) {
@@ -87,9 +93,9 @@ final class DynamicBatcher implements AutoCloseable {
           .append(';');
     }
     if (rows <= 0 || rows >= maxBatch) {
-      return model.run(feeds);
+      return timed(List.of(timing), () -> model.run(feeds));
     }
-    Pending p = new Pending(feeds, rows, key.toString(), new CompletableFuture<>());
+    Pending p = new Pending(feeds, rows, key.toString(), timing, new CompletableFuture<>());
     queue.add(p);
     try {
       return p.result().get();
@@ -145,13 +151,15 @@ final class DynamicBatcher implements AutoCloseable {
   private void execute(List<Pending> batch, long rows) {
     if (batch.size() == 1) {
       Pending p = batch.get(0);
-      complete(p, () -> model.run(p.feeds()));
+      complete(p, () -> timed(List.of(p.timing()), () -> model.run(p.feeds())));
       formed.accept((int) rows);
       return;
     }
     List<Map<String, Tensor>> answers = new ArrayList<>();
     try {
-      Map<String, Tensor> outputs = model.run(concat(batch, rows));
+      Map<String, Tensor> joined = concat(batch, rows);
+      Map<String, Tensor> outputs =
+          timed(batch.stream().map(Pending::timing).toList(), () -> model.run(joined));
       long offset = 0;
       for (Pending p : batch) {
         Map<String, Tensor> mine = new LinkedHashMap<>();
@@ -164,12 +172,23 @@ final class DynamicBatcher implements AutoCloseable {
     } catch (RuntimeException e) {
       // A bad request, or outputs that do not follow the batch: run each alone, so each request
       // gets its own answer and no neighbour fails for it.
-      batch.forEach(p -> complete(p, () -> model.run(p.feeds())));
+      batch.forEach(p -> complete(p, () -> timed(List.of(p.timing()), () -> model.run(p.feeds()))));
       return;
     }
     formed.accept((int) rows);
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).result().complete(answers.get(i));
+    }
+  }
+
+  /** Runs the model for these requests, marking when their run began and ended. */
+  private static Map<String, Tensor> timed(
+      List<RequestTiming> timings, java.util.function.Supplier<Map<String, Tensor>> run) {
+    timings.forEach(RequestTiming::runStarted);
+    try {
+      return run.get();
+    } finally {
+      timings.forEach(RequestTiming::runEnded);
     }
   }
 

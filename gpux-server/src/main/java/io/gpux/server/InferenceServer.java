@@ -7,9 +7,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.gpux.GpuxException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -34,39 +34,85 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InferenceServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService workers;
-  private final Map<String, ServedModel> models = new LinkedHashMap<>();
+  private final ModelCatalog models;
   private final ServerOptions options;
   private final Semaphore admission;
   private final Semaphore compute;
   private final ServerMetrics metrics = new ServerMetrics();
+  private static final System.Logger LOG = System.getLogger(InferenceServer.class.getName());
   private final AtomicBoolean ready = new AtomicBoolean();
-  private final Map<String, DynamicBatcher> batchers = new LinkedHashMap<>();
+  private volatile boolean closing;
+  private final Map<String, DynamicBatcher> batchers = new ConcurrentHashMap<>();
+  private final ModelLoader loader;
+  private final Map<io.gpux.inference.InferenceModel, Lease> leases = new ConcurrentHashMap<>();
+  private final Map<String, String> unloaded = new ConcurrentHashMap<>();
+
+  /**
+   * Who is using a loaded model, so an unload waits for the requests running on it before its
+   * session is freed. Requests count themselves in before they check {@code retired}; an unload
+   * sets {@code retired} before it reads the count: neither can miss the other.
+   */
+  private static final class Lease {
+    final java.util.concurrent.atomic.AtomicInteger users =
+        new java.util.concurrent.atomic.AtomicInteger();
+    volatile boolean retired;
+  }
 
   private InferenceServer(
-      HttpServer http, ExecutorService workers, List<ServedModel> served, ServerOptions options) {
+      HttpServer http,
+      ExecutorService workers,
+      List<ServedModel> served,
+      ServerOptions options,
+      ModelLoader loader) {
     this.http = http;
     this.workers = workers;
     this.options = options;
+    this.loader = loader;
     this.admission = new Semaphore(options.maxConcurrent() + options.maxQueued());
     this.compute = new Semaphore(options.maxConcurrent(), true);
-    served.forEach(m -> models.put(m.name(), m));
-    if (options.maxBatchSize() > 1) {
-      for (ServedModel m : served) {
-        if (DynamicBatcher.canBatch(m.model())) {
+    this.models = new ModelCatalog(served);
+    served.forEach(this::attach);
+  }
+
+  /** Metrics, a lease and (when it can batch) a dynamic batcher for a model being served. */
+  private void attach(ServedModel m) {
+    metrics.register(m);
+    leases.computeIfAbsent(m.model(), k -> new Lease());
+    if (options.maxBatchSize() > 1 && DynamicBatcher.canBatch(m.model())) {
+      DynamicBatcher old =
           batchers.put(
-              m.name(),
+              ModelCatalog.key(m),
               new DynamicBatcher(
                   m.model(),
                   options.maxBatchSize(),
                   options.maxQueueDelayMicros() * 1000,
                   rows -> metrics.batched(m, rows)));
-        }
+      if (old != null) {
+        old.close();
       }
     }
   }
 
+  static {
+    // The JDK server writes a response's headers and body in separate segments; with Nagle's
+    // algorithm on, the body waits for the client's delayed ACK: 40 ms a request on Linux.
+    // ServerConfig reads this once, so it is set before the first server is created.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   public static InferenceServer start(List<ServedModel> served, ServerOptions options) {
-    if (served.isEmpty()) {
+    return start(served, options, null);
+  }
+
+  /**
+   * With a loader, the model-repository extension's load and unload requests are served (explicit
+   * model control), and the server may start with no model.
+   */
+  public static InferenceServer start(
+      List<ServedModel> served, ServerOptions options, ModelLoader loader) {
+    if (served.isEmpty() && loader == null) {
       throw GpuxException.invalidInput("no model to serve", "gpux serve MODEL [MODEL...]");
     }
     try {
@@ -81,11 +127,11 @@ public final class InferenceServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      InferenceServer server = new InferenceServer(http, workers, served, options);
+      InferenceServer server = new InferenceServer(http, workers, served, options, loader);
       http.createContext("/", server::handle);
       http.setExecutor(workers);
       http.start();
-      server.warmUp();
+      server.warmUpInBackground();
       return server;
     } catch (IOException e) {
       throw GpuxException.unavailable(
@@ -94,9 +140,49 @@ public final class InferenceServer implements AutoCloseable {
     }
   }
 
-  /** Ready only once every model has answered one request: /v2/health/ready says so. */
-  private void warmUp() {
-    ready.set(true);
+  /**
+   * Runs each model once with zeros, then turns ready. Until then /v2/health/live answers and
+   * /v2/health/ready says 503, so an orchestrator sends no traffic to a cold server.
+   */
+  private void warmUpInBackground() {
+    Thread t =
+        new Thread(
+            () -> {
+              models.all().forEach(this::warmUp);
+              ready.set(!closing);
+              synchronized (ready) {
+                ready.notifyAll();
+              }
+            },
+            "gpux-warmup");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void warmUp(ServedModel m) {
+    long t0 = System.nanoTime();
+    String failed = Warmup.run(m.model());
+    metrics.warmedUp(m, System.nanoTime() - t0, failed == null);
+    if (failed != null) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "warm-up of " + m.name() + " with zeros failed (" + failed + "); serving it");
+    }
+  }
+
+  /** Waits until every model is warmed up; false when the time ran out first. */
+  public boolean awaitReady(long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    synchronized (ready) {
+      while (!ready.get() && !closing) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return false;
+        }
+        ready.wait(left);
+      }
+    }
+    return ready.get();
   }
 
   public int port() {
@@ -109,6 +195,7 @@ public final class InferenceServer implements AutoCloseable {
 
   private void handle(HttpExchange x) throws IOException {
     if (!admission.tryAcquire()) {
+      metrics.rejected();
       x.getResponseHeaders().set("Retry-After", "1");
       Exchange.error(
           x,
@@ -147,19 +234,26 @@ public final class InferenceServer implements AutoCloseable {
       Exchange.text(x, 200, "text/plain; version=0.0.4", metrics.render());
     } else if (path.equals("/predict") || path.startsWith("/predict/")) {
       requirePost(method);
-      ServedModel m =
-          path.equals("/predict") ? first(x) : model(path.substring("/predict/".length()));
+      ServedModel m = path.equals("/predict") ? first(x) : predictTarget(p);
       JsonNode body = Exchange.readJson(x, options.maxBodyBytes());
       Exchange.json(
-          x, 200, timed(m, () -> m.model().label(run(m, m.model().toTensors(body))).toJson()));
+          x, 200, timed(m, t -> m.model().label(run(m, m.model().toTensors(body), t)).toJson()));
     } else if (path.equals("/v2")) {
       ObjectNode o =
           Exchange.MAPPER
               .createObjectNode()
               .put("name", "gpux")
               .put("version", io.gpux.Gpux.version());
-      o.putArray("extensions").add("model_repository");
+      o.putArray("extensions").add("binary_tensor_data").add("statistics").add("model_repository");
       Exchange.json(x, 200, o);
+    } else if (path.equals("/v2/models/stats")) {
+      Exchange.json(x, 200, statistics(models.all()));
+    } else if (path.equals("/v2/repository/index")) {
+      requirePost(method);
+      Exchange.json(x, 200, repositoryIndex());
+    } else if (path.startsWith("/v2/repository/models/")) {
+      requirePost(method);
+      modelControl(x);
     } else if (path.equals("/v2/health/live")) {
       Exchange.json(x, 200, Map.of("live", true));
     } else if (path.equals("/v2/health/ready")) {
@@ -171,21 +265,50 @@ public final class InferenceServer implements AutoCloseable {
     }
   }
 
+  /**
+   * POST /v2/repository/models/NAME/load|unload: explicit model control. NAME may be a path or a
+   * reference, percent-encoded, so the raw path is split.
+   */
+  private void modelControl(HttpExchange x) throws IOException {
+    String raw = x.getRequestURI().getRawPath().replaceAll("/+$", "");
+    String prefix = "/v2/repository/models/";
+    int slash = raw.lastIndexOf('/');
+    String action = raw.substring(slash + 1);
+    if (slash <= prefix.length() || !(action.equals("load") || action.equals("unload"))) {
+      throw new HttpError(404, "use POST /v2/repository/models/NAME/load or .../unload");
+    }
+    // NAME is everything in between: clients such as tritonclient leave a '/' in it unencoded.
+    String[] p = {"", "v2", "repository", "models", raw.substring(prefix.length(), slash), action};
+    if (loader == null) {
+      throw new HttpError(
+          400,
+          "explicit model "
+              + p[5]
+              + " is not allowed: gpux serve keeps the models it started with (Triton's 'none'"
+              + " model-control mode); restart it with --model-control explicit, or with the"
+              + " models to serve");
+    }
+    String name = java.net.URLDecoder.decode(p[4], java.nio.charset.StandardCharsets.UTF_8);
+    if (p[5].equals("load")) {
+      load(name);
+    } else {
+      unload(name);
+    }
+    Exchange.json(x, 200, Exchange.MAPPER.createObjectNode());
+  }
+
   /** /v2/models/M[/versions/V][/ready|/infer]. */
   private void v2Model(HttpExchange x, String[] p) throws IOException {
-    ServedModel m = model(p[3]);
+    ServedModel m = models.get(p[3]);
     int i = 4;
     if (p.length > i + 1 && p[i].equals("versions")) {
-      if (!p[i + 1].equals(m.version())) {
-        throw new HttpError(
-            404,
-            "model " + m.name() + " has no version " + p[i + 1] + "; it serves " + m.version());
-      }
+      m = models.get(p[3], p[i + 1]);
       i += 2;
     }
     String action = p.length > i ? p[i] : "";
     switch (action) {
       case "" -> Exchange.json(x, 200, OpenInference.metadata(m));
+      case "stats" -> Exchange.json(x, 200, statistics(List.of(m)));
       case "ready" ->
           Exchange.json(x, ready.get() ? 200 : 503, Map.of("name", m.name(), "ready", ready.get()));
       case "infer" -> {
@@ -210,7 +333,8 @@ public final class InferenceServer implements AutoCloseable {
           x,
           200,
           timed(
-              m, () -> OpenInference.response(m, id, run(m, m.model().toTensors(request)), body)));
+              m,
+              t -> OpenInference.response(m, id, run(m, m.model().toTensors(request), t), body)));
       return;
     }
     byte[] raw = Exchange.readBytes(x, options.maxBodyBytes());
@@ -250,14 +374,14 @@ public final class InferenceServer implements AutoCloseable {
     OpenInference.Reply reply =
         timed(
             m,
-            () -> {
+            t -> {
               java.util.Map<String, io.gpux.tensor.Tensor> feeds =
                   new java.util.LinkedHashMap<>(
                       request.isEmpty() ? java.util.Map.of() : m.model().toTensors(request));
               for (var e : binary.entrySet()) {
                 feeds.put(e.getKey(), OpenInference.conform(m, e.getKey(), e.getValue()));
               }
-              return OpenInference.binaryResponse(m, id, run(m, feeds), body);
+              return OpenInference.binaryResponse(m, id, run(m, feeds, t), body);
             });
     x.getResponseHeaders()
         .set("Inference-Header-Content-Length", Integer.toString(reply.jsonLength()));
@@ -270,35 +394,133 @@ public final class InferenceServer implements AutoCloseable {
 
   /** Whether this model's requests are batched dynamically. */
   public boolean batching(String model) {
-    return batchers.containsKey(model);
+    return batchers.containsKey(ModelCatalog.key(models.get(model)));
   }
 
   private Map<String, io.gpux.tensor.Tensor> run(
-      ServedModel m, Map<String, io.gpux.tensor.Tensor> feeds) {
-    DynamicBatcher b = batchers.get(m.name());
-    return b == null ? m.model().run(feeds) : b.run(feeds);
+      ServedModel m, Map<String, io.gpux.tensor.Tensor> feeds, RequestTiming timing) {
+    DynamicBatcher b = batchers.get(ModelCatalog.key(m));
+    if (b != null) {
+      return b.run(feeds, timing);
+    }
+    timing.runStarted();
+    try {
+      return m.model().run(feeds);
+    } finally {
+      timing.runEnded();
+    }
   }
 
-  private <T> T timed(ServedModel m, java.util.function.Supplier<T> call) {
-    long t0 = System.nanoTime();
+  private <T> T timed(ServedModel m, java.util.function.Function<RequestTiming, T> call) {
+    Lease lease = leases.get(m.model());
+    if (lease == null) {
+      throw new HttpError(404, "model " + m.name() + " was just unloaded");
+    }
+    lease.users.incrementAndGet();
+    try {
+      if (lease.retired) {
+        throw new HttpError(404, "model " + m.name() + " was just unloaded");
+      }
+      return timedLeased(m, call);
+    } finally {
+      lease.users.decrementAndGet();
+    }
+  }
+
+  private <T> T timedLeased(ServedModel m, java.util.function.Function<RequestTiming, T> call) {
+    RequestTiming timing = new RequestTiming();
     metrics.started(m);
     boolean ok = false;
     // A batched model's runs are serialised by its batcher; holding a compute permit while
     // waiting to be batched would cap the batch at the number of permits.
-    boolean limited = !batchers.containsKey(m.name());
+    boolean limited = !batchers.containsKey(ModelCatalog.key(m));
     if (limited) {
       compute.acquireUninterruptibly();
     }
     try {
-      T result = call.get();
+      T result = call.apply(timing);
       ok = true;
       return result;
     } finally {
       if (limited) {
         compute.release();
       }
-      metrics.finished(m, System.nanoTime() - t0, ok);
+      metrics.finished(m, timing, ok);
     }
+  }
+
+  /**
+   * Loads a model (or loads it again: the new one takes the requests, the old one is freed once its
+   * requests finish), warmed up before it takes any request.
+   */
+  private synchronized void load(String reference) {
+    ServedModel m;
+    try {
+      m = loader.load(reference);
+    } catch (GpuxException e) {
+      throw new HttpError(400, "cannot load " + reference + ": " + e.getMessage());
+    }
+    warmUp(m);
+    attach(m);
+    ServedModel old = models.put(m);
+    unloaded.remove(m.name());
+    if (old != null && old.model() != m.model()) {
+      retire(old);
+    }
+  }
+
+  private synchronized void unload(String name) {
+    List<ServedModel> removed = models.remove(name);
+    if (removed.isEmpty()) {
+      throw new HttpError(404, "no model named '" + name + "' is loaded");
+    }
+    removed.forEach(this::retire);
+    unloaded.put(name, "unloaded");
+  }
+
+  /** Waits for the requests running on a model that was taken out, then frees it. */
+  private void retire(ServedModel m) {
+    Lease lease = leases.get(m.model());
+    lease.retired = true;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (lease.users.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    DynamicBatcher b = batchers.remove(ModelCatalog.key(m));
+    if (b != null) {
+      b.close();
+    }
+    leases.remove(m.model());
+    loader.unload(m);
+  }
+
+  /** GET /v2/models[/M[/versions/V]]/stats: the statistics extension, in Triton's shape. */
+  private ObjectNode statistics(java.util.Collection<ServedModel> served) {
+    ObjectNode o = Exchange.MAPPER.createObjectNode();
+    var list = o.putArray("model_stats");
+    served.forEach(m -> list.add(metrics.statistics(m)));
+    return o;
+  }
+
+  /** POST /v2/repository/index: every model with its state (READY once warmed up). */
+  private com.fasterxml.jackson.databind.node.ArrayNode repositoryIndex() {
+    var list = Exchange.MAPPER.createArrayNode();
+    for (ServedModel m : models.all()) {
+      list.addObject()
+          .put("name", m.name())
+          .put("version", m.version())
+          .put("state", ready.get() ? "READY" : "LOADING")
+          .put("reason", "");
+    }
+    unloaded.forEach(
+        (name, why) ->
+            list.addObject().put("name", name).put("state", "UNAVAILABLE").put("reason", why));
+    return list;
   }
 
   private ObjectNode info(ServedModel m) {
@@ -326,17 +548,20 @@ public final class InferenceServer implements AutoCloseable {
   private ServedModel first(HttpExchange x) {
     String q = x.getRequestURI().getQuery();
     if (q != null && q.startsWith("model=")) {
-      return model(q.substring("model=".length()));
+      return models.get(q.substring("model=".length()));
     }
-    return models.values().iterator().next();
+    return models.first();
   }
 
-  private ServedModel model(String name) {
-    ServedModel m = models.get(name);
-    if (m == null) {
-      throw new HttpError(404, "no model named '" + name + "'; this server has " + models.keySet());
+  /** /predict/NAME or /predict/NAME/versions/V. */
+  private ServedModel predictTarget(String[] p) {
+    if (p.length == 3) {
+      return models.get(p[2]);
     }
-    return m;
+    if (p.length == 5 && p[3].equals("versions")) {
+      return models.get(p[2], p[4]);
+    }
+    throw new HttpError(404, "use POST /predict/NAME or /predict/NAME/versions/V");
   }
 
   private static void requirePost(String method) {
@@ -353,6 +578,7 @@ public final class InferenceServer implements AutoCloseable {
 
   /** Stops accepting connections and waits up to {@code drainSeconds} for requests in flight. */
   public void close(int drainSeconds) {
+    closing = true;
     ready.set(false);
     http.stop(drainSeconds);
     batchers.values().forEach(DynamicBatcher::close);

@@ -2,5 +2,14 @@ package io.gpux.server;
 
 import io.gpux.inference.InferenceModel;
 
-/** A model as the server exposes it: its name and version in URLs, and the loaded model. */
-public record ServedModel(String name, String version, InferenceModel model) {}
+/**
+ * A model the server answers for.
+ *
+ * @param loadSeconds how long loading it took (session creation, provider setup), for /metrics
+ */
+public record ServedModel(String name, String version, InferenceModel model, double loadSeconds) {
+
+  public ServedModel(String name, String version, InferenceModel model) {
+    this(name, version, model, 0);
+  }
+}

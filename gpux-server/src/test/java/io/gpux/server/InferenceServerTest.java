@@ -46,6 +46,7 @@ class InferenceServerTest {
                     gpux.load(dir.resolve("add").toString(), RuntimeOptions.defaults())),
                 new ServedModel("ids", "1", gpux.load(text.toString(), RuntimeOptions.defaults()))),
             ServerOptions.defaults().withAddress("127.0.0.1", 0));
+    assertTrue(server.awaitReady(30_000), "models warm up and the server turns ready");
   }
 
   @AfterEach
@@ -149,6 +150,73 @@ class InferenceServerTest {
         metrics.contains(
             "gpux_inference_request_duration_seconds_count{model=\"add-one\",version=\"1\"} 2"),
         metrics);
+    assertTrue(
+        metrics.contains(
+            "gpux_inference_compute_duration_seconds_count{model=\"add-one\",version=\"1\"} 1"),
+        "the request with the wrong shape never ran: no compute time\n" + metrics);
+    assertTrue(
+        metrics.contains(
+            "gpux_inference_queue_duration_seconds_count{model=\"add-one\",version=\"1\"} 1"),
+        metrics);
+    assertTrue(
+        metrics.contains(
+            "gpux_model_info{model=\"add-one\",version=\"1\",provider=\"CPUExecutionProvider\"} 1"),
+        metrics);
+    assertTrue(
+        metrics.contains(
+            "gpux_model_warmup_duration_seconds{model=\"ids\",version=\"1\",ok=\"true\"}"),
+        "every model ran once before ready\n" + metrics);
+  }
+
+  @Test
+  void severalVersionsOfOneModelAreServedSideBySide() throws Exception {
+    server.close(0);
+    Path v2 = Files.createDirectories(dir.resolve("add-v2"));
+    OnnxModels.builder()
+        .irVersion(8)
+        .opset(17)
+        .input("x", "float32", "batch", 4)
+        .initializer("ten", "float32", new long[0], new float[] {10})
+        .node("Add", List.of("x", "ten"), List.of("y"))
+        .output("y", "float32", "batch", 4)
+        .writeTo(v2.resolve("add_ten.onnx"));
+    server =
+        InferenceServer.start(
+            List.of(
+                new ServedModel(
+                    "adder",
+                    "1",
+                    gpux.load(dir.resolve("add").toString(), RuntimeOptions.defaults())),
+                new ServedModel(
+                    "adder",
+                    "2",
+                    gpux.load(v2.resolve("add_ten.onnx").toString(), RuntimeOptions.defaults()))),
+            ServerOptions.defaults().withAddress("127.0.0.1", 0));
+    assertTrue(server.awaitReady(30_000));
+    String body =
+        "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [0, 0, 0, 0]}]}";
+    JsonNode v1 =
+        MAPPER.readTree(post("/v2/models/adder/versions/1/infer", body).body()).get("outputs");
+    JsonNode two =
+        MAPPER.readTree(post("/v2/models/adder/versions/2/infer", body).body()).get("outputs");
+    JsonNode dflt = MAPPER.readTree(post("/v2/models/adder/infer", body).body()).get("outputs");
+    assertEquals("[1.0,1.0,1.0,1.0]", v1.get(0).get("data").toString());
+    assertEquals("[10.0,10.0,10.0,10.0]", two.get(0).get("data").toString());
+    assertEquals(two, dflt, "no version named: the highest");
+    assertEquals(
+        "[[1.0,1.0,1.0,1.0]]",
+        MAPPER
+            .readTree(post("/predict/adder/versions/1", "{\"x\": [[0, 0, 0, 0]]}").body())
+            .get("y")
+            .toString(),
+        "the GPUX API can name a version too");
+    HttpResponse<String> missing = get("/v2/models/adder/versions/3");
+    assertEquals(404, missing.statusCode());
+    assertTrue(
+        missing.body().contains("[1, 2]"), "the error lists the versions: " + missing.body());
+    String metrics = get("/metrics").body();
+    assertTrue(metrics.contains("model=\"adder\",version=\"1\""), metrics);
+    assertTrue(metrics.contains("model=\"adder\",version=\"2\""), metrics);
   }
 
   @Test

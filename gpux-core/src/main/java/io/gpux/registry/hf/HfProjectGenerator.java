@@ -25,12 +25,12 @@ import java.util.TreeMap;
  * {@code config.json}'s {@code id2label} (onto the output whose last dimension has one entry per
  * label), the tokenizer when the repository has one, and the task from {@code pipeline_tag}.
  */
-final class HfProjectGenerator {
+public final class HfProjectGenerator {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private HfProjectGenerator() {}
 
-  static String generate(
+  public static String generate(
       String repo,
       String commit,
       String modelPath,

@@ -1,0 +1,18 @@
+package io.gpux.registry.wandb;
+
+import io.gpux.registry.Registry;
+import io.gpux.registry.RegistryContext;
+import io.gpux.registry.RegistryProvider;
+
+/** Weights &amp; Biases artifacts and registries: {@code wandb:entity/project/artifact:alias}. */
+public final class WandbProvider implements RegistryProvider {
+  @Override
+  public String name() {
+    return "wandb";
+  }
+
+  @Override
+  public Registry create(RegistryContext context) {
+    return new WandbRegistry(new WandbGraphql(context));
+  }
+}

@@ -1,0 +1,182 @@
+package io.gpux.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The socket path on its own: chunked bodies, and TLS with the client's trust and host check. */
+class SocketFetchTest {
+  private static final byte[] BODY = random(3_000_000);
+  @TempDir Path dir;
+  private HttpServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+
+  private static void serve(HttpExchange x) throws IOException {
+    // Length 0: the JDK server sends the body chunked.
+    x.sendResponseHeaders(200, 0);
+    try (OutputStream out = x.getResponseBody()) {
+      for (int i = 0; i < BODY.length; i += 100_000) {
+        out.write(BODY, i, Math.min(100_000, BODY.length - i));
+        out.flush();
+      }
+    }
+  }
+
+  private static byte[] fetch(URI uri, HttpClient client) throws IOException {
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    SocketFetch.Fetched<Long> f =
+        SocketFetch.get(
+            HttpCall.get(uri), java.util.Map.of(), client, 10_000, info -> collect(got));
+    assertEquals(200, f.statusCode());
+    assertEquals(BODY.length, f.body().longValue());
+    return got.toByteArray();
+  }
+
+  @Test
+  void readsAChunkedBody() throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", SocketFetchTest::serve);
+    server.start();
+    URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/file");
+    assertArrayEquals(BODY, fetch(uri, HttpClient.newHttpClient()));
+  }
+
+  @Test
+  void speaksTlsWithTheClientsTrustAndChecksTheHostName() throws Exception {
+    Path keystore = dir.resolve("server.p12");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "s",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "secret1",
+                "-keypass",
+                "secret1")
+            .redirectErrorStream(true)
+            .start();
+    keytool.getInputStream().readAllBytes();
+    assertEquals(0, keytool.waitFor(60, TimeUnit.SECONDS) ? keytool.exitValue() : -1);
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+      ks.load(in, "secret1".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "secret1".toCharArray());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext serverSide = SSLContext.getInstance("TLS");
+    serverSide.init(kmf.getKeyManagers(), null, null);
+    SSLContext trusting = SSLContext.getInstance("TLS");
+    trusting.init(null, tmf.getTrustManagers(), null);
+
+    HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    https.setHttpsConfigurator(new HttpsConfigurator(serverSide));
+    https.createContext("/", SocketFetchTest::serve);
+    https.start();
+    server = https;
+    int port = https.getAddress().getPort();
+    HttpClient client = HttpClient.newBuilder().sslContext(trusting).build();
+
+    assertArrayEquals(BODY, fetch(URI.create("https://localhost:" + port + "/f"), client));
+    // The certificate names localhost, not 127.0.0.1: refused, as the JDK client refuses it.
+    assertThrows(
+        IOException.class, () -> fetch(URI.create("https://127.0.0.1:" + port + "/f"), client));
+    // A client that does not trust the certificate is refused too.
+    assertThrows(
+        SSLHandshakeException.class,
+        () -> fetch(URI.create("https://localhost:" + port + "/f"), HttpClient.newHttpClient()));
+  }
+
+  private static HttpResponse.BodySubscriber<Long> collect(ByteArrayOutputStream out) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    return new HttpResponse.BodySubscriber<>() {
+      long n;
+
+      @Override
+      public CompletionStage<Long> getBody() {
+        return done;
+      }
+
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        s.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(List<ByteBuffer> items) {
+        for (ByteBuffer b : items) {
+          n += b.remaining();
+          byte[] bytes = new byte[b.remaining()];
+          b.get(bytes);
+          out.write(bytes, 0, bytes.length);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onComplete() {
+        done.complete(n);
+      }
+    };
+  }
+
+  private static byte[] random(int n) {
+    byte[] b = new byte[n];
+    new Random(3).nextBytes(b);
+    return b;
+  }
+}

@@ -1,0 +1,135 @@
+package io.gpux.server;
+
+import io.gpux.GpuxException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The models a server answers for, by name and version. Several versions of one model can be served
+ * side by side; a request that names no version gets the default one: the highest when every
+ * version is a number (Triton's "latest" policy), else the one listed last.
+ *
+ * <p>Models can be added and removed while requests read the catalog (explicit model control):
+ * readers see an immutable snapshot, writers replace it.
+ */
+final class ModelCatalog {
+  private volatile Map<String, List<ServedModel>> byName;
+
+  ModelCatalog(List<ServedModel> served) {
+    Map<String, List<ServedModel>> map = new LinkedHashMap<>();
+    for (ServedModel m : served) {
+      List<ServedModel> versions = map.computeIfAbsent(m.name(), k -> new ArrayList<>());
+      if (versions.stream().anyMatch(v -> v.version().equals(m.version()))) {
+        throw GpuxException.invalidInput(
+            "model " + m.name() + " version " + m.version() + " is given twice",
+            "serve each version once; versions come from gpux.yml's `version`");
+      }
+      versions.add(m);
+    }
+    byName = freeze(map);
+  }
+
+  static String key(ServedModel m) {
+    return m.name() + "\u0000" + m.version();
+  }
+
+  private static Map<String, List<ServedModel>> freeze(Map<String, List<ServedModel>> map) {
+    Map<String, List<ServedModel>> frozen = new LinkedHashMap<>();
+    map.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+    return Collections.unmodifiableMap(frozen);
+  }
+
+  /** Adds a model, or replaces the one with its name and version; returns the replaced one. */
+  synchronized ServedModel put(ServedModel m) {
+    Map<String, List<ServedModel>> map = new LinkedHashMap<>(byName);
+    List<ServedModel> versions = new ArrayList<>(map.getOrDefault(m.name(), List.of()));
+    ServedModel old = null;
+    for (int i = 0; i < versions.size(); i++) {
+      if (versions.get(i).version().equals(m.version())) {
+        old = versions.set(i, m);
+      }
+    }
+    if (old == null) {
+      versions.add(m);
+    }
+    map.put(m.name(), versions);
+    byName = freeze(map);
+    return old;
+  }
+
+  /** Removes every version of a model; returns them (empty when it was not served). */
+  synchronized List<ServedModel> remove(String name) {
+    Map<String, List<ServedModel>> map = new LinkedHashMap<>(byName);
+    List<ServedModel> removed = map.remove(name);
+    byName = freeze(map);
+    return removed == null ? List.of() : removed;
+  }
+
+  List<ServedModel> all() {
+    List<ServedModel> all = new ArrayList<>();
+    byName.values().forEach(all::addAll);
+    return all;
+  }
+
+  Set<String> names() {
+    return byName.keySet();
+  }
+
+  /** The default version of the first model: what the Python GPUX's single-model routes use. */
+  ServedModel first() {
+    Map<String, List<ServedModel>> now = byName;
+    if (now.isEmpty()) {
+      throw new HttpError(404, "no model is loaded; POST /v2/repository/models/NAME/load");
+    }
+    return defaultVersion(now.values().iterator().next());
+  }
+
+  /** The default version of a model. */
+  ServedModel get(String name) {
+    return defaultVersion(versions(name));
+  }
+
+  ServedModel get(String name, String version) {
+    List<ServedModel> versions = versions(name);
+    return versions.stream()
+        .filter(v -> v.version().equals(version))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new HttpError(
+                    404,
+                    "model "
+                        + name
+                        + " has no version "
+                        + version
+                        + "; this server has versions "
+                        + versions.stream().map(ServedModel::version).toList()));
+  }
+
+  List<ServedModel> versions(String name) {
+    Map<String, List<ServedModel>> now = byName;
+    List<ServedModel> versions = now.get(name);
+    if (versions == null) {
+      throw new HttpError(404, "no model named '" + name + "'; this server has " + now.keySet());
+    }
+    return versions;
+  }
+
+  private static ServedModel defaultVersion(List<ServedModel> versions) {
+    boolean numeric = versions.stream().allMatch(v -> v.version().matches("\\d{1,18}"));
+    if (!numeric) {
+      return versions.get(versions.size() - 1);
+    }
+    ServedModel best = versions.get(0);
+    for (ServedModel v : versions) {
+      if (Long.parseLong(v.version()) > Long.parseLong(best.version())) {
+        best = v;
+      }
+    }
+    return best;
+  }
+}
