@@ -125,10 +125,20 @@ public final class TlsTrust {
       byHost.getOrDefault(host, system).checkServerTrusted(chain, authType, engine);
     }
 
+    /** The blocking-socket path (large downloads, {@link SocketFetch}) gets the same rules. */
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      system.checkServerTrusted(chain, authType, socket);
+      String peer =
+          socket instanceof javax.net.ssl.SSLSocket ssl && ssl.getHandshakeSession() != null
+              ? ssl.getHandshakeSession().getPeerHost()
+              : null;
+      String host = host(peer);
+      HostRule rule = rules.get(host);
+      if (rule != null && rule.insecure()) {
+        return;
+      }
+      byHost.getOrDefault(host, system).checkServerTrusted(chain, authType, socket);
     }
 
     @Override

@@ -137,6 +137,84 @@ class SocketFetchTest {
         () -> fetch(URI.create("https://localhost:" + port + "/f"), HttpClient.newHttpClient()));
   }
 
+  @Test
+  void appliesTheRegistrysTlsRulesToo() throws Exception {
+    Path keystore = dir.resolve("server.p12");
+    Path pem = dir.resolve("server.pem");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    exec(
+        keytool,
+        "-genkeypair",
+        "-alias",
+        "s",
+        "-keyalg",
+        "EC",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=dns:localhost",
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "secret1",
+        "-keypass",
+        "secret1");
+    exec(
+        keytool,
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "s",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "secret1",
+        "-file",
+        pem.toString());
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+      ks.load(in, "secret1".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "secret1".toCharArray());
+    SSLContext serverSide = SSLContext.getInstance("TLS");
+    serverSide.init(kmf.getKeyManagers(), null, null);
+    HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    https.setHttpsConfigurator(new HttpsConfigurator(serverSide));
+    https.createContext("/", SocketFetchTest::serve);
+    https.start();
+    server = https;
+    int port = https.getAddress().getPort();
+
+    // MLFLOW_TRACKING_SERVER_CERT_PATH for localhost: its certificate is trusted there.
+    HttpClient withCert =
+        HttpClient.newBuilder()
+            .sslContext(
+                TlsTrust.context(java.util.Map.of("localhost", new TlsTrust.HostRule(false, pem))))
+            .build();
+    assertArrayEquals(BODY, fetch(URI.create("https://localhost:" + port + "/f"), withCert));
+    // MLFLOW_TRACKING_INSECURE_TLS for 127.0.0.1: no chain and no name check, for that host only.
+    HttpClient insecure =
+        HttpClient.newBuilder()
+            .sslContext(
+                TlsTrust.context(java.util.Map.of("127.0.0.1", new TlsTrust.HostRule(true, null))))
+            .build();
+    assertArrayEquals(BODY, fetch(URI.create("https://127.0.0.1:" + port + "/f"), insecure));
+    assertThrows(
+        IOException.class, () -> fetch(URI.create("https://localhost:" + port + "/f"), insecure));
+  }
+
+  private static void exec(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertEquals(
+        0, p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1, String.join(" ", command));
+  }
+
   private static HttpResponse.BodySubscriber<Long> collect(ByteArrayOutputStream out) {
     CompletableFuture<Long> done = new CompletableFuture<>();
     return new HttpResponse.BodySubscriber<>() {
