@@ -91,17 +91,45 @@ final class MlflowRegistry implements Registry {
     for (JsonNode t : version.path("tags")) {
       lineage.put("version_tag." + t.path("key").asText(), clip(t.path("value").asText()));
     }
-    String runId = version.path("run_id").asText("");
-    if (!runId.isEmpty()) {
-      new MlflowLineage(api).addRun(runId, lineage);
+    return withRun(
+        version.path("run_id").asText(""),
+        () ->
+            model(
+                name,
+                number,
+                target.requested(),
+                api.server() + "/#/models/" + MlflowApi.encode(name) + "/versions/" + number,
+                uri,
+                lineage));
+  }
+
+  /**
+   * The model from {@code model}, with the lineage of the run that produced it fetched at the same
+   * time: the run's record and the artifact listing are independent round trips to the server.
+   */
+  private ResolvedModel withRun(String runId, java.util.function.Supplier<ResolvedModel> model) {
+    if (runId.isEmpty()) {
+      return model.get();
     }
-    return model(
-        name,
-        number,
-        target.requested(),
-        api.server() + "/#/models/" + MlflowApi.encode(name) + "/versions/" + number,
-        uri,
-        lineage);
+    java.util.concurrent.CompletableFuture<Map<String, String>> run =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              Map<String, String> l = new LinkedHashMap<>();
+              new MlflowLineage(api).addRun(runId, l);
+              return l;
+            });
+    ResolvedModel m = model.get();
+    Map<String, String> lineage = new LinkedHashMap<>(m.lineage());
+    try {
+      lineage.putAll(run.join());
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+    return new ResolvedModel(
+        m.registry(), m.name(), m.version(), m.requested(), m.source(), m.files(), lineage);
   }
 
   /** {@code models:/m-<id>}: an MLflow 3 logged model, whether registered or not. */
@@ -117,17 +145,20 @@ final class MlflowRegistry implements Registry {
     for (JsonNode p : info.path("data").path("params")) {
       lineage.put("model_param." + p.path("key").asText(), clip(p.path("value").asText()));
     }
-    String runId = i.path("source_run_id").asText("");
-    if (!runId.isEmpty()) {
-      new MlflowLineage(api).addRun(runId, lineage);
-    }
-    return model(
-        storeName,
-        id,
-        requested,
-        api.server() + "/#/experiments/" + i.path("experiment_id").asText() + "/models/" + id,
-        i.path("artifact_uri").asText(),
-        lineage);
+    return withRun(
+        i.path("source_run_id").asText(""),
+        () ->
+            model(
+                storeName,
+                id,
+                requested,
+                api.server()
+                    + "/#/experiments/"
+                    + i.path("experiment_id").asText()
+                    + "/models/"
+                    + id,
+                i.path("artifact_uri").asText(),
+                lineage));
   }
 
   /**
