@@ -34,7 +34,7 @@ final class ListCommand implements Callable<Integer> {
         var array = Json.NODES.arrayNode();
         for (VersionManifest m : all) {
           var o = array.addObject();
-          o.put("reference", m.registry() + ":" + m.name() + "@" + m.version());
+          o.put("reference", References.exact(gpux, m));
           o.put("registry", m.registry()).put("name", m.name()).put("version", m.version());
           var t = o.putArray("tags");
           tags.get(key(m)).forEach(t::add);

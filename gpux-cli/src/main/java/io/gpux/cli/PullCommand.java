@@ -99,7 +99,7 @@ final class PullCommand implements Callable<Integer> {
         parent.out.println(Json.render(o, true));
         return ExitCodes.OK;
       }
-      String ref2 = m.registry() + ":" + m.name() + "@" + m.version();
+      String ref2 = References.exact(gpux, m);
       if (r.alreadyPresent()) {
         parent.out.println("Up to date: " + ref2 + " is already in the store");
       } else {

@@ -122,6 +122,9 @@ class MlflowCliTest {
     }
     CliResult pull = CliResult.run(cwd, env, "pull", "mlflow:cli-login/1");
     assertEquals(0, pull.exitCode(), pull.toString());
+    assertTrue(
+        pull.out().contains("Pulled mlflow:cli-login/1:"),
+        "the exact version in MLflow's own form (name@1 would be an alias): " + pull);
   }
 
   @Test

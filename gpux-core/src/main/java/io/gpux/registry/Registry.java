@@ -33,6 +33,14 @@ public interface Registry {
     return List.of();
   }
 
+  /**
+   * How this registry's references name one exact version, for messages and listings that the user
+   * may paste back: {@code hf:org/name@<commit>} by default.
+   */
+  default String exactReference(String model, String version) {
+    return name() + ":" + model + "@" + version;
+  }
+
   /** The versions (and tags or aliases pointing at them) of a model, newest first. */
   default List<RemoteVersion> versions(ModelRef ref) {
     throw GpuxException.unavailable(

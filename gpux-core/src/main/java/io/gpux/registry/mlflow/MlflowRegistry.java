@@ -44,6 +44,14 @@ final class MlflowRegistry implements Registry {
     return "mlflow";
   }
 
+  /** {@code mlflow:name/3}: in MLflow's own syntax {@code name@3} would be an alias. */
+  @Override
+  public String exactReference(String model, String version) {
+    return version.matches("\\d+")
+        ? "mlflow:" + model + "/" + version
+        : Registry.super.exactReference(model, version);
+  }
+
   @Override
   public ResolvedModel resolve(ModelRef ref, PullOptions options) {
     MlflowTarget target = MlflowTarget.of(ref);

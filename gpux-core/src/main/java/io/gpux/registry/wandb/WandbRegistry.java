@@ -42,6 +42,12 @@ final class WandbRegistry implements Registry {
     this.api = api;
   }
 
+  /** {@code wandb:entity/project/artifact:v3}, W&B's own way to name a version. */
+  @Override
+  public String exactReference(String model, String version) {
+    return "wandb:" + model + ":" + version;
+  }
+
   @Override
   public String name() {
     return "wandb";
