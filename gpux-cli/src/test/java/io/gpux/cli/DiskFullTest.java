@@ -98,9 +98,10 @@ class DiskFullTest {
   @Test
   void aDiskThatFillsUpMidPullLeavesNoHalfModelAndThePullResumes() throws Exception {
     mount(8);
-    // The first fetch of the weights gets 503 + Retry-After: 1 s; meanwhile another writer fills
-    // the disk, so the retry runs out of space halfway through.
-    hub.faults().next("weights.bin", Fault.status(503, Duration.ofSeconds(1)));
+    // The first fetch of the weights gets 503 + Retry-After: 3 s (ample, even on a loaded
+    // machine, for the 4 MB write below); meanwhile another writer fills the disk, so the retry
+    // runs out of space halfway through.
+    hub.faults().next("weights.bin", Fault.status(503, Duration.ofSeconds(3)));
     Path filler = mountPoint.resolve("filler");
     CompletableFuture<CliResult> pulling =
         CompletableFuture.supplyAsync(() -> gpux("pull", "hf:acme/big", "--include", "*.bin"));

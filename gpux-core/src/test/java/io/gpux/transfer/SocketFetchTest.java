@@ -76,71 +76,11 @@ class SocketFetchTest {
     assertArrayEquals(BODY, fetch(uri, HttpClient.newHttpClient()));
   }
 
-  @Test
-  void speaksTlsWithTheClientsTrustAndChecksTheHostName() throws Exception {
+  /** A self-signed certificate for localhost (key store and PEM) and an HTTPS server with it. */
+  private KeyStore certificate;
+
+  private int startHttps() throws Exception {
     Path keystore = dir.resolve("server.p12");
-    Process keytool =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair",
-                "-alias",
-                "s",
-                "-keyalg",
-                "EC",
-                "-dname",
-                "CN=localhost",
-                "-ext",
-                "SAN=dns:localhost",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "secret1",
-                "-keypass",
-                "secret1")
-            .redirectErrorStream(true)
-            .start();
-    keytool.getInputStream().readAllBytes();
-    assertEquals(0, keytool.waitFor(60, TimeUnit.SECONDS) ? keytool.exitValue() : -1);
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
-      ks.load(in, "secret1".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, "secret1".toCharArray());
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext serverSide = SSLContext.getInstance("TLS");
-    serverSide.init(kmf.getKeyManagers(), null, null);
-    SSLContext trusting = SSLContext.getInstance("TLS");
-    trusting.init(null, tmf.getTrustManagers(), null);
-
-    HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    https.setHttpsConfigurator(new HttpsConfigurator(serverSide));
-    https.createContext("/", SocketFetchTest::serve);
-    https.start();
-    server = https;
-    int port = https.getAddress().getPort();
-    HttpClient client = HttpClient.newBuilder().sslContext(trusting).build();
-
-    assertArrayEquals(BODY, fetch(URI.create("https://localhost:" + port + "/f"), client));
-    // The certificate names localhost, not 127.0.0.1: refused, as the JDK client refuses it.
-    assertThrows(
-        IOException.class, () -> fetch(URI.create("https://127.0.0.1:" + port + "/f"), client));
-    // A client that does not trust the certificate is refused too.
-    assertThrows(
-        SSLHandshakeException.class,
-        () -> fetch(URI.create("https://localhost:" + port + "/f"), HttpClient.newHttpClient()));
-  }
-
-  @Test
-  void appliesTheRegistrysTlsRulesToo() throws Exception {
-    Path keystore = dir.resolve("server.p12");
-    Path pem = dir.resolve("server.pem");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     exec(
         keytool,
@@ -174,13 +114,13 @@ class SocketFetchTest {
         "-storepass",
         "secret1",
         "-file",
-        pem.toString());
-    KeyStore ks = KeyStore.getInstance("PKCS12");
+        dir.resolve("server.pem").toString());
+    certificate = KeyStore.getInstance("PKCS12");
     try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
-      ks.load(in, "secret1".toCharArray());
+      certificate.load(in, "secret1".toCharArray());
     }
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, "secret1".toCharArray());
+    kmf.init(certificate, "secret1".toCharArray());
     SSLContext serverSide = SSLContext.getInstance("TLS");
     serverSide.init(kmf.getKeyManagers(), null, null);
     HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -188,7 +128,33 @@ class SocketFetchTest {
     https.createContext("/", SocketFetchTest::serve);
     https.start();
     server = https;
-    int port = https.getAddress().getPort();
+    return https.getAddress().getPort();
+  }
+
+  @Test
+  void speaksTlsWithTheClientsTrustAndChecksTheHostName() throws Exception {
+    int port = startHttps();
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(certificate);
+    SSLContext trusting = SSLContext.getInstance("TLS");
+    trusting.init(null, tmf.getTrustManagers(), null);
+    HttpClient client = HttpClient.newBuilder().sslContext(trusting).build();
+
+    assertArrayEquals(BODY, fetch(URI.create("https://localhost:" + port + "/f"), client));
+    // The certificate names localhost, not 127.0.0.1: refused, as the JDK client refuses it.
+    assertThrows(
+        IOException.class, () -> fetch(URI.create("https://127.0.0.1:" + port + "/f"), client));
+    // A client that does not trust the certificate is refused too.
+    assertThrows(
+        SSLHandshakeException.class,
+        () -> fetch(URI.create("https://localhost:" + port + "/f"), HttpClient.newHttpClient()));
+  }
+
+  @Test
+  void appliesTheRegistrysTlsRulesToo() throws Exception {
+    int port = startHttps();
+    Path pem = dir.resolve("server.pem");
 
     // MLFLOW_TRACKING_SERVER_CERT_PATH for localhost: its certificate is trusted there.
     HttpClient withCert =

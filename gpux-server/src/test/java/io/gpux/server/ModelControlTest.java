@@ -84,6 +84,14 @@ class ModelControlTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  private static void awaitCount(java.util.concurrent.atomic.AtomicInteger count)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (count.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+  }
+
   private List<String> index() throws Exception {
     List<String> states = new ArrayList<>();
     MAPPER
@@ -116,38 +124,40 @@ class ModelControlTest {
   void anUnloadWaitsForTheRequestsRunningOnTheModel() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     AtomicBoolean stop = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger answered =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger refused =
+        new java.util.concurrent.atomic.AtomicInteger();
     try {
-      List<Future<int[]>> callers = new ArrayList<>();
+      List<Future<?>> callers = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         callers.add(
             pool.submit(
                 () -> {
-                  int ok = 0;
-                  int gone = 0;
                   while (!stop.get()) {
                     int status = post("/v2/models/one/infer", BODY).statusCode();
                     if (status == 200) {
-                      ok++;
+                      answered.incrementAndGet();
                     } else if (status == 404) {
-                      gone++;
+                      refused.incrementAndGet();
                     } else {
                       throw new AssertionError("status " + status);
                     }
                   }
-                  return new int[] {ok, gone};
+                  return null;
                 }));
       }
-      Thread.sleep(200);
+      // Unload while requests are being answered, then let the callers see the refusals; both
+      // waits are on counts, not on time.
+      awaitCount(answered);
       assertEquals(200, post("/v2/repository/models/one/unload", "{}").statusCode());
-      Thread.sleep(100);
+      awaitCount(refused);
       stop.set(true);
-      int ok = 0;
-      int gone = 0;
-      for (Future<int[]> f : callers) {
-        int[] r = f.get(30, TimeUnit.SECONDS);
-        ok += r[0];
-        gone += r[1];
+      for (Future<?> f : callers) {
+        f.get(30, TimeUnit.SECONDS);
       }
+      int ok = answered.get();
+      int gone = refused.get();
       assertTrue(ok > 0 && gone > 0, "answered before, refused after: " + ok + "/" + gone);
       JsonNode health = MAPPER.readTree(post("/v2/repository/index", "").body());
       assertEquals("UNAVAILABLE", health.get(0).get("state").asText());

@@ -30,6 +30,30 @@ public final class HfProjectGenerator {
 
   private HfProjectGenerator() {}
 
+  /**
+   * A generated gpux.yml for the model's ONNX file (the one with the shortest path), unless the
+   * model brings its own gpux.yml or has no ONNX file.
+   */
+  public static List<io.gpux.registry.DerivedFile> derive(
+      io.gpux.registry.ResolvedModel model, Map<String, Path> files, String how) {
+    if (files.containsKey("gpux.yml")) {
+      return List.of();
+    }
+    String onnx = null;
+    for (String path : files.keySet()) {
+      if (path.endsWith(".onnx") && (onnx == null || path.length() < onnx.length())) {
+        onnx = path;
+      }
+    }
+    if (onnx == null) {
+      return List.of();
+    }
+    String yaml = generate(model.name(), model.version(), onnx, files, model.lineage());
+    return List.of(
+        new io.gpux.registry.DerivedFile(
+            "gpux.yml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), how));
+  }
+
   public static String generate(
       String repo,
       String commit,

@@ -157,25 +157,9 @@ final class HfRegistry implements Registry {
 
   @Override
   public List<DerivedFile> derive(ResolvedModel model, Map<String, Path> files) {
-    if (files.containsKey("gpux.yml")) {
-      return List.of(); // The repository brings its own project file.
-    }
-    String onnx = null;
-    for (String path : files.keySet()) {
-      if (path.endsWith(".onnx") && (onnx == null || path.length() < onnx.length())) {
-        onnx = path;
-      }
-    }
-    if (onnx == null) {
-      return List.of();
-    }
-    String yaml =
-        HfProjectGenerator.generate(model.name(), model.version(), onnx, files, model.lineage());
-    return List.of(
-        new DerivedFile(
-            "gpux.yml",
-            yaml.getBytes(StandardCharsets.UTF_8),
-            "generated from the ONNX signature and config.json"));
+    // A repository that brings its own project file keeps it.
+    return HfProjectGenerator.derive(
+        model, files, "generated from the ONNX signature and config.json");
   }
 
   @Override

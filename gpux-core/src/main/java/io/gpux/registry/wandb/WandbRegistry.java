@@ -17,7 +17,6 @@ import io.gpux.transfer.HttpCall;
 import io.gpux.transfer.RegistryDigest;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -336,25 +335,7 @@ final class WandbRegistry implements Registry {
 
   @Override
   public List<DerivedFile> derive(ResolvedModel model, Map<String, Path> files) {
-    if (files.containsKey("gpux.yml")) {
-      return List.of();
-    }
-    String onnx = null;
-    for (String path : files.keySet()) {
-      if (path.endsWith(".onnx") && (onnx == null || path.length() < onnx.length())) {
-        onnx = path;
-      }
-    }
-    if (onnx == null) {
-      return List.of();
-    }
-    String yaml =
-        HfProjectGenerator.generate(model.name(), model.version(), onnx, files, model.lineage());
-    return List.of(
-        new DerivedFile(
-            "gpux.yml",
-            yaml.getBytes(StandardCharsets.UTF_8),
-            "generated from the ONNX signature"));
+    return HfProjectGenerator.derive(model, files, "generated from the ONNX signature");
   }
 
   @Override
