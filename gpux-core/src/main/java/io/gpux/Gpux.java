@@ -54,6 +54,7 @@ public final class Gpux implements AutoCloseable {
   private final Map<SessionKey, InferenceModel> loaded = new ConcurrentHashMap<>();
   private volatile SessionFactory sessions;
   private volatile ModelStore store;
+  private volatile java.util.concurrent.CompletableFuture<ModelStore> storeOpening;
   private volatile Registries registries;
   private final Object storeLock = new Object();
   private final Object registriesLock = new Object();
@@ -145,6 +146,8 @@ public final class Gpux implements AutoCloseable {
     // The store opens (SQLite, migrations: ~0.14 s) while the registry resolves the reference.
     java.util.concurrent.CompletableFuture<ModelStore> opening =
         java.util.concurrent.CompletableFuture.supplyAsync(this::store);
+    // close() waits for it: a pull that fails fast must not leave it writing under GPUX_HOME.
+    storeOpening = opening;
     TransferEngine transfer =
         new TransferEngine(registries().context().http(), TransferOptions.defaults());
     return new ModelPuller(registries(), () -> joinStore(opening), transfer, Clock.systemUTC())
@@ -350,6 +353,10 @@ public final class Gpux implements AutoCloseable {
 
   @Override
   public void close() {
+    java.util.concurrent.CompletableFuture<ModelStore> opening = storeOpening;
+    if (opening != null) {
+      opening.exceptionally(e -> null).join();
+    }
     loaded.values().forEach(InferenceModel::close);
     loaded.clear();
     ModelStore s = store;
