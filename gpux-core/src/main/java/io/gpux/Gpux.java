@@ -95,17 +95,6 @@ public final class Gpux implements AutoCloseable {
     }
   }
 
-  private static ModelStore joinStore(java.util.concurrent.CompletableFuture<ModelStore> opening) {
-    try {
-      return opening.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw e;
-    }
-  }
-
   /** The installed registry plug-ins. */
   public Registries registries() {
     synchronized (registriesLock) {
@@ -145,12 +134,13 @@ public final class Gpux implements AutoCloseable {
     }
     // The store opens (SQLite, migrations: ~0.14 s) while the registry resolves the reference.
     java.util.concurrent.CompletableFuture<ModelStore> opening =
-        java.util.concurrent.CompletableFuture.supplyAsync(this::store);
+        io.gpux.registry.Async.start(this::store);
     // close() waits for it: a pull that fails fast must not leave it writing under GPUX_HOME.
     storeOpening = opening;
     TransferEngine transfer =
         new TransferEngine(registries().context().http(), TransferOptions.defaults());
-    return new ModelPuller(registries(), () -> joinStore(opening), transfer, Clock.systemUTC())
+    return new ModelPuller(
+            registries(), () -> io.gpux.registry.Async.join(opening), transfer, Clock.systemUTC())
         .pull(ref, options, listener);
   }
 

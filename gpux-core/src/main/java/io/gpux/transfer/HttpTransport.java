@@ -28,6 +28,7 @@ public final class HttpTransport {
 
   private final HttpClient client;
   private final RetryPolicy retry;
+  private final RateLimits rateLimits;
   private final Sleeper sleeper;
   private final boolean offline;
 
@@ -36,6 +37,7 @@ public final class HttpTransport {
     this.retry = retry;
     this.sleeper = sleeper;
     this.offline = offline;
+    this.rateLimits = new RateLimits(retry.maxServerDelay().toMillis());
   }
 
   public static HttpTransport create(boolean offline) {
@@ -51,9 +53,20 @@ public final class HttpTransport {
             .version(HttpClient.Version.HTTP_1_1);
     if (ssl != null) {
       builder.sslContext(ssl);
+    } else {
+      // Empty parameters: the engine's defaults. Without them the client asks the context for its
+      // defaults at once, which would create the default context after all.
+      builder
+          .sslContext(LazySslContext.ofDefault())
+          .sslParameters(new javax.net.ssl.SSLParameters());
     }
     HttpClient client = builder.build();
     return new HttpTransport(client, RetryPolicy.defaults(), Sleeper.REAL, offline);
+  }
+
+  /** The JDK client behind this transport (its TLS set-up is the one every request uses). */
+  HttpClient client() {
+    return client;
   }
 
   public boolean offline() {
@@ -99,7 +112,8 @@ public final class HttpTransport {
       }
       if (RetryPolicy.isRetryable(response.statusCode()) && attempt < retry.maxAttempts()) {
         discard(response);
-        pause(retry.delayMillis(attempt, response.headers()));
+        // One wait before the next attempt: the backoff or the server's reset, whichever is later.
+        rateLimits.defer(call.uri().getAuthority(), retry.delayMillis(attempt, response.headers()));
         continue;
       }
       return response;
@@ -117,7 +131,9 @@ public final class HttpTransport {
     HttpCall current = call;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpResponse<T> response;
+      String host = current.uri().getAuthority();
       try {
+        awaitQuota(host);
         response = client.send(request(current), body);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -127,6 +143,7 @@ public final class HttpTransport {
         throw GpuxException.invalidInput(
             "invalid URL " + current.uri() + ": " + e.getMessage(), null);
       }
+      rateLimits.note(host, response.headers());
       int status = response.statusCode();
       if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
         String location = response.headers().firstValue("location").orElse(null);
@@ -160,6 +177,8 @@ public final class HttpTransport {
     HttpCall current = call;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       SocketFetch.Fetched<T> response;
+      String host = current.uri().getAuthority();
+      awaitQuota(host);
       try {
         response =
             SocketFetch.get(
@@ -172,6 +191,7 @@ public final class HttpTransport {
         throw GpuxException.invalidInput(
             "invalid request to " + current.uri() + ": " + e.getMessage(), null);
       }
+      rateLimits.note(host, response.headers());
       int status = response.statusCode();
       if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
         String location = response.headers().firstValue("location").orElse(null);
@@ -201,6 +221,14 @@ public final class HttpTransport {
       b.header(h.getKey(), h.getValue());
     }
     return b.build();
+  }
+
+  /** Waits while {@code host} has said its request quota is spent (see {@link RateLimits}). */
+  private void awaitQuota(String host) {
+    long wait = rateLimits.waitFor(host);
+    if (wait > 0) {
+      pause(wait);
+    }
   }
 
   void pause(long millis) {

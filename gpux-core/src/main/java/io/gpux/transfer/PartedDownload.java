@@ -99,7 +99,25 @@ final class PartedDownload {
     if (r.size() < 2 * options.partSize() || options.maxParts() < 2) {
       return false;
     }
-    return Files.exists(sidecar(partial)) || TransferEngine.size(partial) == 0;
+    if (Files.exists(sidecar(partial))) {
+      return true; // a parted download to resume
+    }
+    return TransferEngine.size(partial) == 0
+        && (options.partsFromLoopback() || !loopback(r.call().uri().getHost()));
+  }
+
+  /**
+   * Whether {@code host} is this machine (a name is resolved; the connection reuses the answer).
+   */
+  static boolean loopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false; // the connection will report it
+    }
   }
 
   static Path sidecar(Path partial) {

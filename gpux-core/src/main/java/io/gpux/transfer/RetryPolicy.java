@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * When to retry and how long to wait: exponential backoff from {@code baseDelay} up to {@code
- * maxDelay}, or what the server asks for in {@code Retry-After} (seconds or an HTTP date) when it
- * sends one (capped at {@code maxServerDelay}, so a hostile header cannot park a pull for a day).
+ * maxDelay}, or what the server asks for in {@code Retry-After} (seconds or an HTTP date), or else
+ * in its rate-limit headers ({@link RateLimits}), when it sends one (capped at {@code
+ * maxServerDelay}, so a hostile header cannot park a pull for a day).
  *
  * @param maxAttempts attempts in all, the first included
  */
@@ -33,7 +34,10 @@ public record RetryPolicy(
   }
 
   public long delayMillis(int attempt, HttpHeaders headers) {
-    Optional<Long> server = headers == null ? Optional.empty() : retryAfterMillis(headers);
+    Optional<Long> server =
+        headers == null
+            ? Optional.empty()
+            : retryAfterMillis(headers).or(() -> RateLimits.resetMillis(headers));
     if (server.isPresent()) {
       return Math.min(server.get(), maxServerDelay.toMillis());
     }

@@ -79,6 +79,21 @@ class PartedDownloadTest {
   }
 
   @Test
+  void byDefaultAFileFromThisMachineComesInOneStream() throws Exception {
+    DownloadedFile f =
+        new TransferEngine(http, options.withPartsFromLoopback(false))
+            .download(List.of(request()), work, TransferListener.NONE)
+            .get(0);
+    assertArrayEquals(CONTENT, Files.readAllBytes(f.file()));
+    assertTrue(ranged().isEmpty(), "no ranges from loopback: " + ranged());
+    assertTrue(PartedDownload.loopback("localhost"));
+    assertTrue(PartedDownload.loopback("127.0.0.1"));
+    assertTrue(PartedDownload.loopback("::1"));
+    assertFalse(PartedDownload.loopback("192.0.2.7"), "a documentation address: remote");
+    assertFalse(PartedDownload.loopback("no-such-host.invalid"));
+  }
+
+  @Test
   void aPartCutHalfwayResumesFromItsOwnOffset() throws Exception {
     hub.faults().next("model.onnx_data", Fault.dropAfter(20_000));
     DownloadedFile f = fetch();

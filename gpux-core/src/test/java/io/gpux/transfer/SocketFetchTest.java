@@ -152,6 +152,59 @@ class SocketFetchTest {
   }
 
   @Test
+  void aLazyContextIsCreatedOnTheFirstTlsConnectionAndVerifiesAsTheRealOne() throws Exception {
+    int port = startHttps();
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(certificate);
+    java.util.concurrent.atomic.AtomicInteger made =
+        new java.util.concurrent.atomic.AtomicInteger();
+    SSLContext lazy =
+        LazySslContext.of(
+            () -> {
+              made.incrementAndGet();
+              try {
+                SSLContext trusting = SSLContext.getInstance("TLS");
+                trusting.init(null, tmf.getTrustManagers(), null);
+                return trusting;
+              } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    HttpClient client =
+        HttpClient.newBuilder()
+            .sslContext(lazy)
+            .sslParameters(new javax.net.ssl.SSLParameters())
+            .build();
+    assertEquals(0, made.get(), "building the client must not create the context");
+
+    // Both paths: the socket one (large bodies) and the JDK client's own (API calls).
+    assertArrayEquals(BODY, fetch(URI.create("https://localhost:" + port + "/f"), client));
+    HttpResponse<byte[]> viaClient =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/f"))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertArrayEquals(BODY, viaClient.body());
+    assertEquals(1, made.get());
+    // Host names are still checked on both paths.
+    assertThrows(
+        IOException.class, () -> fetch(URI.create("https://127.0.0.1:" + port + "/f"), client));
+    assertThrows(
+        IOException.class,
+        () ->
+            client.send(
+                java.net.http.HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/f"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray()));
+    // The transport's own default: the JVM's trust, which does not know this certificate.
+    HttpClient plain = HttpTransport.create(false).client();
+    assertThrows(
+        SSLHandshakeException.class,
+        () -> fetch(URI.create("https://localhost:" + port + "/f"), plain));
+  }
+
+  @Test
   void appliesTheRegistrysTlsRulesToo() throws Exception {
     int port = startHttps();
     Path pem = dir.resolve("server.pem");

@@ -120,7 +120,7 @@ final class MlflowRegistry implements Registry {
       return model.get();
     }
     java.util.concurrent.CompletableFuture<Map<String, String>> run =
-        java.util.concurrent.CompletableFuture.supplyAsync(
+        io.gpux.registry.Async.start(
             () -> {
               Map<String, String> l = new LinkedHashMap<>();
               new MlflowLineage(api).addRun(runId, l);
@@ -128,14 +128,7 @@ final class MlflowRegistry implements Registry {
             });
     ResolvedModel m = model.get();
     Map<String, String> lineage = new LinkedHashMap<>(m.lineage());
-    try {
-      lineage.putAll(run.join());
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw e;
-    }
+    lineage.putAll(io.gpux.registry.Async.join(run));
     return new ResolvedModel(
         m.registry(), m.name(), m.version(), m.requested(), m.source(), m.files(), lineage);
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.GpuxException;
 import io.gpux.ref.ModelRef;
+import io.gpux.registry.Async;
 import io.gpux.registry.DerivedFile;
 import io.gpux.registry.ModelSummary;
 import io.gpux.registry.PullOptions;
@@ -154,6 +155,12 @@ final class WandbRegistry implements Registry {
           asked.display() + " is " + art.path("state").asText(), "pull another version");
     }
     String id = art.path("id").asText();
+    // Three independent round trips from here: the file URLs, the producing run (lineage) and the
+    // manifest. Side by side they cost one round trip's wait instead of three.
+    java.util.concurrent.CompletableFuture<Map<String, String>> urlsAsked =
+        Async.start(() -> fileUrls(w, version));
+    java.util.concurrent.CompletableFuture<Map<String, String>> lineageAsked =
+        Async.start(() -> lineage(w, asked, version, m, art));
     String manifestUrl =
         api.query(WandbQueries.MANIFEST, Map.of("id", id))
             .path("artifact")
@@ -167,7 +174,7 @@ final class WandbRegistry implements Registry {
     }
     WandbManifest manifest =
         WandbManifest.parse(api.getJson(manifestUrl, asked.display()), asked.display());
-    Map<String, String> urls = fileUrls(w, version);
+    Map<String, String> urls = Async.join(urlsAsked);
     List<RemoteFile> files = new ArrayList<>();
     for (WandbManifest.Entry e : manifest.entries()) {
       files.add(remoteFile(asked, e, urls));
@@ -180,7 +187,7 @@ final class WandbRegistry implements Registry {
         asked.alias(),
         api.baseUrl() + "/" + w.entity() + "/" + w.project() + "/" + collectionName + ":" + version,
         files,
-        lineage(w, asked, version, m, art));
+        Async.join(lineageAsked));
   }
 
   /** A {@code vN} alias if there is one, else {@code v<versionIndex>} of the membership. */

@@ -219,6 +219,17 @@ class WandbRegistryTest {
   }
 
   @Test
+  void aRequestQuotaIsObeyedThroughItsRateLimitHeaders() {
+    // Two GraphQL requests a second: a resolve needs more, so it must wait for a reset.
+    wb.rateLimit(2, java.time.Duration.ofSeconds(1));
+    assertEquals("v1", resolve("wandb:acme/mnist/adder").version());
+    assertTrue(wb.quotaWasSpent());
+    // The requests sent side by side may overrun a spent quota before its headers arrive; each
+    // such refusal is waited out, never a failure. Sequential ones are held back beforehand.
+    assertTrue(wb.refusedOverQuota() <= 2, "refused: " + wb.refusedOverQuota());
+  }
+
+  @Test
   void referenceEntriesOverHttpAreFetchedAndOthersRefused() {
     wb.artifact("acme", "mnist", "s3ref", "model")
         .reference("model.onnx", "s3://bucket/model.onnx")

@@ -69,6 +69,8 @@ public final class FakeWandb implements AutoCloseable {
   private final List<String> credentialedDownloads = new CopyOnWriteArrayList<>();
   private final Set<String> corrupt = ConcurrentHashMap.newKeySet();
   private final AtomicInteger throttle = new AtomicInteger();
+  private QuotaWindow quota;
+  private final AtomicInteger refusedOverQuota = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong(100);
   private final String signature = UUID.randomUUID().toString().replace("-", "");
   private volatile String apiKey;
@@ -246,6 +248,63 @@ public final class FakeWandb implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A request quota for GraphQL, as W&B's API enforces one: {@code limit} requests a {@code
+   * window}; every answer carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code
+   * RateLimit-Reset} (seconds), and a request over the quota gets 429 with the same headers.
+   */
+  public synchronized FakeWandb rateLimit(int limit, java.time.Duration window) {
+    quota = new QuotaWindow(limit, window.toNanos());
+    return this;
+  }
+
+  /** GraphQL requests refused with 429 because the quota was spent. */
+  public int refusedOverQuota() {
+    return refusedOverQuota.get();
+  }
+
+  /** Whether the quota of {@link #rateLimit} was ever used up. */
+  public synchronized boolean quotaWasSpent() {
+    return quota != null && quota.spentOnce;
+  }
+
+  /** A fixed window: {@code limit} requests from {@code start}, then a new window. */
+  private static final class QuotaWindow {
+    final int limit;
+    final long windowNanos;
+    long start = System.nanoTime();
+    int used;
+    boolean spentOnce;
+
+    QuotaWindow(int limit, long windowNanos) {
+      this.limit = limit;
+      this.windowNanos = windowNanos;
+    }
+
+    /** Counts a request; false when it is over the quota. Sets the headers either way. */
+    boolean admit(HttpExchange ex) {
+      long now = System.nanoTime();
+      if (now - start >= windowNanos) {
+        start = now;
+        used = 0;
+      }
+      boolean ok = used < limit;
+      if (ok) {
+        used++;
+      }
+      spentOnce |= used >= limit;
+      long resetSeconds = Math.max(1, (start + windowNanos - now + 999_999_999L) / 1_000_000_000L);
+      ex.getResponseHeaders().set("RateLimit-Limit", Integer.toString(limit));
+      ex.getResponseHeaders().set("RateLimit-Remaining", Integer.toString(limit - used));
+      ex.getResponseHeaders().set("RateLimit-Reset", Long.toString(resetSeconds));
+      return ok;
+    }
+  }
+
+  private synchronized boolean admit(HttpExchange ex) {
+    return quota == null || quota.admit(ex);
+  }
+
   /** Requests as {@code METHOD path} lines, and GraphQL requests by their root fields. */
   public List<String> requests() {
     return List.copyOf(requests);
@@ -327,6 +386,15 @@ public final class FakeWandb implements AutoCloseable {
           "application/json",
           "{\"errors\":[{\"message\":\"user is not logged in\"}]}"
               .getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    if (!admit(ex)) {
+      refusedOverQuota.incrementAndGet();
+      send(
+          ex,
+          429,
+          "application/json",
+          "{\"errors\":[{\"message\":\"rate limit exceeded\"}]}".getBytes(StandardCharsets.UTF_8));
       return;
     }
     if (throttle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
