@@ -89,7 +89,7 @@ public final class Gpux implements AutoCloseable {
   public ModelStore store() {
     synchronized (storeLock) {
       if (store == null) {
-        store = ModelStore.open(settings.home());
+        store = ModelStore.open(settings.home(), Clock.systemUTC(), settings.forceToDisk());
       }
       return store;
     }
@@ -138,7 +138,9 @@ public final class Gpux implements AutoCloseable {
     // close() waits for it: a pull that fails fast must not leave it writing under GPUX_HOME.
     storeOpening = opening;
     TransferEngine transfer =
-        new TransferEngine(registries().context().http(), TransferOptions.defaults());
+        new TransferEngine(
+            registries().context().http(),
+            TransferOptions.defaults().withForceToDisk(settings.forceToDisk()));
     return new ModelPuller(
             registries(), () -> io.gpux.registry.Async.join(opening), transfer, Clock.systemUTC())
         .pull(ref, options, listener);

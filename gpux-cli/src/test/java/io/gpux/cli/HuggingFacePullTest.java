@@ -338,6 +338,17 @@ class HuggingFacePullTest {
   }
 
   @Test
+  void withoutForcingToDiskAPullStillStoresVerifiedFilesThatRun() throws Exception {
+    env.put("GPUX_FSYNC", "0");
+    assertEquals(0, gpux("pull", "hf:acme/digits").exitCode());
+    assertEquals(0, gpux("verify").exitCode());
+    CliResult run =
+        gpux("run", "hf:acme/digits", "--file", digits.resolve("sample.json").toString(), "--json");
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(7, MAPPER.readTree(run.out()).get("label").get(0).asInt());
+  }
+
+  @Test
   void pruneFreesWhatRemovedVersionsUsed() throws Exception {
     assertEquals(0, gpux("pull", "hf:acme/digits").exitCode());
     assertEquals(0, gpux("rm", "hf:acme/digits").exitCode());

@@ -10,6 +10,8 @@ import java.util.Map;
  *   <li>{@code GPUX_HOME}: the store, credentials and index (default {@code ~/.gpux})
  *   <li>{@code GPUX_OFFLINE=1}: never open a socket; use only what is in the store
  *   <li>{@code GPUX_DEBUG=1}: like {@code --debug}
+ *   <li>{@code GPUX_FSYNC=0}: do not force pulled files to disk before they enter the store (see
+ *       {@link #forceToDisk()})
  *   <li>registry variables, read by their plug-ins: {@code HF_ENDPOINT}, {@code HF_TOKEN}, ...
  * </ul>
  *
@@ -33,5 +35,17 @@ public record GpuxSettings(Path home, boolean offline, Map<String, String> env) 
         h.toAbsolutePath().normalize(),
         offline.equals("1") || offline.equalsIgnoreCase("true"),
         env);
+  }
+
+  /**
+   * Whether pulled files are forced to disk before the store records them (the default), so a power
+   * cut cannot leave the store naming a file whose bytes never reached the disk. {@code
+   * GPUX_FSYNC=0} trades that for speed on slow disks, as curl and huggingface_hub do: the pull's
+   * bytes then reach the disk after it ends, and {@code gpux verify} finds a file a power cut
+   * damaged.
+   */
+  public boolean forceToDisk() {
+    String v = env.getOrDefault("GPUX_FSYNC", "1").trim();
+    return !(v.equals("0") || v.equalsIgnoreCase("false") || v.equalsIgnoreCase("no"));
   }
 }

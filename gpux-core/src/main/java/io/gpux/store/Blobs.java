@@ -15,8 +15,11 @@ import java.util.Map;
 final class Blobs {
   private final StoreLayout layout;
 
-  Blobs(StoreLayout layout) {
+  private final boolean forceToDisk;
+
+  Blobs(StoreLayout layout, boolean forceToDisk) {
     this.layout = layout;
+    this.forceToDisk = forceToDisk;
   }
 
   /** See {@link ModelStore#putBlob}. */
@@ -27,7 +30,9 @@ final class Blobs {
           "cannot store blob " + sha256 + ": no file " + verifiedFile, null);
     }
     try {
-      Disk.force(verifiedFile);
+      if (forceToDisk) {
+        Disk.force(verifiedFile);
+      }
       readOnly(verifiedFile);
       try {
         Disk.moveAcross(verifiedFile, target, layout.tmp());

@@ -43,11 +43,11 @@ public final class ModelStore implements AutoCloseable {
   private final Blobs blobs;
   private final Clock clock;
 
-  private ModelStore(StoreLayout layout, StoreIndex index, Clock clock) {
+  private ModelStore(StoreLayout layout, StoreIndex index, Clock clock, boolean forceToDisk) {
     this.layout = layout;
     this.index = index;
     this.manifests = new Manifests(layout);
-    this.blobs = new Blobs(layout);
+    this.blobs = new Blobs(layout, forceToDisk);
     this.clock = clock;
   }
 
@@ -60,6 +60,14 @@ public final class ModelStore implements AutoCloseable {
    * @param clock decides pull-independent times: tag moves and what prune finds stale
    */
   public static ModelStore open(Path home, Clock clock) {
+    return open(home, clock, true);
+  }
+
+  /**
+   * @param forceToDisk force each file to disk before it enters the store (see {@code
+   *     GpuxSettings.forceToDisk}); manifests and the index are always forced
+   */
+  public static ModelStore open(Path home, Clock clock, boolean forceToDisk) {
     StoreLayout layout = new StoreLayout(home.toAbsolutePath().normalize());
     try {
       for (String dir : StoreLayout.FOLDERS) {
@@ -71,7 +79,7 @@ public final class ModelStore implements AutoCloseable {
           "set GPUX_HOME to a writable folder");
     }
     StoreIndex index = StoreIndex.open(layout.index());
-    ModelStore store = new ModelStore(layout, index, clock);
+    ModelStore store = new ModelStore(layout, index, clock, forceToDisk);
     try {
       StoreIndex.Opened how = index.opened();
       if (how.lost() || how.stale()) {

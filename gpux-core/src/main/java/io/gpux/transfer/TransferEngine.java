@@ -210,7 +210,11 @@ public final class TransferEngine {
         String problem = check(r, a);
         if (problem == null) {
           delete(PartedDownload.sidecar(partial));
-          flush(partial);
+          if (options.forceToDisk()) {
+            if (options.forceToDisk()) {
+              flush(partial);
+            }
+          }
           listener.completed(r.path(), a.size, a.sha256);
           return new DownloadedFile(r.path(), partial, a.size, a.sha256, transferred, resumedFrom);
         }
@@ -258,7 +262,9 @@ public final class TransferEngine {
       transferred += a.transferred;
       String problem = check(r, a);
       if (problem == null) {
-        flush(partial);
+        if (options.forceToDisk()) {
+          flush(partial);
+        }
         listener.completed(r.path(), a.size, a.sha256);
         return new DownloadedFile(r.path(), partial, a.size, a.sha256, transferred, resumedFrom);
       }
