@@ -77,14 +77,30 @@ final class MlflowArtifacts {
   }
 
   /** The MLmodel file, fetched now (it is small) so a non-ONNX model fails before any download. */
-  MlmodelFile mlmodel(List<RemoteFile> files) {
+  /**
+   * Starts fetching {@code MLmodel} from the folder's root now, while the folder is listed: a model
+   * folder has it there, and the round trip then costs no extra wait.
+   */
+  java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> startMlmodel() {
+    return io.gpux.registry.Async.start(() -> api.fetch(api.download(root + "/MLmodel")));
+  }
+
+  /** The MLmodel listed in {@code files}, taken from {@code started} when that fetch worked. */
+  MlmodelFile mlmodel(
+      List<RemoteFile> files,
+      java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> started) {
     RemoteFile f = files.stream().filter(x -> x.path().equals("MLmodel")).findFirst().orElse(null);
     if (f == null) {
       throw GpuxException.invalidInput(
           what + " has no MLmodel file, so it is not an MLflow model",
           "log it with mlflow.onnx.log_model");
     }
-    HttpResponse<byte[]> r = api.fetch(f.download());
+    HttpResponse<byte[]> r;
+    try {
+      r = io.gpux.registry.Async.join(started);
+    } catch (RuntimeException e) {
+      r = api.fetch(f.download()); // the listing is the authority; ask for the file it names
+    }
     return MlmodelFile.parse(r.body(), what);
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gpux.ErrorCategory;
 import io.gpux.GpuxException;
 import io.gpux.ref.ModelRef;
+import io.gpux.registry.Async;
 import io.gpux.registry.DerivedFile;
 import io.gpux.registry.ModelSummary;
 import io.gpux.registry.PullOptions;
@@ -63,13 +64,18 @@ final class MlflowRegistry implements Registry {
   }
 
   private ResolvedModel registered(MlflowTarget target) {
+    // A version number names the download location already: ask for it alongside the version.
+    java.util.concurrent.CompletableFuture<String> early =
+        target.kind() == MlflowTarget.Kind.VERSION
+            ? Async.start(() -> downloadUri(target.name(), target.qualifier()))
+            : null;
     JsonNode version = new MlflowVersions(api).find(target);
     String name = version.path("name").asText();
     String number = version.path("version").asText();
     String uri =
-        api.get("model-versions/get-download-uri", params("name", name, "version", number))
-            .path("artifact_uri")
-            .asText();
+        early != null && name.equals(target.name()) && number.equals(target.qualifier())
+            ? Async.join(early)
+            : downloadUri(name, number);
     Map<String, String> lineage = new LinkedHashMap<>();
     lineage.put("registry", "mlflow");
     lineage.put("server", api.server());
@@ -111,6 +117,12 @@ final class MlflowRegistry implements Registry {
                 lineage));
   }
 
+  private String downloadUri(String name, String version) {
+    return api.get("model-versions/get-download-uri", params("name", name, "version", version))
+        .path("artifact_uri")
+        .asText();
+  }
+
   /**
    * The model from {@code model}, with the lineage of the run that produced it fetched at the same
    * time: the run's record and the artifact listing are independent round trips to the server.
@@ -120,7 +132,7 @@ final class MlflowRegistry implements Registry {
       return model.get();
     }
     java.util.concurrent.CompletableFuture<Map<String, String>> run =
-        io.gpux.registry.Async.start(
+        Async.start(
             () -> {
               Map<String, String> l = new LinkedHashMap<>();
               new MlflowLineage(api).addRun(runId, l);
@@ -128,7 +140,7 @@ final class MlflowRegistry implements Registry {
             });
     ResolvedModel m = model.get();
     Map<String, String> lineage = new LinkedHashMap<>(m.lineage());
-    lineage.putAll(io.gpux.registry.Async.join(run));
+    lineage.putAll(Async.join(run));
     return new ResolvedModel(
         m.registry(), m.name(), m.version(), m.requested(), m.source(), m.files(), lineage);
   }
@@ -206,8 +218,9 @@ final class MlflowRegistry implements Registry {
       String artifactUri,
       Map<String, String> lineage) {
     MlflowArtifacts artifacts = new MlflowArtifacts(api, artifactUri, name + "/" + version);
+    var mlmodelFetch = artifacts.startMlmodel();
     List<RemoteFile> files = artifacts.files();
-    MlmodelFile mlmodel = artifacts.mlmodel(files);
+    MlmodelFile mlmodel = artifacts.mlmodel(files, mlmodelFetch);
     if (!mlmodel.hasOnnx()) {
       throw GpuxException.invalidInput(
           "mlflow:"
