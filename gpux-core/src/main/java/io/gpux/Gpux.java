@@ -140,7 +140,8 @@ public final class Gpux implements AutoCloseable {
     TransferEngine transfer =
         new TransferEngine(
             registries().context().http(),
-            TransferOptions.defaults().withForceToDisk(settings.forceToDisk()));
+            TransferOptions.defaults()
+                .withForceToDisk(ModelStore.forcesToDisk(settings.forceToDisk())));
     return new ModelPuller(
             registries(), () -> io.gpux.registry.Async.join(opening), transfer, Clock.systemUTC())
         .pull(ref, options, listener);

@@ -10,7 +10,7 @@ import java.util.Map;
  *   <li>{@code GPUX_HOME}: the store, credentials and index (default {@code ~/.gpux})
  *   <li>{@code GPUX_OFFLINE=1}: never open a socket; use only what is in the store
  *   <li>{@code GPUX_DEBUG=1}: like {@code --debug}
- *   <li>{@code GPUX_FSYNC=0}: do not force pulled files to disk before they enter the store (see
+ *   <li>{@code GPUX_FSYNC=1}: force each pulled file to disk before the store records it (see
  *       {@link #forceToDisk()})
  *   <li>registry variables, read by their plug-ins: {@code HF_ENDPOINT}, {@code HF_TOKEN}, ...
  * </ul>
@@ -38,14 +38,14 @@ public record GpuxSettings(Path home, boolean offline, Map<String, String> env) 
   }
 
   /**
-   * Whether pulled files are forced to disk before the store records them (the default), so a power
-   * cut cannot leave the store naming a file whose bytes never reached the disk. {@code
-   * GPUX_FSYNC=0} trades that for speed on slow disks, as curl and huggingface_hub do: the pull's
-   * bytes then reach the disk after it ends, and {@code gpux verify} finds a file a power cut
-   * damaged.
+   * Whether {@code GPUX_FSYNC=1} asks for every pulled file to be forced to disk before the store
+   * records it, so a pull ends only when its bytes are on disk. Without it the store leaves the
+   * bytes to the kernel, as curl and the registries' clients do, and checks them after a restart
+   * instead (see the store's write-back records); where the system cannot tell a restart, files are
+   * forced anyway.
    */
   public boolean forceToDisk() {
-    String v = env.getOrDefault("GPUX_FSYNC", "1").trim();
-    return !(v.equals("0") || v.equalsIgnoreCase("false") || v.equalsIgnoreCase("no"));
+    String v = env.getOrDefault("GPUX_FSYNC", "").trim();
+    return v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("always");
   }
 }

@@ -74,7 +74,10 @@ public final class ModelPuller {
     store = openStore.get();
     try (StoreLock lock = store.lock(model.registry() + "/" + model.name())) {
       var existing = store.manifest(model.registry(), model.name(), model.version());
-      if (existing.isPresent() && !options.force()) {
+      // A version whose blob went missing (deleted after a crash damaged it) is fetched again.
+      if (existing.isPresent()
+          && !options.force()
+          && existing.get().files().stream().allMatch(f -> store.hasBlob(f.sha256()))) {
         tagRequested(model);
         long bytes = existing.get().files().stream().mapToLong(ManifestFile::size).sum();
         return new PullResult(existing.get(), true, 0, existing.get().files().size(), 0, bytes);

@@ -15,11 +15,12 @@ import java.util.Map;
 final class Blobs {
   private final StoreLayout layout;
 
-  private final boolean forceToDisk;
+  /** Null: force each blob to disk before its rename; else record it as pending there. */
+  private final WriteBack writeBack;
 
-  Blobs(StoreLayout layout, boolean forceToDisk) {
+  Blobs(StoreLayout layout, WriteBack writeBack) {
     this.layout = layout;
-    this.forceToDisk = forceToDisk;
+    this.writeBack = writeBack;
   }
 
   /** See {@link ModelStore#putBlob}. */
@@ -30,8 +31,10 @@ final class Blobs {
           "cannot store blob " + sha256 + ": no file " + verifiedFile, null);
     }
     try {
-      if (forceToDisk) {
+      if (writeBack == null) {
         Disk.force(verifiedFile);
+      } else {
+        writeBack.pending(sha256, Files.size(verifiedFile));
       }
       readOnly(verifiedFile);
       try {

@@ -42,12 +42,13 @@ public final class ModelStore implements AutoCloseable {
   private final Manifests manifests;
   private final Blobs blobs;
   private final Clock clock;
+  private List<String> damagedAfterRestart = List.of();
 
-  private ModelStore(StoreLayout layout, StoreIndex index, Clock clock, boolean forceToDisk) {
+  private ModelStore(StoreLayout layout, StoreIndex index, Clock clock, WriteBack deferred) {
     this.layout = layout;
     this.index = index;
     this.manifests = new Manifests(layout);
-    this.blobs = new Blobs(layout, forceToDisk);
+    this.blobs = new Blobs(layout, deferred);
     this.clock = clock;
   }
 
@@ -65,9 +66,20 @@ public final class ModelStore implements AutoCloseable {
 
   /**
    * @param forceToDisk force each file to disk before it enters the store (see {@code
-   *     GpuxSettings.forceToDisk}); manifests and the index are always forced
+   *     GpuxSettings.forceToDisk}); otherwise, where the system gives a boot id, durability is
+   *     checked after the fact ({@link WriteBack}). Manifests and the index are always forced.
    */
   public static ModelStore open(Path home, Clock clock, boolean forceToDisk) {
+    return open(home, clock, forceToDisk, WriteBack.bootId());
+  }
+
+  /** Whether blobs are forced to disk before they enter the store, given the setting. */
+  public static boolean forcesToDisk(boolean forceRequested) {
+    return forceRequested || WriteBack.bootId().isEmpty();
+  }
+
+  /** {@link #open(Path, Clock, boolean)} with the boot id given (tests simulate a restart). */
+  static ModelStore open(Path home, Clock clock, boolean forceToDisk, Optional<String> bootId) {
     StoreLayout layout = new StoreLayout(home.toAbsolutePath().normalize());
     try {
       for (String dir : StoreLayout.FOLDERS) {
@@ -79,17 +91,50 @@ public final class ModelStore implements AutoCloseable {
           "set GPUX_HOME to a writable folder");
     }
     StoreIndex index = StoreIndex.open(layout.index());
-    ModelStore store = new ModelStore(layout, index, clock, forceToDisk);
+    WriteBack writeBack = bootId.map(id -> new WriteBack(layout, id, clock)).orElse(null);
+    ModelStore store = new ModelStore(layout, index, clock, forceToDisk ? null : writeBack);
     try {
       StoreIndex.Opened how = index.opened();
       if (how.lost() || how.stale()) {
         store.rebuild(how.lost());
+      }
+      if (writeBack != null) {
+        store.recoverWriteBack(writeBack);
       }
       return store;
     } catch (RuntimeException e) {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Settles or checks the blobs whose bytes were left to the kernel ({@link WriteBack}); cheap when
+   * there are none, which is the rule.
+   */
+  private void recoverWriteBack(WriteBack writeBack) {
+    try {
+      try (DirectoryStream<Path> d = Files.newDirectoryStream(layout.writeback())) {
+        if (!d.iterator().hasNext()) {
+          return;
+        }
+      }
+      try (StoreLock l = lock("store:writeback")) {
+        damagedAfterRestart = List.copyOf(writeBack.recover());
+      }
+    } catch (IOException e) {
+      throw GpuxException.unavailable(
+          "cannot check the store's recent writes in " + layout.writeback() + ": " + e.getMessage(),
+          "check GPUX_HOME's permissions");
+    }
+  }
+
+  /**
+   * Blobs this opening found damaged by a crash (a power cut before the kernel wrote them) and
+   * deleted; the versions using them report them missing until pulled again.
+   */
+  public List<String> damagedAfterRestart() {
+    return damagedAfterRestart;
   }
 
   /** {@code GPUX_HOME}, else {@code ~/.gpux}. */

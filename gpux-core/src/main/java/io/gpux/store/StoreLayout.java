@@ -5,7 +5,9 @@ import java.nio.file.Path;
 
 /** Where each thing lives under the store's home; see the package documentation. */
 record StoreLayout(Path home) {
-  static final String[] FOLDERS = {"blobs/sha256", "manifests", "snapshots", "tmp", "locks"};
+  static final String[] FOLDERS = {
+    "blobs/sha256", "manifests", "snapshots", "tmp", "locks", "writeback"
+  };
 
   /**
    * Taken by whatever decides which blobs are in use (commit, remove, prune) and by whatever
@@ -51,6 +53,11 @@ record StoreLayout(Path home) {
 
   Path tmp() {
     return home.resolve("tmp");
+  }
+
+  /** One small record per blob whose bytes may not be on disk yet ({@link WriteBack}). */
+  Path writeback() {
+    return home.resolve("writeback");
   }
 
   Path locks() {

@@ -18,13 +18,13 @@ class GpuxSettingsTest {
     GpuxSettings d = of(Map.of());
     assertEquals(Path.of("/home/u/.gpux"), d.home());
     assertFalse(d.offline());
-    assertTrue(d.forceToDisk(), "files are forced to disk unless asked otherwise");
+    assertFalse(d.forceToDisk(), "durability is checked after a restart unless asked otherwise");
     assertEquals(Path.of("/data/gpux"), of(Map.of("GPUX_HOME", "/data/gpux")).home());
     assertTrue(of(Map.of("GPUX_OFFLINE", "1")).offline());
     assertTrue(of(Map.of("GPUX_OFFLINE", "true")).offline());
-    for (String off : new String[] {"0", "false", "NO", " 0 "}) {
-      assertFalse(of(Map.of("GPUX_FSYNC", off)).forceToDisk(), off);
+    for (String on : new String[] {"1", "true", "ALWAYS", " 1 "}) {
+      assertTrue(of(Map.of("GPUX_FSYNC", on)).forceToDisk(), on);
     }
-    assertTrue(of(Map.of("GPUX_FSYNC", "1")).forceToDisk());
+    assertFalse(of(Map.of("GPUX_FSYNC", "0")).forceToDisk());
   }
 }
