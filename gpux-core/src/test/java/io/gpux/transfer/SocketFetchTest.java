@@ -131,15 +131,24 @@ class SocketFetchTest {
     return https.getAddress().getPort();
   }
 
+  /** A context trusting the test server's self-signed certificate (after {@link #startHttps}). */
+  private SSLContext trustingTheServer() {
+    try {
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(certificate);
+      SSLContext trusting = SSLContext.getInstance("TLS");
+      trusting.init(null, tmf.getTrustManagers(), null);
+      return trusting;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void speaksTlsWithTheClientsTrustAndChecksTheHostName() throws Exception {
     int port = startHttps();
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(certificate);
-    SSLContext trusting = SSLContext.getInstance("TLS");
-    trusting.init(null, tmf.getTrustManagers(), null);
-    HttpClient client = HttpClient.newBuilder().sslContext(trusting).build();
+    HttpClient client = HttpClient.newBuilder().sslContext(trustingTheServer()).build();
 
     assertArrayEquals(BODY, fetch(URI.create("https://localhost:" + port + "/f"), client));
     // The certificate names localhost, not 127.0.0.1: refused, as the JDK client refuses it.
@@ -154,22 +163,13 @@ class SocketFetchTest {
   @Test
   void aLazyContextIsCreatedOnTheFirstTlsConnectionAndVerifiesAsTheRealOne() throws Exception {
     int port = startHttps();
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(certificate);
     java.util.concurrent.atomic.AtomicInteger made =
         new java.util.concurrent.atomic.AtomicInteger();
     SSLContext lazy =
         LazySslContext.of(
             () -> {
               made.incrementAndGet();
-              try {
-                SSLContext trusting = SSLContext.getInstance("TLS");
-                trusting.init(null, tmf.getTrustManagers(), null);
-                return trusting;
-              } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-              }
+              return trustingTheServer();
             });
     HttpClient client =
         HttpClient.newBuilder()

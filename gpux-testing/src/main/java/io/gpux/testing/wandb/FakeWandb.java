@@ -390,20 +390,12 @@ public final class FakeWandb implements AutoCloseable {
     }
     if (!admit(ex)) {
       refusedOverQuota.incrementAndGet();
-      send(
-          ex,
-          429,
-          "application/json",
-          "{\"errors\":[{\"message\":\"rate limit exceeded\"}]}".getBytes(StandardCharsets.UTF_8));
+      tooManyRequests(ex);
       return;
     }
     if (throttle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       ex.getResponseHeaders().set("Retry-After", "0");
-      send(
-          ex,
-          429,
-          "application/json",
-          "{\"errors\":[{\"message\":\"rate limit exceeded\"}]}".getBytes(StandardCharsets.UTF_8));
+      tooManyRequests(ex);
       return;
     }
     InputStream in = ex.getRequestBody();
@@ -489,6 +481,14 @@ public final class FakeWandb implements AutoCloseable {
       }
     }
     send(ex, 200, manifest ? "application/json" : "application/octet-stream", body);
+  }
+
+  private static void tooManyRequests(HttpExchange ex) throws IOException {
+    send(
+        ex,
+        429,
+        "application/json",
+        "{\"errors\":[{\"message\":\"rate limit exceeded\"}]}".getBytes(StandardCharsets.UTF_8));
   }
 
   private static void send(HttpExchange ex, int status, String type, byte[] body)
