@@ -352,6 +352,10 @@ public final class Gpux implements AutoCloseable {
     }
     loaded.values().forEach(InferenceModel::close);
     loaded.clear();
+    Registries r = registries;
+    if (r != null) {
+      r.context().http().close();
+    }
     ModelStore s = store;
     if (s != null) {
       s.close();

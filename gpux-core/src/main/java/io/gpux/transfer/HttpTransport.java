@@ -64,6 +64,28 @@ public final class HttpTransport {
     return new HttpTransport(client, RetryPolicy.defaults(), Sleeper.REAL, offline);
   }
 
+  /**
+   * Ends the JDK client's selector thread. JDK 17's client has no {@code close()}: the thread stays
+   * blocked in native code, and a JVM that exits waits up to 300 ms for threads in native code
+   * first, so every command that had made a request took 0.3 s longer to end. The selector loop
+   * stops when its thread is interrupted. The thread is found by the name the client gives it,
+   * {@code HttpClient-<id>-SelectorManager}, with the id from the client's {@code toString()}
+   * (which the JDK's own tests use the same way). Requests after this fail.
+   */
+  public void close() {
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile("\\((\\d+)\\)$").matcher(client.toString());
+    if (!id.find()) {
+      return; // another JDK's client: nothing known to stop
+    }
+    String name = "HttpClient-" + id.group(1) + "-SelectorManager";
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals(name)) {
+        t.interrupt();
+      }
+    }
+  }
+
   /** The JDK client behind this transport (its TLS set-up is the one every request uses). */
   HttpClient client() {
     return client;
