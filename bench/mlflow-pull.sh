@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # MLflow pull benchmark (issue #5): a ~200 MB registered ONNX model (weights in MLflow's
 # external-data file) pulled from a local `mlflow server` by `gpux pull` and by Python
-# `mlflow.artifacts.download_artifacts("models:/NAME/1")`, side by side, 3 interleaved rounds,
+# `mlflow.artifacts.download_artifacts("models:/NAME/1")`, side by side, 5 interleaved rounds,
 # medians; then a no-op re-pull, counting the artifact downloads the server saw.
 #
 #   bash bench/mlflow-pull.sh      # ~3 minutes the first time (model logging), then ~1 minute
@@ -47,7 +47,7 @@ run_mlflow() {
 }
 declare -A times=([gpux]="" [mlflow]="")
 sides=(gpux mlflow)
-for r in 1 2 3; do
+for r in 1 2 3 4 5; do
   for k in 0 1; do
     side="${sides[$(((k + r) % 2))]}"
     log "round $r: $side"
@@ -56,14 +56,14 @@ for r in 1 2 3; do
     times[$side]+="$(secs "$t0" "$t1") "
   done
 done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n 2p; }
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n 3p; }
 g=$(median "${times[gpux]}")
 m=$(median "${times[mlflow]}")
 before=$(grep -c "GET /api/2.0/mlflow-artifacts/artifacts/" "$work/server.log" || true)
 t0=$(now); GPUX_HOME="$work/home" bin/gpux pull "mlflow:$name/1" >/dev/null 2>&1; t1=$(now)
 after=$(grep -c "GET /api/2.0/mlflow-artifacts/artifacts/" "$work/server.log" || true)
 {
-  echo "measured on $(date +%F), median of 3 interleaved rounds, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; loopback, mlflow server $("$py" -c 'import mlflow; print(mlflow.__version__)')"
+  echo "measured on $(date +%F), median of 5 interleaved rounds, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; loopback, mlflow server $("$py" -c 'import mlflow; print(mlflow.__version__)')"
   echo
   echo "| client | time | ratio (mlflow / gpux) | target |"
   echo "|---|---|---|---|"
