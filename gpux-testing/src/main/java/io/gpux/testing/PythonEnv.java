@@ -49,10 +49,17 @@ public final class PythonEnv {
 
   /** Runs a script of python/ with arguments; fails the test with its output if it fails. */
   public static String run(String script, List<String> args) throws Exception {
+    return run(null, script, args);
+  }
+
+  /**
+   * {@link #run(String, List)} with the interpreter of {@code .venv-<venv>} (null: {@code .venv}).
+   */
+  public static String run(String venv, String script, List<String> args) throws Exception {
     List<String> cmd =
         new java.util.ArrayList<>(
             List.of(
-                python().toString(),
+                (venv == null ? python() : python(venv)).toString(),
                 RepoFiles.root().resolve("python").resolve(script).toString()));
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
