@@ -51,6 +51,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Gpux implements AutoCloseable {
   private final ProjectLocator locator;
   private final GpuxSettings settings;
+  private volatile java.util.function.Consumer<String> warnings = w -> {};
   private final Map<SessionKey, InferenceModel> loaded = new ConcurrentHashMap<>();
   private volatile SessionFactory sessions;
   private volatile ModelStore store;
@@ -85,11 +86,30 @@ public final class Gpux implements AutoCloseable {
     return settings;
   }
 
+  /**
+   * Where warnings go that are not errors (the library prints nothing itself); the CLI prints them
+   * to standard error. Returns this.
+   */
+  public Gpux onWarning(java.util.function.Consumer<String> sink) {
+    this.warnings = java.util.Objects.requireNonNull(sink);
+    return this;
+  }
+
   /** The local model store under GPUX_HOME, opened on first use. */
   public ModelStore store() {
     synchronized (storeLock) {
       if (store == null) {
-        store = ModelStore.open(settings.home(), Clock.systemUTC(), settings.forceToDisk());
+        ModelStore opened =
+            ModelStore.open(settings.home(), Clock.systemUTC(), settings.forceToDisk());
+        int damaged = opened.damagedAfterRestart().size();
+        if (damaged > 0) {
+          warnings.accept(
+              damaged
+                  + " file(s) in the store were damaged by a crash before the disk had them, and"
+                  + " were removed; `gpux verify` lists the models they belong to, and `gpux"
+                  + " pull` fetches them again");
+        }
+        store = opened;
       }
       return store;
     }

@@ -44,8 +44,9 @@ public final class GpuxCommand implements Runnable {
 
   Gpux gpux() {
     return Gpux.open(
-        workingDirectory,
-        GpuxSettings.fromEnvironment(env, Path.of(System.getProperty("user.home"))));
+            workingDirectory,
+            GpuxSettings.fromEnvironment(env, Path.of(System.getProperty("user.home"))))
+        .onWarning(w -> err.println("gpux: warning: " + w));
   }
 
   /**

@@ -13,6 +13,7 @@ import io.gpux.testing.hf.RecordedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -369,6 +370,64 @@ class HuggingFacePullTest {
         hub.requests().stream().filter(r -> r.path().startsWith("/cdn/")).count(),
         hub.requests().toString());
     assertEquals(0, gpux("verify").exitCode());
+  }
+
+  @Test
+  void aRestartAfterAPowerCutFindsTheDamagedFileWarnsAndTheNextPullRepairsIt() throws Exception {
+    assertEquals(0, gpux("pull", "hf:acme/digits").exitCode());
+    assertEquals(
+        0,
+        gpux("run", "hf:acme/digits", "--file", digits.resolve("sample.json").toString(), "-q")
+            .exitCode());
+    assertTrue(snapshotHasModel(), "running it made a snapshot: hard links to the blobs");
+    List<Path> records;
+    try (var files = Files.list(home.resolve("writeback"))) {
+      records = files.toList();
+    }
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        records.isEmpty(), "no boot id on this system: files are forced to disk instead");
+    // What a power cut leaves: the records of a boot that has ended, and a file the kernel had
+    // not written back (here: its bytes zeroed).
+    Path model = null;
+    for (Path record : records) {
+      String[] fields = Files.readString(record).trim().split(" ");
+      Files.writeString(record, "an-earlier-boot " + fields[1] + " " + fields[2] + "\n");
+      Path blob = home.resolve("blobs/sha256").resolve(record.getFileName().toString());
+      if (sizeOf(blob) > 1000) {
+        model = blob;
+      }
+    }
+    model.toFile().setWritable(true);
+    Files.write(model, new byte[(int) sizeOf(model)]);
+
+    CliResult list = gpux("list");
+    assertEquals(0, list.exitCode(), list.toString());
+    assertTrue(
+        list.err().contains("gpux: warning: 1 file(s) in the store were damaged"), list.err());
+    assertFalse(Files.exists(model), "a damaged model is never run");
+    assertFalse(snapshotHasModel(), "nor is the snapshot that links to the same bytes");
+    CliResult refused =
+        gpux(
+            "run",
+            "hf:acme/digits",
+            "--file",
+            digits.resolve("sample.json").toString(),
+            "--no-pull");
+    assertTrue(refused.exitCode() != 0, refused.toString());
+    CliResult again = gpux("pull", "hf:acme/digits");
+    assertEquals(0, again.exitCode(), again.toString());
+    assertEquals(0, gpux("verify").exitCode());
+    CliResult after =
+        gpux("run", "hf:acme/digits", "--file", digits.resolve("sample.json").toString(), "--json");
+    assertEquals(7, MAPPER.readTree(after.out()).get("label").get(0).asInt(), after.toString());
+  }
+
+  private boolean snapshotHasModel() {
+    try (var files = Files.walk(home.resolve("snapshots"))) {
+      return files.anyMatch(p -> p.getFileName().toString().equals("model.onnx"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static long sizeOf(Path p) {

@@ -122,10 +122,28 @@ public final class ModelStore implements AutoCloseable {
       try (StoreLock l = lock("store:writeback")) {
         damagedAfterRestart = List.copyOf(writeBack.recover());
       }
+      if (!damagedAfterRestart.isEmpty()) {
+        dropSnapshotsUsing(Set.copyOf(damagedAfterRestart));
+      }
     } catch (IOException e) {
       throw GpuxException.unavailable(
           "cannot check the store's recent writes in " + layout.writeback() + ": " + e.getMessage(),
           "check GPUX_HOME's permissions");
+    }
+  }
+
+  /**
+   * Snapshots are hard links to blobs, so a damaged blob's bytes are in every snapshot using it:
+   * those go too, and are rebuilt from the blobs once the next pull has fetched them again.
+   */
+  private void dropSnapshotsUsing(Set<String> damaged) throws IOException {
+    try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
+      for (Manifests.Stored st : manifests.scan().found()) {
+        VersionManifest m = st.manifest();
+        if (m.files().stream().anyMatch(f -> damaged.contains(f.sha256()))) {
+          Disk.deleteTree(layout.snapshot(m.registry(), m.name(), m.version()));
+        }
+      }
     }
   }
 
