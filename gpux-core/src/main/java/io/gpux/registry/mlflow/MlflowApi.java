@@ -21,8 +21,9 @@ import java.util.Optional;
 /**
  * The MLflow tracking server's REST API as the official Python client uses it: the server from
  * {@code MLFLOW_TRACKING_URI}, GET parameters in the query string, POST bodies as JSON, and the
- * client's credentials (Basic from {@code MLFLOW_TRACKING_USERNAME/PASSWORD}, which wins, else
- * Bearer from {@code MLFLOW_TRACKING_TOKEN} or {@code gpux login mlflow}).
+ * client's credentials (Basic from {@code MLFLOW_TRACKING_USERNAME/PASSWORD}, each else from the
+ * client's own file {@code ~/.mlflow/credentials}, which wins; else Bearer from {@code
+ * MLFLOW_TRACKING_TOKEN}; else {@code gpux login mlflow}).
  */
 final class MlflowApi {
   static final ObjectMapper MAPPER = new ObjectMapper();
@@ -60,8 +61,11 @@ final class MlflowApi {
   /** Which credential the requests carry, for error hints (never the value). */
   String credentialKind() {
     if (basic().isPresent()) {
-      return context.env("MLFLOW_TRACKING_USERNAME", null) != null
-          ? "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD"
+      if (context.env("MLFLOW_TRACKING_USERNAME", null) != null) {
+        return "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD";
+      }
+      return credentialsFile().isPresent()
+          ? "the login in ~/.mlflow/credentials"
           : "the login stored by `gpux login mlflow`";
     }
     return token().isPresent() ? "MLFLOW_TRACKING_TOKEN" : null;
@@ -79,6 +83,12 @@ final class MlflowApi {
     String user = context.env("MLFLOW_TRACKING_USERNAME", null);
     String password = context.env("MLFLOW_TRACKING_PASSWORD", null);
     if (user == null || password == null) {
+      // The official client fills what the environment lacks from its credentials file.
+      Map<String, String> file = credentialsFile().orElse(Map.of());
+      user = user != null ? user : file.get("mlflow_tracking_username");
+      password = password != null ? password : file.get("mlflow_tracking_password");
+    }
+    if (user == null || password == null) {
       if (context.env("MLFLOW_TRACKING_TOKEN", null) != null) {
         return Optional.empty(); // A token in the environment wins over a stored login.
       }
@@ -92,6 +102,39 @@ final class MlflowApi {
     String pair = user + ":" + password;
     return Optional.of(
         "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The {@code [mlflow]} section of {@code ~/.mlflow/credentials}, the INI file the official client
+   * reads ({@code mlflow_tracking_username}, {@code mlflow_tracking_password}); empty when absent.
+   */
+  private Optional<Map<String, String>> credentialsFile() {
+    String home = context.env("HOME", System.getProperty("user.home"));
+    java.nio.file.Path file = java.nio.file.Path.of(home, ".mlflow", "credentials");
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    Map<String, String> out = new java.util.HashMap<>();
+    boolean inSection = false;
+    try {
+      for (String raw : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String line = raw.trim();
+        if (line.startsWith("[")) {
+          inSection = line.equals("[mlflow]");
+        } else if (inSection && !line.startsWith("#") && !line.startsWith(";")) {
+          int eq = line.indexOf('=') >= 0 ? line.indexOf('=') : line.indexOf(':');
+          if (eq > 0) {
+            out.put(
+                line.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT),
+                line.substring(eq + 1).trim());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw GpuxException.invalidInput(
+          "cannot read " + file + ": " + e.getMessage(), "fix its permissions, or remove it");
+    }
+    return out.isEmpty() ? Optional.empty() : Optional.of(out);
   }
 
   private Optional<Secret> token() {

@@ -226,6 +226,43 @@ class MlflowPullTest {
   }
 
   @Test
+  void theOfficialClientsCredentialsFileIsUsedAndNamedWhenRefused() throws Exception {
+    Path userHome = java.nio.file.Files.createDirectories(work.resolve("user/.mlflow")).getParent();
+    java.nio.file.Files.writeString(
+        userHome.resolve(".mlflow/credentials"),
+        "[mlflow]\nmlflow_tracking_username = "
+            + MlflowServer.ADMIN
+            + "\nmlflow_tracking_password = "
+            + MlflowServer.ADMIN_PASSWORD
+            + "\n");
+    Map<String, String> env =
+        Map.of("MLFLOW_TRACKING_URI", SharedMlflow.server().url(), "HOME", userHome.toString());
+    try (Gpux g = gpux(env)) {
+      assertEquals(
+          "1",
+          g.pull("mlflow:adder/1", PullOptions.defaults(), TransferListener.NONE)
+              .manifest()
+              .version());
+    }
+    String wrong = "file-Pa55word-wrong";
+    java.nio.file.Files.writeString(
+        userHome.resolve(".mlflow/credentials"),
+        "[mlflow]\nmlflow_tracking_username = "
+            + MlflowServer.ADMIN
+            + "\nmlflow_tracking_password = "
+            + wrong
+            + "\n");
+    try (Gpux g = gpux(env)) {
+      GpuxException e =
+          assertThrows(
+              GpuxException.class,
+              () -> g.pull("mlflow:adder/2", PullOptions.defaults(), TransferListener.NONE));
+      assertTrue(e.hint().contains("~/.mlflow/credentials"), e.hint());
+      assertFalse((e.problem() + e.hint()).contains(wrong));
+    }
+  }
+
+  @Test
   void aTokenTheBasicAuthAppRefusesNamesTheTokenVariable() throws Exception {
     Map<String, String> env =
         Map.of(
