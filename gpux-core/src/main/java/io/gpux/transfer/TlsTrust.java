@@ -27,8 +27,15 @@ import javax.net.ssl.X509TrustManager;
  * verification, so relaxing one registry never weakens another.
  */
 public final class TlsTrust {
-  /** How one host is verified: {@code insecure}, or also trusting the certificates in a file. */
-  public record HostRule(boolean insecure, Path extraCertificates) {}
+  /**
+   * How one host is verified: {@code insecure}, or also trusting the certificates in a file; and
+   * the client certificate (PEM: certificate and key) to show it when it asks for one, or null.
+   */
+  public record HostRule(boolean insecure, Path extraCertificates, Path clientCertificate) {
+    public HostRule(boolean insecure, Path extraCertificates) {
+      this(insecure, extraCertificates, null);
+    }
+  }
 
   private TlsTrust() {}
 
@@ -46,8 +53,19 @@ public final class TlsTrust {
               byHost.put(host, trustManager(rule.extraCertificates()));
             }
           });
+      Map<String, Path> clientCerts = new java.util.LinkedHashMap<>();
+      rules.forEach(
+          (host, rule) -> {
+            if (rule.clientCertificate() != null) {
+              clientCerts.put(host, rule.clientCertificate());
+            }
+          });
+      javax.net.ssl.X509ExtendedKeyManager keys = ClientCertificates.keyManager(clientCerts);
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new javax.net.ssl.TrustManager[] {new PerHost(system, byHost, rules)}, null);
+      ctx.init(
+          keys == null ? null : new javax.net.ssl.KeyManager[] {keys},
+          new javax.net.ssl.TrustManager[] {new PerHost(system, byHost, rules)},
+          null);
       return ctx;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);

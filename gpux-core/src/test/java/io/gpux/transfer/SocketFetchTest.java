@@ -80,6 +80,13 @@ class SocketFetchTest {
   private KeyStore certificate;
 
   private int startHttps() throws Exception {
+    return startHttps(null);
+  }
+
+  /**
+   * With {@code clientTrust}, the server demands a client certificate these trust managers accept.
+   */
+  private int startHttps(javax.net.ssl.TrustManager[] clientTrust) throws Exception {
     Path keystore = dir.resolve("server.p12");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     exec(
@@ -122,9 +129,17 @@ class SocketFetchTest {
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(certificate, "secret1".toCharArray());
     SSLContext serverSide = SSLContext.getInstance("TLS");
-    serverSide.init(kmf.getKeyManagers(), null, null);
+    serverSide.init(kmf.getKeyManagers(), clientTrust, null);
     HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    https.setHttpsConfigurator(new HttpsConfigurator(serverSide));
+    https.setHttpsConfigurator(
+        new HttpsConfigurator(serverSide) {
+          @Override
+          public void configure(com.sun.net.httpserver.HttpsParameters params) {
+            javax.net.ssl.SSLParameters p = serverSide.getDefaultSSLParameters();
+            p.setNeedClientAuth(clientTrust != null);
+            params.setSSLParameters(p);
+          }
+        });
     https.createContext("/", SocketFetchTest::serve);
     https.start();
     server = https;
@@ -202,6 +217,79 @@ class SocketFetchTest {
     assertThrows(
         SSLHandshakeException.class,
         () -> fetch(URI.create("https://localhost:" + port + "/f"), plain));
+  }
+
+  /**
+   * The HTTPS server of {@link #startHttps}, now demanding a client certificate it trusts: the one
+   * openssl makes here, its key in the older PKCS#1 form ({@code BEGIN RSA PRIVATE KEY}).
+   */
+  private Path startMutualHttps() throws Exception {
+    Path key = dir.resolve("client-key.pem");
+    Path cert = dir.resolve("client-cert.pem");
+    exec(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=gpux-client",
+        "-keyout",
+        key.toString(),
+        "-out",
+        cert.toString());
+    Path pkcs1 = dir.resolve("client-key-pkcs1.pem");
+    exec("openssl", "rsa", "-in", key.toString(), "-traditional", "-out", pkcs1.toString());
+    Path client = dir.resolve("client.pem");
+    java.nio.file.Files.writeString(
+        client, java.nio.file.Files.readString(cert) + java.nio.file.Files.readString(pkcs1));
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    try (InputStream in = java.nio.file.Files.newInputStream(cert)) {
+      trusted.setCertificateEntry(
+          "client",
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trusted);
+    startHttps(tmf.getTrustManagers());
+    return client;
+  }
+
+  @Test
+  void showsAClientCertificateToItsOwnHostOnly() throws Exception {
+    Path client = startMutualHttps();
+    int port = server.getAddress().getPort();
+    Path serverPem = dir.resolve("server.pem");
+    URI uri = URI.create("https://localhost:" + port + "/f");
+    HttpClient mine =
+        HttpClient.newBuilder()
+            .sslContext(
+                TlsTrust.context(
+                    java.util.Map.of("localhost", new TlsTrust.HostRule(false, serverPem, client))))
+            .build();
+    // Both paths: the socket one (large bodies) and the JDK client's own (API calls).
+    assertArrayEquals(BODY, fetch(uri, mine));
+    assertArrayEquals(
+        BODY,
+        mine.send(
+                java.net.http.HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofByteArray())
+            .body());
+    // The same certificate given for another host is not shown to this one: refused.
+    HttpClient elsewhere =
+        HttpClient.newBuilder()
+            .sslContext(
+                TlsTrust.context(
+                    java.util.Map.of(
+                        "localhost", new TlsTrust.HostRule(false, serverPem),
+                        "registry.example", new TlsTrust.HostRule(false, null, client))))
+            .build();
+    assertThrows(IOException.class, () -> fetch(uri, elsewhere));
   }
 
   @Test

@@ -206,6 +206,14 @@ final class MlflowApi {
     try {
       return context.http().send(call, content, body);
     } catch (GpuxException e) {
+      if (wantsClientCertificate(e) || closedAfterHandshake(call, e)) {
+        throw new GpuxException(
+            e.category(),
+            e.problem(),
+            "the server most likely wants a client certificate: set MLFLOW_TRACKING_CLIENT_CERT_PATH"
+                + " to a PEM file with your certificate and its private key",
+            e);
+      }
       if (e.getCause() instanceof javax.net.ssl.SSLException) {
         throw new GpuxException(
             e.category(),
@@ -216,6 +224,39 @@ final class MlflowApi {
       }
       throw e;
     }
+  }
+
+  /** A TLS alert by which a server refuses a handshake for want of a (valid) client certificate. */
+  private static boolean wantsClientCertificate(GpuxException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof javax.net.ssl.SSLException
+          && (m.contains("certificate_required")
+              || m.contains("bad_certificate")
+              || m.contains("handshake_failure") && m.contains("alert"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Under TLS 1.3 a server that wants a client certificate may just close the connection after the
+   * handshake, and the client sees an empty answer rather than an alert: on HTTPS with no client
+   * certificate set, that is what such a failure most likely means.
+   */
+  private boolean closedAfterHandshake(HttpCall call, GpuxException e) {
+    if (!"https".equalsIgnoreCase(call.uri().getScheme())
+        || context.env("MLFLOW_TRACKING_CLIENT_CERT_PATH", null) != null) {
+      return false;
+    }
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("received no bytes") || m.contains("Connection reset")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static Map<String, String> params(String... keyValues) {

@@ -20,7 +20,8 @@ public final class MlflowRegistryProvider implements RegistryProvider {
   }
 
   /**
-   * {@code MLFLOW_TRACKING_SERVER_CERT_PATH} (a PEM CA or certificate to trust as well) and {@code
+   * {@code MLFLOW_TRACKING_SERVER_CERT_PATH} (a PEM CA or certificate to trust as well), {@code
+   * MLFLOW_TRACKING_CLIENT_CERT_PATH} (a PEM certificate and key to show when asked) and {@code
    * MLFLOW_TRACKING_INSECURE_TLS=true} (no verification), for the tracking server's host only.
    */
   @Override
@@ -32,13 +33,16 @@ public final class MlflowRegistryProvider implements RegistryProvider {
     String host = URI.create(uri).getHost();
     boolean insecure =
         "true".equalsIgnoreCase(env.getOrDefault("MLFLOW_TRACKING_INSECURE_TLS", ""));
-    String cert = env.get("MLFLOW_TRACKING_SERVER_CERT_PATH");
-    if (host == null || (!insecure && (cert == null || cert.isBlank()))) {
+    Path cert = path(env.get("MLFLOW_TRACKING_SERVER_CERT_PATH"));
+    Path clientCert = path(env.get("MLFLOW_TRACKING_CLIENT_CERT_PATH"));
+    if (host == null || (!insecure && cert == null && clientCert == null)) {
       return Map.of();
     }
-    return Map.of(
-        host.toLowerCase(Locale.ROOT),
-        new TlsTrust.HostRule(insecure, cert == null || cert.isBlank() ? null : Path.of(cert)));
+    return Map.of(host.toLowerCase(Locale.ROOT), new TlsTrust.HostRule(insecure, cert, clientCert));
+  }
+
+  private static Path path(String value) {
+    return value == null || value.isBlank() ? null : Path.of(value);
   }
 
   @Override

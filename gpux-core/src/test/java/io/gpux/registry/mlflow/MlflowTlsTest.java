@@ -28,7 +28,7 @@ class MlflowTlsTest {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    server = MlflowServer.start(dir, false, true);
+    server = MlflowServer.start(dir, false, true, true);
   }
 
   @AfterAll
@@ -41,11 +41,48 @@ class MlflowTlsTest {
   private Gpux gpux(String... keyValues) {
     Map<String, String> env = new HashMap<>();
     env.put("MLFLOW_TRACKING_URI", server.url());
+    env.put("MLFLOW_TRACKING_CLIENT_CERT_PATH", server.clientCertificate().toString());
     env.put("GPUX_HOME", home.toString());
     for (int i = 0; i < keyValues.length; i += 2) {
       env.put(keyValues[i], keyValues[i + 1]);
     }
     return Gpux.open(work, GpuxSettings.fromEnvironment(env, home));
+  }
+
+  @Test
+  void aServerDemandingAClientCertificateGetsTheOneGivenAndNoneOtherwise() throws Exception {
+    Path project = Files.createDirectories(work.resolve("mtls"));
+    OnnxModels.addOne(project.resolve("model.onnx"));
+    String trust = server.certificate().toString();
+    try (Gpux g = gpux("MLFLOW_TRACKING_SERVER_CERT_PATH", trust)) {
+      assertEquals("1", g.push("mtls", "mlflow:mtls-adder", null).version());
+      // (The socket path of large files shows it too: SocketFetchTest.)
+      g.pull("mlflow:mtls-adder/1", PullOptions.defaults(), TransferListener.NONE);
+    }
+    try (Gpux g =
+        gpux("MLFLOW_TRACKING_SERVER_CERT_PATH", trust, "MLFLOW_TRACKING_CLIENT_CERT_PATH", "")) {
+      GpuxException e =
+          assertThrows(
+              GpuxException.class,
+              () -> g.pull("mlflow:mtls-adder/1", PullOptions.defaults(), TransferListener.NONE));
+      assertTrue(e.hint().contains("MLFLOW_TRACKING_CLIENT_CERT_PATH"), e + " / " + e.hint());
+    }
+    Path keyOnly = work.resolve("key-only.pem");
+    Files.writeString(keyOnly, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    GpuxException bad =
+        assertThrows(
+            GpuxException.class,
+            () -> {
+              try (Gpux g =
+                  gpux(
+                      "MLFLOW_TRACKING_SERVER_CERT_PATH",
+                      trust,
+                      "MLFLOW_TRACKING_CLIENT_CERT_PATH",
+                      keyOnly.toString())) {
+                g.pull("mlflow:mtls-adder/1", PullOptions.defaults(), TransferListener.NONE);
+              }
+            });
+    assertTrue(bad.getMessage().contains("key-only.pem"), bad.getMessage());
   }
 
   @Test

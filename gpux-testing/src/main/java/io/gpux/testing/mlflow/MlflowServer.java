@@ -53,6 +53,15 @@ public final class MlflowServer implements AutoCloseable {
    * #certificate} is its PEM file.
    */
   public static MlflowServer start(Path dir, boolean auth, boolean tls) throws Exception {
+    return start(dir, auth, tls, false);
+  }
+
+  /**
+   * With {@code clientCertificates} (and {@code tls}), the server also demands a client
+   * certificate, the one in {@link #clientCertificate} (mutual TLS).
+   */
+  public static MlflowServer start(Path dir, boolean auth, boolean tls, boolean clientCertificates)
+      throws Exception {
     Path python = PythonEnv.python("mlflow");
     Files.createDirectories(dir);
     int port;
@@ -75,38 +84,20 @@ public final class MlflowServer implements AutoCloseable {
                 "--workers",
                 "1"));
     if (tls) {
-      Process openssl =
-          new ProcessBuilder(
-                  "openssl",
-                  "req",
-                  "-x509",
-                  "-newkey",
-                  "rsa:2048",
-                  "-nodes",
-                  "-days",
-                  "2",
-                  "-keyout",
-                  dir.resolve("key.pem").toString(),
-                  "-out",
-                  dir.resolve("cert.pem").toString(),
-                  "-subj",
-                  "/CN=127.0.0.1",
-                  "-addext",
-                  "subjectAltName=IP:127.0.0.1")
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("openssl.log").toFile())
-              .start();
-      if (openssl.waitFor() != 0) {
-        throw new IllegalStateException(
-            "openssl failed:\n" + Files.readString(dir.resolve("openssl.log")));
+      selfSigned(dir, "key.pem", "cert.pem", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1");
+      String opts =
+          "--ssl-keyfile " + dir.resolve("key.pem") + " --ssl-certfile " + dir.resolve("cert.pem");
+      if (clientCertificates) {
+        selfSigned(dir, "client-key.pem", "client-cert.pem", "/CN=gpux-client", null);
+        Files.writeString(
+            dir.resolve("client.pem"),
+            Files.readString(dir.resolve("client-cert.pem"))
+                + Files.readString(dir.resolve("client-key.pem")));
+        // CERT_REQUIRED (2): no handshake without a certificate signed by (here: equal to) this
+        // one.
+        opts += " --ssl-ca-certs " + dir.resolve("client-cert.pem") + " --ssl-cert-reqs 2";
       }
-      cmd.addAll(
-          List.of(
-              "--uvicorn-opts",
-              "--ssl-keyfile "
-                  + dir.resolve("key.pem")
-                  + " --ssl-certfile "
-                  + dir.resolve("cert.pem")));
+      cmd.addAll(List.of("--uvicorn-opts", opts));
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
@@ -164,6 +155,45 @@ public final class MlflowServer implements AutoCloseable {
     } catch (Exception e) {
       return false;
     }
+  }
+
+  /** A self-signed certificate and its key (PKCS#8 PEM) from openssl, in {@code dir}. */
+  private static void selfSigned(Path dir, String key, String cert, String subject, String san)
+      throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-keyout",
+                dir.resolve(key).toString(),
+                "-out",
+                dir.resolve(cert).toString(),
+                "-subj",
+                subject));
+    if (san != null) {
+      cmd.addAll(List.of("-addext", san));
+    }
+    Process openssl =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("openssl.log").toFile())
+            .start();
+    if (openssl.waitFor() != 0) {
+      throw new IllegalStateException(
+          "openssl failed:\n" + Files.readString(dir.resolve("openssl.log")));
+    }
+  }
+
+  /** The client certificate and key (one PEM file) a mutual-TLS server demands. */
+  public Path clientCertificate() {
+    return dir.resolve("client.pem");
   }
 
   /** The PEM certificate of a TLS server. */
