@@ -226,21 +226,8 @@ class SocketFetchTest {
   private Path startMutualHttps() throws Exception {
     Path key = dir.resolve("client-key.pem");
     Path cert = dir.resolve("client-cert.pem");
-    exec(
-        "openssl",
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=gpux-client",
-        "-keyout",
-        key.toString(),
-        "-out",
-        cert.toString());
+    io.gpux.testing.SelfSigned.create(
+        dir, "client-key.pem", "client-cert.pem", "/CN=gpux-client", null);
     Path pkcs1 = dir.resolve("client-key-pkcs1.pem");
     exec("openssl", "rsa", "-in", key.toString(), "-traditional", "-out", pkcs1.toString());
     Path client = dir.resolve("client.pem");

@@ -84,11 +84,13 @@ public final class MlflowServer implements AutoCloseable {
                 "--workers",
                 "1"));
     if (tls) {
-      selfSigned(dir, "key.pem", "cert.pem", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1");
+      io.gpux.testing.SelfSigned.create(
+          dir, "key.pem", "cert.pem", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1");
       String opts =
           "--ssl-keyfile " + dir.resolve("key.pem") + " --ssl-certfile " + dir.resolve("cert.pem");
       if (clientCertificates) {
-        selfSigned(dir, "client-key.pem", "client-cert.pem", "/CN=gpux-client", null);
+        io.gpux.testing.SelfSigned.create(
+            dir, "client-key.pem", "client-cert.pem", "/CN=gpux-client", null);
         Files.writeString(
             dir.resolve("client.pem"),
             Files.readString(dir.resolve("client-cert.pem"))
@@ -154,40 +156,6 @@ public final class MlflowServer implements AutoCloseable {
       return c.getResponseCode() == 200;
     } catch (Exception e) {
       return false;
-    }
-  }
-
-  /** A self-signed certificate and its key (PKCS#8 PEM) from openssl, in {@code dir}. */
-  private static void selfSigned(Path dir, String key, String cert, String subject, String san)
-      throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-keyout",
-                dir.resolve(key).toString(),
-                "-out",
-                dir.resolve(cert).toString(),
-                "-subj",
-                subject));
-    if (san != null) {
-      cmd.addAll(List.of("-addext", san));
-    }
-    Process openssl =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("openssl.log").toFile())
-            .start();
-    if (openssl.waitFor() != 0) {
-      throw new IllegalStateException(
-          "openssl failed:\n" + Files.readString(dir.resolve("openssl.log")));
     }
   }
 
