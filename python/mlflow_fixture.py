@@ -11,6 +11,7 @@ Fixture models (all `y = x + w`, float32 [-1, 4] in, [-1, 4] out):
               version 3 in stage Production, version 1 in Staging; model tag team=vision
   adder-ext   one version whose weights (4 KiB) sit in an external-data file (uuid-named)
   sklearn-ish a version with no onnx flavor (a plain artifact directory with an MLmodel)
+  (run)       legacy-model: an onnx model folder logged as plain run artifacts (y = x + 7)
 """
 
 import json
@@ -81,6 +82,14 @@ def setup():
             save_as_external_data=True,
         )
         out["ext_run"] = run.info.run_id
+    # A model folder logged as plain run artifacts (what older MLflow clients did): no logged
+    # model stands for it, so runs:/<run>/legacy-model resolves through the run's artifacts.
+    with mlflow.start_run(run_name="legacy-artifacts") as run:
+        with tempfile.TemporaryDirectory() as d:
+            folder = os.path.join(d, "legacy-model")
+            mlflow.onnx.save_model(adder(4, 7.0), folder, signature=signature(4), save_as_external_data=False)
+            mlflow.log_artifacts(folder, "legacy-model")
+        out["legacy_run"] = run.info.run_id
     with mlflow.start_run(run_name="not-onnx"):
         with tempfile.TemporaryDirectory() as d:
             with open(os.path.join(d, "MLmodel"), "w") as f:

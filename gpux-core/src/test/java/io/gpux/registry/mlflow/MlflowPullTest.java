@@ -83,6 +83,14 @@ class MlflowPullTest {
       String runUri = "runs:/" + extRun + "/model";
       g.pull(runUri, PullOptions.defaults(), TransferListener.NONE);
       assertRuns(g, runUri, 1024, 0.5f);
+      // A model folder logged as plain run artifacts: no logged model, the run's folder instead.
+      String legacy =
+          "runs:/" + SharedMlflow.summary().path("legacy_run").asText() + "/legacy-model";
+      PullResult fromRun = g.pull(legacy, PullOptions.defaults(), TransferListener.NONE);
+      assertTrue(
+          fromRun.manifest().files().stream().anyMatch(f -> f.path().equals("MLmodel")),
+          fromRun.manifest().files().toString());
+      assertRuns(g, legacy, 4, 7);
     }
   }
 
