@@ -53,9 +53,32 @@ public final class InferenceServer implements AutoCloseable {
    * sets {@code retired} before it reads the count: neither can miss the other.
    */
   private static final class Lease {
-    final java.util.concurrent.atomic.AtomicInteger users =
-        new java.util.concurrent.atomic.AtomicInteger();
-    volatile boolean retired;
+    private int users;
+    private boolean retired;
+
+    /** Takes the model for one request; false once it is retired (being unloaded). */
+    synchronized boolean acquire() {
+      if (retired) {
+        return false;
+      }
+      users++;
+      return true;
+    }
+
+    synchronized void release() {
+      if (--users == 0) {
+        notifyAll();
+      }
+    }
+
+    /** Refuses new requests, then waits (at most {@code nanos}) for those running to finish. */
+    synchronized void retireAndAwait(long nanos) throws InterruptedException {
+      retired = true;
+      long deadline = System.nanoTime() + nanos;
+      for (long left = nanos; users > 0 && left > 0; left = deadline - System.nanoTime()) {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    }
   }
 
   private InferenceServer(
@@ -416,14 +439,13 @@ public final class InferenceServer implements AutoCloseable {
     if (lease == null) {
       throw new HttpError(404, "model " + m.name() + " was just unloaded");
     }
-    lease.users.incrementAndGet();
+    if (!lease.acquire()) {
+      throw new HttpError(404, "model " + m.name() + " was just unloaded");
+    }
     try {
-      if (lease.retired) {
-        throw new HttpError(404, "model " + m.name() + " was just unloaded");
-      }
       return timedLeased(m, call);
     } finally {
-      lease.users.decrementAndGet();
+      lease.release();
     }
   }
 
@@ -480,16 +502,11 @@ public final class InferenceServer implements AutoCloseable {
 
   /** Waits for the requests running on a model that was taken out, then frees it. */
   private void retire(ServedModel m) {
-    Lease lease = leases.get(m.model());
-    lease.retired = true;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (lease.users.get() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    try {
+      leases.get(m.model()).retireAndAwait(TimeUnit.SECONDS.toNanos(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
     }
     DynamicBatcher b = batchers.remove(ModelCatalog.key(m));
     if (b != null) {
