@@ -40,13 +40,11 @@ public record ModelDescription(
         out.add(new TensorSignature(v.name(), v.elementType(), null, null));
         continue;
       }
-      List<Long> shape = new ArrayList<>();
       List<String> names = new ArrayList<>();
       for (OnnxValueInfo.Dim d : v.shape()) {
-        shape.add(d.isDynamic() ? -1L : d.value());
         names.add(d.param() == null || d.param().isEmpty() ? null : d.param());
       }
-      out.add(new TensorSignature(v.name(), v.elementType(), shape, names));
+      out.add(new TensorSignature(v.name(), v.elementType(), v.sizes(), names));
     }
     return out;
   }

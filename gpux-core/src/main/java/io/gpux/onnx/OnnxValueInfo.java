@@ -17,6 +17,11 @@ public record OnnxValueInfo(
     docString = docString == null ? "" : docString;
   }
 
+  /** The axis sizes, -1 for each dynamic one; null when the rank is unknown. */
+  public List<Long> sizes() {
+    return shape == null ? null : shape.stream().map(Dim::value).toList();
+  }
+
   /**
    * One axis: a fixed size, a named dynamic size ({@code batch}, {@code sequence}) or an unnamed
    * dynamic one.

@@ -72,7 +72,7 @@ public final class HfProjectGenerator {
             new TensorSpec(
                 v.name(),
                 v.elementType(),
-                shape(v),
+                v.sizes(),
                 true,
                 null,
                 null,
@@ -85,7 +85,7 @@ public final class HfProjectGenerator {
       if (v.elementType() == null) {
         continue;
       }
-      List<Long> shape = shape(v);
+      List<Long> shape = v.sizes();
       boolean fits =
           !labelled
               && labels != null
@@ -143,17 +143,6 @@ public final class HfProjectGenerator {
       return dir + name;
     }
     return files.containsKey(name) ? name : null;
-  }
-
-  private static List<Long> shape(OnnxValueInfo v) {
-    if (v.shape() == null) {
-      return null;
-    }
-    List<Long> out = new ArrayList<>();
-    for (OnnxValueInfo.Dim d : v.shape()) {
-      out.add(d.isDynamic() ? -1L : d.value());
-    }
-    return out;
   }
 
   /** id2label as a list ordered by id, when the ids are exactly 0..n-1. */

@@ -61,7 +61,7 @@ final class MlflowProjectGenerator {
       if (v.elementType() == null) {
         continue;
       }
-      List<Long> shape = shape(v);
+      List<Long> shape = v.sizes();
       for (MlmodelFile.Column c : signature) {
         if (v.name().equals(c.name())
             && !c.shape().isEmpty()
@@ -78,17 +78,6 @@ final class MlflowProjectGenerator {
               null,
               null,
               v.docString().isEmpty() ? null : v.docString()));
-    }
-    return out;
-  }
-
-  private static List<Long> shape(OnnxValueInfo v) {
-    if (v.shape() == null) {
-      return null;
-    }
-    List<Long> out = new ArrayList<>();
-    for (OnnxValueInfo.Dim d : v.shape()) {
-      out.add(d.isDynamic() ? -1L : d.value());
     }
     return out;
   }
