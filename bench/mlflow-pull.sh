@@ -10,6 +10,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source "$root/bench/rounds.sh"
 work="$root/bench/.work/mlflow"
 mkdir -p "$work" "$root/bench/results"
 log() { echo "bench: $*" >&2; }
@@ -34,8 +35,6 @@ if [[ ! -f "$work/.registered" ]]; then
 fi
 bytes=$(du -cb "$work/artifacts" | tail -1 | cut -f1)
 
-now() { date +%s%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b - a) / 1e9}'; }
 run_gpux() {
   rm -rf "$work/home"
   GPUX_HOME="$work/home" bin/gpux pull "mlflow:$name/1" >/dev/null 2>"$work/gpux.err"
@@ -45,18 +44,7 @@ run_mlflow() {
   "$py" -c "import mlflow, sys; mlflow.artifacts.download_artifacts('models:/$name/1', dst_path=sys.argv[1])" \
     "$work/py-out" >/dev/null 2>"$work/py.err"
 }
-declare -A times=([gpux]="" [mlflow]="")
-sides=(gpux mlflow)
-for r in 1 2 3 4 5; do
-  for k in 0 1; do
-    side="${sides[$(((k + r) % 2))]}"
-    log "round $r: $side"
-    sync
-    t0=$(now); "run_$side"; t1=$(now)
-    times[$side]+="$(secs "$t0" "$t1") "
-  done
-done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n 3p; }
+interleave 5 gpux mlflow
 g=$(median "${times[gpux]}")
 m=$(median "${times[mlflow]}")
 before=$(grep -c "GET /api/2.0/mlflow-artifacts/artifacts/" "$work/server.log" || true)

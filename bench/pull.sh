@@ -6,6 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source "$root/bench/rounds.sh"
 work="$root/bench/.work/pull"
 mkdir -p "$work" "$root/bench/results"
 bash python/setup-venv.sh >/dev/null
@@ -36,11 +37,7 @@ url="http://127.0.0.1:$port"
 files=(model.onnx model.onnx_data shard-1.onnx_data shard-2.onnx_data config.json .complete)
 bytes=$(du -cb "$repo"/model.onnx "$repo"/*.onnx_data "$repo"/config.json | tail -1 | cut -f1)
 
-now() { date +%s%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b - a) / 1e9}'; }
-
-# Five interleaved rounds (the order rotates), each number the median: one run on a shared
-# 2-core machine is too noisy to compare.
+# Five interleaved rounds, each number the median (bench/rounds.sh).
 args=()
 for f in "${files[@]}"; do args+=(-o "$work/curl/$f" "$url/bench/multi/resolve/main/$f"); done
 run_gpux() {
@@ -61,18 +58,7 @@ run_hf() {
   HF_ENDPOINT=$url HF_HUB_CACHE="$work/hfcache" HF_HUB_DISABLE_TELEMETRY=1 HF_HUB_DISABLE_PROGRESS_BARS=1 \
     .venv/bin/python -c 'import huggingface_hub as h; h.snapshot_download("bench/multi")' >/dev/null 2>&1
 }
-declare -A times=([gpux]="" [gpuxfsync]="" [curl]="" [hf]="")
-sides=(gpux gpuxfsync curl hf)
-for r in 1 2 3 4 5; do
-  for k in 0 1 2 3; do
-    side="${sides[$(((k + r) % 4))]}"
-    echo "bench: round $r: $side" >&2
-    sync
-    t0=$(now); "run_$side"; t1=$(now)
-    times[$side]+="$(secs "$t0" "$t1") "
-  done
-done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n 3p; }
+interleave 5 gpux gpuxfsync curl hf
 gpux_s=$(median "${times[gpux]}")
 fsync_s=$(median "${times[gpuxfsync]}")
 curl_s=$(median "${times[curl]}")

@@ -8,6 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source "$root/bench/rounds.sh"
 work="$root/bench/.work/wandb-pull"
 mkdir -p "$work" "$root/bench/results"
 bash python/setup-venv.sh wandb >/dev/null
@@ -34,8 +35,6 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do grep -q http "$work/server.log" 2>/dev/null && break; sleep 0.3; done
 url="http://127.0.0.1:$port"
 bytes=$(du -cb "$art"/* | tail -1 | cut -f1)
-now() { date +%s%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b - a) / 1e9}'; }
 
 if [[ "${GPUX_LAUNCHER:-1}" == 1 ]]; then gpux=(bin/gpux); else gpux=(java -cp "$cp" io.gpux.cli.Main); fi
 run_gpux() {
@@ -55,18 +54,7 @@ run_wandb() {
 "${gpux[@]}" --version >/dev/null 2>&1
 run_gpux
 run_wandb
-declare -A times=([gpux]="" [wandb]="")
-sides=(gpux wandb)
-for r in 1 2 3 4 5; do
-  for k in 0 1; do
-    side="${sides[$(((k + r) % 2))]}"
-    echo "bench: round $r: $side" >&2
-    sync
-    t0=$(now); "run_$side"; t1=$(now)
-    times[$side]+="$(secs "$t0" "$t1") "
-  done
-done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n 3p; }
+interleave 5 gpux wandb
 gpux_s=$(median "${times[gpux]}")
 wandb_s=$(median "${times[wandb]}")
 
