@@ -1,19 +1,13 @@
 package io.gpux.testing.hf;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A local Hugging Face Hub speaking the protocol the official {@code huggingface_hub} client uses
@@ -41,8 +35,7 @@ import java.util.concurrent.Executors;
 public final class FakeHfHub implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(FakeHfHub.class.getName());
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final io.gpux.testing.LoopbackServer server;
   private final Map<String, FakeRepo> repos = new ConcurrentHashMap<>();
   private final Map<String, String> users = new ConcurrentHashMap<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -53,20 +46,8 @@ public final class FakeHfHub implements AutoCloseable {
   private volatile String cdnHost = "localhost";
   private volatile String requiredToken;
 
-  private FakeHfHub(int port) throws IOException {
-    server =
-        HttpServer.create(
-            new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 0);
-    executor =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "fake-hf-hub");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext("/", new HubHandler(this));
-    server.start();
+  private FakeHfHub(int port) {
+    server = io.gpux.testing.LoopbackServer.start(port, "fake-hf-hub", new HubHandler(this));
   }
 
   /** Starts a hub on 127.0.0.1 and a free port. */
@@ -75,11 +56,7 @@ public final class FakeHfHub implements AutoCloseable {
   }
 
   public static FakeHfHub start(int port) {
-    try {
-      return new FakeHfHub(port);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the fake Hugging Face Hub on port " + port, e);
-    }
+    return new FakeHfHub(port);
   }
 
   /** The endpoint, {@code http://127.0.0.1:<port>}: what {@code HF_ENDPOINT} should be. */
@@ -88,7 +65,7 @@ public final class FakeHfHub implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The repo with this id, created empty (invisible until its first commit) if needed. */
@@ -162,8 +139,7 @@ public final class FakeHfHub implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow(); // wakes handlers sleeping in a stall
+    server.close();
   }
 
   /**

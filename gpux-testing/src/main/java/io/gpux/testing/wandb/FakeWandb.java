@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +20,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
@@ -54,8 +48,7 @@ import java.util.zip.GZIPInputStream;
  */
 public final class FakeWandb implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final io.gpux.testing.LoopbackServer server;
   private final WandbSchema schema;
   final List<WandbCollection> collections = new CopyOnWriteArrayList<>();
   final Map<String, WandbVersion> versions = new ConcurrentHashMap<>();
@@ -76,21 +69,9 @@ public final class FakeWandb implements AutoCloseable {
   private volatile String apiKey;
   private volatile String viewer = "acme";
 
-  private FakeWandb(int port) throws IOException {
-    server =
-        HttpServer.create(
-            new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 0);
-    executor =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "fake-wandb");
-              t.setDaemon(true);
-              return t;
-            });
+  private FakeWandb(int port) {
     schema = new WandbSchema(this);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    server = io.gpux.testing.LoopbackServer.start(port, "fake-wandb", this::handle);
   }
 
   /** Starts a server on 127.0.0.1 and a free port. */
@@ -99,16 +80,12 @@ public final class FakeWandb implements AutoCloseable {
   }
 
   public static FakeWandb start(int port) {
-    try {
-      return new FakeWandb(port);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new FakeWandb(port);
   }
 
   /** The base URL, for {@code WANDB_BASE_URL}. */
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://127.0.0.1:" + server.port();
   }
 
   /** Answers GraphQL only with {@code Authorization: Basic base64("api:" + key)}. */
@@ -505,8 +482,7 @@ public final class FakeWandb implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   /** {@code --root DIR [--port N] [--api-key KEY]}: serves each entity/project/artifact folder. */
