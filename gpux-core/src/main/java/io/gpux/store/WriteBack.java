@@ -52,11 +52,20 @@ final class WriteBack {
 
   /** This boot's id, or empty where the system gives none (then blobs are forced). */
   static Optional<String> bootId() {
-    try {
-      String id = Files.readString(BOOT_ID, StandardCharsets.US_ASCII).trim();
-      return id.isEmpty() ? Optional.empty() : Optional.of(id);
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
+    return BootId.VALUE;
+  }
+
+  /** Read once: a boot id does not change while the process runs. */
+  private static final class BootId {
+    static final Optional<String> VALUE = read();
+
+    private static Optional<String> read() {
+      try {
+        String id = Files.readString(BOOT_ID, StandardCharsets.US_ASCII).trim();
+        return id.isEmpty() ? Optional.empty() : Optional.of(id);
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
     }
   }
 

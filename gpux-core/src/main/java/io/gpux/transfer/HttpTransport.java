@@ -79,9 +79,15 @@ public final class HttpTransport {
       return; // another JDK's client: nothing known to stop
     }
     String name = "HttpClient-" + id.group(1) + "-SelectorManager";
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().equals(name)) {
-        t.interrupt();
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[root.activeCount() + 16];
+    int n = root.enumerate(threads, true);
+    for (int i = 0; i < n; i++) {
+      if (threads[i].getName().equals(name)) {
+        threads[i].interrupt();
       }
     }
   }

@@ -58,8 +58,11 @@ final class LazySslContext extends SSLContext {
     }
 
     @Override
-    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random) {
-      throw new UnsupportedOperationException("the default context is initialised already");
+    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random)
+        throws java.security.KeyManagementException {
+      // As the JDK's own default context answers: it initialises itself.
+      throw new java.security.KeyManagementException(
+          "the default SSL context is initialised automatically");
     }
 
     @Override

@@ -30,6 +30,7 @@ final class MlflowApi {
 
   private final RegistryContext context;
   private final String server;
+  private volatile Optional<Map<String, String>> credentialsFile;
 
   MlflowApi(RegistryContext context) {
     this.context = context;
@@ -109,6 +110,14 @@ final class MlflowApi {
    * reads ({@code mlflow_tracking_username}, {@code mlflow_tracking_password}); empty when absent.
    */
   private Optional<Map<String, String>> credentialsFile() {
+    // Read once: auth() runs for every request.
+    if (credentialsFile == null) {
+      credentialsFile = readCredentialsFile();
+    }
+    return credentialsFile;
+  }
+
+  private Optional<Map<String, String>> readCredentialsFile() {
     String home = context.env("HOME", System.getProperty("user.home"));
     java.nio.file.Path file = java.nio.file.Path.of(home, ".mlflow", "credentials");
     if (!java.nio.file.Files.isRegularFile(file)) {
