@@ -10,11 +10,8 @@ import io.gpux.onnx.OnnxModelReader;
 import io.gpux.project.Project;
 import io.gpux.project.ProjectConfig;
 import io.gpux.project.ProjectLocator;
-import io.gpux.pull.ModelPuller;
-import io.gpux.pull.PullResult;
 import io.gpux.ref.ModelRef;
 import io.gpux.registry.Credentials;
-import io.gpux.registry.PullOptions;
 import io.gpux.registry.Registries;
 import io.gpux.registry.RegistryContext;
 import io.gpux.runtime.ExecutionProvider;
@@ -25,18 +22,18 @@ import io.gpux.runtime.SessionFactory;
 import io.gpux.store.ModelStore;
 import io.gpux.store.VersionManifest;
 import io.gpux.transfer.HttpTransport;
-import io.gpux.transfer.TransferEngine;
-import io.gpux.transfer.TransferListener;
-import io.gpux.transfer.TransferOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The library's front door: everything the {@code gpux} command does, callable from Java.
+ * The library's front door: everything the {@code gpux} command does, callable from Java. Running
+ * models (load, build, inspect, providers) is here; the rest is in small services: {@link
+ * #models()} (references, pull, remove, push, versions, search), {@link #storage()} (the store's
+ * administration) and {@link #accounts()} (registry credentials). The CLI and the server call only
+ * these.
  *
  * <pre>{@code
  * try (Gpux gpux = Gpux.open()) {
@@ -61,6 +58,9 @@ public final class Gpux implements AutoCloseable {
   private final Object registriesLock = new Object();
 
   private final Path workingDirectory;
+  private final Models models = new Models(this);
+  private final Storage storage = new Storage(this);
+  private final Accounts accounts = new Accounts(this);
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.workingDirectory = workingDirectory;
@@ -95,12 +95,12 @@ public final class Gpux implements AutoCloseable {
     return this;
   }
 
-  /** The local model store under GPUX_HOME, opened on first use. */
-  public ModelStore store() {
+  /** The local model store under GPUX_HOME, opened on first use (the services' own). */
+  ModelStore store() {
     synchronized (storeLock) {
       if (store == null) {
         ModelStore opened =
-            ModelStore.open(settings.home(), Clock.systemUTC(), settings.forceToDisk());
+            ModelStore.open(settings.home(), java.time.Clock.systemUTC(), settings.forceToDisk());
         int damaged = opened.damagedAfterRestart().size();
         if (damaged > 0) {
           warnings.accept(
@@ -115,8 +115,8 @@ public final class Gpux implements AutoCloseable {
     }
   }
 
-  /** The installed registry plug-ins. */
-  public Registries registries() {
+  /** The installed registry plug-ins (the services' own). */
+  Registries registries() {
     synchronized (registriesLock) {
       return registriesLocked();
     }
@@ -138,94 +138,34 @@ public final class Gpux implements AutoCloseable {
     return registries;
   }
 
-  /** Parses a model reference with the installed registries' prefixes. */
-  public ModelRef reference(String text) {
-    return registries().parser().parse(text);
+  /** Models by reference: pull, find in the store, remove, push, versions, search. */
+  public Models models() {
+    return models;
   }
 
-  /** {@code gpux pull}: fetches a model version into the store (a no-op when it is there). */
-  public PullResult pull(String reference, PullOptions options, TransferListener listener) {
-    ModelRef ref = reference(reference);
-    if (settings.offline()) {
-      VersionManifest stored = findStored(ref);
-      if (stored != null) {
-        return new PullResult(stored, true, 0, stored.files().size(), 0, 0);
-      }
-    }
-    // The store opens (SQLite, migrations: ~0.14 s) while the registry resolves the reference.
-    java.util.concurrent.CompletableFuture<ModelStore> opening =
-        io.gpux.registry.Async.start(this::store);
-    // close() waits for it: a pull that fails fast must not leave it writing under GPUX_HOME.
-    storeOpening = opening;
-    TransferEngine transfer =
-        new TransferEngine(
-            registries().context().http(),
-            TransferOptions.defaults()
-                .withForceToDisk(ModelStore.forcesToDisk(settings.forceToDisk())));
-    return new ModelPuller(
-            registries(), () -> io.gpux.registry.Async.join(opening), transfer, Clock.systemUTC())
-        .pull(ref, options, listener);
+  /** The local store's administration: list, disk use, prune, verify. */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** Registry credentials ({@code gpux login}). */
+  public Accounts accounts() {
+    return accounts;
+  }
+
+  Path workingDirectory() {
+    return workingDirectory;
   }
 
   /**
-   * {@code gpux push}: uploads a model folder, a project (its folder), or a model in the store as a
-   * new version of {@code target} in a registry that supports it.
+   * Starts opening the store on another thread (a pull overlaps it with the registry's round
+   * trips); {@link #close} waits for it.
    */
-  public io.gpux.registry.PushResult push(String source, String target, String alias) {
-    ModelRef ref = reference(target);
-    if (ref.registry() == null) {
-      throw GpuxException.invalidInput(
-          "push needs a registry in the target '" + target + "'", "e.g. mlflow:" + target);
-    }
-    Path dir = workingDirectory.resolve(source);
-    if (Files.isRegularFile(dir)) {
-      dir = dir.toAbsolutePath().getParent(); // gpux.yml or model.onnx: its folder
-    }
-    if (!Files.isDirectory(dir)) {
-      VersionManifest stored = null;
-      try {
-        stored = findStored(reference(source));
-      } catch (GpuxException notARef) {
-        // Neither a folder nor a reference: reported below.
-      }
-      if (stored == null) {
-        throw GpuxException.notFound(
-            "nothing to push at '" + source + "': not a folder, and not a model in the store",
-            "give a model folder (MLmodel + model.onnx), a gpux project, or a pulled model");
-      }
-      dir = store().materialize(stored);
-    }
-    return registries().get(ref.registry()).push(new io.gpux.registry.PushRequest(ref, dir, alias));
-  }
-
-  /** The stored version a reference names, or null: an exact version, a tag, or the newest. */
-  public VersionManifest findStored(ModelRef ref) {
-    if (!Files.isDirectory(settings.home())) {
-      return null;
-    }
-    String qualifier = ref.qualifier() == null ? "latest" : ref.qualifier();
-    if (ref.registry() != null) {
-      return store().resolve(ref.registry(), ref.name(), qualifier).orElse(null);
-    }
-    VersionManifest found = null;
-    for (VersionManifest m : store().list()) {
-      if (m.name().equals(ref.name())) {
-        VersionManifest candidate = store().resolve(m.registry(), m.name(), qualifier).orElse(null);
-        if (candidate != null && found != null && !found.registry().equals(candidate.registry())) {
-          throw GpuxException.invalidInput(
-              "'"
-                  + ref.name()
-                  + "' is in the store from several registries ("
-                  + found.registry()
-                  + ", "
-                  + candidate.registry()
-                  + ")",
-              "prefix it with the registry, e.g. " + candidate.registry() + ":" + ref.name());
-        }
-        found = candidate == null ? found : candidate;
-      }
-    }
-    return found;
+  java.util.concurrent.CompletableFuture<ModelStore> openStoreAsync() {
+    java.util.concurrent.CompletableFuture<ModelStore> opening =
+        io.gpux.registry.Async.start(this::store);
+    storeOpening = opening;
+    return opening;
   }
 
   public static String version() {
@@ -252,11 +192,11 @@ public final class Gpux implements AutoCloseable {
       }
       ModelRef ref;
       try {
-        ref = reference(reference);
+        ref = models.reference(reference);
       } catch (GpuxException notARef) {
         throw notLocal;
       }
-      VersionManifest stored = findStored(ref);
+      VersionManifest stored = models.findStored(ref);
       if (stored == null) {
         if (ref.registry() == null && !reference.contains("/")) {
           throw notLocal;

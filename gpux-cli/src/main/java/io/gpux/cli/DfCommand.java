@@ -20,7 +20,7 @@ final class DfCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
-      DiskUsage d = gpux.store().diskUsage();
+      DiskUsage d = gpux.storage().diskUsage();
       if (json) {
         var o =
             Json.NODES

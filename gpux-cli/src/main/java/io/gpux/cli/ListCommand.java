@@ -1,12 +1,10 @@
 package io.gpux.cli;
 
 import io.gpux.Gpux;
-import io.gpux.store.ManifestFile;
+import io.gpux.Storage;
 import io.gpux.store.VersionManifest;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -22,23 +20,17 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
-      List<VersionManifest> all = gpux.store().list();
-      Map<String, List<String>> tags =
-          all.stream()
-              .collect(
-                  Collectors.toMap(
-                      m -> key(m),
-                      m -> gpux.store().tagsOf(m.registry(), m.name(), m.version()),
-                      (a, b) -> a));
+      List<Storage.StoredModel> all = gpux.storage().list();
       if (json) {
         var array = Json.NODES.arrayNode();
-        for (VersionManifest m : all) {
+        for (Storage.StoredModel s : all) {
+          VersionManifest m = s.manifest();
           var o = array.addObject();
-          o.put("reference", References.exact(gpux, m));
+          o.put("reference", s.reference());
           o.put("registry", m.registry()).put("name", m.name()).put("version", m.version());
           var t = o.putArray("tags");
-          tags.get(key(m)).forEach(t::add);
-          o.put("size_bytes", size(m))
+          s.tags().forEach(t::add);
+          o.put("size_bytes", s.sizeBytes())
               .put("files", m.files().size())
               .put("pulled_at", m.pulledAt().toString());
         }
@@ -48,12 +40,13 @@ final class ListCommand implements Callable<Integer> {
       if (all.isEmpty()) {
         parent.out.println(
             "The store is empty ("
-                + gpux.settings().home()
+                + gpux.storage().home()
                 + "). Pull a model: gpux pull hf:org/name");
         return ExitCodes.OK;
       }
       TextTable t = new TextTable("REGISTRY", "NAME", "VERSION", "TAGS", "SIZE", "PULLED");
-      for (VersionManifest m : all) {
+      for (Storage.StoredModel s : all) {
+        VersionManifest m = s.manifest();
         String version =
             m.version().length() > 12 && m.version().matches("[0-9a-f]+")
                 ? m.version().substring(0, 12)
@@ -62,20 +55,12 @@ final class ListCommand implements Callable<Integer> {
             m.registry(),
             m.name(),
             version,
-            String.join(",", tags.get(key(m))),
-            Sizes.human(size(m)),
+            String.join(",", s.tags()),
+            Sizes.human(s.sizeBytes()),
             m.pulledAt().toString().substring(0, 19).replace('T', ' '));
       }
       t.print(parent.out, "");
       return ExitCodes.OK;
     }
-  }
-
-  private static String key(VersionManifest m) {
-    return m.registry() + ":" + m.name() + "@" + m.version();
-  }
-
-  static long size(VersionManifest m) {
-    return m.files().stream().mapToLong(ManifestFile::size).sum();
   }
 }

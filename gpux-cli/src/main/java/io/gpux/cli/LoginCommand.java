@@ -2,7 +2,6 @@ package io.gpux.cli;
 
 import io.gpux.Gpux;
 import io.gpux.GpuxException;
-import io.gpux.registry.Credentials;
 import io.gpux.registry.Secret;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -43,34 +42,21 @@ final class LoginCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try (Gpux gpux = parent.gpux()) {
-      String name = gpux.registries().has(registry) ? gpux.registries().get(registry).name() : null;
-      if (name == null) {
-        throw GpuxException.invalidInput(
-            "no registry named '" + registry + "'", "e.g. gpux login hf");
-      }
+      String name = gpux.accounts().registry(registry);
       String token = readToken();
       if (token == null || token.isBlank()) {
         throw GpuxException.invalidInput(
             "no token given",
             "pipe it in: echo $TOKEN | gpux login " + registry + " --token-stdin");
       }
-      Credentials credentials =
-          new Credentials(parent.env, gpux.settings().home().resolve("credentials.json"));
       if (username != null) {
-        credentials.storeBasic(name, username, new Secret(token.trim()));
+        java.nio.file.Path file = gpux.accounts().login(name, username, new Secret(token.trim()));
         parent.out.println(
-            "Saved a password for "
-                + username
-                + " at "
-                + name
-                + " in "
-                + credentials.file()
-                + " (mode 0600)");
+            "Saved a password for " + username + " at " + name + " in " + file + " (mode 0600)");
         return ExitCodes.OK;
       }
-      credentials.store(name, new Secret(token.trim()));
-      parent.out.println(
-          "Saved a token for " + name + " in " + credentials.file() + " (mode 0600)");
+      java.nio.file.Path file = gpux.accounts().login(name, new Secret(token.trim()));
+      parent.out.println("Saved a token for " + name + " in " + file + " (mode 0600)");
       return ExitCodes.OK;
     }
   }

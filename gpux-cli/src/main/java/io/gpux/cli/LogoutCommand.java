@@ -1,7 +1,6 @@
 package io.gpux.cli;
 
 import io.gpux.Gpux;
-import io.gpux.registry.Credentials;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -18,12 +17,9 @@ final class LogoutCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
-      String name =
-          gpux.registries().has(registry) ? gpux.registries().get(registry).name() : registry;
-      Credentials credentials =
-          new Credentials(parent.env, gpux.settings().home().resolve("credentials.json"));
+      String name = gpux.accounts().canonical(registry);
       parent.out.println(
-          credentials.remove(name)
+          gpux.accounts().logout(name)
               ? "Removed the token for " + name
               : "No stored token for " + name);
       return ExitCodes.OK;

@@ -25,7 +25,7 @@ final class PruneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
-      PruneReport r = gpux.store().prune(dryRun);
+      PruneReport r = gpux.storage().prune(dryRun);
       if (json) {
         var o = Json.NODES.objectNode().put("dry_run", r.dryRun()).put("bytes", r.bytes());
         r.blobs().forEach(o.putArray("blobs")::add);

@@ -75,7 +75,8 @@ final class PullCommand implements Callable<Integer> {
       if (!json) {
         parent.err.println("gpux: pulling " + ref);
       }
-      PullResult r = gpux.pull(ref, new PullOptions(include, exclude, variant, force), progress);
+      PullResult r =
+          gpux.models().pull(ref, new PullOptions(include, exclude, variant, force), progress);
       var m = r.manifest();
       if (json) {
         var o = Json.NODES.objectNode();
@@ -99,7 +100,7 @@ final class PullCommand implements Callable<Integer> {
         parent.out.println(Json.render(o, true));
         return ExitCodes.OK;
       }
-      String ref2 = References.exact(gpux, m);
+      String ref2 = gpux.models().exactReference(m);
       if (r.alreadyPresent()) {
         parent.out.println("Up to date: " + ref2 + " is already in the store");
       } else {

@@ -39,7 +39,7 @@ final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
-      PushResult r = gpux.push(source, target, alias);
+      PushResult r = gpux.models().push(source, target, alias);
       if (json) {
         var o = Json.NODES.objectNode();
         o.put("registry", r.registry())

@@ -1,9 +1,7 @@
 package io.gpux.cli;
 
 import io.gpux.Gpux;
-import io.gpux.GpuxException;
-import io.gpux.ref.ModelRef;
-import io.gpux.store.VersionManifest;
+import io.gpux.Models;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -29,29 +27,9 @@ final class RmCommand implements Callable<Integer> {
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
       for (String text : references) {
-        ModelRef ref = gpux.reference(text);
-        String version = null;
-        String registry = ref.registry();
-        if (ref.qualifier() != null || registry == null) {
-          VersionManifest m = gpux.findStored(ref);
-          if (m == null) {
-            throw GpuxException.notFound(text + " is not in the store", "see `gpux list`");
-          }
-          registry = m.registry();
-          version = ref.qualifier() == null ? null : m.version();
-        }
-        int removed = gpux.store().remove(registry, ref.name(), version);
-        if (removed == 0) {
-          throw GpuxException.notFound(text + " is not in the store", "see `gpux list`");
-        }
+        Models.Removal removed = gpux.models().remove(text);
         parent.out.println(
-            "Removed "
-                + removed
-                + " version(s) of "
-                + registry
-                + ":"
-                + ref.name()
-                + (version == null ? "" : "@" + version));
+            "Removed " + removed.versions() + " version(s) of " + removed.reference());
       }
       parent.out.println("Run `gpux prune` to free the space of files no other model uses.");
       return ExitCodes.OK;

@@ -128,25 +128,15 @@ final class RunCommand implements Callable<Integer> {
 
   /** {@code gpux run hf:org/model} pulls the model first when the store does not have it. */
   private void pullIfMissing(io.gpux.Gpux gpux) {
-    if (noPull
-        || gpux.settings().offline()
-        || java.nio.file.Files.exists(parent.workingDirectory.resolve(model))) {
-      return;
-    }
-    io.gpux.ref.ModelRef ref;
-    try {
-      ref = gpux.reference(model);
-    } catch (io.gpux.GpuxException notAReference) {
-      return;
-    }
-    if (ref.registry() == null || gpux.findStored(ref) != null) {
+    if (noPull || !gpux.models().needsPull(model)) {
       return;
     }
     parent.err.println("gpux: " + model + " is not in the store; pulling it");
-    gpux.pull(
-        model,
-        io.gpux.registry.PullOptions.defaults(),
-        new ProgressRenderer(parent.err, System.console() != null));
+    gpux.models()
+        .pull(
+            model,
+            io.gpux.registry.PullOptions.defaults(),
+            new ProgressRenderer(parent.err, System.console() != null));
   }
 
   private String readInput() throws IOException {

@@ -39,7 +39,7 @@ final class SearchCommand implements Callable<Integer> {
 
   @Option(
       names = "--sort",
-      description = "downloads, likes, lastModified, createdAt or trendingScore.")
+      description = "relevance (the registry's own order), downloads, updated or name.")
   String sort;
 
   @Option(
@@ -55,35 +55,61 @@ final class SearchCommand implements Callable<Integer> {
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
       List<ModelSummary> hits =
-          gpux.registries()
-              .get(registry)
-              .search(new SearchQuery(text, author, task, tags, sort, limit));
+          gpux.models()
+              .search(
+                  registry,
+                  new SearchQuery(text, author, task, tags, SearchQuery.Sort.parse(sort), limit));
       if (json) {
         var a = Json.NODES.arrayNode();
         for (ModelSummary m : hits) {
-          var o =
-              a.addObject()
-                  .put("reference", m.registry() + ":" + m.name())
-                  .put("task", m.task())
-                  .put("downloads", m.downloads())
-                  .put("likes", m.likes());
-          m.tags().forEach(o.putArray("tags")::add);
+          var o = a.addObject().put("reference", m.reference()).put("registry", m.registry());
+          o.put("name", m.name()).put("task", m.task()).put("author", m.author());
+          o.put("license", m.license()).put("format", m.format());
+          if (m.sizeBytes() >= 0) {
+            o.put("size_bytes", m.sizeBytes());
+          }
           o.put("updated", m.updated() == null ? null : m.updated().toString());
+          m.tags().forEach(o.putArray("tags")::add);
+          var extras = o.putObject("extras");
+          m.extras().forEach((k, v) -> extras.set(k, value(v)));
+          // Kept at the top level, where `gpux search --json` has always had them.
+          if (m.extras().containsKey(ModelSummary.DOWNLOADS)) {
+            o.put("downloads", m.downloads());
+          }
+          if (m.extras().get(ModelSummary.LIKES) instanceof Number likes) {
+            o.put("likes", likes.longValue());
+          }
         }
         parent.out.println(Json.render(a, true));
         return ExitCodes.OK;
       }
-      TextTable t = new TextTable("REFERENCE", "TASK", "DOWNLOADS", "LIKES", "ONNX");
+      TextTable t = new TextTable("REFERENCE", "TASK", "DOWNLOADS", "UPDATED", "FORMAT");
       for (ModelSummary m : hits) {
         t.row(
-            m.registry() + ":" + m.name(),
-            m.task(),
-            m.downloads(),
-            m.likes(),
-            m.tags().contains("onnx") ? "yes" : "");
+            m.reference(),
+            m.task() == null ? "" : m.task(),
+            m.downloads() < 0 ? "" : m.downloads(),
+            m.updated() == null ? "" : m.updated().toString().substring(0, 10),
+            m.format() == null ? "" : m.format());
       }
       t.print(parent.out, "");
       return ExitCodes.OK;
     }
+  }
+
+  /** A registry's own figure as JSON: a number, a string, or a list of them. */
+  private static com.fasterxml.jackson.databind.JsonNode value(Object v) {
+    if (v instanceof Long || v instanceof Integer) {
+      return Json.NODES.numberNode(((Number) v).longValue());
+    }
+    if (v instanceof Number n) {
+      return Json.NODES.numberNode(n.doubleValue());
+    }
+    if (v instanceof java.util.Collection<?> c) {
+      var a = Json.NODES.arrayNode();
+      c.forEach(e -> a.add(value(e)));
+      return a;
+    }
+    return Json.NODES.textNode(String.valueOf(v));
   }
 }

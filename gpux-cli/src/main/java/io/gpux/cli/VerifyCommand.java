@@ -20,7 +20,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
-      VerifyReport r = gpux.store().verify();
+      VerifyReport r = gpux.storage().verify();
       if (json) {
         var o =
             Json.NODES

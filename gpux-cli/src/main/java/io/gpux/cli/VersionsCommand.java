@@ -1,10 +1,8 @@
 package io.gpux.cli;
 
 import io.gpux.Gpux;
-import io.gpux.ref.ModelRef;
-import io.gpux.registry.Registries;
+import io.gpux.Models;
 import io.gpux.registry.RemoteVersion;
-import io.gpux.store.VersionManifest;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -30,16 +28,13 @@ final class VersionsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
-      ModelRef ref = gpux.reference(reference);
-      String registry = ref.registry() == null ? Registries.DEFAULT : ref.registry();
-      List<RemoteVersion> versions =
-          gpux.registries().get(registry).versions(ref.withRegistry(registry));
+      List<Models.VersionInfo> found = gpux.models().versions(reference);
+      List<RemoteVersion> versions = found.stream().map(Models.VersionInfo::remote).toList();
       Set<String> stored =
-          gpux.settings().home().toFile().isDirectory()
-              ? gpux.store().versions(registry, ref.name()).stream()
-                  .map(VersionManifest::version)
-                  .collect(Collectors.toSet())
-              : Set.of();
+          found.stream()
+              .filter(Models.VersionInfo::pulled)
+              .map(v -> v.remote().version())
+              .collect(Collectors.toSet());
       if (json) {
         var a = Json.NODES.arrayNode();
         for (RemoteVersion v : versions) {

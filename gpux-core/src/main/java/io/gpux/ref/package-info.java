@@ -4,20 +4,21 @@
  * <h2>Grammar</h2>
  *
  * <pre>
- * reference  = [ registry ":" ] name [ "@" version ] [ ":" tag ]
- *            | "oci://" host [ ":" port ] "/" path [ ":" tag ] [ "@" digest ]
- *            | "models:/" mlflow-model-uri | "runs:/" mlflow-run-uri
- * registry   = a registered plug-in name or alias (hf, huggingface, mlflow, wandb, zoo, kaggle,
- *              tfhub, torchhub, oci)
+ * reference  = prefix rest            ; rest is read by the registry's own ReferenceGrammar
+ *            | default                ; no prefix: a local project, a stored model, then Hugging Face
+ * prefix     = registry ":"           ; a plug-in's name or alias (hf, huggingface, mlflow, wandb)
+ *            | scheme                 ; a URI scheme a plug-in declares (models:/, runs:/)
+ * default    = name [ ":" tag ] [ "@" version ]
  * name       = segment *( "/" segment )
  * segment    = 1*( ALPHA / DIGIT / "." / "_" / "-" ), and never "." or ".."
- * version    = 1*( VCHAR except "@" ), e.g. a commit sha, refs/pr/1, sha256:..., 3
+ * version    = 1*( VCHAR except "@" ), e.g. a commit sha, refs/pr/1
  * tag        = 1*( ALPHA / DIGIT / "." / "_" / "-" )
  * </pre>
  *
- * A tag is recognised only after the last "/" of the name, so {@code host:5000/repo} keeps its
- * port. With no registry prefix the reference is local (a project path or a model in the store) and
- * then the default registry. Names can never hold {@code ..}, an absolute path, a backslash or a
- * control character, so a parsed reference is always safe to map onto folders.
+ * {@link io.gpux.ref.ModelRefParser} only splits off the prefix; each registry's {@link
+ * io.gpux.ref.ReferenceGrammar} parses and prints the rest ({@code mlflow:name/3}, {@code
+ * wandb:e/p/a:v2}). Every grammar checks names with {@link io.gpux.ref.ReferenceSyntax}, so names
+ * can never hold {@code ..}, an absolute path, a backslash or a control character, and a parsed
+ * reference is always safe to map onto folders.
  */
 package io.gpux.ref;

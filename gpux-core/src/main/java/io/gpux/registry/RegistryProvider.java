@@ -15,6 +15,19 @@ public interface RegistryProvider {
     return List.of();
   }
 
+  /**
+   * URI schemes that also name this registry, each ending in '/' ({@code models:/}); references
+   * starting with one are handed to {@link #grammar} whole after the scheme.
+   */
+  default List<String> uriSchemes() {
+    return List.of();
+  }
+
+  /** How this registry's references are written; the Docker-like default fits most. */
+  default io.gpux.ref.ReferenceGrammar grammar() {
+    return io.gpux.ref.ReferenceGrammar.DEFAULT;
+  }
+
   Registry create(RegistryContext context);
 
   /**

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelRefParserTest {
-  private final ModelRefParser parser = ModelRefParser.withBuiltInRegistries();
+  private final ModelRefParser parser = io.gpux.registry.Registries.installedParser();
 
   @ParameterizedTest
   @CsvSource(
@@ -35,11 +35,6 @@ class ModelRefParserTest {
         "runs:/0a1b2c/model, mlflow, runs/0a1b2c/model, -, -",
         "runs:/0a1b2c/sub/model, mlflow, runs/0a1b2c/sub/model, -, -",
         "wandb:team/proj/model:v3, wandb, team/proj/model, -, v3",
-        "zoo:resnet50, zoo, resnet50, -, -",
-        "kaggle:google/mobilenet-v2/tensorFlow2/classification/2, kaggle, google/mobilenet-v2/tensorFlow2/classification/2, -, -",
-        "torchhub:pytorch/vision:v0.10.0/resnet18, torchhub, pytorch/vision:v0.10.0/resnet18, -, -",
-        "oci://localhost:5000/team/model:v1, oci, localhost:5000/team/model, -, v1",
-        "oci://registry.example.com/m@sha256:0123456789abcdef0123456789abcdef, oci, registry.example.com/m, sha256:0123456789abcdef0123456789abcdef, -",
         "bert:latest, -, bert, -, latest",
         "org/model, -, org/model, -, -",
       })
@@ -69,9 +64,6 @@ class ModelRefParserTest {
         " ",
         "hf:org/m@",
         "hf:org/m:bad tag",
-        "oci://",
-        "oci://nohost",
-        "oci://h/m@sha256:nothex",
         "hf:org/m$x",
         "models:/m@",
         "models:/m/3@champion",
@@ -84,11 +76,40 @@ class ModelRefParserTest {
     assertTrue(e.hint().contains("hf:org/model@main"), e.hint());
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "zoo:resnet50",
+        "kaggle:google/mobilenet-v2/tensorFlow2/classification/2",
+        "tfhub:google/imagenet/mobilenet_v2_100_224/classification/5",
+        "torchhub:pytorch/vision:v0.10.0/resnet18",
+        "oci://localhost:5000/team/model:v1"
+      })
+  void registriesNotInThisBuildAreNamedNotReadAsLocalNames(String text) {
+    GpuxException e = assertThrows(GpuxException.class, () -> parser.parse(text));
+    assertTrue(e.problem().contains("does not include yet"), e.problem());
+    assertTrue(e.hint().contains("hf") && e.hint().contains("mlflow"), e.hint());
+  }
+
+  @Test
+  void eachRegistryWritesItsExactVersionInItsOwnGrammar() {
+    var registries =
+        new io.gpux.registry.Registries(
+            new io.gpux.registry.RegistryContext(null, null, java.util.Map.of()));
+    assertEquals("hf:org/m@abc", registries.exactReference("hf", "org/m", "abc"));
+    assertEquals("mlflow:clf/3", registries.exactReference("mlflow", "clf", "3"));
+    assertEquals("wandb:e/p/a:v2", registries.exactReference("wandb", "e/p/a", "v2"));
+    for (String exact : new String[] {"hf:org/m@abc", "mlflow:clf/3", "wandb:e/p/a:v2"}) {
+      ModelRef ref = parser.parse(exact);
+      assertEquals(exact.substring(0, exact.indexOf(':')), ref.registry(), exact);
+    }
+  }
+
   @Test
   void canonicalTextRoundTrips() {
     Random random = new Random(1);
     // MLflow names are one segment (the last '/' starts a version): see mlflowRoundTrips.
-    String[] registries = {null, "hf", "wandb", "zoo"};
+    String[] registries = {null, "hf", "wandb"};
     for (int i = 0; i < 2000; i++) {
       String registry = registries[random.nextInt(registries.length)];
       StringBuilder name = new StringBuilder(segment(random));

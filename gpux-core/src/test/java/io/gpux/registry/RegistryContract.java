@@ -80,12 +80,13 @@ public abstract class RegistryContract {
   }
 
   private Registry registry() {
-    return gpux.registries().get(gpux.reference(existingReference()).registry());
+    return io.gpux.GpuxInternals.registries(gpux)
+        .get(gpux.models().reference(existingReference()).registry());
   }
 
   @Test
   void thePluginIsDiscoveredUnderItsPrefix() {
-    String prefix = gpux.reference(existingReference()).registry();
+    String prefix = gpux.models().reference(existingReference()).registry();
     Set<String> names = new HashSet<>();
     ServiceLoader.load(RegistryProvider.class).forEach(p -> names.add(p.name()));
     assertTrue(names.contains(prefix), "no RegistryProvider named " + prefix + " in " + names);
@@ -94,7 +95,7 @@ public abstract class RegistryContract {
 
   @Test
   void resolvesToOneExactVersionTheSameEachTime() {
-    ModelRef ref = gpux.reference(existingReference());
+    ModelRef ref = gpux.models().reference(existingReference());
     ResolvedModel first = registry().resolve(ref, PullOptions.defaults());
     ResolvedModel second = registry().resolve(ref, PullOptions.defaults());
     assertNotNull(first.version());
@@ -117,7 +118,9 @@ public abstract class RegistryContract {
     GpuxException e =
         assertThrows(
             GpuxException.class,
-            () -> registry().resolve(gpux.reference(missingReference()), PullOptions.defaults()));
+            () ->
+                registry()
+                    .resolve(gpux.models().reference(missingReference()), PullOptions.defaults()));
     assertEquals(ErrorCategory.NOT_FOUND, e.category(), e.getMessage());
     assertNotNull(e.hint(), "a not-found error says what to do: " + e.getMessage());
     assertFalse(e.getMessage().contains(secret()));
@@ -125,7 +128,8 @@ public abstract class RegistryContract {
 
   @Test
   void aPulledModelVerifiesLoadsAndPullsAgainWithoutTransfer() {
-    PullResult pull = gpux.pull(existingReference(), PullOptions.defaults(), TransferListener.NONE);
+    PullResult pull =
+        gpux.models().pull(existingReference(), PullOptions.defaults(), TransferListener.NONE);
     assertFalse(pull.alreadyPresent());
     VersionManifest m = pull.manifest();
     assertTrue(
@@ -134,15 +138,16 @@ public abstract class RegistryContract {
         m.files().stream().anyMatch(f -> f.path().equals("gpux.yml")),
         "a gpux.yml is stored (the registry's own or a generated one)");
     for (ManifestFile f : m.files()) {
-      assertTrue(Files.isRegularFile(gpux.store().blobPath(f.sha256())), f.path());
+      assertTrue(
+          Files.isRegularFile(io.gpux.GpuxInternals.store(gpux).blobPath(f.sha256())), f.path());
     }
-    assertTrue(gpux.store().verify().clean(), "the store verifies clean");
+    assertTrue(io.gpux.GpuxInternals.store(gpux).verify().clean(), "the store verifies clean");
 
     ModelDescription d = gpux.inspect(existingReference(), RuntimeOptions.defaults());
     assertFalse(d.inputs().isEmpty(), "the pulled model loads and has inputs");
 
     PullResult again =
-        gpux.pull(existingReference(), PullOptions.defaults(), TransferListener.NONE);
+        gpux.models().pull(existingReference(), PullOptions.defaults(), TransferListener.NONE);
     assertTrue(again.alreadyPresent(), "an unchanged version is not fetched again");
     assertEquals(0, again.bytesDownloaded());
     assertEquals(m.version(), again.manifest().version());
@@ -150,7 +155,7 @@ public abstract class RegistryContract {
 
   @Test
   void theSecretIsNeverRecorded() throws Exception {
-    gpux.pull(existingReference(), PullOptions.defaults(), TransferListener.NONE);
+    gpux.models().pull(existingReference(), PullOptions.defaults(), TransferListener.NONE);
     try (Stream<Path> files = Files.walk(home)) {
       for (Path p : files.filter(Files::isRegularFile).toList()) {
         if (p.getFileName().toString().endsWith(".json")
@@ -161,16 +166,16 @@ public abstract class RegistryContract {
         }
       }
     }
-    for (VersionManifest m : gpux.store().list()) {
+    for (VersionManifest m : io.gpux.GpuxInternals.store(gpux).list()) {
       m.lineage().forEach((k, v) -> assertFalse(v.contains(secret()), "lineage " + k));
     }
   }
 
   @Test
   void theVersionsListIncludesTheResolvedVersion() {
-    ModelRef ref = gpux.reference(existingReference());
+    ModelRef ref = gpux.models().reference(existingReference());
     String version = registry().resolve(ref, PullOptions.defaults()).version();
-    List<RemoteVersion> versions = registry().versions(ref);
+    List<RemoteVersion> versions = ((io.gpux.registry.Versioned) registry()).versions(ref);
     assertTrue(
         versions.stream().anyMatch(v -> v.version().equals(version)),
         version + " is not in " + versions);

@@ -11,6 +11,8 @@ import io.gpux.registry.RemoteFile;
 import io.gpux.registry.RemoteVersion;
 import io.gpux.registry.ResolvedModel;
 import io.gpux.registry.SearchQuery;
+import io.gpux.registry.Searchable;
+import io.gpux.registry.Versioned;
 import io.gpux.transfer.RegistryDigest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,7 @@ import java.util.Map;
  * a later pull of {@code main} can tell whether it moved), prefers the repository's ONNX export,
  * and verifies every file: LFS files by their sha256, the others by their git blob sha1.
  */
-final class HfRegistry implements Registry {
+final class HfRegistry implements Registry, Versioned, Searchable {
   private final HfApi api;
 
   HfRegistry(HfApi api) {
@@ -158,8 +160,12 @@ final class HfRegistry implements Registry {
   @Override
   public List<DerivedFile> derive(ResolvedModel model, Map<String, Path> files) {
     // A repository that brings its own project file keeps it.
-    return HfProjectGenerator.derive(
-        model, files, "generated from the ONNX signature and config.json");
+    return DerivedFile.generatedProject(
+        model,
+        files,
+        "Hugging Face",
+        "hf:" + model.name() + "@" + model.version(),
+        "generated from the ONNX signature and config.json");
   }
 
   @Override
@@ -184,31 +190,55 @@ final class HfRegistry implements Registry {
     add(query, "search", q.text());
     add(query, "author", q.author());
     add(query, "pipeline_tag", q.task());
-    if (q.tags() != null) {
-      q.tags().forEach(t -> add(query, "filter", t));
-    }
-    add(query, "sort", q.sort());
-    int limit = q.limit() <= 0 ? 20 : q.limit();
-    add(query, "limit", Integer.toString(limit));
+    q.tags().forEach(t -> add(query, "filter", t));
+    add(
+        query,
+        "sort",
+        switch (q.sort()) {
+          case DOWNLOADS -> "downloads";
+          case UPDATED -> "lastModified";
+          case RELEVANCE, NAME -> null; // the Hub's own order; names are sorted below
+        });
+    add(query, "limit", Integer.toString(q.limit()));
     List<ModelSummary> out = new ArrayList<>();
-    for (JsonNode m : api.listModels(query.toString(), limit)) {
+    for (JsonNode m : api.listModels(query.toString(), q.limit())) {
       List<String> tags = new ArrayList<>();
-      m.path("tags").forEach(t -> tags.add(t.asText()));
+      String license = null;
+      for (JsonNode t : m.path("tags")) {
+        tags.add(t.asText());
+        if (license == null && t.asText().startsWith("license:")) {
+          license = t.asText().substring("license:".length());
+        }
+      }
       Instant updated = null;
       try {
         updated = m.has("lastModified") ? Instant.parse(m.path("lastModified").asText()) : null;
       } catch (RuntimeException ignored) {
         // A malformed date only costs the date.
       }
+      String id = m.path("id").asText();
+      String author =
+          m.path("author").asText(id.contains("/") ? id.substring(0, id.indexOf('/')) : null);
       out.add(
           new ModelSummary(
               "hf",
-              m.path("id").asText(),
+              id,
+              "hf:" + id,
               m.path("pipeline_tag").asText(null),
+              license,
+              author,
+              -1,
+              tags.contains("onnx") ? "onnx" : null,
+              updated,
               tags,
-              m.path("downloads").asLong(0),
-              m.path("likes").asLong(0),
-              updated));
+              Map.of(
+                  ModelSummary.DOWNLOADS,
+                  m.path("downloads").asLong(0),
+                  ModelSummary.LIKES,
+                  m.path("likes").asLong(0))));
+    }
+    if (q.sort() == SearchQuery.Sort.NAME) {
+      out.sort(java.util.Comparator.comparing(ModelSummary::name));
     }
     return out;
   }

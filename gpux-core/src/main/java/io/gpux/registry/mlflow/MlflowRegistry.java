@@ -12,11 +12,14 @@ import io.gpux.registry.ModelSummary;
 import io.gpux.registry.PullOptions;
 import io.gpux.registry.PushRequest;
 import io.gpux.registry.PushResult;
+import io.gpux.registry.Pushable;
 import io.gpux.registry.Registry;
 import io.gpux.registry.RemoteFile;
 import io.gpux.registry.RemoteVersion;
 import io.gpux.registry.ResolvedModel;
 import io.gpux.registry.SearchQuery;
+import io.gpux.registry.Searchable;
+import io.gpux.registry.Versioned;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +36,7 @@ import java.util.Map;
  * (see {@link MlflowTarget}) and fetched whole (MLmodel, model.onnx and its external-data files,
  * requirements) through the server's mlflow-artifacts proxy.
  */
-final class MlflowRegistry implements Registry {
+final class MlflowRegistry implements Registry, Versioned, Searchable, Pushable {
   private final MlflowApi api;
 
   MlflowRegistry(MlflowApi api) {
@@ -43,14 +46,6 @@ final class MlflowRegistry implements Registry {
   @Override
   public String name() {
     return "mlflow";
-  }
-
-  /** {@code mlflow:name/3}: in MLflow's own syntax {@code name@3} would be an alias. */
-  @Override
-  public String exactReference(String model, String version) {
-    return version.matches("\\d+")
-        ? "mlflow:" + model + "/" + version
-        : Registry.super.exactReference(model, version);
   }
 
   @Override
@@ -327,7 +322,7 @@ final class MlflowRegistry implements Registry {
                 : "tags.`" + t.substring(0, eq) + "` = '" + t.substring(eq + 1) + "'");
       }
     }
-    int limit = q.limit() <= 0 ? 20 : q.limit();
+    int limit = q.limit();
     List<ModelSummary> out = new ArrayList<>();
     String page = null;
     do {
@@ -340,7 +335,7 @@ final class MlflowRegistry implements Registry {
                   "max_results",
                   Integer.toString(Math.min(limit, 1000)),
                   "order_by",
-                  q.sort() == null || q.sort().isBlank() ? "last_updated_timestamp DESC" : q.sort(),
+                  q.sort() == SearchQuery.Sort.NAME ? "name ASC" : "last_updated_timestamp DESC",
                   "page_token",
                   page));
       for (JsonNode m : r.path("registered_models")) {
@@ -350,20 +345,25 @@ final class MlflowRegistry implements Registry {
         List<String> tags = new ArrayList<>();
         m.path("tags")
             .forEach(t -> tags.add(t.path("key").asText() + "=" + t.path("value").asText()));
+        List<String> aliases = new ArrayList<>();
         m.path("aliases")
-            .forEach(
-                a -> tags.add("@" + a.path("alias").asText() + "=" + a.path("version").asText()));
+            .forEach(a -> aliases.add(a.path("alias").asText() + "=" + a.path("version").asText()));
+        String name = m.path("name").asText();
         out.add(
             new ModelSummary(
                 "mlflow",
-                m.path("name").asText(),
+                name,
+                "mlflow:" + name,
                 null,
-                tags,
-                0,
-                0,
+                null,
+                null,
+                -1,
+                null,
                 m.has("last_updated_timestamp")
                     ? Instant.ofEpochMilli(m.path("last_updated_timestamp").asLong())
-                    : null));
+                    : null,
+                tags,
+                aliases.isEmpty() ? Map.of() : Map.of("aliases", aliases)));
       }
       page = r.path("next_page_token").asText(null);
     } while (page != null && !page.isEmpty() && out.size() < limit);

@@ -1,11 +1,13 @@
 package io.gpux.registry.mlflow;
 
+import io.gpux.ref.ReferenceGrammar;
 import io.gpux.registry.Registry;
 import io.gpux.registry.RegistryContext;
 import io.gpux.registry.RegistryProvider;
 import io.gpux.transfer.TlsTrust;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -44,6 +46,18 @@ public final class MlflowRegistryProvider implements RegistryProvider {
   private static Path path(String value) {
     return value == null || value.isBlank() ? null : Path.of(value);
   }
+
+  @Override
+  public List<String> uriSchemes() {
+    return List.of(MlflowReferences.MODELS_URI, MlflowReferences.RUNS_URI);
+  }
+
+  @Override
+  public ReferenceGrammar grammar() {
+    return GRAMMAR;
+  }
+
+  private static final ReferenceGrammar GRAMMAR = new MlflowReferences();
 
   @Override
   public Registry create(RegistryContext context) {

@@ -1,5 +1,6 @@
 package io.gpux.registry.wandb;
 
+import io.gpux.ref.ReferenceGrammar;
 import io.gpux.registry.Registry;
 import io.gpux.registry.RegistryContext;
 import io.gpux.registry.RegistryProvider;
@@ -9,6 +10,13 @@ public final class WandbProvider implements RegistryProvider {
   @Override
   public String name() {
     return "wandb";
+  }
+
+  private static final ReferenceGrammar GRAMMAR = new WandbReferences();
+
+  @Override
+  public ReferenceGrammar grammar() {
+    return GRAMMAR;
   }
 
   @Override

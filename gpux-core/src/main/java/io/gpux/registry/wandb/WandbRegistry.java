@@ -13,7 +13,8 @@ import io.gpux.registry.RemoteFile;
 import io.gpux.registry.RemoteVersion;
 import io.gpux.registry.ResolvedModel;
 import io.gpux.registry.SearchQuery;
-import io.gpux.registry.hf.HfProjectGenerator;
+import io.gpux.registry.Searchable;
+import io.gpux.registry.Versioned;
 import io.gpux.transfer.HttpCall;
 import io.gpux.transfer.RegistryDigest;
 import java.io.IOException;
@@ -34,18 +35,12 @@ import java.util.Map;
  * without credentials, verifying each against the manifest's MD5 (the official client does not).
  * The producing run and the artifact's metadata go into the lineage.
  */
-final class WandbRegistry implements Registry {
+final class WandbRegistry implements Registry, Versioned, Searchable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final WandbGraphql api;
 
   WandbRegistry(WandbGraphql api) {
     this.api = api;
-  }
-
-  /** {@code wandb:entity/project/artifact:v3}, W&B's own way to name a version. */
-  @Override
-  public String exactReference(String model, String version) {
-    return "wandb:" + model + ":" + version;
   }
 
   @Override
@@ -342,7 +337,12 @@ final class WandbRegistry implements Registry {
 
   @Override
   public List<DerivedFile> derive(ResolvedModel model, Map<String, Path> files) {
-    return HfProjectGenerator.derive(model, files, "generated from the ONNX signature");
+    return DerivedFile.generatedProject(
+        model,
+        files,
+        "W&B",
+        "wandb:" + model.name() + ":" + model.version(),
+        "generated from the ONNX signature");
   }
 
   @Override
@@ -409,7 +409,7 @@ final class WandbRegistry implements Registry {
    */
   @Override
   public List<ModelSummary> search(SearchQuery q) {
-    int limit = q.limit() <= 0 ? 50 : q.limit();
+    int limit = q.limit();
     String type = q.task() == null || q.task().isBlank() ? "model" : q.task();
     List<ModelSummary> out = new ArrayList<>();
     String text = q.text() == null ? "" : q.text();
@@ -458,6 +458,16 @@ final class WandbRegistry implements Registry {
             + "/"
             + n.path("name").asText();
     return new ModelSummary(
-        "wandb", name, type, List.of(), 0, 0, instant(n.path("updatedAt").asText(null)));
+        "wandb",
+        name,
+        "wandb:" + name,
+        type,
+        null,
+        n.path("project").path("entity").path("name").asText(null),
+        -1,
+        null,
+        instant(n.path("updatedAt").asText(null)),
+        List.of(),
+        Map.of());
   }
 }

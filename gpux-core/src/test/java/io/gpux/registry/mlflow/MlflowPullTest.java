@@ -66,7 +66,7 @@ class MlflowPullTest {
   })
   void everyReferenceFormPullsAndRuns(String ref, String version, float offset) throws Exception {
     try (Gpux g = gpux()) {
-      PullResult pull = g.pull(ref, PullOptions.defaults(), TransferListener.NONE);
+      PullResult pull = g.models().pull(ref, PullOptions.defaults(), TransferListener.NONE);
       assertEquals(version, pull.manifest().version(), ref);
       assertRuns(g, ref, 4, offset);
     }
@@ -77,16 +77,17 @@ class MlflowPullTest {
     String modelId = SharedMlflow.summary().path("adder_model_id").asText();
     String extRun = SharedMlflow.summary().path("ext_run").asText();
     try (Gpux g = gpux()) {
-      PullResult byId = g.pull("models:/" + modelId, PullOptions.defaults(), TransferListener.NONE);
+      PullResult byId =
+          g.models().pull("models:/" + modelId, PullOptions.defaults(), TransferListener.NONE);
       assertEquals(modelId, byId.manifest().version());
       assertRuns(g, "models:/" + modelId, 4, 3); // the last logged version is y = x + 3
       String runUri = "runs:/" + extRun + "/model";
-      g.pull(runUri, PullOptions.defaults(), TransferListener.NONE);
+      g.models().pull(runUri, PullOptions.defaults(), TransferListener.NONE);
       assertRuns(g, runUri, 1024, 0.5f);
       // A model folder logged as plain run artifacts: no logged model, the run's folder instead.
       String legacy =
           "runs:/" + SharedMlflow.summary().path("legacy_run").asText() + "/legacy-model";
-      PullResult fromRun = g.pull(legacy, PullOptions.defaults(), TransferListener.NONE);
+      PullResult fromRun = g.models().pull(legacy, PullOptions.defaults(), TransferListener.NONE);
       assertTrue(
           fromRun.manifest().files().stream().anyMatch(f -> f.path().equals("MLmodel")),
           fromRun.manifest().files().toString());
@@ -110,7 +111,9 @@ class MlflowPullTest {
     server.fixture("download", "models:/adder-ext/1", python.toString());
     try (Gpux g = gpux()) {
       VersionManifest m =
-          g.pull("mlflow:adder-ext/1", PullOptions.defaults(), TransferListener.NONE).manifest();
+          g.models()
+              .pull("mlflow:adder-ext/1", PullOptions.defaults(), TransferListener.NONE)
+              .manifest();
       assertTrue(
           m.files().stream().anyMatch(f -> f.path().endsWith(".data")),
           "the external-data file is pulled: " + m.files());
@@ -138,7 +141,9 @@ class MlflowPullTest {
   void lineageRecordsTheRunTheAliasAndTheServerButNoCredentials() throws Exception {
     try (Gpux g = gpux()) {
       VersionManifest m =
-          g.pull("mlflow:adder@champion", PullOptions.defaults(), TransferListener.NONE).manifest();
+          g.models()
+              .pull("mlflow:adder@champion", PullOptions.defaults(), TransferListener.NONE)
+              .manifest();
       Map<String, String> l = m.lineage();
       assertEquals("champion", m.requested());
       assertEquals("2", l.get("version"));
@@ -192,7 +197,8 @@ class MlflowPullTest {
   private GpuxException pullFails(String ref) throws Exception {
     try (Gpux g = gpux()) {
       return assertThrows(
-          GpuxException.class, () -> g.pull(ref, PullOptions.defaults(), TransferListener.NONE));
+          GpuxException.class,
+          () -> g.models().pull(ref, PullOptions.defaults(), TransferListener.NONE));
     }
   }
 
@@ -202,7 +208,8 @@ class MlflowPullTest {
       GpuxException e =
           assertThrows(
               GpuxException.class,
-              () -> g.pull("mlflow:adder/1", PullOptions.defaults(), TransferListener.NONE));
+              () ->
+                  g.models().pull("mlflow:adder/1", PullOptions.defaults(), TransferListener.NONE));
       assertTrue(e.problem().contains("401"), e.problem());
       assertTrue(e.hint().contains("MLFLOW_TRACKING_USERNAME"), e.hint());
     }
@@ -226,7 +233,8 @@ class MlflowPullTest {
       GpuxException e =
           assertThrows(
               GpuxException.class,
-              () -> g.pull("mlflow:adder/1", PullOptions.defaults(), TransferListener.NONE));
+              () ->
+                  g.models().pull("mlflow:adder/1", PullOptions.defaults(), TransferListener.NONE));
       assertTrue(e.hint().contains("MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD"), e.hint());
       String all = e.problem() + e.hint();
       assertFalse(all.contains(wrong) || all.contains("tok-secret-123"), all);
@@ -248,7 +256,8 @@ class MlflowPullTest {
     try (Gpux g = gpux(env)) {
       assertEquals(
           "1",
-          g.pull("mlflow:adder/1", PullOptions.defaults(), TransferListener.NONE)
+          g.models()
+              .pull("mlflow:adder/1", PullOptions.defaults(), TransferListener.NONE)
               .manifest()
               .version());
     }
@@ -264,7 +273,8 @@ class MlflowPullTest {
       GpuxException e =
           assertThrows(
               GpuxException.class,
-              () -> g.pull("mlflow:adder/2", PullOptions.defaults(), TransferListener.NONE));
+              () ->
+                  g.models().pull("mlflow:adder/2", PullOptions.defaults(), TransferListener.NONE));
       assertTrue(e.hint().contains("~/.mlflow/credentials"), e.hint());
       assertFalse((e.problem() + e.hint()).contains(wrong));
     }
@@ -282,7 +292,8 @@ class MlflowPullTest {
       GpuxException e =
           assertThrows(
               GpuxException.class,
-              () -> g.pull("mlflow:adder/1", PullOptions.defaults(), TransferListener.NONE));
+              () ->
+                  g.models().pull("mlflow:adder/1", PullOptions.defaults(), TransferListener.NONE));
       assertTrue(e.hint().contains("MLFLOW_TRACKING_TOKEN"), e.hint());
       assertFalse((e.problem() + e.hint()).contains("tok-secret-456"));
     }
@@ -291,8 +302,9 @@ class MlflowPullTest {
   @Test
   void versionsListAliasesStagesStatusAndRun() throws Exception {
     try (Gpux g = gpux()) {
-      Registry r = g.registries().get("mlflow");
-      List<RemoteVersion> versions = r.versions(g.reference("mlflow:adder"));
+      Registry r = io.gpux.GpuxInternals.registries(g).get("mlflow");
+      List<RemoteVersion> versions =
+          ((io.gpux.registry.Versioned) r).versions(g.models().reference("mlflow:adder"));
       assertEquals(List.of("3", "2", "1"), versions.stream().map(RemoteVersion::version).toList());
       assertTrue(versions.get(1).tags().contains("@champion"), versions.toString());
       assertTrue(versions.get(0).tags().contains("stage:Production"), versions.toString());
@@ -308,18 +320,28 @@ class MlflowPullTest {
   @Test
   void searchTakesTextTagsAndMlflowFilters() throws Exception {
     try (Gpux g = gpux()) {
-      Registry r = g.registries().get("mlflow");
+      Registry r = io.gpux.GpuxInternals.registries(g).get("mlflow");
       List<String> byText =
-          names(r.search(new SearchQuery("adder", null, null, List.of(), null, 10)));
+          names(
+              ((io.gpux.registry.Searchable) r)
+                  .search(new SearchQuery("adder", null, null, List.of(), null, 10)));
       assertTrue(byText.containsAll(List.of("adder", "adder-ext")), byText.toString());
       assertFalse(byText.contains("sklearn-ish"));
       assertEquals(
           List.of("adder"),
-          names(r.search(new SearchQuery(null, null, null, List.of("team=vision"), null, 10))));
+          names(
+              ((io.gpux.registry.Searchable) r)
+                  .search(new SearchQuery(null, null, null, List.of("team=vision"), null, 10))));
       assertEquals(
           List.of("sklearn-ish"),
-          names(r.search(new SearchQuery("name LIKE 'sk%'", null, null, List.of(), null, 10))));
-      assertEquals(1, r.search(new SearchQuery(null, null, null, List.of(), null, 1)).size());
+          names(
+              ((io.gpux.registry.Searchable) r)
+                  .search(new SearchQuery("name LIKE 'sk%'", null, null, List.of(), null, 10))));
+      assertEquals(
+          1,
+          ((io.gpux.registry.Searchable) r)
+              .search(new SearchQuery(null, null, null, List.of(), null, 1))
+              .size());
     }
   }
 

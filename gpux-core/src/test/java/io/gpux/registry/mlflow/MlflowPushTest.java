@@ -43,10 +43,11 @@ class MlflowPushTest {
     SharedMlflow.server().fixture("download", "models:/adder-ext/1", folder.toString());
     Files.delete(folder.resolve("registered_model_meta")); // The Python client's own note.
     try (Gpux g = gpux()) {
-      PushResult pushed = g.push("downloaded", "mlflow:pushed-ext", "prod");
+      PushResult pushed = g.models().push("downloaded", "mlflow:pushed-ext", "prod");
       assertEquals("1", pushed.version());
       VersionManifest m =
-          g.pull("mlflow:pushed-ext@prod", PullOptions.defaults(), TransferListener.NONE)
+          g.models()
+              .pull("mlflow:pushed-ext@prod", PullOptions.defaults(), TransferListener.NONE)
               .manifest();
       assertEquals("1", m.version());
       Map<String, String> pulled = new HashMap<>();
@@ -63,10 +64,11 @@ class MlflowPushTest {
       }
       assertEquals(m.files().size() - 1, compared, "all files, and the generated gpux.yml");
       // A second push is a new version; the alias moves to it.
-      assertEquals("2", g.push("downloaded", "mlflow:pushed-ext", "prod").version());
+      assertEquals("2", g.models().push("downloaded", "mlflow:pushed-ext", "prod").version());
       assertEquals(
           "2",
-          g.pull("mlflow:pushed-ext@prod", PullOptions.defaults(), TransferListener.NONE)
+          g.models()
+              .pull("mlflow:pushed-ext@prod", PullOptions.defaults(), TransferListener.NONE)
               .manifest()
               .version());
     }
@@ -77,8 +79,8 @@ class MlflowPushTest {
     Path project = Files.createDirectories(work.resolve("project"));
     OnnxModels.addOne(project.resolve("model.onnx"));
     try (Gpux g = gpux()) {
-      PushResult pushed = g.push("project", "mlflow:pushed-plain", null);
-      g.pull(pushed.reference(), PullOptions.defaults(), TransferListener.NONE);
+      PushResult pushed = g.models().push("project", "mlflow:pushed-plain", null);
+      g.models().pull(pushed.reference(), PullOptions.defaults(), TransferListener.NONE);
       Tensor y =
           g.load(pushed.reference(), RuntimeOptions.defaults())
               .run(Map.of("x", Tensor.ofFloats(new long[] {1, 4}, 1, 2, 3, 4)))
@@ -97,13 +99,13 @@ class MlflowPushTest {
     Files.writeString(empty.resolve("README.md"), "no model here");
     try (Gpux g = gpux()) {
       GpuxException version =
-          assertThrows(GpuxException.class, () -> g.push("empty", "mlflow:x/3", null));
+          assertThrows(GpuxException.class, () -> g.models().push("empty", "mlflow:x/3", null));
       assertEquals(ErrorCategory.INVALID_INPUT, version.category());
       GpuxException noOnnx =
-          assertThrows(GpuxException.class, () -> g.push("empty", "mlflow:x", null));
+          assertThrows(GpuxException.class, () -> g.models().push("empty", "mlflow:x", null));
       assertTrue(noOnnx.problem().contains("no .onnx file"), noOnnx.problem());
       GpuxException nothing =
-          assertThrows(GpuxException.class, () -> g.push("nowhere", "mlflow:x", null));
+          assertThrows(GpuxException.class, () -> g.models().push("nowhere", "mlflow:x", null));
       assertEquals(ErrorCategory.NOT_FOUND, nothing.category());
     }
   }

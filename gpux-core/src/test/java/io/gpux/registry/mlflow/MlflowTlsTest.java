@@ -55,16 +55,18 @@ class MlflowTlsTest {
     OnnxModels.addOne(project.resolve("model.onnx"));
     String trust = server.certificate().toString();
     try (Gpux g = gpux("MLFLOW_TRACKING_SERVER_CERT_PATH", trust)) {
-      assertEquals("1", g.push("mtls", "mlflow:mtls-adder", null).version());
+      assertEquals("1", g.models().push("mtls", "mlflow:mtls-adder", null).version());
       // (The socket path of large files shows it too: SocketFetchTest.)
-      g.pull("mlflow:mtls-adder/1", PullOptions.defaults(), TransferListener.NONE);
+      g.models().pull("mlflow:mtls-adder/1", PullOptions.defaults(), TransferListener.NONE);
     }
     try (Gpux g =
         gpux("MLFLOW_TRACKING_SERVER_CERT_PATH", trust, "MLFLOW_TRACKING_CLIENT_CERT_PATH", "")) {
       GpuxException e =
           assertThrows(
               GpuxException.class,
-              () -> g.pull("mlflow:mtls-adder/1", PullOptions.defaults(), TransferListener.NONE));
+              () ->
+                  g.models()
+                      .pull("mlflow:mtls-adder/1", PullOptions.defaults(), TransferListener.NONE));
       assertTrue(e.hint().contains("MLFLOW_TRACKING_CLIENT_CERT_PATH"), e + " / " + e.hint());
     }
     Path keyOnly = work.resolve("key-only.pem");
@@ -79,7 +81,8 @@ class MlflowTlsTest {
                       trust,
                       "MLFLOW_TRACKING_CLIENT_CERT_PATH",
                       keyOnly.toString())) {
-                g.pull("mlflow:mtls-adder/1", PullOptions.defaults(), TransferListener.NONE);
+                g.models()
+                    .pull("mlflow:mtls-adder/1", PullOptions.defaults(), TransferListener.NONE);
               }
             });
     assertTrue(bad.getMessage().contains("key-only.pem"), bad.getMessage());
@@ -91,17 +94,19 @@ class MlflowTlsTest {
     OnnxModels.addOne(project.resolve("model.onnx"));
     try (Gpux g = gpux()) {
       GpuxException e =
-          assertThrows(GpuxException.class, () -> g.push("project", "mlflow:tls-adder", null));
+          assertThrows(
+              GpuxException.class, () -> g.models().push("project", "mlflow:tls-adder", null));
       assertTrue(e.hint().contains("MLFLOW_TRACKING_SERVER_CERT_PATH"), e.hint());
     }
     try (Gpux g = gpux("MLFLOW_TRACKING_SERVER_CERT_PATH", server.certificate().toString())) {
-      assertEquals("1", g.push("project", "mlflow:tls-adder", "prod").version());
-      g.pull("mlflow:tls-adder@prod", PullOptions.defaults(), TransferListener.NONE);
+      assertEquals("1", g.models().push("project", "mlflow:tls-adder", "prod").version());
+      g.models().pull("mlflow:tls-adder@prod", PullOptions.defaults(), TransferListener.NONE);
     }
     try (Gpux g = gpux("MLFLOW_TRACKING_INSECURE_TLS", "true")) {
       assertEquals(
           "1",
-          g.pull("mlflow:tls-adder/1", PullOptions.defaults(), TransferListener.NONE)
+          g.models()
+              .pull("mlflow:tls-adder/1", PullOptions.defaults(), TransferListener.NONE)
               .manifest()
               .version());
     }

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpux.GpuxException;
 import io.gpux.ref.ModelRef;
-import io.gpux.ref.ModelRefParser;
 import org.junit.jupiter.api.Test;
 
 class WandbRefTest {
   private static WandbRef parse(String text, String entity) {
-    ModelRef ref = ModelRefParser.withBuiltInRegistries().parse(text);
+    ModelRef ref = io.gpux.registry.Registries.installedParser().parse(text);
     assertEquals("wandb", ref.registry());
     return WandbRef.of(ref, entity);
   }

@@ -77,11 +77,11 @@ class WandbRegistryTest {
   }
 
   private Registry registry() {
-    return gpux().registries().get("wandb");
+    return io.gpux.GpuxInternals.registries(gpux()).get("wandb");
   }
 
   private ResolvedModel resolve(String ref) {
-    return registry().resolve(gpux().reference(ref), PullOptions.defaults());
+    return registry().resolve(gpux().models().reference(ref), PullOptions.defaults());
   }
 
   @AfterEach
@@ -133,6 +133,7 @@ class WandbRegistryTest {
   void registryAndLegacyModelRegistryFormsPull() {
     PullResult r =
         gpux()
+            .models()
             .pull(
                 "wandb:acme-org/wandb-registry-model/adder-prod:staging",
                 PullOptions.defaults(),
@@ -174,12 +175,13 @@ class WandbRegistryTest {
             GpuxException.class,
             () ->
                 gpux()
+                    .models()
                     .pull(
                         "wandb:acme/mnist/adder:production",
                         PullOptions.defaults(),
                         TransferListener.NONE));
     assertTrue(e.getMessage().toLowerCase().contains("md5"), e.getMessage());
-    assertTrue(gpux().store().list().isEmpty(), "nothing stored");
+    assertTrue(io.gpux.GpuxInternals.store(gpux()).list().isEmpty(), "nothing stored");
   }
 
   @Test
@@ -247,13 +249,16 @@ class WandbRegistryTest {
 
   @Test
   void versionsListAliasesDigestsAndTimes() {
-    List<RemoteVersion> vs = registry().versions(gpux().reference("wandb:acme/mnist/adder"));
+    List<RemoteVersion> vs =
+        ((io.gpux.registry.Versioned) registry())
+            .versions(gpux().models().reference("wandb:acme/mnist/adder"));
     assertEquals(List.of("v1", "v0"), vs.stream().map(RemoteVersion::version).toList());
     assertEquals(List.of("latest", "production"), vs.get(0).tags());
     assertTrue(vs.get(0).description().contains(v1.digest()));
     assertTrue(vs.get(1).created() != null);
     List<RemoteVersion> reg =
-        registry().versions(gpux().reference("wandb:acme-org/wandb-registry-model/adder-prod"));
+        ((io.gpux.registry.Versioned) registry())
+            .versions(gpux().models().reference("wandb:acme-org/wandb-registry-model/adder-prod"));
     assertEquals("v0", reg.get(0).version());
     assertTrue(reg.get(0).tags().contains("staging"), reg.toString());
   }
@@ -261,10 +266,12 @@ class WandbRegistryTest {
   @Test
   void searchListsProjectAndRegistryCollections() {
     List<ModelSummary> project =
-        registry().search(new SearchQuery("acme/mnist", null, null, List.of(), null, 10));
+        ((io.gpux.registry.Searchable) registry())
+            .search(new SearchQuery("acme/mnist", null, null, List.of(), null, 10));
     assertEquals(List.of("acme/mnist/adder"), project.stream().map(ModelSummary::name).toList());
     List<ModelSummary> reg =
-        registry().search(new SearchQuery("adder", "acme-org", null, List.of(), null, 10));
+        ((io.gpux.registry.Searchable) registry())
+            .search(new SearchQuery("adder", "acme-org", null, List.of(), null, 10));
     assertEquals(
         List.of("acme-org/wandb-registry-model/adder-prod"),
         reg.stream().map(ModelSummary::name).toList());
@@ -276,7 +283,7 @@ class WandbRegistryTest {
         assertThrows(
             GpuxException.class,
             () ->
-                new WandbGraphql(gpux().registries().context())
+                new WandbGraphql(io.gpux.GpuxInternals.registries(gpux()).context())
                     .query(
                         "query { project(name: \"mnist\", entityName: \"acme\") {"
                             + " artifactType(name: \"model\") { artifactCollection(name: \"adder\")"

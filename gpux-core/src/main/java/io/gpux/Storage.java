@@ -1,0 +1,66 @@
+package io.gpux;
+
+import io.gpux.store.DiskUsage;
+import io.gpux.store.ManifestFile;
+import io.gpux.store.PruneReport;
+import io.gpux.store.VerifyReport;
+import io.gpux.store.VersionManifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The local store's administration: what is stored, disk use, pruning, verification. Get it from
+ * {@link Gpux#storage()}; models by reference are {@link Gpux#models()}.
+ */
+public final class Storage {
+  private final Gpux gpux;
+
+  Storage(Gpux gpux) {
+    this.gpux = gpux;
+  }
+
+  /** Where the store lives ({@code GPUX_HOME}). */
+  public Path home() {
+    return gpux.settings().home();
+  }
+
+  /** One stored version, with the tags pointing at it and how to name it exactly. */
+  public record StoredModel(VersionManifest manifest, List<String> tags, String reference) {
+    public long sizeBytes() {
+      return manifest.files().stream().mapToLong(ManifestFile::size).sum();
+    }
+  }
+
+  /** {@code gpux list}: every stored version, newest pull first; empty when there is no store. */
+  public List<StoredModel> list() {
+    if (!Files.isDirectory(home())) {
+      return List.of();
+    }
+    List<StoredModel> out = new ArrayList<>();
+    for (VersionManifest m : gpux.store().list()) {
+      out.add(
+          new StoredModel(
+              m,
+              gpux.store().tagsOf(m.registry(), m.name(), m.version()),
+              gpux.models().exactReference(m)));
+    }
+    return out;
+  }
+
+  /** {@code gpux df}: bytes on disk, in use, unique and shared per version, partial downloads. */
+  public DiskUsage diskUsage() {
+    return gpux.store().diskUsage();
+  }
+
+  /** {@code gpux prune}: deletes files no version uses and stale partial downloads. */
+  public PruneReport prune(boolean dryRun) {
+    return gpux.store().prune(dryRun);
+  }
+
+  /** {@code gpux verify}: re-hashes every stored file against its manifest. */
+  public VerifyReport verify() {
+    return gpux.store().verify();
+  }
+}
