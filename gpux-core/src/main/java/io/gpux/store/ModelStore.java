@@ -2,6 +2,7 @@ package io.gpux.store;
 
 import io.gpux.ErrorCategory;
 import io.gpux.GpuxException;
+import io.gpux.index.TagMove;
 import io.gpux.store.ManifestJson.DamagedManifestException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -94,7 +95,7 @@ public final class ModelStore implements AutoCloseable {
     WriteBack writeBack = bootId.map(id -> new WriteBack(layout, id, clock)).orElse(null);
     ModelStore store = new ModelStore(layout, index, clock, forceToDisk ? null : writeBack);
     try {
-      StoreIndex.Opened how = index.opened();
+      io.gpux.index.IndexDatabase.Opened how = index.opened();
       if (how.lost() || how.stale()) {
         store.rebuild(how.lost());
       }

@@ -3,6 +3,8 @@ package io.gpux.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gpux.index.Migrations;
+import io.gpux.index.TagMove;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

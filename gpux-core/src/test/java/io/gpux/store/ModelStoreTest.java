@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpux.ErrorCategory;
 import io.gpux.GpuxException;
+import io.gpux.index.Migrations;
+import io.gpux.index.TagMove;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;

@@ -1,4 +1,4 @@
-package io.gpux.store;
+package io.gpux.index;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,19 +11,20 @@ import java.sql.Statement;
 import java.time.Instant;
 
 /**
- * The index schema as numbered migrations, {@code V<n>__<what>.sql} beside this class, applied in
- * order and recorded in {@code schema_version}. A migration, once released, never changes: a change
- * is a new migration. The SQL stays within what SQLite and PostgreSQL both accept (statements are
- * split on {@code ;}, so none may contain one in a literal).
+ * The index schema as numbered migrations (public for the schema's own tests), {@code
+ * V<n>__<what>.sql} beside this class, applied in order and recorded in {@code schema_version}. A
+ * migration, once released, never changes: a change is a new migration. The SQL stays within what
+ * SQLite and PostgreSQL both accept (statements are split on {@code ;}, so none may contain one in
+ * a literal).
  */
-final class Migrations {
-  static final String[] FILES = {"V1__schema.sql", "V2__tag_history_key.sql"};
+public final class Migrations {
+  public static final String[] FILES = {"V1__schema.sql", "V2__tag_history_key.sql"};
 
   /**
    * The first schema whose rows must be rewritten from the manifests: V2 stores timestamps in a
    * fixed width so that they sort as text.
    */
-  static final int REINDEX_BEFORE = 2;
+  public static final int REINDEX_BEFORE = 2;
 
   private Migrations() {}
 
@@ -69,14 +70,14 @@ final class Migrations {
     return before;
   }
 
-  static int current(Connection db) throws SQLException {
+  public static int current(Connection db) throws SQLException {
     try (Statement s = db.createStatement();
         ResultSet r = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
       return r.next() ? r.getInt(1) : 0;
     }
   }
 
-  static String read(String file) {
+  public static String read(String file) {
     try (InputStream in = Migrations.class.getResourceAsStream(file)) {
       if (in == null) {
         throw new IllegalStateException("missing migration " + file);

@@ -1,4 +1,4 @@
-package io.gpux.store;
+package io.gpux.index;
 
 import java.time.Instant;
 
