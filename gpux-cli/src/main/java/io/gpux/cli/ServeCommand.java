@@ -8,10 +8,10 @@ import io.gpux.server.InferenceServer;
 import io.gpux.server.ModelLoader;
 import io.gpux.server.ServedModel;
 import io.gpux.server.ServerOptions;
+import io.gpux.server.StopSignals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,7 +69,69 @@ final class ServeCommand implements Callable<Integer> {
               + " through POST /v2/repository/models/NAME/load|unload (default: ${DEFAULT-VALUE}).")
   String modelControl;
 
+  @Option(
+      names = "--memory-budget",
+      paramLabel = "SIZE",
+      description =
+          "Memory that requests being answered may hold, e.g. 512m or 4g; a request counts as 4x"
+              + " its body; beyond it: 503 (default: half the JVM heap; bin/gpux sizes the heap"
+              + " from this).")
+  String memoryBudget;
+
+  @Option(
+      names = "--drain-timeout",
+      defaultValue = "20",
+      paramLabel = "SECONDS",
+      description =
+          "On SIGTERM or Ctrl-C, how long requests in flight may take to finish; those still"
+              + " running then get 503 (default: ${DEFAULT-VALUE}).")
+  int drainSeconds;
+
+  @Option(
+      names = "--max-connections",
+      defaultValue = "1024",
+      description = "Connections open at once; more are closed (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(
+      names = "--timeouts",
+      paramLabel = "HEADER,BODY,IDLE",
+      defaultValue = "10,30,60",
+      split = ",",
+      description =
+          "Seconds a request's headers may take from its first byte, the longest gap while its"
+              + " body arrives (both 408 after), and how long an idle keep-alive connection stays"
+              + " open (default: ${DEFAULT-VALUE}).")
+  List<Double> timeouts;
+
   @Mixin RuntimeMixin runtime;
+
+  /** 512m, 4g, 1.5GiB, or plain bytes. */
+  static long parseSize(String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgt]?)(?:i?b)?\\s*")
+            .matcher(text);
+    if (!m.matches()) {
+      throw GpuxException.invalidInput(
+          "--memory-budget " + text + " is not a size", "write e.g. 512m, 4g or 2147483648");
+    }
+    int shift =
+        "kmgt".indexOf(Character.toLowerCase(m.group(2).isEmpty() ? ' ' : m.group(2).charAt(0)));
+    double bytes = Double.parseDouble(m.group(1)) * (shift < 0 ? 1 : Math.pow(1024, shift + 1));
+    if (bytes < 1 << 20) {
+      throw GpuxException.invalidInput(
+          "--memory-budget " + text + " is under 1 MiB", "give the server at least 64m");
+    }
+    return (long) bytes;
+  }
+
+  private static java.time.Duration seconds(double s) {
+    if (!(s > 0)) {
+      throw GpuxException.invalidInput(
+          "--timeouts takes positive seconds, got " + s, "e.g. --timeouts 10,30,60");
+    }
+    return java.time.Duration.ofMillis((long) (s * 1000));
+  }
 
   private ServedModel load(Gpux gpux, String reference) {
     long t0 = System.nanoTime();
@@ -128,17 +190,23 @@ final class ServeCommand implements Callable<Integer> {
               .withWorkers(workers != null ? workers : serving.maxWorkers())
               .withBatching(
                   maxBatchSize != null ? maxBatchSize : serving.batchSize(),
-                  (long) (batchDelayMs * 1000));
-      CountDownLatch stopped = new CountDownLatch(1);
+                  (long) (batchDelayMs * 1000))
+              .withMemoryBudget(
+                  memoryBudget == null
+                      ? ServerOptions.defaultMemoryBudget()
+                      : parseSize(memoryBudget))
+              .withMaxConnections(maxConnections);
+      if (timeouts.size() != 3) {
+        throw GpuxException.invalidInput(
+            "--timeouts takes three values, HEADER,BODY,IDLE", "e.g. --timeouts 10,30,60");
+      }
+      options =
+          options.withTimeouts(
+              seconds(timeouts.get(0)), seconds(timeouts.get(1)), seconds(timeouts.get(2)));
+      // Signals, not a shutdown hook: see StopSignals (ONNX Runtime's own hook frees its
+      // environment while a hook-driven drain still runs models).
+      StopSignals stop = StopSignals.install();
       try (InferenceServer server = InferenceServer.start(served, options, loader)) {
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      parent.err.println("gpux: stopping (finishing requests in flight)");
-                      server.close();
-                      stopped.countDown();
-                    }));
         parent.out.println(
             "Serving "
                 + String.join(", ", served.stream().map(ServedModel::name).toList())
@@ -152,8 +220,23 @@ final class ServeCommand implements Callable<Integer> {
         if (server.awaitReady(120_000)) {
           parent.err.println("gpux: ready (models warmed up)");
         }
-        stopped.await();
+        String signal = stop.await();
+        parent.err.println(
+            "gpux: "
+                + signal
+                + ": stopping (finishing requests in flight, up to "
+                + drainSeconds
+                + " s)");
+        parent.err.flush();
+        if (!server.close(drainSeconds)) {
+          // A model run outlived the deadline: freeing its session under it would crash the
+          // process, so it ends here without running exit hooks.
+          parent.err.println("gpux: a model run did not end; stopping without freeing it");
+          parent.err.flush();
+          Runtime.getRuntime().halt(ExitCodes.OK);
+        }
       }
+      parent.err.println("gpux: stopped");
       return ExitCodes.OK;
     }
   }

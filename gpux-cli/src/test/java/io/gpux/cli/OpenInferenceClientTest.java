@@ -103,7 +103,11 @@ class OpenInferenceClientTest {
       assertEquals(404, r.get("missing_model_error").get("status").asInt(), r.toString());
       JsonNode stats = r.get("statistics").get("model_stats").get(0);
       assertEquals("add-one", stats.get("name").asText());
-      assertEquals(2, stats.get("inference_count").asInt(), "two requests answered: " + stats);
+      assertEquals(
+          4,
+          stats.get("inference_count").asInt(),
+          "two requests of two rows: Triton counts each row as an inference: " + stats);
+      assertEquals(2, stats.get("execution_count").asInt(), "two model runs: " + stats);
       assertEquals(2, stats.get("inference_stats").get("compute_infer").get("count").asInt());
       assertTrue(stats.get("inference_stats").get("success").get("ns").asLong() > 0);
       assertEquals(2, r.get("all_statistics").get("model_stats").size(), "both models");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.gpux.GpuxException;
 import io.gpux.onnx.ElementType;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -192,51 +191,86 @@ public final class JsonTensors {
       return;
     }
     if (!node.isNumber()) {
-      throw GpuxException.invalidInput(
-          "input '"
-              + input
-              + "'"
-              + position(at)
-              + " is "
-              + describe(node)
-              + ", but the model takes "
-              + type
-              + " numbers",
-          node.isTextual()
-              ? "send numbers; text needs a model that takes token ids and a tokenizer.json"
-              : "send numbers for '" + input + "'");
+      throw notNumber(input, position(at), describe(node), type, node.isTextual());
     }
     if (type.isFloatingPoint()) {
-      double d = node.doubleValue();
-      switch (type) {
-        case FLOAT32 -> out.putFloat((float) d);
-        case FLOAT64 -> out.putDouble(d);
-        case FLOAT16 -> out.putShort(Fp16Conversions.floatToFp16((float) d));
-        default -> out.putShort(Fp16Conversions.floatToBf16((float) d));
-      }
+      putFloat(input, position(at), node.doubleValue(), type, out);
       return;
     }
-    putInteger(input, node, type, out, at);
-  }
-
-  private static void putInteger(
-      String input, JsonNode node, ElementType type, ByteBuffer out, List<Integer> at) {
-    BigDecimal decimal = node.decimalValue();
     BigInteger value;
     try {
-      value = decimal.toBigIntegerExact();
+      value = node.decimalValue().toBigIntegerExact();
     } catch (ArithmeticException e) {
+      throw notWhole(input, position(at), node.toString(), type);
+    }
+    putInteger(input, position(at), value, type, out);
+  }
+
+  /**
+   * Writes a floating-point value, refusing one outside the dtype's range: JSON has no infinity, so
+   * 1e39 for a float32 input (or 1e400, which parses as an infinite double) is a mistake, not a
+   * value to run.
+   */
+  static void putFloat(String input, String where, double d, ElementType type, ByteBuffer out) {
+    float f = (float) d;
+    boolean fits =
+        switch (type) {
+          case FLOAT64 -> Double.isFinite(d);
+          case FLOAT16 -> Float.isFinite(f) && Math.abs(f) <= 65504f;
+          default -> Float.isFinite(f);
+        };
+    if (!fits) {
       throw GpuxException.invalidInput(
           "input '"
               + input
               + "'"
-              + position(at)
+              + where
               + " is "
-              + node
-              + ", not a whole number, but the model takes "
+              + (Double.isInfinite(d) ? "beyond the range of a double" : Double.toString(d))
+              + ", outside the range of "
               + type,
-          "send whole numbers for '" + input + "'");
+          "send finite values that fit " + type + " for '" + input + "'");
     }
+    switch (type) {
+      case FLOAT32 -> out.putFloat(f);
+      case FLOAT64 -> out.putDouble(d);
+      case FLOAT16 -> out.putShort(Fp16Conversions.floatToFp16(f));
+      default -> out.putShort(Fp16Conversions.floatToBf16(f));
+    }
+  }
+
+  static GpuxException notNumber(
+      String input, String where, String described, ElementType type, boolean text) {
+    return GpuxException.invalidInput(
+        "input '"
+            + input
+            + "'"
+            + where
+            + " is "
+            + described
+            + ", but the model takes "
+            + type
+            + " numbers",
+        text
+            ? "send numbers; text needs a model that takes token ids and a tokenizer.json"
+            : "send numbers for '" + input + "'");
+  }
+
+  static GpuxException notWhole(String input, String where, String value, ElementType type) {
+    return GpuxException.invalidInput(
+        "input '"
+            + input
+            + "'"
+            + where
+            + " is "
+            + value
+            + ", not a whole number, but the model takes "
+            + type,
+        "send whole numbers for '" + input + "'");
+  }
+
+  static void putInteger(
+      String input, String where, BigInteger value, ElementType type, ByteBuffer out) {
     BigInteger min;
     BigInteger max;
     switch (type) {
@@ -278,7 +312,7 @@ public final class JsonTensors {
           "input '"
               + input
               + "'"
-              + position(at)
+              + where
               + " is "
               + value
               + ", outside the range of "
@@ -311,7 +345,7 @@ public final class JsonTensors {
     }
   }
 
-  private static GpuxException ragged(String input, String where) {
+  static GpuxException ragged(String input, String where) {
     return GpuxException.invalidInput(
         "input '" + input + "' is a ragged array" + where + ": rows must all have the same length",
         "pad the rows of '" + input + "' to one length");
@@ -328,7 +362,7 @@ public final class JsonTensors {
     return sb.toString();
   }
 
-  private static String describe(JsonNode node) {
+  static String describe(JsonNode node) {
     if (node.isTextual()) {
       String t = node.textValue();
       return "the string \"" + (t.length() > 40 ? t.substring(0, 40) + "..." : t) + "\"";

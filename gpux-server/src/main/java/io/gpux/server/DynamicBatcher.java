@@ -233,5 +233,12 @@ final class DynamicBatcher implements AutoCloseable {
   public void close() {
     closed = true;
     worker.interrupt();
+    // Requests still waiting would otherwise wait forever on a batch that never forms.
+    for (Pending p; (p = queue.poll()) != null; ) {
+      p.result()
+          .completeExceptionally(
+              GpuxException.unavailable(
+                  "the server is shutting down", "retry on another replica, or once it is back"));
+    }
   }
 }

@@ -79,6 +79,40 @@ final class ModelCatalog {
     return byName.keySet();
   }
 
+  /**
+   * The served name a client's name stands for, or null. A stored model's name can hold a '/'
+   * ({@code acme/digits} from {@code hf:acme/digits}), which Triton and KServe names never do, so
+   * each such name also answers to its alias with {@code --} for every '/' ({@code acme--digits};
+   * Hugging Face forbids "--" in names, so the alias is never another model's name).
+   */
+  String canonical(String name) {
+    Map<String, List<ServedModel>> now = byName;
+    if (now.containsKey(name)) {
+      return name;
+    }
+    if (name.contains("--")) {
+      String slashed = name.replace("--", "/");
+      if (now.containsKey(slashed)) {
+        return slashed;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * How many of {@code segments}, from {@code from}, spell a served name: names with '/' come in a
+   * URL either percent-encoded (one segment) or as they are (tritonclient quotes names with '/'
+   * left alone), so the longest run of segments that names a model wins. 0 when none does.
+   */
+  int match(List<String> segments, int from) {
+    for (int n = segments.size() - from; n >= 1; n--) {
+      if (canonical(String.join("/", segments.subList(from, from + n))) != null) {
+        return n;
+      }
+    }
+    return 0;
+  }
+
   /** The default version of the first model: what the Python GPUX's single-model routes use. */
   ServedModel first() {
     Map<String, List<ServedModel>> now = byName;
@@ -112,7 +146,8 @@ final class ModelCatalog {
 
   List<ServedModel> versions(String name) {
     Map<String, List<ServedModel>> now = byName;
-    List<ServedModel> versions = now.get(name);
+    String served = canonical(name);
+    List<ServedModel> versions = served == null ? null : now.get(served);
     if (versions == null) {
       throw new HttpError(404, "no model named '" + name + "'; this server has " + now.keySet());
     }

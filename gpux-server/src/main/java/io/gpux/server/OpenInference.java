@@ -1,20 +1,22 @@
 package io.gpux.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpux.onnx.ElementType;
-import io.gpux.tensor.JsonTensors;
 import io.gpux.tensor.Tensor;
 import io.gpux.tensor.TensorSignature;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The Open Inference Protocol v2 (KServe, Triton) JSON forms: model metadata, and inference
- * requests whose tensors come as {@code {name, shape, datatype, data}} with flat (or nested) data.
- * Text arrives as BYTES and is tokenized with the model's tokenizer when the model takes token ids.
+ * The Open Inference Protocol v2 (KServe, Triton) JSON forms: model metadata, and inference answers
+ * written from the output tensors. Requests are read by {@link OipRequest}.
  */
 final class OpenInference {
   private OpenInference() {}
@@ -56,199 +58,97 @@ final class OpenInference {
     }
   }
 
-  /**
-   * Reads one input's binary data; returns its JSON form, or null when it was taken as a tensor.
-   */
-  interface BinaryInput {
-    JsonNode read(String name, JsonNode input, int offset, int size);
-  }
+  /** A response body and the length of its JSON header (the whole body when nothing is binary). */
+  record Reply(byte[] body, int jsonLength) {}
 
   /**
-   * An infer request as the {input: nested value} object the library takes. Inputs that carry
-   * {@code parameters.binary_data_size} are read from the binary part, in order, from {@code
-   * binaryStart}.
+   * The answer: outputs (all, or those the request asked for) with flat data, written straight from
+   * the tensors with a streaming generator. With {@code binaryAllowed}, the outputs the request
+   * asks for as binary ({@code parameters.binary_data}, or {@code binary_data_output} for all)
+   * follow the JSON header as raw bytes.
    */
-  static ObjectNode toLibraryRequest(JsonNode request, BinaryInput binary, int binaryStart) {
-    JsonNode inputs = request.path("inputs");
-    if (!inputs.isArray() || inputs.isEmpty()) {
-      throw new HttpError(400, "the request has no \"inputs\" array");
-    }
-    ObjectNode out = Exchange.MAPPER.createObjectNode();
-    for (JsonNode in : inputs) {
-      String name = in.path("name").asText(null);
-      if (name == null) {
-        throw new HttpError(400, "an input has no \"name\"");
-      }
-      JsonNode shape = in.path("shape");
-      JsonNode binarySize = in.path("parameters").get("binary_data_size");
-      if (binarySize != null) {
-        if (binary == null) {
-          throw new HttpError(
-              400,
-              "input '"
-                  + name
-                  + "' declares binary_data_size but the request has no Inference-Header-Content-Length");
-        }
-        int size = binarySize.asInt();
-        JsonNode asJson = binary.read(name, in, binaryStart, size);
-        binaryStart += size;
-        if (asJson != null) {
-          out.set(name, shape.isArray() ? nest(name, (ArrayNode) asJson, shape) : asJson);
-        }
-        continue;
-      }
-      JsonNode data = in.get("data");
-      if (data == null) {
-        throw new HttpError(
-            400, "input '" + name + "' has neither \"data\" nor parameters.binary_data_size");
-      }
-      out.set(name, shape.isArray() ? nest(name, flatten(data), shape) : data);
-    }
-    return out;
-  }
-
-  /** Builds the response: outputs (all, or those asked for) with flat data. */
-  static ObjectNode response(
-      ServedModel m, String id, Map<String, Tensor> outputs, JsonNode request) {
+  static Reply response(
+      ServedModel m, OipRequest request, Map<String, Tensor> outputs, boolean binaryAllowed) {
     Set<String> wanted = new LinkedHashSet<>();
-    request.path("outputs").forEach(o -> wanted.add(o.path("name").asText()));
-    ObjectNode r = Exchange.MAPPER.createObjectNode();
-    r.put("model_name", m.name());
-    r.put("model_version", m.version());
-    if (id != null) {
-      r.put("id", id);
-    }
-    ArrayNode array = r.putArray("outputs");
-    outputs.forEach(
-        (name, t) -> {
-          if (!wanted.isEmpty() && !wanted.contains(name)) {
-            return;
-          }
-          ObjectNode o = array.addObject();
-          o.put("name", name);
-          o.put("datatype", datatype(t.type()));
-          ArrayNode shape = o.putArray("shape");
-          for (long d : t.shape()) {
-            shape.add(d);
-          }
-          o.set("data", JsonTensors.writeFlat(t));
-        });
+    request.outputs.forEach(o -> wanted.add(o.path("name").asText()));
     for (String w : wanted) {
       if (!outputs.containsKey(w)) {
         throw new HttpError(
             400, "the model has no output named '" + w + "'; it has " + outputs.keySet());
       }
     }
-    return r;
-  }
-
-  /** A binary input checked against the model: dtype and shape. */
-  static Tensor conform(ServedModel m, String name, Tensor t) {
-    TensorSignature sig =
-        m.model().inputs().stream()
-            .filter(s -> s.name().equals(name))
-            .findFirst()
-            .orElseThrow(() -> new HttpError(400, "the model has no input named '" + name + "'"));
-    if (sig.type() != t.type()) {
-      throw new HttpError(
-          400,
-          "input '"
-              + name
-              + "' is "
-              + datatype(t.type())
-              + " but the model takes "
-              + datatype(sig.type()));
-    }
-    return JsonTensors.conform(name, t, sig);
-  }
-
-  /** A response body and the length of its JSON header (the whole body when nothing is binary). */
-  record Reply(byte[] body, int jsonLength) {}
-
-  /** Like {@link #response}, with outputs asked for as binary appended after the JSON header. */
-  static Reply binaryResponse(
-      ServedModel m, String id, Map<String, Tensor> outputs, JsonNode request) {
-    boolean allBinary = request.path("parameters").path("binary_data_output").asBoolean(false);
     Set<String> binary = new LinkedHashSet<>();
-    for (JsonNode o : request.path("outputs")) {
-      if (o.path("parameters").path("binary_data").asBoolean(allBinary)) {
-        binary.add(o.path("name").asText());
+    if (binaryAllowed) {
+      boolean allBinary = request.parameters.path("binary_data_output").asBoolean(false);
+      for (JsonNode o : request.outputs) {
+        if (o.path("parameters").path("binary_data").asBoolean(allBinary)) {
+          binary.add(o.path("name").asText());
+        }
+      }
+      if (allBinary && !request.outputs.isArray()) {
+        binary.addAll(outputs.keySet());
       }
     }
-    if (allBinary && !request.path("outputs").isArray()) {
-      binary.addAll(outputs.keySet());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<byte[]> tail = new ArrayList<>();
+    try (JsonGenerator g = Exchange.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("model_name", m.name());
+      g.writeStringField("model_version", m.version());
+      if (request.id != null) {
+        g.writeStringField("id", request.id);
+      }
+      g.writeArrayFieldStart("outputs");
+      for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+        if (!wanted.isEmpty() && !wanted.contains(e.getKey())) {
+          continue;
+        }
+        Tensor t = e.getValue();
+        g.writeStartObject();
+        g.writeStringField("name", e.getKey());
+        g.writeStringField("datatype", datatype(t.type()));
+        g.writeArrayFieldStart("shape");
+        for (long d : t.shape()) {
+          g.writeNumber(d);
+        }
+        g.writeEndArray();
+        if (binary.contains(e.getKey())) {
+          byte[] raw = BinaryTensors.encode(t);
+          g.writeObjectFieldStart("parameters");
+          g.writeNumberField("binary_data_size", raw.length);
+          g.writeEndObject();
+          tail.add(raw);
+        } else {
+          g.writeArrayFieldStart("data");
+          writeFlat(g, t);
+          g.writeEndArray();
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    ObjectNode json = response(m, id, outputs, request);
-    java.io.ByteArrayOutputStream tail = new java.io.ByteArrayOutputStream();
-    for (JsonNode o : json.path("outputs")) {
-      String name = o.path("name").asText();
-      if (binary.contains(name)) {
-        byte[] raw = BinaryTensors.encode(outputs.get(name));
-        ((ObjectNode) o).remove("data");
-        ((ObjectNode) o).putObject("parameters").put("binary_data_size", raw.length);
-        tail.writeBytes(raw);
+    int jsonLength = out.size();
+    tail.forEach(out::writeBytes);
+    return new Reply(out.toByteArray(), jsonLength);
+  }
+
+  /**
+   * The elements, row-major, as JSON values of their type (the same text as {@link JsonTensors}).
+   */
+  private static void writeFlat(JsonGenerator g, Tensor t) throws java.io.IOException {
+    long n = t.elementCount();
+    for (int i = 0; i < n; i++) {
+      switch (t.type()) {
+        case STRING -> g.writeString(t.stringAt(i));
+        case BOOL -> g.writeBoolean(t.longAt(i) != 0);
+        case FLOAT32, FLOAT16, BFLOAT16 -> g.writeNumber((float) t.doubleAt(i));
+        case FLOAT64 -> g.writeNumber(t.doubleAt(i));
+        case UINT64 -> g.writeNumber(new java.math.BigInteger(Long.toUnsignedString(t.longAt(i))));
+        default -> g.writeNumber(t.longAt(i));
       }
     }
-    try {
-      byte[] head = Exchange.MAPPER.writeValueAsBytes(json);
-      byte[] body = new byte[head.length + tail.size()];
-      System.arraycopy(head, 0, body, 0, head.length);
-      System.arraycopy(tail.toByteArray(), 0, body, head.length, tail.size());
-      return new Reply(body, head.length);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static ArrayNode flatten(JsonNode data) {
-    ArrayNode flat = Exchange.MAPPER.createArrayNode();
-    add(flat, data);
-    return flat;
-  }
-
-  private static void add(ArrayNode flat, JsonNode n) {
-    if (n.isArray()) {
-      n.forEach(c -> add(flat, c));
-    } else {
-      flat.add(n);
-    }
-  }
-
-  private static JsonNode nest(String name, ArrayNode flat, JsonNode shape) {
-    long[] dims = new long[shape.size()];
-    long count = 1;
-    for (int i = 0; i < dims.length; i++) {
-      dims[i] = shape.get(i).asLong(-1);
-      if (dims[i] < 0) {
-        throw new HttpError(
-            400, "input '" + name + "' has a negative dimension in its shape " + shape);
-      }
-      count *= dims[i];
-    }
-    if (count != flat.size()) {
-      throw new HttpError(
-          400,
-          "input '"
-              + name
-              + "' has "
-              + flat.size()
-              + " values but its shape "
-              + shape
-              + " needs "
-              + count);
-    }
-    if (dims.length == 0) {
-      return flat.get(0);
-    }
-    int[] next = {0};
-    return build(flat, dims, 0, next);
-  }
-
-  private static JsonNode build(ArrayNode flat, long[] dims, int d, int[] next) {
-    ArrayNode a = Exchange.MAPPER.createArrayNode();
-    for (long i = 0; i < dims[d]; i++) {
-      a.add(d == dims.length - 1 ? flat.get(next[0]++) : build(flat, dims, d + 1, next));
-    }
-    return a;
   }
 }

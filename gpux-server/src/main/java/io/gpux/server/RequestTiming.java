@@ -9,6 +9,16 @@ final class RequestTiming {
   final long received = System.nanoTime();
   private volatile long runStarted;
   private volatile long runEnded;
+  private volatile long rows = 1;
+
+  /** The inferences this request stands for: the rows of its batch (Triton's count). */
+  void rows(long n) {
+    rows = n;
+  }
+
+  long rows() {
+    return rows;
+  }
 
   void runStarted() {
     runStarted = System.nanoTime();

@@ -23,6 +23,7 @@ final class ServerMetrics {
   private static final class Series {
     final LongAdder success = new LongAdder();
     final LongAdder failure = new LongAdder();
+    final LongAdder inferences = new LongAdder();
     final Histogram request = new Histogram();
     final Histogram successTime = new Histogram();
     final Histogram failureTime = new Histogram();
@@ -66,6 +67,9 @@ final class ServerMetrics {
     Series s = of(m);
     s.inflight.decrementAndGet();
     (ok ? s.success : s.failure).increment();
+    if (ok) {
+      s.inferences.add(timing.rows());
+    }
     (ok ? s.successTime : s.failureTime).observeNanos(System.nanoTime() - timing.received);
     s.lastInferenceMillis = System.currentTimeMillis();
     s.request.observeNanos(System.nanoTime() - timing.received);
@@ -82,8 +86,8 @@ final class ServerMetrics {
 
   /**
    * The Open Inference Protocol statistics extension's entry for a model, in Triton's shape: {@code
-   * inference_count} counts answered requests, {@code execution_count} model runs (fewer when
-   * requests were batched together).
+   * inference_count} counts inferences answered (each row of a batched request is one, as Triton
+   * counts them), {@code execution_count} model runs (fewer when requests were batched together).
    */
   com.fasterxml.jackson.databind.node.ObjectNode statistics(ServedModel m) {
     Series s = of(m);
@@ -91,7 +95,7 @@ final class ServerMetrics {
     o.put("name", m.name());
     o.put("version", m.version());
     o.put("last_inference", s.lastInferenceMillis);
-    o.put("inference_count", s.success.sum());
+    o.put("inference_count", s.inferences.sum());
     o.put("execution_count", s.batches.sum() > 0 ? s.batches.sum() : s.compute.count());
     var stats = o.putObject("inference_stats");
     duration(stats, "success", s.successTime);

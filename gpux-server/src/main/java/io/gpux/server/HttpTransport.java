@@ -1,0 +1,162 @@
+package io.gpux.server;
+
+import io.gpux.GpuxException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * HTTP/1.1 on Netty: a few event-loop threads read and write every connection without blocking, and
+ * never run a model. Inference runs on a bounded pool of its own (one thread per admission slot),
+ * model loading on another; health, metrics and metadata are answered on the event loop, so no
+ * amount of inference traffic or stalled clients keeps them from answering.
+ *
+ * <p>Why Netty rather than the JDK's {@code com.sun.net.httpserver}: the JDK server has no read
+ * timeouts, no connection limit and no backpressure (a thread per connection, bodies read only when
+ * the handler asks), so 68 clients that sent headers and one byte took the whole server; and it
+ * reached 0.34x of nginx's requests/s on this machine. Netty is what DJL Serving, gRPC-java and
+ * most JVM servers at this level stand on, and gives each of those controls directly. The per
+ * connection logic is in {@link HttpConnection}.
+ */
+final class HttpTransport {
+  private static final System.Logger LOG = System.getLogger(HttpTransport.class.getName());
+
+  /** Bodies of requests that run no model (model control, the repository index). */
+  static final long SMALL_BODY = 1 << 20;
+
+  final ServerOptions options;
+  final HttpApi api;
+  final InferenceService service;
+  final ThreadPoolExecutor inference;
+  final ExecutorService control;
+  final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  final AtomicInteger open = new AtomicInteger();
+  private final EventLoopGroup boss;
+  private final EventLoopGroup loops;
+  private final Channel listener;
+
+  HttpTransport(ServerOptions options, HttpApi api, InferenceService service) {
+    this.options = options;
+    this.api = api;
+    this.service = service;
+    int slots = service.admission.slots();
+    this.inference =
+        new ThreadPoolExecutor(
+            slots,
+            slots,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            new DefaultThreadFactory("gpux-infer", true));
+    inference.allowCoreThreadTimeOut(true);
+    this.control = Executors.newCachedThreadPool(new DefaultThreadFactory("gpux-control", true));
+    this.boss =
+        new MultiThreadIoEventLoopGroup(1, daemon("gpux-accept"), NioIoHandler.newFactory());
+    this.loops =
+        new MultiThreadIoEventLoopGroup(
+            Math.max(1, Runtime.getRuntime().availableProcessors()),
+            daemon("gpux-http"),
+            NioIoHandler.newFactory());
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, loops)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    HttpConnection c = new HttpConnection(HttpTransport.this);
+                    ch.pipeline()
+                        .addLast("watch", c.watch())
+                        .addLast("codec", new HttpServerCodec(8192, 16384, 65536))
+                        .addLast("connection", c);
+                  }
+                });
+    try {
+      listener =
+          b.bind(new InetSocketAddress(options.host(), options.port()))
+              .syncUninterruptibly()
+              .channel();
+    } catch (Exception e) {
+      stopThreads();
+      throw GpuxException.unavailable(
+          "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(),
+          "choose another --port, or stop what uses this one");
+    }
+  }
+
+  private static DefaultThreadFactory daemon(String name) {
+    return new DefaultThreadFactory(name, true);
+  }
+
+  int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  /**
+   * Stops accepting, closes idle connections, lets the requests admitted finish for up to {@code
+   * drainSeconds}, then answers those still running with 503 and waits (up to {@code
+   * runGraceSeconds}) for their model runs to end, since a session must not be freed under a run.
+   *
+   * @return whether every model run ended
+   */
+  boolean close(int drainSeconds, int runGraceSeconds) {
+    service.beginClosing();
+    listener.close().awaitUninterruptibly();
+    connections.forEach(ch -> ch.pipeline().get(HttpConnection.class).drain());
+    inference.shutdown();
+    boolean done = await(drainSeconds);
+    if (!done) {
+      connections.forEach(ch -> ch.pipeline().get(HttpConnection.class).abandon());
+      service.close(); // batched requests still queued are answered, so their threads end
+      done = await(runGraceSeconds);
+      if (!done) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            inference.getActiveCount() + " model runs did not end within the drain deadline");
+      }
+    }
+    service.close();
+    control.shutdownNow();
+    connections.close().awaitUninterruptibly(1000);
+    stopThreads();
+    return done;
+  }
+
+  private boolean await(int seconds) {
+    try {
+      return inference.awaitTermination(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void stopThreads() {
+    // No quiet period: every connection is closed by now, and an idle server should exit at once.
+    var a = boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    var b = loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    a.awaitUninterruptibly(2000);
+    b.awaitUninterruptibly(2000);
+  }
+}
