@@ -3,6 +3,8 @@ package io.gpux;
 import io.gpux.build.BuildReport;
 import io.gpux.build.ProjectBuilder;
 import io.gpux.config.GpuxSettings;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
 import io.gpux.inspect.ModelDescription;
 import io.gpux.onnx.OnnxModelInfo;

@@ -1,5 +1,6 @@
 package io.gpux;
 
+import io.gpux.error.GpuxException;
 import io.gpux.pull.ModelPuller;
 import io.gpux.pull.PullResult;
 import io.gpux.ref.ModelRef;

@@ -1,6 +1,6 @@
 package io.gpux.cli;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;

@@ -1,7 +1,7 @@
 package io.gpux.cli;
 
 import io.gpux.Gpux;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.registry.Secret;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.gpux.cli;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.runtime.ExecutionProvider;
 import io.gpux.runtime.RuntimeOptions;
 import picocli.CommandLine.Option;

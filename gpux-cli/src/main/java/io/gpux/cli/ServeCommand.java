@@ -1,7 +1,7 @@
 package io.gpux.cli;
 
 import io.gpux.Gpux;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
 import io.gpux.project.ProjectConfig;
 import io.gpux.server.InferenceServer;

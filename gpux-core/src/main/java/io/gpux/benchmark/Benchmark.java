@@ -1,6 +1,6 @@
 package io.gpux.benchmark;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 
 /**
  * Times a call: {@code warmup} untimed calls, then {@code runs} timed ones, one after another.
@@ -39,7 +39,7 @@ public final class Benchmark {
       throw e;
     } catch (Exception e) {
       throw new GpuxException(
-          io.gpux.ErrorCategory.RUNTIME_FAILURE,
+          io.gpux.error.ErrorCategory.RUNTIME_FAILURE,
           "benchmark run failed: " + e.getMessage(),
           null,
           e);

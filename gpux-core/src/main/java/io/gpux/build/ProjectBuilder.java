@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
 import io.gpux.onnx.OnnxModelInfo;
 import io.gpux.onnx.OnnxModelReader;

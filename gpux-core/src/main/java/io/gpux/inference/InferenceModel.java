@@ -81,7 +81,7 @@ public final class InferenceModel implements AutoCloseable {
           Optional<java.nio.file.Path> file = project.tokenizerFile();
           if (file.isEmpty()) {
             if (project.declaredTokenizer().isPresent()) {
-              throw io.gpux.GpuxException.notFound(
+              throw io.gpux.error.GpuxException.notFound(
                   "the tokenizer named in gpux.yml was not found: "
                       + project.directory().resolve(project.declaredTokenizer().get()),
                   "point preprocessing.tokenizer at the model's tokenizer.json");

@@ -1,7 +1,7 @@
 package io.gpux.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.onnx.ElementType;
 import io.gpux.tensor.JsonTensors;
 import io.gpux.tensor.Tensor;

@@ -1,6 +1,6 @@
 package io.gpux.project;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.onnx.ElementType;
 import io.gpux.project.ProjectConfig.GpuSection;
 import io.gpux.project.ProjectConfig.ModelSection;

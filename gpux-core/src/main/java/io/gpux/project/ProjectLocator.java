@@ -1,6 +1,6 @@
 package io.gpux.project;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.project.ProjectConfig.ModelSection;
 import io.gpux.project.ProjectConfig.PreprocessingSection;
 import io.gpux.project.ProjectConfig.RuntimeSection;

@@ -1,6 +1,6 @@
 package io.gpux.project;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

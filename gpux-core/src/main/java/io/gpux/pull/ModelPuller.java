@@ -1,6 +1,6 @@
 package io.gpux.pull;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRef;
 import io.gpux.registry.DerivedFile;
 import io.gpux.registry.PullOptions;

@@ -1,6 +1,6 @@
 package io.gpux.ref;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

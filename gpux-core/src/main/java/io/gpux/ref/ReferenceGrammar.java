@@ -14,7 +14,7 @@ public interface ReferenceGrammar {
    * @param prefix what was split off: {@code hf:}, {@code models:/}, or empty for no prefix
    * @param rest the text after the prefix
    * @param text the whole reference, for messages
-   * @throws io.gpux.GpuxException (invalid input) naming what is wrong and the form expected
+   * @throws io.gpux.error.GpuxException (invalid input) naming what is wrong and the form expected
    */
   ModelRef parse(String registry, String prefix, String rest, String text);
 

@@ -2,7 +2,7 @@ package io.gpux.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.gpux.registry;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRefParser;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.gpux.registry;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRef;
 import java.nio.file.Path;
 import java.util.List;

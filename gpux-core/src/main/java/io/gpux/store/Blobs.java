@@ -1,7 +1,7 @@
 package io.gpux.store;
 
-import io.gpux.ErrorCategory;
-import io.gpux.GpuxException;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.gpux.store;
 
-import io.gpux.ErrorCategory;
-import io.gpux.GpuxException;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import io.gpux.index.TagMove;
 import io.gpux.store.ManifestJson.DamagedManifestException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.gpux.store;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.gpux.store;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.HexFormat;

@@ -2,7 +2,7 @@ package io.gpux.tensor;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.onnx.ElementType;
 import java.io.IOException;
 import java.math.BigInteger;

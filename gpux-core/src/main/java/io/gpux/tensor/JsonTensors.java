@@ -4,7 +4,7 @@ import ai.onnxruntime.platform.Fp16Conversions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.onnx.ElementType;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;

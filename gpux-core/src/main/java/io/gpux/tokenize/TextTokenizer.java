@@ -2,8 +2,8 @@ package io.gpux.tokenize;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import io.gpux.ErrorCategory;
-import io.gpux.GpuxException;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.gpux.transfer;
 
-import io.gpux.ErrorCategory;
-import io.gpux.GpuxException;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package io.gpux.transfer;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;

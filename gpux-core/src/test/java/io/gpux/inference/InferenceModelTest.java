@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gpux.ErrorCategory;
 import io.gpux.Gpux;
-import io.gpux.GpuxException;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import io.gpux.runtime.RuntimeOptions;
 import io.gpux.tensor.Tensor;
 import io.gpux.testing.OnnxModels;

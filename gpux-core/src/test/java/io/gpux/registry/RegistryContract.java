@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gpux.ErrorCategory;
 import io.gpux.Gpux;
-import io.gpux.GpuxException;
 import io.gpux.config.GpuxSettings;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import io.gpux.inspect.ModelDescription;
 import io.gpux.pull.PullResult;
 import io.gpux.ref.ModelRef;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.testing.hf.FakeHfHub;
 import io.gpux.testing.hf.Fault;
 import io.gpux.testing.hf.RecordedRequest;

@@ -1,6 +1,6 @@
 package io.gpux.server;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
 import io.gpux.onnx.ElementType;
 import io.gpux.tensor.Tensor;

@@ -1,7 +1,7 @@
 package io.gpux.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.gpux.server;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 
 /** An HTTP error with the message a client gets as {@code {"error": ...}}. */
 final class HttpError extends RuntimeException {

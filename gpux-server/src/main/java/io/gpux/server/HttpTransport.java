@@ -1,6 +1,6 @@
 package io.gpux.server;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

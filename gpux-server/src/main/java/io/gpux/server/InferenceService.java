@@ -2,7 +2,7 @@ package io.gpux.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
 import io.gpux.tensor.Tensor;
 import java.util.Collection;

@@ -100,7 +100,8 @@ class DynamicBatcherTest {
         try {
           bad.get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException expected) {
-          assertTrue(expected.getCause() instanceof io.gpux.GpuxException, expected.toString());
+          assertTrue(
+              expected.getCause() instanceof io.gpux.error.GpuxException, expected.toString());
         }
         pool.shutdown();
       }

@@ -2,8 +2,8 @@ package io.gpux.registry.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gpux.ErrorCategory;
-import io.gpux.GpuxException;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import io.gpux.registry.RegistryContext;
 import io.gpux.registry.Secret;
 import io.gpux.transfer.HttpCall;

@@ -1,7 +1,7 @@
 package io.gpux.registry.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRef;
 import io.gpux.registry.DerivedFile;
 import io.gpux.registry.ModelSummary;

@@ -1,6 +1,6 @@
 package io.gpux.registry.hf;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;

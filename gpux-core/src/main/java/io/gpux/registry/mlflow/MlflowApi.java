@@ -2,7 +2,7 @@ package io.gpux.registry.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.registry.RegistryContext;
 import io.gpux.registry.Secret;
 import io.gpux.transfer.HttpCall;

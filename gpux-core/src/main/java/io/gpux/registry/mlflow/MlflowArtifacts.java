@@ -1,7 +1,7 @@
 package io.gpux.registry.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.registry.RemoteFile;
 import java.net.URI;
 import java.net.http.HttpResponse;

@@ -1,8 +1,8 @@
 package io.gpux.registry.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gpux.ErrorCategory;
-import io.gpux.GpuxException;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

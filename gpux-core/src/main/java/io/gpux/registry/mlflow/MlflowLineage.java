@@ -3,7 +3,7 @@ package io.gpux.registry.mlflow;
 import static io.gpux.registry.mlflow.MlflowApi.params;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.util.Map;
 import java.util.Set;
 

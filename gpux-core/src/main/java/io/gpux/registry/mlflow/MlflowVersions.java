@@ -3,8 +3,8 @@ package io.gpux.registry.mlflow;
 import static io.gpux.registry.mlflow.MlflowApi.params;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gpux.ErrorCategory;
-import io.gpux.GpuxException;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.gpux.registry.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

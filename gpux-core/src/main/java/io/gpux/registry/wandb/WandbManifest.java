@@ -1,7 +1,7 @@
 package io.gpux.registry.wandb;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.gpux.registry.wandb;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRef;
 
 /**

@@ -2,7 +2,7 @@ package io.gpux.registry.wandb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRef;
 import io.gpux.registry.Async;
 import io.gpux.registry.DerivedFile;

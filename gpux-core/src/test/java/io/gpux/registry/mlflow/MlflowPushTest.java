@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gpux.ErrorCategory;
 import io.gpux.Gpux;
-import io.gpux.GpuxException;
 import io.gpux.config.GpuxSettings;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import io.gpux.registry.PullOptions;
 import io.gpux.registry.PushResult;
 import io.gpux.runtime.RuntimeOptions;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpux.Gpux;
-import io.gpux.GpuxException;
 import io.gpux.config.GpuxSettings;
+import io.gpux.error.GpuxException;
 import io.gpux.registry.PullOptions;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.mlflow.MlflowServer;

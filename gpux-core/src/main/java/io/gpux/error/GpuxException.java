@@ -1,4 +1,4 @@
-package io.gpux;
+package io.gpux.error;
 
 import java.util.Objects;
 

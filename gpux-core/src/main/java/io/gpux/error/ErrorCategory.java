@@ -1,4 +1,4 @@
-package io.gpux;
+package io.gpux.error;
 
 /**
  * What kind of failure a {@link GpuxException} is, so that the CLI can pick an exit code and the
