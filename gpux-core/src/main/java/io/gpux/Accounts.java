@@ -10,15 +10,15 @@ import java.nio.file.Path;
  * it from {@link Gpux#accounts()}.
  */
 public final class Accounts {
-  private final Gpux gpux;
+  private final Resources resources;
 
-  Accounts(Gpux gpux) {
-    this.gpux = gpux;
+  Accounts(Resources resources) {
+    this.resources = resources;
   }
 
   /** The canonical name of an installed registry given by name or alias ({@code huggingface}). */
   public String registry(String nameOrAlias) {
-    return gpux.registries().get(nameOrAlias).name();
+    return resources.registries().get(nameOrAlias).name();
   }
 
   /** Stores a token for a registry; returns the file it is in. */
@@ -45,10 +45,10 @@ public final class Accounts {
 
   /** The canonical name for a name or alias of an installed registry; others as given. */
   public String canonical(String registry) {
-    return gpux.registries().has(registry) ? registry(registry) : registry;
+    return resources.registries().has(registry) ? registry(registry) : registry;
   }
 
   private Credentials credentials() {
-    return gpux.registries().context().credentials();
+    return resources.registries().context().credentials();
   }
 }

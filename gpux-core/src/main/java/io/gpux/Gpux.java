@@ -13,9 +13,7 @@ import io.gpux.project.Project;
 import io.gpux.project.ProjectConfig;
 import io.gpux.project.ProjectLocator;
 import io.gpux.ref.ModelRef;
-import io.gpux.registry.Credentials;
 import io.gpux.registry.Registries;
-import io.gpux.registry.RegistryContext;
 import io.gpux.runtime.ExecutionProvider;
 import io.gpux.runtime.ModelSession;
 import io.gpux.runtime.ProviderStatus;
@@ -23,7 +21,6 @@ import io.gpux.runtime.RuntimeOptions;
 import io.gpux.runtime.SessionFactory;
 import io.gpux.store.ModelStore;
 import io.gpux.store.VersionManifest;
-import io.gpux.transfer.HttpTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,25 +46,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Gpux implements AutoCloseable {
   private final ProjectLocator locator;
-  private final GpuxSettings settings;
-  private volatile java.util.function.Consumer<String> warnings = w -> {};
+  private final Resources resources;
   private final Map<SessionKey, InferenceModel> loaded = new ConcurrentHashMap<>();
   private volatile SessionFactory sessions;
-  private volatile ModelStore store;
-  private volatile java.util.concurrent.CompletableFuture<ModelStore> storeOpening;
-  private volatile Registries registries;
-  private final Object storeLock = new Object();
-  private final Object registriesLock = new Object();
-
-  private final Path workingDirectory;
-  private final Models models = new Models(this);
-  private final Storage storage = new Storage(this);
-  private final Accounts accounts = new Accounts(this);
+  private final Models models;
+  private final Storage storage;
+  private final Accounts accounts;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
-    this.workingDirectory = workingDirectory;
     this.locator = new ProjectLocator(workingDirectory);
-    this.settings = settings;
+    this.resources = new Resources(settings, workingDirectory);
+    this.models = new Models(resources);
+    this.storage = new Storage(resources, models);
+    this.accounts = new Accounts(resources);
   }
 
   public static Gpux open() {
@@ -85,7 +76,7 @@ public final class Gpux implements AutoCloseable {
   }
 
   public GpuxSettings settings() {
-    return settings;
+    return resources.settings;
   }
 
   /**
@@ -93,51 +84,18 @@ public final class Gpux implements AutoCloseable {
    * to standard error. Returns this.
    */
   public Gpux onWarning(java.util.function.Consumer<String> sink) {
-    this.warnings = java.util.Objects.requireNonNull(sink);
+    resources.onWarning(sink);
     return this;
   }
 
   /** The local model store under GPUX_HOME, opened on first use (the services' own). */
   ModelStore store() {
-    synchronized (storeLock) {
-      if (store == null) {
-        ModelStore opened =
-            ModelStore.open(settings.home(), java.time.Clock.systemUTC(), settings.forceToDisk());
-        int damaged = opened.damagedAfterRestart().size();
-        if (damaged > 0) {
-          warnings.accept(
-              damaged
-                  + " file(s) in the store were damaged by a crash before the disk had them, and"
-                  + " were removed; `gpux verify` lists the models they belong to, and `gpux"
-                  + " pull` fetches them again");
-        }
-        store = opened;
-      }
-      return store;
-    }
+    return resources.store();
   }
 
   /** The installed registry plug-ins (the services' own). */
   Registries registries() {
-    synchronized (registriesLock) {
-      return registriesLocked();
-    }
-  }
-
-  private Registries registriesLocked() {
-    if (registries == null) {
-      Credentials credentials =
-          new Credentials(settings.env(), settings.home().resolve("credentials.json"));
-      registries =
-          new Registries(
-              new RegistryContext(
-                  HttpTransport.create(
-                      settings.offline(),
-                      io.gpux.transfer.TlsTrust.context(Registries.tlsRules(settings.env()))),
-                  credentials,
-                  settings.env()));
-    }
-    return registries;
+    return resources.registries();
   }
 
   /** Models by reference: pull, find in the store, remove, push, versions, search. */
@@ -153,21 +111,6 @@ public final class Gpux implements AutoCloseable {
   /** Registry credentials ({@code gpux login}). */
   public Accounts accounts() {
     return accounts;
-  }
-
-  Path workingDirectory() {
-    return workingDirectory;
-  }
-
-  /**
-   * Starts opening the store on another thread (a pull overlaps it with the registry's round
-   * trips); {@link #close} waits for it.
-   */
-  java.util.concurrent.CompletableFuture<ModelStore> openStoreAsync() {
-    java.util.concurrent.CompletableFuture<ModelStore> opening =
-        io.gpux.registry.Async.start(this::store);
-    storeOpening = opening;
-    return opening;
   }
 
   public static String version() {
@@ -205,12 +148,13 @@ public final class Gpux implements AutoCloseable {
         }
         String full = (ref.registry() == null ? Registries.DEFAULT + ":" : "") + ref;
         throw GpuxException.notFound(
-            full + " is not in the store (" + settings.home() + ")",
-            settings.offline()
+            full + " is not in the store (" + resources.settings.home() + ")",
+            resources.settings.offline()
                 ? "GPUX_OFFLINE=1 is set: unset it and run `gpux pull " + full + "`"
                 : "run `gpux pull " + full + "` first");
       }
-      return new Located(ProjectLocator.fromDirectory(store().materialize(stored)), stored);
+      return new Located(
+          ProjectLocator.fromDirectory(resources.store().materialize(stored)), stored);
     }
   }
 
@@ -308,20 +252,9 @@ public final class Gpux implements AutoCloseable {
 
   @Override
   public void close() {
-    java.util.concurrent.CompletableFuture<ModelStore> opening = storeOpening;
-    if (opening != null) {
-      opening.exceptionally(e -> null).join();
-    }
     loaded.values().forEach(InferenceModel::close);
     loaded.clear();
-    Registries r = registries;
-    if (r != null) {
-      r.context().http().close();
-    }
-    ModelStore s = store;
-    if (s != null) {
-      s.close();
-    }
+    resources.close();
   }
 
   private record SessionKey(Path configFile, Path modelFile, RuntimeOptions options) {}

@@ -34,21 +34,21 @@ import java.util.stream.Collectors;
  * remove, push, list a model's versions, search. Get it from {@link Gpux#models()}.
  */
 public final class Models {
-  private final Gpux gpux;
+  private final Resources resources;
 
-  Models(Gpux gpux) {
-    this.gpux = gpux;
+  Models(Resources resources) {
+    this.resources = resources;
   }
 
   /** Parses a model reference with the installed registries' prefixes and grammars. */
   public ModelRef reference(String text) {
-    return gpux.registries().parser().parse(text);
+    return resources.registries().parser().parse(text);
   }
 
   /** {@code gpux pull}: fetches a model version into the store (a no-op when it is there). */
   public PullResult pull(String reference, PullOptions options, TransferListener listener) {
     ModelRef ref = reference(reference);
-    if (gpux.settings().offline()) {
+    if (resources.settings.offline()) {
       VersionManifest stored = findStored(ref);
       if (stored != null) {
         return new PullResult(stored, true, 0, stored.files().size(), 0, 0);
@@ -56,14 +56,14 @@ public final class Models {
     }
     // The store opens (SQLite, migrations: ~0.14 s) while the registry resolves the reference;
     // Gpux.close() waits for it, so a pull that fails fast never leaves it writing under GPUX_HOME.
-    CompletableFuture<ModelStore> opening = gpux.openStoreAsync();
+    CompletableFuture<ModelStore> opening = resources.openStoreAsync();
     TransferEngine transfer =
         new TransferEngine(
-            gpux.registries().context().http(),
+            resources.registries().context().http(),
             TransferOptions.defaults()
-                .withForceToDisk(ModelStore.forcesToDisk(gpux.settings().forceToDisk())));
+                .withForceToDisk(ModelStore.forcesToDisk(resources.settings.forceToDisk())));
     return new ModelPuller(
-            gpux.registries(), () -> Async.join(opening), transfer, Clock.systemUTC())
+            resources.registries(), () -> Async.join(opening), transfer, Clock.systemUTC())
         .pull(ref, options, listener);
   }
 
@@ -73,7 +73,8 @@ public final class Models {
    * (then the missing model is reported instead).
    */
   public boolean needsPull(String reference) {
-    if (gpux.settings().offline() || Files.exists(gpux.workingDirectory().resolve(reference))) {
+    if (resources.settings.offline()
+        || Files.exists(resources.workingDirectory.resolve(reference))) {
       return false;
     }
     ModelRef ref;
@@ -87,10 +88,10 @@ public final class Models {
 
   /** The stored version a reference names, or null: an exact version, a tag, or the newest. */
   public VersionManifest findStored(ModelRef ref) {
-    if (!Files.isDirectory(gpux.settings().home())) {
+    if (!Files.isDirectory(resources.settings.home())) {
       return null;
     }
-    ModelStore store = gpux.store();
+    ModelStore store = resources.store();
     String qualifier = ref.qualifier() == null ? "latest" : ref.qualifier();
     if (ref.registry() != null) {
       return store.resolve(ref.registry(), ref.name(), qualifier).orElse(null);
@@ -142,8 +143,8 @@ public final class Models {
       version = ref.qualifier() == null ? null : m.version();
     }
     int removed =
-        Files.isDirectory(gpux.settings().home())
-            ? gpux.store().remove(registry, ref.name(), version)
+        Files.isDirectory(resources.settings.home())
+            ? resources.store().remove(registry, ref.name(), version)
             : 0;
     if (removed == 0) {
       throw notStored(reference);
@@ -165,8 +166,9 @@ public final class Models {
       throw GpuxException.invalidInput(
           "push needs a registry in the target '" + target + "'", "e.g. mlflow:" + target);
     }
-    Pushable registry = gpux.registries().capability(ref.registry(), Pushable.class, "take pushes");
-    Path dir = gpux.workingDirectory().resolve(source);
+    Pushable registry =
+        resources.registries().capability(ref.registry(), Pushable.class, "take pushes");
+    Path dir = resources.workingDirectory.resolve(source);
     if (Files.isRegularFile(dir)) {
       dir = dir.toAbsolutePath().getParent(); // gpux.yml or model.onnx: its folder
     }
@@ -182,7 +184,7 @@ public final class Models {
             "nothing to push at '" + source + "': not a folder, and not a model in the store",
             "give a model folder (MLmodel + model.onnx), a gpux project, or a pulled model");
       }
-      dir = gpux.store().materialize(stored);
+      dir = resources.store().materialize(stored);
     }
     return registry.push(new PushRequest(ref, dir, alias));
   }
@@ -198,12 +200,13 @@ public final class Models {
     ModelRef ref = reference(reference);
     String registry = ref.registry() == null ? Registries.DEFAULT : ref.registry();
     List<RemoteVersion> remote =
-        gpux.registries()
+        resources
+            .registries()
             .capability(registry, Versioned.class, "list versions")
             .versions(ref.withRegistry(registry));
     Set<String> stored =
-        Files.isDirectory(gpux.settings().home())
-            ? gpux.store().versions(registry, ref.name()).stream()
+        Files.isDirectory(resources.settings.home())
+            ? resources.store().versions(registry, ref.name()).stream()
                 .map(VersionManifest::version)
                 .collect(Collectors.toSet())
             : Set.of();
@@ -216,7 +219,7 @@ public final class Models {
 
   /** {@code gpux search -r REGISTRY}: models of one registry matching {@code query}. */
   public List<ModelSummary> search(String registry, SearchQuery query) {
-    return gpux.registries().capability(registry, Searchable.class, "search").search(query);
+    return resources.registries().capability(registry, Searchable.class, "search").search(query);
   }
 
   /**
@@ -224,6 +227,6 @@ public final class Models {
    * back: {@code hf:org/name@<commit>}, {@code mlflow:name/3}, {@code wandb:e/p/a:v2}.
    */
   public String exactReference(VersionManifest m) {
-    return gpux.registries().exactReference(m.registry(), m.name(), m.version());
+    return resources.registries().exactReference(m.registry(), m.name(), m.version());
   }
 }

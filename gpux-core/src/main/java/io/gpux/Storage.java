@@ -15,15 +15,18 @@ import java.util.List;
  * {@link Gpux#storage()}; models by reference are {@link Gpux#models()}.
  */
 public final class Storage {
-  private final Gpux gpux;
+  private final Resources resources;
 
-  Storage(Gpux gpux) {
-    this.gpux = gpux;
+  private final Models models;
+
+  Storage(Resources resources, Models models) {
+    this.resources = resources;
+    this.models = models;
   }
 
   /** Where the store lives ({@code GPUX_HOME}). */
   public Path home() {
-    return gpux.settings().home();
+    return resources.settings.home();
   }
 
   /** One stored version, with the tags pointing at it and how to name it exactly. */
@@ -39,28 +42,28 @@ public final class Storage {
       return List.of();
     }
     List<StoredModel> out = new ArrayList<>();
-    for (VersionManifest m : gpux.store().list()) {
+    for (VersionManifest m : resources.store().list()) {
       out.add(
           new StoredModel(
               m,
-              gpux.store().tagsOf(m.registry(), m.name(), m.version()),
-              gpux.models().exactReference(m)));
+              resources.store().tagsOf(m.registry(), m.name(), m.version()),
+              models.exactReference(m)));
     }
     return out;
   }
 
   /** {@code gpux df}: bytes on disk, in use, unique and shared per version, partial downloads. */
   public DiskUsage diskUsage() {
-    return gpux.store().diskUsage();
+    return resources.store().diskUsage();
   }
 
   /** {@code gpux prune}: deletes files no version uses and stale partial downloads. */
   public PruneReport prune(boolean dryRun) {
-    return gpux.store().prune(dryRun);
+    return resources.store().prune(dryRun);
   }
 
   /** {@code gpux verify}: re-hashes every stored file against its manifest. */
   public VerifyReport verify() {
-    return gpux.store().verify();
+    return resources.store().verify();
   }
 }

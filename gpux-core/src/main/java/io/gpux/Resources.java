@@ -1,0 +1,105 @@
+package io.gpux;
+
+import io.gpux.config.GpuxSettings;
+import io.gpux.registry.Async;
+import io.gpux.registry.Credentials;
+import io.gpux.registry.Registries;
+import io.gpux.registry.RegistryContext;
+import io.gpux.store.ModelStore;
+import io.gpux.transfer.HttpTransport;
+import io.gpux.transfer.TlsTrust;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * What the services of one {@link Gpux} share: the settings, the working directory, the store and
+ * the registries, each opened on first use and closed once. The services hold this, not the facade,
+ * so the facade stands above them.
+ */
+final class Resources implements AutoCloseable {
+  final GpuxSettings settings;
+  final Path workingDirectory;
+  private volatile Consumer<String> warnings = w -> {};
+  private volatile ModelStore store;
+  private volatile CompletableFuture<ModelStore> storeOpening;
+  private volatile Registries registries;
+  private final Object storeLock = new Object();
+  private final Object registriesLock = new Object();
+
+  Resources(GpuxSettings settings, Path workingDirectory) {
+    this.settings = settings;
+    this.workingDirectory = workingDirectory;
+  }
+
+  void onWarning(Consumer<String> sink) {
+    this.warnings = Objects.requireNonNull(sink);
+  }
+
+  /** The local model store under GPUX_HOME, opened on first use. */
+  ModelStore store() {
+    synchronized (storeLock) {
+      if (store == null) {
+        ModelStore opened =
+            ModelStore.open(settings.home(), Clock.systemUTC(), settings.forceToDisk());
+        int damaged = opened.damagedAfterRestart().size();
+        if (damaged > 0) {
+          warnings.accept(
+              damaged
+                  + " file(s) in the store were damaged by a crash before the disk had them, and"
+                  + " were removed; `gpux verify` lists the models they belong to, and `gpux"
+                  + " pull` fetches them again");
+        }
+        store = opened;
+      }
+      return store;
+    }
+  }
+
+  /**
+   * Starts opening the store on another thread (a pull overlaps it with the registry's round
+   * trips); {@link #close} waits for it, so a pull that fails fast never leaves it writing under
+   * GPUX_HOME.
+   */
+  CompletableFuture<ModelStore> openStoreAsync() {
+    CompletableFuture<ModelStore> opening = Async.start(this::store);
+    storeOpening = opening;
+    return opening;
+  }
+
+  /** The installed registry plug-ins, with the process's HTTP transport and credentials. */
+  Registries registries() {
+    synchronized (registriesLock) {
+      if (registries == null) {
+        Credentials credentials =
+            new Credentials(settings.env(), settings.home().resolve("credentials.json"));
+        registries =
+            new Registries(
+                new RegistryContext(
+                    HttpTransport.create(
+                        settings.offline(), TlsTrust.context(Registries.tlsRules(settings.env()))),
+                    credentials,
+                    settings.env()));
+      }
+      return registries;
+    }
+  }
+
+  @Override
+  public void close() {
+    CompletableFuture<ModelStore> opening = storeOpening;
+    if (opening != null) {
+      opening.exceptionally(e -> null).join();
+    }
+    Registries r = registries;
+    if (r != null) {
+      r.context().http().close();
+    }
+    ModelStore s = store;
+    if (s != null) {
+      s.close();
+    }
+  }
+}
