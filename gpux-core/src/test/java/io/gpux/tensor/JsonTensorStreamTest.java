@@ -34,7 +34,7 @@ class JsonTensorStreamTest {
   }
 
   @Test
-  void theLibrarysRulesHoldValueByValue() {
+  void theLibrarysRulesHoldValueByValue() throws Exception {
     GpuxException ragged =
         assertThrows(GpuxException.class, () -> read("[[1, 2], [3]]", ElementType.FLOAT32));
     assertTrue(ragged.problem().contains("ragged"), ragged.problem());
