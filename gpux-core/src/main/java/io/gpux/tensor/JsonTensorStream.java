@@ -39,6 +39,8 @@ public final class JsonTensorStream {
     if (type == null || type == ElementType.STRING) {
       throw new IllegalArgumentException("streamed tensors are numeric, not " + type);
     }
+    // Parses numbers from the parser's own buffer, without a String per value.
+    p.enable(JsonParser.Feature.USE_FAST_DOUBLE_PARSER);
     Sink sink = new Sink(type, expectedElements, maxElements, input);
     long[] dims = new long[MAX_RANK];
     boolean[] known = new boolean[MAX_RANK];
@@ -148,7 +150,18 @@ public final class JsonTensorStream {
           input, whereOr(where, sink), described, type, t == JsonToken.VALUE_STRING);
     }
     if (type.isFloatingPoint()) {
-      JsonTensors.putFloat(input, whereOr(where, sink), p.getDoubleValue(), type, out);
+      double d = p.getDoubleValue();
+      if (type == ElementType.FLOAT32 && Float.isFinite((float) d)) {
+        out.putFloat((float) d); // the common case, without building a position string
+      } else {
+        JsonTensors.putFloat(input, whereOr(where, sink), d, type, out);
+      }
+      return;
+    }
+    if (t == JsonToken.VALUE_NUMBER_INT
+        && type == ElementType.INT64
+        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      out.putLong(p.getLongValue());
       return;
     }
     BigInteger value;
