@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.onnx.ElementType;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
