@@ -57,6 +57,7 @@ public final class Gpux implements AutoCloseable {
   private volatile ModelStore store;
   private volatile java.util.concurrent.CompletableFuture<ModelStore> storeOpening;
   private volatile Registries registries;
+  private volatile TransferEngine transfer;
   private final Object storeLock = new Object();
   private final Object registriesLock = new Object();
 
@@ -126,16 +127,31 @@ public final class Gpux implements AutoCloseable {
     if (registries == null) {
       Credentials credentials =
           new Credentials(settings.env(), settings.home().resolve("credentials.json"));
-      registries =
-          new Registries(
-              new RegistryContext(
-                  HttpTransport.create(
-                      settings.offline(),
-                      io.gpux.transfer.TlsTrust.context(Registries.tlsRules(settings.env()))),
-                  credentials,
-                  settings.env()));
+      GpuxSettings.ProxyVariables p = settings.proxies();
+      HttpTransport http =
+          HttpTransport.create(
+              settings.offline(),
+              io.gpux.transfer.TlsTrust.context(Registries.tlsRules(settings.env())),
+              "gpux/" + version(),
+              io.gpux.transfer.Proxies.of(
+                  p.http(), p.https(), p.noProxy(), new String[] {p.httpName(), p.httpsName()}));
+      registries = new Registries(new RegistryContext(http, credentials, settings.env()));
+      // One engine for every pull of this process: the per-host limits hold for all of them.
+      transfer =
+          new TransferEngine(
+              http,
+              TransferOptions.defaults()
+                  .withForceToDisk(ModelStore.forcesToDisk(settings.forceToDisk())));
     }
     return registries;
+  }
+
+  /** The process's one transfer engine (created with the registries). */
+  private TransferEngine transfer() {
+    synchronized (registriesLock) {
+      registriesLocked();
+      return transfer;
+    }
   }
 
   /** Parses a model reference with the installed registries' prefixes. */
@@ -157,13 +173,8 @@ public final class Gpux implements AutoCloseable {
         io.gpux.registry.Async.start(this::store);
     // close() waits for it: a pull that fails fast must not leave it writing under GPUX_HOME.
     storeOpening = opening;
-    TransferEngine transfer =
-        new TransferEngine(
-            registries().context().http(),
-            TransferOptions.defaults()
-                .withForceToDisk(ModelStore.forcesToDisk(settings.forceToDisk())));
     return new ModelPuller(
-            registries(), () -> io.gpux.registry.Async.join(opening), transfer, Clock.systemUTC())
+            registries(), () -> io.gpux.registry.Async.join(opening), transfer(), Clock.systemUTC())
         .pull(ref, options, listener);
   }
 
