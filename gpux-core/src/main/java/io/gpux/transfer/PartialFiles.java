@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
  * <p>A download writes {@code <key>.<size>.partial} (the size the registry lists, {@code x} when it
  * lists none), with a {@code .parts} sidecar when it is fetched in ranges, and holds an OS lock on
  * {@code <partial>.lock} while it runs. So prune can tell, without knowing the registry, a partial
- * that a running pull writes (locked: never touched) from one a later pull can resume (shorter than
- * its listed size: kept for a day) and one that nothing can resume (no listed size, or not shorter
- * than it: removed at once).
+ * that a running pull writes (locked: never touched) from one a later pull can resume (not longer
+ * than its listed size: kept for a day; a whole one is only checked and moved) and one that nothing
+ * can resume (no listed size, longer than it, or named by an older GPUX: removed at once).
  */
 public final class PartialFiles {
   public static final String SUFFIX = ".partial";
