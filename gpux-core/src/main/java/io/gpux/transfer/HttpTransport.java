@@ -473,10 +473,7 @@ public final class HttpTransport {
             via != null ? "check the proxy variables (HTTPS_PROXY, HTTP_PROXY)" : hint(uri),
             e);
       }
-      if (t instanceof java.net.ConnectException
-          && String.valueOf(t.getMessage())
-              .toLowerCase(java.util.Locale.ROOT)
-              .contains("refused")) {
+      if (t instanceof java.net.ConnectException && refused(t, uri, via)) {
         return new GpuxException(
             ErrorCategory.UNAVAILABLE,
             via != null
@@ -502,6 +499,30 @@ public final class HttpTransport {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a failed connection was refused. The socket path says so in its message; the JDK
+   * client (17) throws a bare {@code ConnectException} for every cause, so the address is probed
+   * once with a plain socket, which tells.
+   */
+  private boolean refused(Throwable t, URI uri, Proxies.Via via) {
+    if (String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+      return true;
+    }
+    if (t.getMessage() != null) {
+      return false;
+    }
+    String host = via != null ? via.host() : uri.getHost();
+    int port = via != null ? via.port() : Integer.parseInt(authority(uri).replaceAll(".*:", ""));
+    try (java.net.Socket probe = new java.net.Socket()) {
+      probe.connect(new java.net.InetSocketAddress(host, port), 5_000);
+      return false; // it answers now: worth a retry
+    } catch (java.net.ConnectException e) {
+      return String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("refused");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** A proxy that answered {@code CONNECT} with an error status (see {@link SocketFetch}). */
