@@ -163,7 +163,7 @@ public final class Gpux implements AutoCloseable {
   public PullResult pull(String reference, PullOptions options, TransferListener listener) {
     ModelRef ref = reference(reference);
     if (settings.offline()) {
-      VersionManifest stored = findStored(ref);
+      VersionManifest stored = findStored(ref, options.selection());
       if (stored != null) {
         return new PullResult(stored, true, 0, stored.files().size(), 0, 0);
       }
@@ -209,19 +209,28 @@ public final class Gpux implements AutoCloseable {
     return registries().get(ref.registry()).push(new io.gpux.registry.PushRequest(ref, dir, alias));
   }
 
-  /** The stored version a reference names, or null: an exact version, a tag, or the newest. */
+  /**
+   * The stored version a reference names, or null: an exact version, a tag, or the newest, among
+   * the copies with the registry's default file selection (an exact version names any copy).
+   */
   public VersionManifest findStored(ModelRef ref) {
+    return findStored(ref, null);
+  }
+
+  /** {@link #findStored(ModelRef)} among the copies pulled with {@code selection}. */
+  public VersionManifest findStored(ModelRef ref, String selection) {
     if (!Files.isDirectory(settings.home())) {
       return null;
     }
     String qualifier = ref.qualifier() == null ? "latest" : ref.qualifier();
     if (ref.registry() != null) {
-      return store().resolve(ref.registry(), ref.name(), qualifier).orElse(null);
+      return store().resolve(ref.registry(), ref.name(), qualifier, selection).orElse(null);
     }
     VersionManifest found = null;
     for (VersionManifest m : store().list()) {
       if (m.name().equals(ref.name())) {
-        VersionManifest candidate = store().resolve(m.registry(), m.name(), qualifier).orElse(null);
+        VersionManifest candidate =
+            store().resolve(m.registry(), m.name(), qualifier, selection).orElse(null);
         if (candidate != null && found != null && !found.registry().equals(candidate.registry())) {
           throw GpuxException.invalidInput(
               "'"
@@ -273,14 +282,30 @@ public final class Gpux implements AutoCloseable {
           throw notLocal;
         }
         String full = (ref.registry() == null ? Registries.DEFAULT + ":" : "") + ref;
+        String variants = variantsStored(ref);
         throw GpuxException.notFound(
-            full + " is not in the store (" + settings.home() + ")",
+            full + " is not in the store (" + settings.home() + ")" + variants,
             settings.offline()
                 ? "GPUX_OFFLINE=1 is set: unset it and run `gpux pull " + full + "`"
                 : "run `gpux pull " + full + "` first");
       }
       return new Located(ProjectLocator.fromDirectory(store().materialize(stored)), stored);
     }
+  }
+
+  /** ", only as ...": the copies of the model with other file selections, to name exactly. */
+  private String variantsStored(ModelRef ref) {
+    List<String> other = new java.util.ArrayList<>();
+    for (VersionManifest m : store().list()) {
+      if (m.name().equals(ref.name())
+          && (ref.registry() == null || m.registry().equals(ref.registry()))
+          && m.selection() != null) {
+        other.add(m.reference());
+      }
+    }
+    return other.isEmpty()
+        ? ""
+        : "; it has only copies with other files: " + String.join(", ", other);
   }
 
   public InferenceModel load(String reference, RuntimeOptions options) {

@@ -502,9 +502,9 @@ public final class HttpTransport {
   }
 
   /**
-   * Whether a failed connection was refused. The socket path says so in its message; the JDK
-   * client (17) throws a bare {@code ConnectException} for every cause, so the address is probed
-   * once with a plain socket, which tells.
+   * Whether a failed connection was refused. The socket path says so in its message; the JDK client
+   * (17) throws a bare {@code ConnectException} for every cause, so the address is probed once with
+   * a plain socket, which tells.
    */
   private boolean refused(Throwable t, URI uri, Proxies.Via via) {
     if (String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("refused")) {
