@@ -147,8 +147,9 @@ public final class Gpux implements AutoCloseable {
           throw notLocal;
         }
         String full = (ref.registry() == null ? Registries.DEFAULT + ":" : "") + ref;
+        String variants = variantsStored(ref);
         throw GpuxException.notFound(
-            full + " is not in the store (" + resources.settings.home() + ")",
+            full + " is not in the store (" + resources.settings.home() + ")" + variants,
             resources.settings.offline()
                 ? "GPUX_OFFLINE=1 is set: unset it and run `gpux pull " + full + "`"
                 : "run `gpux pull " + full + "` first");
@@ -156,6 +157,21 @@ public final class Gpux implements AutoCloseable {
       return new Located(
           ProjectLocator.fromDirectory(resources.store().materialize(stored)), stored);
     }
+  }
+
+  /** ", only as ...": the copies of the model with other file selections, to name exactly. */
+  private String variantsStored(ModelRef ref) {
+    List<String> other = new java.util.ArrayList<>();
+    for (VersionManifest m : store().list()) {
+      if (m.name().equals(ref.name())
+          && (ref.registry() == null || m.registry().equals(ref.registry()))
+          && m.selection() != null) {
+        other.add(m.reference());
+      }
+    }
+    return other.isEmpty()
+        ? ""
+        : "; it has only copies with other files: " + String.join(", ", other);
   }
 
   public InferenceModel load(String reference, RuntimeOptions options) {

@@ -17,9 +17,7 @@ import io.gpux.registry.Searchable;
 import io.gpux.registry.Versioned;
 import io.gpux.store.ModelStore;
 import io.gpux.store.VersionManifest;
-import io.gpux.transfer.TransferEngine;
 import io.gpux.transfer.TransferListener;
-import io.gpux.transfer.TransferOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,21 +47,19 @@ public final class Models {
   public PullResult pull(String reference, PullOptions options, TransferListener listener) {
     ModelRef ref = reference(reference);
     if (resources.settings.offline()) {
-      VersionManifest stored = findStored(ref);
+      VersionManifest stored = findStored(ref, options.selection());
       if (stored != null) {
         return new PullResult(stored, true, 0, stored.files().size(), 0, 0);
       }
     }
     // The store opens (SQLite, migrations: ~0.14 s) while the registry resolves the reference;
-    // Gpux.close() waits for it, so a pull that fails fast never leaves it writing under GPUX_HOME.
+    // Resources.close() waits for it, so a pull that fails fast never leaves it writing.
     CompletableFuture<ModelStore> opening = resources.openStoreAsync();
-    TransferEngine transfer =
-        new TransferEngine(
-            resources.registries().context().http(),
-            TransferOptions.defaults()
-                .withForceToDisk(ModelStore.forcesToDisk(resources.settings.forceToDisk())));
     return new ModelPuller(
-            resources.registries(), () -> Async.join(opening), transfer, Clock.systemUTC())
+            resources.registries(),
+            () -> Async.join(opening),
+            resources.transfer(),
+            Clock.systemUTC())
         .pull(ref, options, listener);
   }
 
@@ -86,20 +82,29 @@ public final class Models {
     return ref.registry() != null && findStored(ref) == null;
   }
 
-  /** The stored version a reference names, or null: an exact version, a tag, or the newest. */
+  /**
+   * The stored version a reference names, or null: an exact version, a tag, or the newest, among
+   * the copies with the registry's default file selection (an exact version names any copy).
+   */
   public VersionManifest findStored(ModelRef ref) {
+    return findStored(ref, null);
+  }
+
+  /** {@link #findStored(ModelRef)} among the copies pulled with {@code selection}. */
+  public VersionManifest findStored(ModelRef ref, String selection) {
     if (!Files.isDirectory(resources.settings.home())) {
       return null;
     }
     ModelStore store = resources.store();
     String qualifier = ref.qualifier() == null ? "latest" : ref.qualifier();
     if (ref.registry() != null) {
-      return store.resolve(ref.registry(), ref.name(), qualifier).orElse(null);
+      return store.resolve(ref.registry(), ref.name(), qualifier, selection).orElse(null);
     }
     VersionManifest found = null;
     for (VersionManifest m : store.list()) {
       if (m.name().equals(ref.name())) {
-        VersionManifest candidate = store.resolve(m.registry(), m.name(), qualifier).orElse(null);
+        VersionManifest candidate =
+            store.resolve(m.registry(), m.name(), qualifier, selection).orElse(null);
         if (candidate != null && found != null && !found.registry().equals(candidate.registry())) {
           throw GpuxException.invalidInput(
               "'"

@@ -7,7 +7,10 @@ import io.gpux.registry.Registries;
 import io.gpux.registry.RegistryContext;
 import io.gpux.store.ModelStore;
 import io.gpux.transfer.HttpTransport;
+import io.gpux.transfer.Proxies;
 import io.gpux.transfer.TlsTrust;
+import io.gpux.transfer.TransferEngine;
+import io.gpux.transfer.TransferOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -26,6 +29,7 @@ final class Resources implements AutoCloseable {
   private volatile ModelStore store;
   private volatile CompletableFuture<ModelStore> storeOpening;
   private volatile Registries registries;
+  private volatile TransferEngine transfer;
   private final Object storeLock = new Object();
   private final Object registriesLock = new Object();
 
@@ -75,15 +79,31 @@ final class Resources implements AutoCloseable {
       if (registries == null) {
         Credentials credentials =
             new Credentials(settings.env(), settings.home().resolve("credentials.json"));
-        registries =
-            new Registries(
-                new RegistryContext(
-                    HttpTransport.create(
-                        settings.offline(), TlsTrust.context(Registries.tlsRules(settings.env()))),
-                    credentials,
-                    settings.env()));
+        GpuxSettings.ProxyVariables p = settings.proxies();
+        HttpTransport http =
+            HttpTransport.create(
+                settings.offline(),
+                TlsTrust.context(Registries.tlsRules(settings.env())),
+                "gpux/" + GpuxVersion.VALUE,
+                Proxies.of(
+                    p.http(), p.https(), p.noProxy(), new String[] {p.httpName(), p.httpsName()}));
+        registries = new Registries(new RegistryContext(http, credentials, settings.env()));
+        // One engine for every pull of this process: the per-host limits hold for all of them.
+        transfer =
+            new TransferEngine(
+                http,
+                TransferOptions.defaults()
+                    .withForceToDisk(ModelStore.forcesToDisk(settings.forceToDisk())));
       }
       return registries;
+    }
+  }
+
+  /** The process's one transfer engine (created with the registries). */
+  TransferEngine transfer() {
+    synchronized (registriesLock) {
+      registries();
+      return transfer;
     }
   }
 

@@ -28,6 +28,7 @@ final class ListCommand implements Callable<Integer> {
           var o = array.addObject();
           o.put("reference", s.reference());
           o.put("registry", m.registry()).put("name", m.name()).put("version", m.version());
+          o.put("selection", m.selection());
           var t = o.putArray("tags");
           s.tags().forEach(t::add);
           o.put("size_bytes", s.sizeBytes())
@@ -47,10 +48,10 @@ final class ListCommand implements Callable<Integer> {
       TextTable t = new TextTable("REGISTRY", "NAME", "VERSION", "TAGS", "SIZE", "PULLED");
       for (Storage.StoredModel s : all) {
         VersionManifest m = s.manifest();
+        String exact = m.registryVersion();
         String version =
-            m.version().length() > 12 && m.version().matches("[0-9a-f]+")
-                ? m.version().substring(0, 12)
-                : m.version();
+            (exact.length() > 12 && exact.matches("[0-9a-f]+") ? exact.substring(0, 12) : exact)
+                + (m.selection() == null ? "" : "+" + m.selection());
         t.row(
             m.registry(),
             m.name(),

@@ -12,6 +12,8 @@ import java.util.Map;
  *   <li>{@code GPUX_DEBUG=1}: like {@code --debug}
  *   <li>{@code GPUX_FSYNC=1}: force each pulled file to disk before the store records it (see
  *       {@link #forceToDisk()})
+ *   <li>{@code https_proxy}/{@code HTTPS_PROXY}, {@code http_proxy}/{@code HTTP_PROXY}, {@code
+ *       no_proxy}/{@code NO_PROXY}: the HTTP(S) proxies (see {@link #proxies()})
  *   <li>registry variables, read by their plug-ins: {@code HF_ENDPOINT}, {@code HF_TOKEN}, ...
  * </ul>
  *
@@ -48,4 +50,36 @@ public record GpuxSettings(Path home, boolean offline, Map<String, String> env) 
     String v = env.getOrDefault("GPUX_FSYNC", "").trim();
     return v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("always");
   }
+
+  /**
+   * The proxy variables as curl reads them: for each, the lower-case name first, then the
+   * upper-case one ({@code http_proxy} wins over {@code HTTP_PROXY}, and so on).
+   */
+  public ProxyVariables proxies() {
+    String[] http = firstSet("http_proxy", "HTTP_PROXY");
+    String[] https = firstSet("https_proxy", "HTTPS_PROXY");
+    String[] none = firstSet("no_proxy", "NO_PROXY");
+    return new ProxyVariables(http[0], http[1], https[0], https[1], none[1]);
+  }
+
+  /** The name and value of the first of {@code names} that is set (not blank), else the first. */
+  private String[] firstSet(String... names) {
+    for (String n : names) {
+      String v = env.get(n);
+      if (v != null && !v.isBlank()) {
+        return new String[] {n, v};
+      }
+    }
+    return new String[] {names[0], null};
+  }
+
+  /**
+   * The proxy settings found, each with the variable it came from (for messages).
+   *
+   * @param http the proxy for {@code http://} URLs, or null
+   * @param https the proxy for {@code https://} URLs, or null
+   * @param noProxy the hosts reached directly, comma-separated, or null
+   */
+  public record ProxyVariables(
+      String httpName, String http, String httpsName, String https, String noProxy) {}
 }

@@ -72,22 +72,29 @@ public final class ModelPuller {
     // A hostile or broken listing is refused before a single byte is fetched.
     model.files().forEach(f -> ModelStore.checkFilePath(f.path()));
     store = openStore.get();
+    // A copy with another file selection (--variant, --include) is another stored version.
+    String selection = options.selection();
+    String stored = VersionManifest.storedVersion(model.version(), selection);
     try (StoreLock lock = store.lock(model.registry() + "/" + model.name())) {
-      var existing = store.manifest(model.registry(), model.name(), model.version());
+      var existing = store.manifest(model.registry(), model.name(), stored);
       // A version whose blob went missing (deleted after a crash damaged it) is fetched again.
       if (existing.isPresent()
           && !options.force()
           && existing.get().files().stream().allMatch(f -> store.hasBlob(f.sha256()))) {
-        tagRequested(model);
+        tagRequested(model, selection);
         long bytes = existing.get().files().stream().mapToLong(ManifestFile::size).sum();
         return new PullResult(existing.get(), true, 0, existing.get().files().size(), 0, bytes);
       }
-      return fetch(registry, model, options, listener);
+      return fetch(registry, model, options, listener, selection);
     }
   }
 
   private PullResult fetch(
-      Registry registry, ResolvedModel model, PullOptions options, TransferListener listener) {
+      Registry registry,
+      ResolvedModel model,
+      PullOptions options,
+      TransferListener listener,
+      String selection) {
     List<DownloadRequest> requests = new ArrayList<>();
     Map<String, RemoteFile> reused = new LinkedHashMap<>();
     for (RemoteFile f : model.files()) {
@@ -137,29 +144,47 @@ public final class ModelPuller {
       lineage.put("derived:" + derived.path(), derived.how());
     }
     List<ManifestFile> ordered = new ArrayList<>(files.values());
+    if (selection != null) {
+      lineage.put(VersionManifest.SELECTION, selection);
+      if (options.variant() != null) {
+        lineage.put("variant", options.variant());
+      }
+      if (!options.include().isEmpty()) {
+        lineage.put("include", String.join(",", options.include()));
+      }
+      if (!options.exclude().isEmpty()) {
+        lineage.put("exclude", String.join(",", options.exclude()));
+      }
+    }
+    String stored = VersionManifest.storedVersion(model.version(), selection);
     VersionManifest manifest =
         new VersionManifest(
             VersionManifest.SCHEMA_VERSION,
             model.registry(),
             model.name(),
-            model.version(),
+            stored,
             model.requested(),
             clock.instant(),
             model.source(),
             ordered,
             lineage);
     if (options.force()) {
-      store.remove(model.registry(), model.name(), model.version());
+      store.remove(model.registry(), model.name(), stored);
     }
     VersionManifest committed = store.commit(manifest);
-    tagRequested(model);
+    tagRequested(model, selection);
     return new PullResult(
         committed, false, downloaded.size(), reused.size(), bytesDownloaded, bytesReused);
   }
 
-  private void tagRequested(ResolvedModel model) {
+  /** Points the name asked for ({@code main}; {@code main+quantized} for a variant) at the copy. */
+  private void tagRequested(ResolvedModel model, String selection) {
     if (model.requested() != null && !model.requested().equals(model.version())) {
-      store.tag(model.registry(), model.name(), model.requested(), model.version());
+      store.tag(
+          model.registry(),
+          model.name(),
+          VersionManifest.storedVersion(model.requested(), selection),
+          VersionManifest.storedVersion(model.version(), selection));
     }
   }
 

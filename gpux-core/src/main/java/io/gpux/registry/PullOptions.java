@@ -24,6 +24,31 @@ public record PullOptions(
     return new PullOptions(List.of(), List.of(), null, false);
   }
 
+  /**
+   * The file selection as a short label, or null for the registry's default choice: the variant,
+   * and for {@code --include}/{@code --exclude} a digest of the patterns ({@code quantized}, {@code
+   * files-1a2b3c4d}, {@code fp16+files-1a2b3c4d}). Copies of one version with different selections
+   * are stored side by side (see {@code docs/store.md}), so one never passes for another.
+   */
+  public String selection() {
+    List<String> parts = new java.util.ArrayList<>();
+    if (variant != null && !variant.isBlank()) {
+      parts.add(variant.trim());
+    }
+    if (!include.isEmpty() || !exclude.isEmpty()) {
+      String canonical = "include=" + include + ";exclude=" + exclude;
+      try {
+        byte[] d =
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        parts.add("files-" + java.util.HexFormat.of().formatHex(d, 0, 4));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JVM has SHA-256", e);
+      }
+    }
+    return parts.isEmpty() ? null : String.join("+", parts);
+  }
+
   public PullOptions withForce(boolean f) {
     return new PullOptions(include, exclude, variant, f);
   }

@@ -352,27 +352,42 @@ public final class ModelStore implements AutoCloseable {
 
   /**
    * The version a text names: an exact version first, then a tag, then {@code latest} (or null) as
-   * the newest pull, then a unique prefix of 7+ hex digits (a short commit sha).
+   * the newest pull, then a unique prefix of 7+ hex digits (a short commit sha). Only copies with
+   * the registry's default file selection count for {@code latest}, a tag and a prefix: a {@code
+   * --variant} copy is named by its exact version, or by {@code <tag>+<selection>}.
    */
   public Optional<VersionManifest> resolve(String registry, String name, String versionOrTag) {
-    if (versionOrTag == null) {
-      return versions(registry, name).stream().findFirst();
+    return resolve(registry, name, versionOrTag, null);
+  }
+
+  /**
+   * {@link #resolve(String, String, String)} for the copies pulled with {@code selection} (null:
+   * the default one).
+   */
+  public Optional<VersionManifest> resolve(
+      String registry, String name, String versionOrTag, String selection) {
+    java.util.function.Predicate<VersionManifest> selected =
+        v -> java.util.Objects.equals(v.selection(), selection);
+    if (versionOrTag == null || versionOrTag.equals("latest") && selection != null) {
+      return versions(registry, name).stream().filter(selected).findFirst();
     }
-    Optional<VersionManifest> exact = manifest(registry, name, versionOrTag);
+    String key = VersionManifest.storedVersion(versionOrTag, selection);
+    Optional<VersionManifest> exact = manifest(registry, name, key);
     if (exact.isPresent()) {
       return exact;
     }
-    Optional<String> tagged = index.tagged(registry, name, versionOrTag);
+    Optional<String> tagged = index.tagged(registry, name, key);
     if (tagged.isPresent()) {
       return manifest(registry, name, tagged.get());
     }
     if (versionOrTag.equals("latest")) {
-      return versions(registry, name).stream().findFirst();
+      return versions(registry, name).stream().filter(selected).findFirst();
     }
     if (versionOrTag.matches("[0-9a-f]{7,63}")) {
       List<VersionManifest> prefixed =
           versions(registry, name).stream()
-              .filter(v -> v.version().startsWith(versionOrTag))
+              .filter(selected)
+              .filter(v -> v.registryVersion().startsWith(versionOrTag))
               .toList();
       if (prefixed.size() == 1) {
         return Optional.of(prefixed.get(0));

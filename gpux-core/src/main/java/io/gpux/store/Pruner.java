@@ -1,6 +1,7 @@
 package io.gpux.store;
 
 import io.gpux.error.GpuxException;
+import io.gpux.transfer.PartialFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
@@ -77,10 +78,7 @@ final class Pruner {
       }
     }
     for (Path p : children(layout.tmp())) {
-      if (older(p, now, stale)) {
-        partials.add(p.getFileName().toString());
-        bytes += delete(p, dryRun);
-      }
+      bytes += pruneTemporary(p, now, dryRun, partials);
     }
     List<Path> debris = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(layout.manifests())) {
@@ -100,6 +98,54 @@ final class Pruner {
       deleteEmptyFolders(layout.snapshots(), snapshots, now);
     }
     return new PruneReport(dryRun, blobs, partials, leftovers, bytes);
+  }
+
+  /**
+   * One file of the work folder. A download's partial file that a running pull holds is never
+   * touched; one that a later pull can resume stays for {@code stale}; one that nothing can resume
+   * (its size unknown, or already the whole listed size, or an older GPUX's) goes at once, so that
+   * a failed pull's leftovers never keep the disk full. Other files go when stale.
+   */
+  private long pruneTemporary(Path p, Instant now, boolean dryRun, List<String> out)
+      throws IOException {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return 0; // a companion removed with its partial
+    }
+    Path owner = PartialFiles.owner(p);
+    if (owner != null && Files.exists(owner)) {
+      return 0; // goes, or stays, with its partial
+    }
+    if (owner == null && !PartialFiles.isPartial(p)) {
+      if (!older(p, now, stale)) {
+        return 0;
+      }
+      out.add(p.getFileName().toString());
+      return delete(p, dryRun);
+    }
+    Path partial = owner == null ? p : owner;
+    try (java.io.Closeable idle = PartialFiles.tryIdle(partial)) {
+      if (idle == null) {
+        return 0; // a pull is writing it
+      }
+      boolean keep = owner == null && PartialFiles.resumable(partial) && !older(p, now, stale);
+      if (keep) {
+        return 0;
+      }
+      long bytes = 0;
+      if (Files.exists(partial)) {
+        out.add(partial.getFileName().toString());
+        bytes += delete(partial, dryRun);
+      }
+      // The sidecars go with it; the lock file goes when the lock is let go, just below.
+      for (Path c : PartialFiles.companions(partial).subList(1, 3)) {
+        bytes += deleteIfThere(c, dryRun);
+      }
+      return bytes;
+    }
+  }
+
+  private static long deleteIfThere(Path p, boolean dryRun) throws IOException {
+    return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? delete(p, dryRun) : 0;
   }
 
   /**

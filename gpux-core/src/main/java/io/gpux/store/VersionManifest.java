@@ -47,6 +47,30 @@ public record VersionManifest(
     lineage = Map.copyOf(present);
   }
 
+  /**
+   * The lineage key that records a non-default file selection ({@code --variant}, {@code
+   * --include}, {@code --exclude}); such a copy is stored as version {@code <version>+<selection>}.
+   */
+  public static final String SELECTION = "selection";
+
+  /** The file selection this copy was pulled with, or null for the registry's default. */
+  public String selection() {
+    return lineage.get(SELECTION);
+  }
+
+  /** The version as the registry names it, without the selection suffix. */
+  public String registryVersion() {
+    String s = selection();
+    return s != null && version.endsWith("+" + s)
+        ? version.substring(0, version.length() - s.length() - 1)
+        : version;
+  }
+
+  /** The stored version of a copy: {@code version}, or {@code version+selection}. */
+  public static String storedVersion(String version, String selection) {
+    return selection == null ? version : version + "+" + selection;
+  }
+
   public long sizeBytes() {
     return files.stream().mapToLong(ManifestFile::size).sum();
   }

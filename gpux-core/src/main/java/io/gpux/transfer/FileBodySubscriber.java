@@ -27,6 +27,32 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
   }
 
   /**
+   * A body longer than the registry said the file (or the range) is. Nothing past that length is
+   * written: a server that streams without end cannot fill the disk.
+   */
+  static final class BodyTooLong extends IOException {
+    private static final long serialVersionUID = 1L;
+    final long limit;
+    final long announced;
+
+    BodyTooLong(long limit, long announced) {
+      super("the body is longer than the " + limit + " bytes expected", null);
+      this.limit = limit;
+      this.announced = announced;
+    }
+  }
+
+  /** The {@link BodyTooLong} behind an exception from a transfer, or null. */
+  static BodyTooLong tooLong(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BodyTooLong b) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /**
    * The local write failure behind an exception from a transfer, or null when the network failed.
    */
   static IOException localWriteFailure(IOException e) {
@@ -49,6 +75,7 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
   private volatile Flow.Subscription subscription;
   private long received;
   private long position = -1;
+  private long limit = -1;
 
   FileBodySubscriber(
       FileChannel channel,
@@ -72,6 +99,19 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
   FileBodySubscriber at(long start) {
     position = start;
     return this;
+  }
+
+  /**
+   * Writes at most {@code bytes}; a body that goes on is cut there and fails with {@link
+   * BodyTooLong}. A negative value: no limit (the registry did not say the size).
+   */
+  FileBodySubscriber limit(long bytes) {
+    limit = bytes;
+    return this;
+  }
+
+  long limit() {
+    return limit;
   }
 
   /** Closes the file; safe to call more than once. */
@@ -99,6 +139,10 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
   @Override
   public void onSubscribe(Flow.Subscription s) {
     subscription = s;
+    if (result.isDone()) {
+      s.cancel(); // refused before the first byte (a Content-Length over the limit)
+      return;
+    }
     s.request(1);
   }
 
@@ -108,8 +152,13 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
       return;
     }
     long n = 0;
+    boolean over = false;
     try {
       for (ByteBuffer b : buffers) {
+        if (limit >= 0 && received + n + b.remaining() > limit) {
+          b.limit(b.position() + (int) (limit - received - n));
+          over = true;
+        }
         if (sha256 != null) {
           sha256.update(b.duplicate());
         }
@@ -124,6 +173,9 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
             position += channel.write(b, position);
           }
         }
+        if (over) {
+          break;
+        }
       }
     } catch (IOException e) {
       abort(new LocalWriteException(e));
@@ -132,6 +184,10 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
     received += n;
     lastProgress.set(System.nanoTime());
     listener.progressed(path, n);
+    if (over) {
+      abort(new BodyTooLong(limit, -1));
+      return;
+    }
     subscription.request(1);
   }
 

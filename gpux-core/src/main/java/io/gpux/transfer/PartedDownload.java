@@ -3,8 +3,6 @@ package io.gpux.transfer;
 import io.gpux.error.ErrorCategory;
 import io.gpux.error.GpuxException;
 import java.io.IOException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,7 +39,7 @@ final class PartedDownload {
   private static final long SAVE_EVERY = 8L << 20;
 
   /** The server answered a ranged request with the whole body: it does not serve ranges. */
-  static final class RangesIgnored extends Exception {
+  static final class RangesIgnored extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     RangesIgnored() {
@@ -75,19 +71,13 @@ final class PartedDownload {
     }
   }
 
-  private final HttpTransport http;
+  private final TransferEngine engine;
   private final TransferOptions options;
-  private final Semaphore host;
   private final ScheduledExecutorService watchdog;
 
-  PartedDownload(
-      HttpTransport http,
-      TransferOptions options,
-      Semaphore host,
-      ScheduledExecutorService watchdog) {
-    this.http = http;
-    this.options = options;
-    this.host = host;
+  PartedDownload(TransferEngine engine, ScheduledExecutorService watchdog) {
+    this.engine = engine;
+    this.options = engine.options();
     this.watchdog = watchdog;
   }
 
@@ -297,7 +287,7 @@ final class PartedDownload {
     }
   }
 
-  /** One part, retried with backoff; returns the bytes it transferred. */
+  /** One part, retried by the {@link RetryLoop}; returns the bytes it transferred. */
   private long fetchPart(
       DownloadRequest r,
       Path partial,
@@ -305,46 +295,35 @@ final class PartedDownload {
       Part part,
       List<Part> parts,
       TransferListener listener,
-      List<FileBodySubscriber> active)
-      throws RangesIgnored, InterruptedException {
-    RetryPolicy retry = http.retryPolicy();
-    long transferred = 0;
-    for (int attempt = 1; !part.finished(); attempt++) {
-      long before = part.done.get();
-      HttpHeaders retryHeaders;
-      String why;
-      host.acquire();
-      try {
-        Outcome o = attemptPart(r, partial, channel, part, parts, listener, active);
-        transferred += part.done.get() - before;
-        if (o.status == 206 && part.finished()) {
-          return transferred;
-        }
-        retryHeaders = o.headers;
-        why = o.why;
-      } finally {
-        host.release();
-      }
-      if (part.done.get() > before) {
-        attempt = 0; // progress was made: the next failure starts the count again
-      }
-      if (attempt >= retry.maxAttempts()) {
-        throw GpuxException.unavailable(
-            "download of " + r.path() + " failed after " + attempt + " attempts: " + why,
-            "run the same pull again: it resumes from the "
-                + done(parts)
-                + " bytes already downloaded");
-      }
-      long delay = retry.delayMillis(Math.max(1, attempt), retryHeaders);
-      listener.retrying(r.path(), Math.max(1, attempt), why, delay);
-      http.pause(delay);
+      List<FileBodySubscriber> active) {
+    if (part.finished()) {
+      return 0; // written before a restart
     }
-    return transferred;
+    long before = part.done.get();
+    RetryLoop.run(
+        engine.http(),
+        HttpTransport.authority(r.call().uri()),
+        n -> {
+          long at = part.done.get();
+          try {
+            attemptPart(r, partial, channel, part, parts, listener, active);
+            return null;
+          } catch (RetryLoop.Again again) {
+            throw new RetryLoop.Again(again.getMessage(), again.headers, part.done.get() - at);
+          }
+        },
+        (n, why, delay) -> listener.retrying(r.path(), n, why, delay),
+        (n, last) -> {
+          throw GpuxException.unavailable(
+              "download of " + r.path() + " failed after " + n + " attempts: " + last.getMessage(),
+              "run the same pull again: it resumes from the "
+                  + done(parts)
+                  + " bytes already downloaded");
+        });
+    return part.done.get() - before;
   }
 
-  private record Outcome(int status, HttpHeaders headers, String why) {}
-
-  private Outcome attemptPart(
+  private void attemptPart(
       DownloadRequest r,
       Path partial,
       FileChannel channel,
@@ -352,10 +331,8 @@ final class PartedDownload {
       List<Part> parts,
       TransferListener listener,
       List<FileBodySubscriber> active)
-      throws RangesIgnored {
+      throws RetryLoop.Again {
     long from = part.next();
-    HttpCall call = r.call().header("Range", "bytes=" + from + "-" + (part.end - 1));
-    AtomicLong lastProgress = new AtomicLong(System.nanoTime());
     AtomicLong unsaved = new AtomicLong();
     TransferListener counting =
         new TransferListener() {
@@ -370,100 +347,42 @@ final class PartedDownload {
           }
         };
     FileBodySubscriber[] body = new FileBodySubscriber[1];
-    boolean[] ignored = {false};
-    ScheduledFuture<?> stall =
-        TransferEngine.watchForStall(watchdog, () -> body[0], lastProgress, options);
-    SocketFetch.Fetched<Long> response;
+    TransferEngine.Fetched got;
     try {
-      response =
-          http.fetchBody(
-              call,
-              info -> {
-                int st = info.statusCode();
-                if (st == 200) {
-                  ignored[0] = true;
-                  return cancelling();
+      got =
+          engine.fetch(
+              r,
+              partial,
+              from,
+              part.end - 1,
+              (status, headers, lastProgress) -> {
+                if (status != 206 || TransferEngine.contentRangeStart(headers) != from) {
+                  return null; // the whole file, or another range: ranges are not served
                 }
-                if (st != 206 || TransferEngine.contentRangeStart(info.headers()) != from) {
-                  return HttpResponse.BodySubscribers.replacing(0L);
-                }
-                body[0] =
-                    new FileBodySubscriber(channel, null, null, counting, r.path(), lastProgress)
-                        .at(from);
-                active.add(body[0]);
-                return body[0];
+                return new FileBodySubscriber(channel, null, null, counting, r.path(), lastProgress)
+                    .at(from)
+                    .limit(part.end - from);
               },
-              true,
-              (int) Math.max(1, options.stallTimeout().toMillis()));
-    } catch (IOException e) {
-      IOException local = FileBodySubscriber.localWriteFailure(e);
-      if (local != null) {
-        throw TransferEngine.diskError(partial, local);
-      }
-      if (ignored[0]) {
-        throw new RangesIgnored();
-      }
-      boolean stalled = System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos();
-      return new Outcome(
-          -1,
-          null,
-          stalled
-              ? "no data for " + options.stallTimeout().toSeconds() + " s (stalled)"
-              : "connection lost: " + HttpTransport.describe(e));
+              watchdog,
+              b -> {
+                body[0] = b;
+                active.add(b);
+              });
     } finally {
-      stall.cancel(false);
       if (body[0] != null) {
         active.remove(body[0]);
       }
     }
-    int status = response.statusCode();
-    if (ignored[0] || status == 200) {
+    if (got.status() == 416) {
+      throw TransferEngine.httpError(r, 416, null);
+    }
+    if (!got.written()) {
       throw new RangesIgnored();
     }
-    if (status == 206 && body[0] == null) {
-      throw new RangesIgnored(); // a range other than the one asked for: treat as unsupported
+    if (!part.finished()) {
+      throw new RetryLoop.Again(
+          "the body ended " + (part.end - part.next()) + " bytes before the range", null, 0);
     }
-    if (RetryPolicy.isRetryable(status)) {
-      return new Outcome(status, response.headers(), "HTTP " + status);
-    }
-    if (status != 206) {
-      throw TransferEngine.httpError(
-          r, status, response.headers().firstValue("x-error-message").orElse(null));
-    }
-    return part.finished()
-        ? new Outcome(206, response.headers(), null)
-        : new Outcome(
-            -1, null, "the body ended " + (part.end - part.next()) + " bytes before the range");
-  }
-
-  /** A body subscriber that hangs up at once: the whole file is not wanted 8 times over. */
-  private static HttpResponse.BodySubscriber<Long> cancelling() {
-    HttpResponse.BodySubscriber<Long> discard = HttpResponse.BodySubscribers.replacing(0L);
-    return new HttpResponse.BodySubscriber<>() {
-      @Override
-      public java.util.concurrent.CompletionStage<Long> getBody() {
-        return discard.getBody();
-      }
-
-      @Override
-      public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
-        s.cancel();
-        discard.onComplete();
-      }
-
-      @Override
-      public void onNext(List<java.nio.ByteBuffer> item) {}
-
-      @Override
-      public void onError(Throwable t) {
-        discard.onComplete();
-      }
-
-      @Override
-      public void onComplete() {
-        discard.onComplete();
-      }
-    };
   }
 
   /** Writes the sidecar (size, then "start end done" a part) atomically. */

@@ -54,6 +54,14 @@ final class RateLimits {
         host, System.nanoTime() + Math.min(millis, maxWaitMillis) * 1_000_000, Math::max);
   }
 
+  /**
+   * Someone waited until {@code untilNanos} for {@code host}: a throttle that ends by then is
+   * spent, so the next request does not wait for it a second time.
+   */
+  void waited(String host, long untilNanos) {
+    notBefore.computeIfPresent(host, (h, until) -> until <= untilNanos ? null : until);
+  }
+
   /** When the quota is spent (nothing remains): the milliseconds until it resets. */
   static Optional<Long> spentForMillis(HttpHeaders h) {
     Optional<String> structured = h.firstValue("ratelimit");

@@ -49,6 +49,7 @@ final class SocketFetch {
   static <T> Fetched<T> get(
       HttpCall call,
       Map<String, String> extraHeaders,
+      Proxies.Via proxy,
       HttpClient client,
       int readTimeoutMillis,
       HttpResponse.BodyHandler<T> handler)
@@ -56,9 +57,13 @@ final class SocketFetch {
     URI uri = call.uri();
     boolean tls = "https".equalsIgnoreCase(uri.getScheme());
     int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
-    try (Socket socket = connect(uri.getHost(), port, tls, client, readTimeoutMillis)) {
+    try (Socket socket = connect(uri.getHost(), port, tls, proxy, client, readTimeoutMillis)) {
       OutputStream out = socket.getOutputStream();
-      out.write(request(call, extraHeaders, port, tls).getBytes(StandardCharsets.ISO_8859_1));
+      // A plain-HTTP request through a proxy names the whole URL and carries the proxy's
+      // credentials; through a tunnel (HTTPS) the proxy saw only the CONNECT.
+      Proxies.Via plainProxy = tls ? null : proxy;
+      out.write(
+          request(call, extraHeaders, port, tls, plainProxy).getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       HeadReader in = new HeadReader(socket.getInputStream());
       int status = statusLine(readLine(in));
@@ -86,7 +91,12 @@ final class SocketFetch {
   }
 
   private static Socket connect(
-      String host, int port, boolean tls, HttpClient client, int readTimeoutMillis)
+      String host,
+      int port,
+      boolean tls,
+      Proxies.Via proxy,
+      HttpClient client,
+      int readTimeoutMillis)
       throws IOException {
     // Plain HTTP through a channel, so a body can be read straight into direct memory.
     Socket plain = tls ? new Socket() : java.nio.channels.SocketChannel.open().socket();
@@ -96,10 +106,20 @@ final class SocketFetch {
       int connectTimeout =
           (int)
               client.connectTimeout().map(java.time.Duration::toMillis).orElse(15_000L).longValue();
-      plain.connect(new InetSocketAddress(host, port), connectTimeout);
+      InetSocketAddress target =
+          proxy == null
+              ? new InetSocketAddress(host, port)
+              : new InetSocketAddress(proxy.host(), proxy.port());
+      if (target.isUnresolved()) {
+        throw new java.net.UnknownHostException(target.getHostString());
+      }
+      plain.connect(target, connectTimeout);
       plain.setSoTimeout(readTimeoutMillis);
       if (!tls) {
         return plain;
+      }
+      if (proxy != null) {
+        tunnel(plain, host, port, proxy);
       }
       SSLSocket ssl =
           (SSLSocket) client.sslContext().getSocketFactory().createSocket(plain, host, port, true);
@@ -114,11 +134,45 @@ final class SocketFetch {
     }
   }
 
-  private static String request(HttpCall call, Map<String, String> extra, int port, boolean tls) {
+  /**
+   * Asks the proxy for a tunnel to {@code host:port} ({@code CONNECT}, with the proxy's own
+   * credentials and nothing else), so TLS and the request's credentials go to the origin only.
+   */
+  private static void tunnel(Socket socket, String host, int port, Proxies.Via proxy)
+      throws IOException {
+    StringBuilder sb = new StringBuilder("CONNECT ").append(host).append(':').append(port);
+    sb.append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port).append("\r\n");
+    if (proxy.authorization() != null) {
+      header(sb, "Proxy-Authorization", proxy.authorization());
+    }
+    OutputStream out = socket.getOutputStream();
+    out.write(sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    // Byte by byte: what follows the proxy's answer is the server's TLS, not to be buffered here.
+    InputStream in = socket.getInputStream();
+    String statusLine = readLine(in);
+    int status = statusLine(statusLine);
+    long length = 0;
+    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+        length = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+      }
+    }
+    if (status / 100 != 2) {
+      throw new HttpTransport.ProxyRefusal(status, statusLine);
+    }
+    in.skipNBytes(length);
+  }
+
+  private static String request(
+      HttpCall call, Map<String, String> extra, int port, boolean tls, Proxies.Via proxy) {
     URI uri = call.uri();
     String target =
         (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    if (proxy != null) {
+      target = "http://" + uri.getHost() + ":" + port + target; // the absolute form, for a proxy
+    }
     boolean defaultPort = port == (tls ? 443 : 80);
     StringBuilder sb = new StringBuilder(call.method()).append(' ').append(target);
     sb.append(" HTTP/1.1\r\nHost: ").append(uri.getHost());
@@ -129,6 +183,9 @@ final class SocketFetch {
     extra.forEach((k, v) -> header(sb, k, v));
     call.headers().forEach((k, v) -> header(sb, k, v));
     call.credentials().forEach((k, v) -> header(sb, k, v));
+    if (proxy != null && proxy.authorization() != null) {
+      header(sb, "Proxy-Authorization", proxy.authorization());
+    }
     return sb.append("\r\n").toString();
   }
 

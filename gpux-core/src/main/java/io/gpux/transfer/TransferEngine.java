@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,15 +14,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,18 +32,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * again from the start. Digests are computed while the bytes stream in (the prefix already on disk
  * is hashed once on resume), then size, sha256 and the registry's own digest are checked
  * <em>before</em> the file is returned: a file that fails is deleted and fetched once more from
- * scratch, and a second failure is an error. Nothing half-written ever leaves the work folder.
+ * scratch, and a second failure is an error. Nothing half-written ever leaves the work folder, and
+ * no body is written past the size the registry lists: a server that sends more is cut off there.
+ *
+ * <p>A process needs one engine: connections per host are limited by its {@link HttpTransport} for
+ * every pull at once. Every attempt at a body, whole or a byte range, is {@link #fetch}: one stall
+ * watch, one mapping of failures, under the one {@link RetryLoop}.
  */
 public final class TransferEngine {
   private static final int BUFFER = 1 << 16;
 
   private final HttpTransport http;
   private final TransferOptions options;
-  private final Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
 
   public TransferEngine(HttpTransport http, TransferOptions options) {
     this.http = http;
     this.options = options;
+  }
+
+  HttpTransport http() {
+    return http;
+  }
+
+  TransferOptions options() {
+    return options;
   }
 
   /**
@@ -150,19 +158,7 @@ public final class TransferEngine {
 
   /** The work-folder file a request downloads into; stable across runs so pulls resume. */
   public static Path partialFile(Path workDir, DownloadRequest r) {
-    String identity =
-        r.call().uri().getScheme()
-            + "://"
-            + r.call().uri().getAuthority()
-            + r.call().uri().getRawPath()
-            + "|"
-            + r.size()
-            + "|"
-            + r.sha256()
-            + "|"
-            + r.registryDigest();
-    return workDir.resolve(
-        sha256Hex(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".partial");
+    return PartialFiles.of(workDir, r);
   }
 
   private DownloadedFile downloadOne(
@@ -171,17 +167,30 @@ public final class TransferEngine {
       TransferListener listener,
       ScheduledExecutorService watchdog) {
     Path partial = partialFile(workDir, r);
-    Semaphore host =
-        hosts.computeIfAbsent(
-            r.call().uri().getAuthority(), h -> new Semaphore(options.perHostConnections()));
-    boolean restartedAfterMismatch = false;
+    try (java.io.Closeable held = PartialFiles.hold(partial)) {
+      return downloadHeld(r, partial, listener, watchdog);
+    } catch (GpuxException e) {
+      if (FileBodySubscriber.tooLong(e) != null) {
+        // What was written may be wrong from the first byte: nothing of it can be resumed.
+        delete(PartedDownload.sidecar(partial));
+        delete(partial);
+      }
+      throw e;
+    } catch (IOException e) {
+      throw diskError(partial, e);
+    }
+  }
+
+  private DownloadedFile downloadHeld(
+      DownloadRequest r,
+      Path partial,
+      TransferListener listener,
+      ScheduledExecutorService watchdog) {
     long transferred = 0;
     boolean parted = PartedDownload.applies(r, options, partial);
-    List<PartedDownload.Part> parts = null;
     long resumedFrom;
     if (parted) {
-      parts = PartedDownload.plan(partial, r.size(), options);
-      resumedFrom = PartedDownload.done(parts);
+      resumedFrom = PartedDownload.done(PartedDownload.plan(partial, r.size(), options));
     } else {
       resumedFrom = size(partial);
       if (r.size() >= 0 && resumedFrom > r.size()) {
@@ -190,74 +199,27 @@ public final class TransferEngine {
       }
     }
     listener.started(r.path(), r.size(), resumedFrom);
-    RetryPolicy retry = http.retryPolicy();
-    for (int attempt = 1; ; attempt++) {
+    // Two rounds at most: a file that fails verification is fetched once more from scratch.
+    for (int round = 1; ; round++) {
       Attempt a;
       if (parted) {
         try {
+          List<PartedDownload.Part> parts = PartedDownload.plan(partial, r.size(), options);
           PartedDownload.Result got =
-              new PartedDownload(http, options, host, watchdog).run(r, partial, parts, listener);
-          transferred += got.transferred();
+              new PartedDownload(this, watchdog).run(r, partial, parts, listener);
           a = new Attempt(size(partial), got.sha256(), got.registryDigest(), got.transferred());
         } catch (PartedDownload.RangesIgnored e) {
           // The server sends whole files only: fetch this one as a single stream from the start.
           delete(PartedDownload.sidecar(partial));
           delete(partial);
           parted = false;
-          listener.retrying(r.path(), attempt, "the server ignores Range; one stream instead", 0);
+          listener.retrying(r.path(), 1, "the server ignores Range; one stream instead", 0);
+          round--;
           continue;
         }
-        String problem = check(r, a);
-        if (problem == null) {
-          delete(PartedDownload.sidecar(partial));
-          if (options.forceToDisk()) {
-            if (options.forceToDisk()) {
-              flush(partial);
-            }
-          }
-          listener.completed(r.path(), a.size, a.sha256);
-          return new DownloadedFile(r.path(), partial, a.size, a.sha256, transferred, resumedFrom);
-        }
         delete(PartedDownload.sidecar(partial));
-        delete(partial);
-        if (restartedAfterMismatch) {
-          throw mismatchTwice(r, problem);
-        }
-        restartedAfterMismatch = true;
-        parts = PartedDownload.plan(partial, r.size(), options);
-        listener.retrying(
-            r.path(), attempt, "verification failed (" + problem + "); downloading again", 0);
-        continue;
-      }
-      try {
-        host.acquire();
-        try {
-          a = attempt(r, partial, listener, watchdog);
-        } finally {
-          host.release();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new GpuxException(
-            ErrorCategory.INTERNAL, "interrupted while downloading " + r.path(), null, e);
-      } catch (RetryableFailure f) {
-        if (attempt >= retry.maxAttempts()) {
-          throw GpuxException.unavailable(
-              "download of "
-                  + r.path()
-                  + " failed after "
-                  + attempt
-                  + " attempts: "
-                  + f.getMessage(),
-              "run the same pull again: it resumes from the "
-                  + size(partial)
-                  + " bytes already downloaded");
-        }
-        long delay = retry.delayMillis(attempt, f.headers);
-        listener.retrying(r.path(), attempt, f.getMessage(), delay);
-        transferred += f.transferred;
-        http.pause(delay);
-        continue;
+      } else {
+        a = wholeFile(r, partial, listener, watchdog);
       }
       transferred += a.transferred;
       String problem = check(r, a);
@@ -269,13 +231,202 @@ public final class TransferEngine {
         return new DownloadedFile(r.path(), partial, a.size, a.sha256, transferred, resumedFrom);
       }
       delete(partial);
-      if (restartedAfterMismatch) {
+      if (round >= 2) {
         throw mismatchTwice(r, problem);
       }
-      restartedAfterMismatch = true;
       listener.retrying(
-          r.path(), attempt, "verification failed (" + problem + "); downloading again", 0);
+          r.path(), round, "verification failed (" + problem + "); downloading again", 0);
     }
+  }
+
+  /**
+   * The whole file in one stream, resumed from what is on disk, retried by the {@link RetryLoop}.
+   */
+  private Attempt wholeFile(
+      DownloadRequest r,
+      Path partial,
+      TransferListener listener,
+      ScheduledExecutorService watchdog) {
+    long[] transferred = {0};
+    Attempt a =
+        RetryLoop.run(
+            http,
+            HttpTransport.authority(r.call().uri()),
+            n -> {
+              try {
+                return attempt(r, partial, listener, watchdog);
+              } catch (RetryLoop.Again again) {
+                transferred[0] += again.progressed;
+                throw again;
+              }
+            },
+            (n, why, delay) -> listener.retrying(r.path(), n, why, delay),
+            (n, last) -> {
+              throw GpuxException.unavailable(
+                  "download of "
+                      + r.path()
+                      + " failed after "
+                      + n
+                      + " attempts: "
+                      + last.getMessage(),
+                  "run the same pull again: it resumes from the "
+                      + size(partial)
+                      + " bytes already downloaded");
+            });
+    return new Attempt(a.size, a.sha256, a.registryDigest, a.transferred + transferred[0]);
+  }
+
+  /** What one GET of a file's bytes gave: the status, and whether its body went to the sink. */
+  record Fetched(int status, java.net.http.HttpHeaders headers, long received, boolean written) {}
+
+  /** Where a 200 or 206 body goes: a subscriber writing it, or null to hang up at once. */
+  @FunctionalInterface
+  interface Sink {
+    FileBodySubscriber open(int status, java.net.http.HttpHeaders headers, AtomicLong lastProgress)
+        throws IOException;
+  }
+
+  /**
+   * One GET of bytes {@code [from, to]} of the request's file ({@code to} -1: to the end; from 0 to
+   * -1: no {@code Range} at all), its body handed to what {@code sink} opens. This is the attempt
+   * body of whole-file and ranged downloads alike: the stall watch, the socket or JDK path, the
+   * mapping of failures (local write errors and over-long bodies are errors, a lost connection or a
+   * retryable status is {@link RetryLoop.Again}), all once. The caller closes what the sink opened;
+   * {@code opened} is told of it as soon as it exists.
+   */
+  Fetched fetch(
+      DownloadRequest r,
+      Path partial,
+      long from,
+      long to,
+      Sink sink,
+      ScheduledExecutorService watchdog,
+      java.util.function.Consumer<FileBodySubscriber> opened)
+      throws RetryLoop.Again {
+    HttpCall call =
+        from > 0 || to >= 0
+            ? r.call().header("Range", "bytes=" + from + "-" + (to >= 0 ? Long.toString(to) : ""))
+            : r.call();
+    AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+    FileBodySubscriber[] body = new FileBodySubscriber[1];
+    boolean[] declined = {false};
+    ScheduledFuture<?> stall = watchForStall(watchdog, () -> body[0], lastProgress, options);
+    SocketFetch.Fetched<Long> response;
+    try {
+      response =
+          http.fetchBody(
+              call,
+              info -> {
+                int st = info.statusCode();
+                if (st != 200 && st != 206) {
+                  return HttpResponse.BodySubscribers.replacing(0L);
+                }
+                FileBodySubscriber b;
+                try {
+                  b = sink.open(st, info.headers(), lastProgress);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+                if (b == null) {
+                  declined[0] = true;
+                  return cancelling();
+                }
+                long announced = info.headers().firstValueAsLong("content-length").orElse(-1);
+                if (b.limit() >= 0 && announced > b.limit()) {
+                  b.abort(new FileBodySubscriber.BodyTooLong(b.limit(), announced));
+                }
+                body[0] = b;
+                opened.accept(b);
+                return b;
+              },
+              large(r),
+              readTimeoutMillis());
+    } catch (java.io.UncheckedIOException e) {
+      throw diskError(partial, e.getCause());
+    } catch (IOException e) {
+      IOException local = FileBodySubscriber.localWriteFailure(e);
+      if (local != null) {
+        throw diskError(partial, local);
+      }
+      FileBodySubscriber.BodyTooLong tooLong = FileBodySubscriber.tooLong(e);
+      if (tooLong != null) {
+        throw tooLong(r, tooLong);
+      }
+      if (declined[0]) {
+        return new Fetched(200, null, 0, false);
+      }
+      GpuxException permanent = http.permanentFailure(call, e);
+      if (permanent != null) {
+        throw permanent;
+      }
+      long got = body[0] == null ? 0 : body[0].received();
+      boolean stalled = System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos();
+      throw new RetryLoop.Again(
+          stalled
+              ? "no data for " + options.stallTimeout().toSeconds() + " s (stalled)"
+              : "connection lost: " + HttpTransport.describe(e),
+          null,
+          got);
+    } finally {
+      stall.cancel(false);
+    }
+    int status = response.statusCode();
+    if (RetryPolicy.isRetryable(status)) {
+      throw new RetryLoop.Again("HTTP " + status, response.headers(), 0);
+    }
+    if (status == 416) {
+      return new Fetched(status, response.headers(), 0, false);
+    }
+    if (status != 200 && status != 206) {
+      throw httpError(r, status, response.headers().firstValue("x-error-message").orElse(null));
+    }
+    return new Fetched(
+        status, response.headers(), body[0] == null ? 0 : response.body(), !declined[0]);
+  }
+
+  private static GpuxException tooLong(DownloadRequest r, FileBodySubscriber.BodyTooLong e) {
+    return new GpuxException(
+        ErrorCategory.UNAVAILABLE,
+        "the registry sent more of "
+            + r.path()
+            + " than the "
+            + r.size()
+            + " bytes its listing says"
+            + (e.announced >= 0 ? " (it announced " + e.announced + ")" : "")
+            + "; the download was cut there and nothing was kept",
+        "the registry's listing and its file disagree: report it to the model's owner or the"
+            + " registry, or retry later",
+        e);
+  }
+
+  /** A body subscriber that hangs up at once: a body that is not wanted is not read. */
+  static HttpResponse.BodySubscriber<Long> cancelling() {
+    HttpResponse.BodySubscriber<Long> discard = HttpResponse.BodySubscribers.replacing(0L);
+    return new HttpResponse.BodySubscriber<>() {
+      @Override
+      public java.util.concurrent.CompletionStage<Long> getBody() {
+        return discard.getBody();
+      }
+
+      @Override
+      public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+        s.cancel();
+        discard.onComplete();
+      }
+
+      @Override
+      public void onNext(List<java.nio.ByteBuffer> item) {}
+
+      @Override
+      public void onError(Throwable t) {
+        discard.onComplete();
+      }
+
+      @Override
+      public void onComplete() {
+        discard.onComplete();
+      }
+    };
   }
 
   /** Aborts a body that has received nothing for the stall timeout; cancel the returned task. */
@@ -351,107 +502,61 @@ public final class TransferEngine {
   /** The result of one attempt that got the whole body. */
   private record Attempt(long size, String sha256, String registryDigest, long transferred) {}
 
-  /**
-   * An attempt that should be retried: the connection dropped, stalled, or the server said later.
-   */
-  private static final class RetryableFailure extends Exception {
-    private static final long serialVersionUID = 1L;
-    final transient java.net.http.HttpHeaders headers;
-    final long transferred;
-
-    RetryableFailure(String message, java.net.http.HttpHeaders headers, long transferred) {
-      super(message, null, false, false);
-      this.headers = headers;
-      this.transferred = transferred;
-    }
-  }
-
   private Attempt attempt(
       DownloadRequest r, Path partial, TransferListener listener, ScheduledExecutorService watchdog)
-      throws RetryableFailure {
+      throws RetryLoop.Again {
     long offset = size(partial);
     if (r.size() >= 0 && offset == r.size() && offset > 0) {
       return hashWhole(r, partial);
     }
-    HttpCall call = offset > 0 ? r.call().header("Range", "bytes=" + offset + "-") : r.call();
-    long requestedOffset = offset;
-    AtomicLong lastProgress = new AtomicLong(System.nanoTime());
     MessageDigest sha = sha256();
     MessageDigest extra =
         r.registryDigest() == null || r.size() < 0 ? null : r.registryDigest().start(r.size());
-    FileBodySubscriber[] body = new FileBodySubscriber[1];
     long[] start = {offset};
-    SocketFetch.Fetched<Long> response;
-    ScheduledFuture<?> stall =
-        TransferEngine.watchForStall(watchdog, () -> body[0], lastProgress, options);
+    FileBodySubscriber[] body = new FileBodySubscriber[1];
+    Fetched got;
     try {
-      try {
-        response =
-            http.fetchBody(
-                call,
-                info -> {
-                  int st = info.statusCode();
-                  if (st != 200 && st != 206) {
-                    return HttpResponse.BodySubscribers.replacing(0L);
-                  }
-                  boolean append =
-                      st == 206 && contentRangeStart(info.headers()) == requestedOffset;
-                  start[0] =
-                      append ? requestedOffset : 0; // a 200 means the server ignored the range
-                  try {
-                    FileChannel ch = open(partial, append);
-                    if (append) {
-                      hashPrefix(partial, requestedOffset, sha, extra);
-                    }
-                    body[0] =
-                        new FileBodySubscriber(ch, sha, extra, listener, r.path(), lastProgress);
-                    return body[0];
-                  } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                  }
-                },
-                large(r),
-                readTimeoutMillis());
-      } catch (java.io.UncheckedIOException e) {
-        throw diskError(partial, e.getCause());
-      } catch (IOException e) {
-        IOException local = FileBodySubscriber.localWriteFailure(e);
-        if (local != null) {
-          throw diskError(partial, local);
-        }
-        long got = body[0] == null ? 0 : body[0].received();
-        boolean stalled = System.nanoTime() - lastProgress.get() > options.stallTimeout().toNanos();
-        throw new RetryableFailure(
-            stalled
-                ? "no data for " + options.stallTimeout().toSeconds() + " s (stalled)"
-                : "connection lost: " + HttpTransport.describe(e),
-            null,
-            got);
-      }
+      got =
+          fetch(
+              r,
+              partial,
+              offset,
+              -1,
+              (status, headers, lastProgress) -> {
+                // A 200 means the server ignored the range: the file comes again from the start.
+                boolean append = status == 206 && contentRangeStart(headers) == offset;
+                if (status == 206 && !append) {
+                  return null; // another range than the one asked for
+                }
+                start[0] = append ? offset : 0;
+                FileChannel ch = open(partial, append);
+                if (append) {
+                  hashPrefix(partial, offset, sha, extra);
+                }
+                return new FileBodySubscriber(ch, sha, extra, listener, r.path(), lastProgress)
+                    .limit(r.size() < 0 ? -1 : r.size() - start[0]);
+              },
+              watchdog,
+              b -> body[0] = b);
     } finally {
-      stall.cancel(false);
       closeQuietly(body[0]);
     }
-    int status = response.statusCode();
-    if (RetryPolicy.isRetryable(status)) {
-      throw new RetryableFailure("HTTP " + status, response.headers(), 0);
-    }
-    if (status == 416) {
-      // Our partial file does not fit the server's copy: start over.
+    if (!got.written()) {
+      // Our partial file does not fit the server's copy (416, or another range): start over.
       delete(partial);
-      throw new RetryableFailure("HTTP 416 for a resumed download; starting over", null, 0);
+      throw new RetryLoop.Again(
+          got.status() == 416
+              ? "HTTP 416 for a resumed download; starting over"
+              : "the server answered another range; starting over",
+          null,
+          0);
     }
-    if (status != 200 && status != 206) {
-      throw httpError(r, status, response.headers().firstValue("x-error-message").orElse(null));
-    }
-    offset = start[0];
-    long received = response.body();
-    long total = offset + received;
+    long total = start[0] + got.received();
     if (r.size() >= 0 && total < r.size()) {
-      throw new RetryableFailure(
-          "the body ended after " + total + " of " + r.size() + " bytes", null, received);
+      throw new RetryLoop.Again(
+          "the body ended after " + total + " of " + r.size() + " bytes", null, got.received());
     }
-    return new Attempt(total, hex(sha), extra == null ? null : hex(extra), received);
+    return new Attempt(total, hex(sha), extra == null ? null : hex(extra), got.received());
   }
 
   private Attempt hashWhole(DownloadRequest r, Path partial) {

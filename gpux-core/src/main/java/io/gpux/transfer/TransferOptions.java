@@ -6,7 +6,6 @@ import java.time.Duration;
  * How downloads run.
  *
  * @param parallelFiles files fetched at once
- * @param perHostConnections connections to one host at once (registries rate-limit per client)
  * @param stallTimeout a download that receives nothing for this long is cut and resumed
  * @param partSize files of at least twice this size are fetched as byte ranges in parallel
  * @param maxParts the most ranges one file is split into
@@ -19,7 +18,6 @@ import java.time.Duration;
  */
 public record TransferOptions(
     int parallelFiles,
-    int perHostConnections,
     Duration stallTimeout,
     long partSize,
     int maxParts,
@@ -27,12 +25,12 @@ public record TransferOptions(
     boolean forceToDisk) {
 
   public static TransferOptions defaults() {
-    return new TransferOptions(4, 8, Duration.ofSeconds(30), 64L << 20, 8, false, true);
+    return new TransferOptions(4, Duration.ofSeconds(30), 64L << 20, 8, false, true);
   }
 
   public TransferOptions withStallTimeout(Duration d) {
     return new TransferOptions(
-        parallelFiles, perHostConnections, d, partSize, maxParts, partsFromLoopback, forceToDisk);
+        parallelFiles, d, partSize, maxParts, partsFromLoopback, forceToDisk);
   }
 
   /**
@@ -40,25 +38,17 @@ public record TransferOptions(
    * the host.
    */
   public TransferOptions withParts(long size, int max) {
-    return new TransferOptions(
-        parallelFiles, perHostConnections, stallTimeout, size, max, true, forceToDisk);
+    return new TransferOptions(parallelFiles, stallTimeout, size, max, true, forceToDisk);
   }
 
   /** Whether files from this machine are split too (see {@code partsFromLoopback}). */
   public TransferOptions withPartsFromLoopback(boolean split) {
-    return new TransferOptions(
-        parallelFiles, perHostConnections, stallTimeout, partSize, maxParts, split, forceToDisk);
+    return new TransferOptions(parallelFiles, stallTimeout, partSize, maxParts, split, forceToDisk);
   }
 
   /** See {@code forceToDisk}. */
   public TransferOptions withForceToDisk(boolean force) {
     return new TransferOptions(
-        parallelFiles,
-        perHostConnections,
-        stallTimeout,
-        partSize,
-        maxParts,
-        partsFromLoopback,
-        force);
+        parallelFiles, stallTimeout, partSize, maxParts, partsFromLoopback, force);
   }
 }

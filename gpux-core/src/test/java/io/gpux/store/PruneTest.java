@@ -35,6 +35,55 @@ class PruneTest {
   }
 
   @Test
+  void partialsThatCannotBeResumedGoAtOnceAndThoseBeingWrittenStay() throws Exception {
+    String key = "0123456789abcdef0123456789abcdef";
+    Path whole = Files.write(store.tempDir().resolve(key + ".4.partial"), new byte[4]);
+    Path over =
+        Files.write(store.tempDir().resolve("1" + key.substring(1) + ".4.partial"), new byte[9]);
+    Path unknown =
+        Files.write(store.tempDir().resolve("2" + key.substring(1) + ".x.partial"), new byte[9]);
+    Path older = Files.write(store.tempDir().resolve("abc.partial"), new byte[9]);
+    Path sidecar =
+        Files.writeString(over.resolveSibling(over.getFileName() + ".parts"), "gpux-parts");
+    Path resumable =
+        Files.write(store.tempDir().resolve("3" + key.substring(1) + ".10.partial"), new byte[4]);
+    Path busy =
+        Files.write(store.tempDir().resolve("4" + key.substring(1) + ".x.partial"), new byte[9]);
+    // A pull in another process writes `busy`: it holds the lock on its lock file.
+    Process holder =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                "import fcntl,sys,time; f=open(sys.argv[1],'a'); fcntl.lockf(f, fcntl.LOCK_EX);"
+                    + " print('locked', flush=True); time.sleep(60)",
+                busy + ".lock")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      assertEquals(
+          "locked",
+          new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()))
+              .readLine());
+      PruneReport r = store.prune(false);
+      assertEquals(
+          java.util.Set.of(
+              over.getFileName().toString(),
+              unknown.getFileName().toString(),
+              older.getFileName().toString()),
+          java.util.Set.copyOf(r.partials()));
+      assertTrue(Files.exists(whole), "a whole partial is checked and moved by the next pull");
+      for (Path gone : List.of(over, unknown, older, sidecar)) {
+        assertFalse(Files.exists(gone), gone + " stays");
+      }
+      assertTrue(Files.exists(resumable), "a partial a later pull resumes stays for a day");
+      assertTrue(Files.exists(busy), "a partial being written is never touched");
+    } finally {
+      holder.destroy();
+      holder.waitFor();
+    }
+  }
+
+  @Test
   void aDryRunReportsWhatARealRunDeletes() throws Exception {
     ManifestFile kept = put(store, "model.onnx", "kept");
     store.commit(manifest("v1", kept));
@@ -43,7 +92,10 @@ class PruneTest {
     age(store.blobPath(kept.sha256()), OLD);
     Path stale = Files.writeString(store.tempDir().resolve("abc.partial"), "half");
     age(stale, OLD);
-    Path active = Files.writeString(store.tempDir().resolve("def.partial"), "downloading");
+    // A partial a later pull can resume: its listed size (100) is in its name, and it is shorter.
+    Path active =
+        Files.writeString(
+            store.tempDir().resolve("0123456789abcdef0123456789abcdef.100.partial"), "downloading");
 
     PruneReport dry = store.prune(true);
     assertTrue(dry.dryRun());

@@ -61,7 +61,7 @@ class SocketFetchTest {
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     SocketFetch.Fetched<Long> f =
         SocketFetch.get(
-            HttpCall.get(uri), java.util.Map.of(), client, 10_000, info -> collect(got));
+            HttpCall.get(uri), java.util.Map.of(), null, client, 10_000, info -> collect(got));
     assertEquals(200, f.statusCode());
     assertEquals(BODY.length, f.body().longValue());
     return got.toByteArray();

@@ -151,6 +151,34 @@ class TransferEngineTest {
   }
 
   @Test
+  void aBodyLongerThanTheListingIsCutAtTheListedSizeAndNothingIsKept() {
+    // Without a length (chunked) and with a length larger than the listing: 5 MB past the end.
+    for (boolean announce : new boolean[] {false, true}) {
+      hub.faults().next("model.onnx", Fault.oversize(5_000_000, announce));
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      TransferListener counting =
+          new TransferListener() {
+            @Override
+            public void progressed(String path, long bytes) {
+              written.addAndGet(bytes);
+            }
+          };
+      GpuxException e =
+          assertThrows(GpuxException.class, () -> engine.download(List.of(lfs()), work, counting));
+      assertTrue(
+          e.problem().contains("more of model.onnx than the " + CONTENT.length + " bytes"),
+          e.problem());
+      assertTrue(
+          written.get() <= CONTENT.length,
+          "written past the listed size: " + written.get() + " (announced: " + announce + ")");
+      assertFalse(
+          Files.exists(TransferEngine.partialFile(work, lfs())),
+          "what cannot be resumed is deleted");
+      assertEquals(0, hub.faults().pending(), "one attempt: a retry would be refused the same");
+    }
+  }
+
+  @Test
   void aStalledBodyIsCutAndResumed() {
     hub.faults().next("model.onnx", Fault.stall(50_000, java.time.Duration.ofMillis(3000)));
     assertEquals(SHA256, fetch(lfs()).sha256());

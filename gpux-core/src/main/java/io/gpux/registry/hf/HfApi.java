@@ -34,8 +34,13 @@ final class HfApi {
 
   HfApi(RegistryContext context) {
     this.context = context;
-    String e = context.env("HF_ENDPOINT", DEFAULT_ENDPOINT);
-    this.endpoint = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
+    this.endpoint =
+        io.gpux.registry.Endpoints.parse(
+            context.http(),
+            "HF_ENDPOINT",
+            context.env("HF_ENDPOINT", DEFAULT_ENDPOINT),
+            DEFAULT_ENDPOINT,
+            "set HF_TOKEN or run `gpux login hf` for a token");
   }
 
   String endpoint() {
@@ -94,7 +99,11 @@ final class HfApi {
 
   URI resolveUrl(String repo, String commit, String path) {
     StringBuilder sb =
-        new StringBuilder(endpoint).append('/').append(repo).append("/resolve/").append(commit);
+        new StringBuilder(endpoint)
+            .append('/')
+            .append(repo)
+            .append("/resolve/")
+            .append(encode(commit));
     for (String segment : path.split("/")) {
       sb.append('/').append(encode(segment));
     }

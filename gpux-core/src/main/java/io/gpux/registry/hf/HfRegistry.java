@@ -30,6 +30,10 @@ import java.util.Map;
  * and verifies every file: LFS files by their sha256, the others by their git blob sha1.
  */
 final class HfRegistry implements Registry, Versioned, Searchable {
+  /** What the Hub's {@code sha} always is: a git commit id. */
+  private static final java.util.regex.Pattern COMMIT =
+      java.util.regex.Pattern.compile("[0-9a-f]{40}");
+
   private final HfApi api;
 
   HfRegistry(HfApi api) {
@@ -46,11 +50,25 @@ final class HfRegistry implements Registry, Versioned, Searchable {
     String repo = ref.name();
     String revision = ref.qualifier() == null ? "main" : ref.qualifier();
     JsonNode info = api.modelInfo(repo, revision);
-    String commit = info.path("sha").asText(null);
+    String commit = info.path("sha").isTextual() ? info.path("sha").asText() : null;
     if (commit == null) {
       throw GpuxException.unavailable(
           "the Hub did not say which commit hf:" + repo + "@" + revision + " is",
           "check HF_ENDPOINT points at a Hugging Face Hub");
+    }
+    if (!COMMIT.matcher(commit).matches()) {
+      // It goes into every file's URL, with the token: only a real commit id is used.
+      throw GpuxException.unavailable(
+          "the Hub at "
+              + api.endpoint()
+              + " answered that hf:"
+              + repo
+              + "@"
+              + revision
+              + " is commit '"
+              + printable(commit)
+              + "', which is not a commit id (40 hex digits)",
+          "check HF_ENDPOINT points at a Hugging Face Hub; nothing was downloaded");
     }
     JsonNode gated = info.path("gated");
     if (gated.isTextual() && api.token().isEmpty()) {
@@ -149,6 +167,14 @@ final class HfRegistry implements Registry, Versioned, Searchable {
       out.put("license", license);
     }
     return out;
+  }
+
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return sb.toString();
   }
 
   private static void put(Map<String, String> out, String key, JsonNode value) {

@@ -37,12 +37,16 @@ final class OnnxFileChoice {
       String ref, List<String> files, String variant, List<String> include, List<String> exclude) {
     Set<String> chosen = new LinkedHashSet<>();
     List<PathMatcher> includes = matchers(include);
-    String model = pickModel(ref, files, variant, !include.isEmpty());
+    // A name with a control character (a NUL, a line break) is never picked on its own: only an
+    // --include can ask for it, and the pull then refuses it by name. The others still pull.
+    List<String> plain =
+        files.stream().filter(f -> f.chars().noneMatch(Character::isISOControl)).toList();
+    String model = pickModel(ref, plain, variant, !include.isEmpty());
     if (model != null) {
       chosen.add(model);
       String dir = model.contains("/") ? model.substring(0, model.lastIndexOf('/') + 1) : "";
       String fileName = model.substring(dir.length());
-      for (String f : files) {
+      for (String f : plain) {
         String name = f.substring(f.lastIndexOf('/') + 1);
         boolean sameDir = f.startsWith(dir) && !f.substring(dir.length()).contains("/");
         if (sameDir && !f.equals(model) && name.startsWith(fileName) && !name.endsWith(".onnx")) {
@@ -50,9 +54,9 @@ final class OnnxFileChoice {
         }
       }
       for (String companion : COMPANIONS) {
-        if (files.contains(dir + companion)) {
+        if (plain.contains(dir + companion)) {
           chosen.add(dir + companion);
-        } else if (files.contains(companion)) {
+        } else if (plain.contains(companion)) {
           chosen.add(companion);
         }
       }
@@ -147,7 +151,15 @@ final class OnnxFileChoice {
   }
 
   private static boolean matches(List<PathMatcher> matchers, String file) {
-    Path p = Path.of(file);
+    if (matchers.isEmpty()) {
+      return false;
+    }
+    Path p;
+    try {
+      p = Path.of(file);
+    } catch (java.nio.file.InvalidPathException e) {
+      p = Path.of(file.replace('\0', '\uFFFD')); // a NUL: matched as a placeholder character
+    }
     for (PathMatcher m : matchers) {
       if (m.matches(p)) {
         return true;

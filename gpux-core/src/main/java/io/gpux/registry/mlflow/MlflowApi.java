@@ -46,7 +46,13 @@ final class MlflowApi {
           "gpux talks to a tracking server (mlflow server); a local mlruns folder or database is"
               + " not supported, start `mlflow server` on it instead");
     }
-    this.server = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+    this.server =
+        io.gpux.registry.Endpoints.parse(
+            context.http(),
+            "MLFLOW_TRACKING_URI",
+            uri,
+            "http://localhost:5000",
+            "set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN)");
   }
 
   /** The server URL as the user gave it, without credentials (never put in URLs here). */

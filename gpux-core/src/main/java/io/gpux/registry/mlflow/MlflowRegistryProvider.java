@@ -32,7 +32,12 @@ public final class MlflowRegistryProvider implements RegistryProvider {
     if (uri == null || !uri.startsWith("https://")) {
       return Map.of();
     }
-    String host = URI.create(uri).getHost();
+    String host;
+    try {
+      host = new URI(uri).getHost();
+    } catch (java.net.URISyntaxException e) {
+      return Map.of(); // the registry says what is wrong with the URL when it is used
+    }
     boolean insecure =
         "true".equalsIgnoreCase(env.getOrDefault("MLFLOW_TRACKING_INSECURE_TLS", ""));
     Path cert = path(env.get("MLFLOW_TRACKING_SERVER_CERT_PATH"));

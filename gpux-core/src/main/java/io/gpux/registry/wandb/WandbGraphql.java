@@ -34,8 +34,13 @@ final class WandbGraphql {
 
   WandbGraphql(RegistryContext context) {
     this.context = context;
-    String b = context.env("WANDB_BASE_URL", DEFAULT_BASE_URL);
-    this.baseUrl = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+    this.baseUrl =
+        io.gpux.registry.Endpoints.parse(
+            context.http(),
+            "WANDB_BASE_URL",
+            context.env("WANDB_BASE_URL", DEFAULT_BASE_URL),
+            DEFAULT_BASE_URL,
+            "set WANDB_API_KEY or run `gpux login wandb` for the API key");
   }
 
   String baseUrl() {

@@ -104,7 +104,7 @@ final class ApiRoutes {
     if (sha == null) {
       return;
     }
-    Map<String, Object> info = ModelJson.info(repo, sha, q.flag("blobs"));
+    Map<String, Object> info = hub.editInfo(ModelJson.info(repo, sha, q.flag("blobs")));
     if (q.flag("securityStatus")) {
       info.put("securityRepoStatus", Map.of("scansDone", true, "filesWithIssues", List.of()));
     }

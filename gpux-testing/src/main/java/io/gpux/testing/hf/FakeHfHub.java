@@ -113,6 +113,21 @@ public final class FakeHfHub implements AutoCloseable {
     return this;
   }
 
+  private volatile java.util.function.UnaryOperator<Map<String, Object>> infoEdit = m -> m;
+
+  /**
+   * A hostile Hub: every model info answer ({@code /api/models/{id}/revision/{rev}}) goes through
+   * {@code edit} first, so a test can send a {@code sha} or file names the real Hub never would.
+   */
+  public FakeHfHub editModelInfo(java.util.function.UnaryOperator<Map<String, Object>> edit) {
+    this.infoEdit = edit;
+    return this;
+  }
+
+  Map<String, Object> editInfo(Map<String, Object> info) {
+    return infoEdit.apply(info);
+  }
+
   public FaultPlan faults() {
     return faults;
   }

@@ -49,6 +49,16 @@ public sealed interface Fault {
     return new Corrupt(offset);
   }
 
+  /**
+   * A hostile server: sends the body and then {@code extraBytes} more, announcing the longer length
+   * in {@code Content-Length} when {@code announce}, else with no length at all (chunked).
+   */
+  static Fault oversize(long extraBytes, boolean announce) {
+    return new Oversize(extraBytes, announce);
+  }
+
+  record Oversize(long extraBytes, boolean announce) implements Fault {}
+
   record DropAfter(long bytes) implements Fault {}
 
   record Truncate(long missingBytes) implements Fault {}

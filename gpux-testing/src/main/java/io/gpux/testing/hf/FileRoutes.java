@@ -135,6 +135,17 @@ final class FileRoutes {
       x.sendResponseHeaders(status, -1);
       return;
     }
+    if (fault instanceof Fault.Oversize o) {
+      x.sendResponseHeaders(status, o.announce() ? length + o.extraBytes() : 0);
+      OutputStream out = x.getResponseBody();
+      stream(out, f, start, length, null);
+      byte[] more = new byte[1 << 16];
+      for (long left = o.extraBytes(); left > 0; left -= more.length) {
+        out.write(more, 0, (int) Math.min(more.length, left));
+      }
+      out.close();
+      return;
+    }
     x.sendResponseHeaders(status, length == 0 ? -1 : length);
     stream(x.getResponseBody(), f, start, length, fault);
   }
