@@ -95,4 +95,29 @@ class ArchitectureTest {
                 + " pull back will apply)")
         .check(CORE);
   }
+
+  @Test
+  void packagesHaveNoCycles() {
+    slices()
+        .assignedFrom(
+            new com.tngtech.archunit.library.dependencies.SliceAssignment() {
+              @Override
+              public com.tngtech.archunit.library.dependencies.SliceIdentifier getIdentifierOf(
+                  com.tngtech.archunit.core.domain.JavaClass c) {
+                return c.getPackageName().startsWith("io.gpux")
+                    ? com.tngtech.archunit.library.dependencies.SliceIdentifier.of(
+                        c.getPackageName())
+                    : com.tngtech.archunit.library.dependencies.SliceIdentifier.ignore();
+              }
+
+              @Override
+              public String getDescription() {
+                return "each package of io.gpux";
+              }
+            })
+        .should()
+        .beFreeOfCycles()
+        .because("every package shows one concept and depends only on what is below it")
+        .check(CORE);
+  }
 }
