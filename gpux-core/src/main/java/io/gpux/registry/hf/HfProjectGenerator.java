@@ -36,6 +36,23 @@ public final class HfProjectGenerator {
    */
   public static List<io.gpux.registry.DerivedFile> derive(
       io.gpux.registry.ResolvedModel model, Map<String, Path> files, String how) {
+    return derive(model, files, how, "Hugging Face", "hf:" + model.name() + "@" + model.version());
+  }
+
+  /**
+   * As {@link #derive(io.gpux.registry.ResolvedModel, Map, String)}, for a model of another
+   * registry laid out like a Hub repository.
+   *
+   * @param origin the registry's name for people, e.g. {@code W&B}: the description says "model
+   *     from ORIGIN"
+   * @param source the exact reference recorded as the project's {@code metadata.source}
+   */
+  public static List<io.gpux.registry.DerivedFile> derive(
+      io.gpux.registry.ResolvedModel model,
+      Map<String, Path> files,
+      String how,
+      String origin,
+      String source) {
     if (files.containsKey("gpux.yml")) {
       return List.of();
     }
@@ -48,7 +65,8 @@ public final class HfProjectGenerator {
     if (onnx == null) {
       return List.of();
     }
-    String yaml = generate(model.name(), model.version(), onnx, files, model.lineage());
+    String yaml =
+        generate(model.name(), model.version(), onnx, files, model.lineage(), origin, source);
     return List.of(
         new io.gpux.registry.DerivedFile(
             "gpux.yml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), how));
@@ -60,6 +78,18 @@ public final class HfProjectGenerator {
       String modelPath,
       Map<String, Path> files,
       Map<String, String> lineage) {
+    return generate(
+        repo, commit, modelPath, files, lineage, "Hugging Face", "hf:" + repo + "@" + commit);
+  }
+
+  private static String generate(
+      String repo,
+      String commit,
+      String modelPath,
+      Map<String, Path> files,
+      Map<String, String> lineage,
+      String origin,
+      String source) {
     OnnxModelInfo onnx = OnnxModelReader.read(files.get(modelPath));
     JsonNode config = json(files, siblingOrRoot(modelPath, "config.json", files));
     JsonNode tokenizerConfig =
@@ -101,7 +131,7 @@ public final class HfProjectGenerator {
     String tokenizer = siblingOrRoot(modelPath, "tokenizer.json", files);
     Integer maxLength = maxLength(tokenizerConfig, config);
     Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("source", "hf:" + repo + "@" + commit);
+    metadata.put("source", source);
     if (lineage.containsKey("pipeline_tag")) {
       metadata.put("task", lineage.get("pipeline_tag"));
     }
@@ -113,8 +143,8 @@ public final class HfProjectGenerator {
             repo,
             commit.length() > 12 ? commit.substring(0, 12) : commit,
             lineage.containsKey("pipeline_tag")
-                ? lineage.get("pipeline_tag") + " model from Hugging Face " + repo
-                : "Hugging Face model " + repo,
+                ? lineage.get("pipeline_tag") + " model from " + origin + " " + repo
+                : origin + " model " + repo,
             new ModelSection("./" + modelPath, "onnx", commit),
             inputs,
             outputs,

@@ -342,7 +342,12 @@ final class WandbRegistry implements Registry {
 
   @Override
   public List<DerivedFile> derive(ResolvedModel model, Map<String, Path> files) {
-    return HfProjectGenerator.derive(model, files, "generated from the ONNX signature");
+    return HfProjectGenerator.derive(
+        model,
+        files,
+        "generated from the ONNX signature",
+        "W&B",
+        exactReference(model.name(), model.version()));
   }
 
   @Override
