@@ -57,9 +57,13 @@ public final class Storage {
     return resources.store().diskUsage();
   }
 
-  /** {@code gpux prune}: deletes files no version uses and stale partial downloads. */
-  public PruneReport prune(boolean dryRun) {
-    return resources.store().prune(dryRun);
+  /**
+   * {@code gpux prune}: deletes files no version uses and partial downloads that cannot be resumed.
+   * Unused files younger than the grace period stay (a pull running now may be about to use them)
+   * unless {@code now}; the report says what was kept and until when.
+   */
+  public PruneReport prune(boolean dryRun, boolean now) {
+    return resources.store().prune(dryRun, now);
   }
 
   /** {@code gpux verify}: re-hashes every stored file against its manifest. */

@@ -16,8 +16,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "build",
     description = {
-      "Validate gpux.yml, load the model, check the declared inputs and outputs against the",
-      "model's signature, choose a provider, and write .gpux/build.json."
+      "Validate a project and record how it will run.",
+      "Checks gpux.yml, loads the model, compares the declared inputs and outputs with the model's"
+          + " signature, chooses a provider and writes .gpux/build.json."
     })
 final class BuildCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
@@ -68,8 +69,9 @@ final class BuildCommand implements Callable<Integer> {
     out.println();
     Signatures.print(out, "Inputs", r.inputs());
     Signatures.print(out, "Outputs", r.outputs());
+    // Warnings and errors alike go to standard error: standard output is the build's report.
     for (SignatureIssue i : r.issues()) {
-      (i.severity() == SignatureIssue.Severity.ERROR ? parent.err : out).println("gpux: " + i);
+      parent.err.println("gpux: " + i);
     }
     if (r.ok()) {
       out.println("Build OK: wrote " + r.buildFile());

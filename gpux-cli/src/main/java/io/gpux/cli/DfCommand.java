@@ -1,7 +1,9 @@
 package io.gpux.cli;
 
 import io.gpux.Gpux;
+import io.gpux.error.GpuxException;
 import io.gpux.store.DiskUsage;
+import io.gpux.store.PruneReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +23,8 @@ final class DfCommand implements Callable<Integer> {
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
       DiskUsage d = gpux.storage().diskUsage();
+      // What prune would do now: unused files younger than its grace period stay.
+      PruneReport prune = wouldPrune(gpux);
       if (json) {
         var o =
             Json.NODES
@@ -28,6 +32,13 @@ final class DfCommand implements Callable<Integer> {
                 .put("store_bytes", d.storeBytes())
                 .put("referenced_bytes", d.referencedBytes())
                 .put("partial_bytes", d.partialBytes());
+        if (prune != null) {
+          o.put("reclaimable_bytes", prune.bytes())
+              .put("kept_bytes", prune.kept().bytes())
+              .put(
+                  "kept_until",
+                  prune.kept().until() == null ? null : prune.kept().until().toString());
+        }
         var a = o.putArray("versions");
         d.versions()
             .forEach(
@@ -54,13 +65,40 @@ final class DfCommand implements Callable<Integer> {
       parent.out.println(
           "Store: "
               + Sizes.human(d.storeBytes())
-              + " on disk ("
+              + " on disk, "
               + Sizes.human(d.referencedBytes())
-              + " in use, "
-              + Sizes.human(d.storeBytes() - d.referencedBytes())
-              + " reclaimable with gpux prune), partial downloads "
+              + " in use; partial downloads "
               + Sizes.human(d.partialBytes()));
+      if (prune == null) {
+        parent.out.println(
+            "Unused: "
+                + Sizes.human(d.storeBytes() - d.referencedBytes())
+                + " (gpux prune cannot run now; see its error)");
+      } else {
+        parent.out.println("Reclaimable now: " + Sizes.human(prune.bytes()) + " with gpux prune");
+        if (prune.kept().blobs() > 0) {
+          parent.out.println(
+              "Kept for now: "
+                  + Sizes.human(prune.kept().bytes())
+                  + " in "
+                  + prune.kept().blobs()
+                  + " unused file(s) "
+                  + PruneCommand.keptWhy(prune.kept())
+                  + "; gpux prune frees them "
+                  + PruneCommand.when(prune.kept().until())
+                  + ", gpux prune --now at once");
+        }
+      }
       return ExitCodes.OK;
+    }
+  }
+
+  /** A dry run of prune, or null when prune would refuse (a damaged manifest). */
+  private static PruneReport wouldPrune(Gpux gpux) {
+    try {
+      return gpux.storage().prune(true, false);
+    } catch (GpuxException e) {
+      return null;
     }
   }
 }

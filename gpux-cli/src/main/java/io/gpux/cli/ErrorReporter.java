@@ -2,8 +2,11 @@ package io.gpux.cli;
 
 import io.gpux.error.GpuxException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Prints failures as {@code gpux: error: <problem>} and {@code hint: <fix>}, with the stack trace
@@ -42,10 +45,55 @@ final class ErrorReporter {
 
   int usageError(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
-    err.println("gpux: error: " + e.getMessage());
     String name = cmd.getCommandSpec().qualifiedName();
-    err.println("hint: see `" + name + " --help`");
+    String problem = e.getMessage();
+    String hint = "see `" + name + " --help`";
+    if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String first = u.getUnmatched().get(0);
+      boolean option = first.startsWith("-") && first.length() > 1;
+      problem =
+          option
+              ? "unknown option '" + first + "' for " + name
+              : !cmd.getSubcommands().isEmpty()
+                  ? "unknown command '" + first + "'"
+                  : "unexpected argument '" + first + "' for " + name;
+      String habit = option ? habit(cmd.getCommandSpec().name(), first) : null;
+      List<String> suggestions = u.getSuggestions();
+      if (habit != null) {
+        hint = habit;
+      } else if (!suggestions.isEmpty()) {
+        hint =
+            "did you mean "
+                + (option ? suggestions.get(0) : "`" + name + " " + suggestions.get(0) + "`")
+                + "? (see `"
+                + name
+                + " --help`)";
+      }
+    } else if (problem.startsWith("Error: ")) {
+      // Picocli prefixes argument-group errors with its own "Error: ".
+      problem = problem.substring("Error: ".length());
+    }
+    if (e.getArgSpec() instanceof OptionSpec o
+        && cmd.getCommandSpec().name().equals("serve")
+        && o.longestName().equals("--port")
+        && problem.startsWith("Invalid value")) {
+      hint = "-p is the port in gpux serve (as in docker run -p); the provider is --provider NAME";
+    }
+    problem = Character.toLowerCase(problem.charAt(0)) + problem.substring(1);
+    err.println("gpux: error: " + problem);
+    err.println("hint: " + hint);
     err.flush();
     return ExitCodes.USAGE;
+  }
+
+  /** Short options that mean something else in another command, or used to. */
+  private static String habit(String command, String option) {
+    if (option.equals("-p") || option.startsWith("-p=")) {
+      return "the execution provider is --provider NAME (long form only; -p is gpux serve's port)";
+    }
+    if (option.equals("-f") && command.equals("pull")) {
+      return "to download again, use --force (long form only; -f is --file in gpux run)";
+    }
+    return null;
   }
 }

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** {@code gpux}: the top-level command; each verb is a subcommand. */
 @Command(
@@ -20,8 +22,9 @@ import picocli.CommandLine.ScopeType;
     description = "Docker-like runtime for ML inference on ONNX Runtime.",
     footer = {
       "",
-      "Exit codes: 0 ok, 1 model failed at run time, 2 bad input, 3 unavailable (provider,",
-      "native library), 4 internal error. Add --debug to see stack traces."
+      "Exit codes: 0 ok, 1 model failed at run time, 2 bad input, 3 unavailable",
+      "(provider, native library), 4 internal error. Add --debug to see stack traces.",
+      "Run `gpux COMMAND --help` for a command's options."
     })
 public final class GpuxCommand implements Runnable {
   final Path workingDirectory;
@@ -74,21 +77,28 @@ public final class GpuxCommand implements Runnable {
     m.put("verify", VerifyCommand::new);
     m.put("login", LoginCommand::new);
     m.put("logout", LogoutCommand::new);
+    m.put("completion", CompletionCommand::new);
     return m;
   }
 
   static final Map<String, String> ALIASES = Map.of("ls", "list");
 
+  @Spec CommandSpec spec;
+
+  /**
+   * {@code gpux} alone prints the usage with the list of commands and exits 0, as {@code docker}
+   * does (it is a request for orientation, not an error).
+   */
   @Override
   public void run() {
-    out.println(new picocli.CommandLine(this).getUsageMessage());
+    spec.commandLine().usage(out);
   }
 
-  /** {@code gpux --version}. */
+  /** {@code gpux --version}: what {@code docker version} shows, for bug reports. */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"gpux " + Gpux.version()};
+      return BuildInfo.lines();
     }
   }
 }

@@ -36,19 +36,38 @@ final class Json {
       }
       return node;
     } catch (JsonProcessingException e) {
+      String why = e.getOriginalMessage();
+      java.util.regex.Matcher nonNumber =
+          java.util.regex.Pattern.compile("Non-standard token '([^']*)'").matcher(why);
+      if (nonNumber.find()) {
+        throw GpuxException.invalidInput(
+            where + " is not valid JSON: " + nonNumber.group(1) + " is not a JSON number" + at(e),
+            "JSON has no NaN or Infinity: give finite numbers");
+      }
       throw GpuxException.invalidInput(
-          where
-              + " is not valid JSON: "
-              + e.getOriginalMessage()
-              + (e.getLocation() == null
-                  ? ""
-                  : " (line "
-                      + e.getLocation().getLineNr()
-                      + ", column "
-                      + e.getLocation().getColumnNr()
-                      + ")"),
+          where + " is not valid JSON: " + withoutParserSettings(why) + at(e),
           "check the quotes and brackets, e.g. '{\"x\": [[1.0, 2.0]]}'");
     }
+  }
+
+  /**
+   * Jackson's messages name its own parser settings ("enable `JsonReadFeature...` to allow",
+   * "Feature 'ALLOW_COMMENTS' not enabled"), which a user of the CLI cannot act on.
+   */
+  static String withoutParserSettings(String message) {
+    return message
+        .replaceAll(": enable `[^`]*` to allow", "")
+        .replaceAll(" ?\\(not recognized as one since Feature '[A-Z_]+' not enabled[^)]*\\)", "");
+  }
+
+  private static String at(JsonProcessingException e) {
+    return (e.getLocation() == null
+        ? ""
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")");
   }
 
   static String readFile(Path file, String what) {

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 
 /** Entry point of the {@code gpux} command. */
 public final class Main {
@@ -52,12 +54,28 @@ public final class Main {
       Path workingDirectory,
       Map<String, String> env) {
     boolean debug = Arrays.asList(args).contains("--debug") || "1".equals(env.get("GPUX_DEBUG"));
-    CommandLine cli = new CommandLine(new GpuxCommand(workingDirectory, env, out, err));
-    String verb = verb(args);
+    return commandLine(verb(args), debug, out, err, workingDirectory, env).execute(args);
+  }
+
+  /**
+   * The command model: the top-level command with {@code verb} registered, or every command when
+   * {@code verb} is null (help, completion scripts, tests that walk every command).
+   */
+  static CommandLine commandLine(
+      String verb,
+      boolean debug,
+      PrintWriter out,
+      PrintWriter err,
+      Path workingDirectory,
+      Map<String, String> env) {
+    GpuxCommand root = new GpuxCommand(workingDirectory, env, out, err);
+    CommandLine cli = new CommandLine(root);
     for (Map.Entry<String, java.util.function.Supplier<Object>> c :
         GpuxCommand.COMMANDS.entrySet()) {
       if (verb == null || verb.equals(c.getKey())) {
-        cli.addSubcommand(c.getKey(), c.getValue().get());
+        CommandLine sub = new CommandLine(c.getValue().get());
+        addHelpOption(sub);
+        cli.addSubcommand(c.getKey(), sub);
       }
     }
     if (verb == null) {
@@ -66,9 +84,33 @@ public final class Main {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // `-i @FILE` is read by `gpux run` itself; picocli's own @-file expansion would split the
+    // file into words (and look for it relative to the JVM's folder, not the working directory).
+    cli.setExpandAtFiles(false);
     ErrorReporter reporter = new ErrorReporter(err, debug);
     cli.setParameterExceptionHandler(reporter::usageError);
     cli.setExecutionExceptionHandler((e, line, parsed) -> reporter.report(e));
-    return cli.execute(args);
+    return cli;
+  }
+
+  /**
+   * {@code -h}/{@code --help} on every command and its subcommands, added here rather than in each
+   * annotation so that a new command cannot lack it.
+   */
+  private static void addHelpOption(CommandLine command) {
+    CommandSpec spec = command.getCommandSpec();
+    if (spec.findOption("--help") == null && spec.findOption("-h") == null) {
+      spec.addMixin("help", CommandSpec.forAnnotatedObject(new HelpOption()));
+    }
+    command.getSubcommands().values().forEach(Main::addHelpOption);
+  }
+
+  /** The help option every subcommand gets. */
+  static final class HelpOption {
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
   }
 }

@@ -59,8 +59,10 @@ final class PullCommand implements Callable<Integer> {
   List<String> exclude = List.of();
 
   @Option(
-      names = {"-f", "--force"},
-      description = "Download again even if the version is in the store.")
+      names = "--force",
+      description =
+          "Download again even if the version is in the store (long form only: -f is --file in"
+              + " gpux run).")
   boolean force;
 
   @Option(names = "--json", description = "Print the result as JSON.")

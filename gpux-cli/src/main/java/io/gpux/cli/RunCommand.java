@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(
         names = {"-i", "--input"},
         paramLabel = "JSON",
-        description = "Inputs as a JSON object, or @FILE to read one.")
+        description = "Inputs as a JSON object, or @FILE to read one from FILE.")
     String json;
 
     @Option(
@@ -108,10 +108,11 @@ final class RunCommand implements Callable<Integer> {
       String text;
       if (benchmark) {
         LatencyStats stats = Benchmark.run(warmup, runs, () -> loaded.run(feeds));
+        long rows = batchSize(feeds);
         text =
             json || output != null
-                ? Json.render(statsJson(loaded, stats), json)
-                : table(stats, loaded);
+                ? Json.render(statsJson(loaded, stats, rows), json)
+                : table(stats, loaded, rows);
       } else {
         ObjectNode result = loaded.label(loaded.run(feeds)).toJson();
         text = Json.render(result, json);
@@ -153,7 +154,20 @@ final class RunCommand implements Callable<Integer> {
     return Json.readFile(parent.workingDirectory.resolve(input.file), "input file");
   }
 
-  private ObjectNode statsJson(InferenceModel m, LatencyStats s) {
+  /**
+   * Rows (samples) one run computes: the first dimension of the inputs, which every input shares
+   * when the model is batched; 1 for inputs without dimensions.
+   */
+  static long batchSize(Map<String, Tensor> feeds) {
+    for (Tensor t : feeds.values()) {
+      if (t.shape().length > 0) {
+        return t.shape()[0];
+      }
+    }
+    return 1;
+  }
+
+  private ObjectNode statsJson(InferenceModel m, LatencyStats s, long rows) {
     ObjectNode o = Json.NODES.objectNode();
     o.put("model", m.project().name());
     o.put("provider", m.provider().chosen().ortName());
@@ -166,18 +180,21 @@ final class RunCommand implements Callable<Integer> {
     o.put("p99_ms", s.p99Ms());
     o.put("min_ms", s.minMs());
     o.put("max_ms", s.maxMs());
+    o.put("batch_size", rows);
     o.put("throughput_per_s", s.throughputPerSecond());
+    o.put("rows_per_s", s.throughputPerSecond() * rows);
     return o;
   }
 
-  private String table(LatencyStats s, InferenceModel m) {
+  private String table(LatencyStats s, InferenceModel m, long rows) {
     java.io.StringWriter sw = new java.io.StringWriter();
     java.io.PrintWriter pw = new java.io.PrintWriter(sw);
     pw.printf(
         Locale.ROOT,
-        "%s: %d runs after %d warm-up on %s%n",
+        "%s: %d runs of batch size %d after %d warm-up on %s%n",
         m.project().name(),
         s.runs(),
+        rows,
         warmup,
         m.provider().chosen().ortName());
     new TextTable("METRIC", "VALUE")
@@ -188,7 +205,14 @@ final class RunCommand implements Callable<Integer> {
         .row("min", ms(s.minMs()))
         .row("max", ms(s.maxMs()))
         .row("std", ms(s.stdMs()))
-        .row("throughput", String.format(Locale.ROOT, "%.1f runs/s", s.throughputPerSecond()))
+        .row(
+            "throughput",
+            String.format(
+                Locale.ROOT,
+                "%.1f runs/s, %.1f rows/s (batch size %d)",
+                s.throughputPerSecond(),
+                s.throughputPerSecond() * rows,
+                rows))
         .print(pw, "  ");
     pw.flush();
     return sw.toString().stripTrailing();

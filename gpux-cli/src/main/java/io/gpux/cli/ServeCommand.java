@@ -14,16 +14,20 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code gpux serve}: an HTTP inference server for one or several models. */
 @Command(
     name = "serve",
     description = {
-      "Serve models over HTTP: the Python GPUX's /predict, /health, /info; the Open Inference",
-      "Protocol v2 (KServe/Triton JSON) under /v2; Prometheus metrics at /metrics."
+      "Serve models over HTTP.",
+      "The Python GPUX's /predict, /health and /info; the Open Inference Protocol v2"
+          + " (KServe/Triton JSON) under /v2; Prometheus metrics at /metrics."
     })
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
@@ -40,19 +44,24 @@ final class ServeCommand implements Callable<Integer> {
   String host;
 
   @Option(
-      names = {"-P", "--port"},
-      description = "Port (default: serving.port in gpux.yml, else 8080; 0 picks a free one).")
+      names = {"-p", "--port"},
+      paramLabel = "PORT",
+      description =
+          "Port, 0 to 65535 (default: serving.port in gpux.yml, else 8080; 0 picks a free one).")
   Integer port;
 
   @Option(
       names = "--workers",
-      description = "Requests computed at once (default: serving.max_workers, else 4).")
+      paramLabel = "N",
+      description = "Requests computed at once, 1 or more (default: serving.max_workers, else 4).")
   Integer workers;
 
   @Option(
       names = "--max-batch-size",
+      paramLabel = "N",
       description =
-          "Dynamic batching: join concurrent requests up to this many rows (default: serving.batch_size; 1 is off).")
+          "Dynamic batching: join concurrent requests up to N rows, 1 or more (default:"
+              + " serving.batch_size; 1 is off).")
   Integer maxBatchSize;
 
   @Option(
@@ -145,8 +154,31 @@ final class ServeCommand implements Callable<Integer> {
         (System.nanoTime() - t0) / 1e9);
   }
 
+  @Spec CommandSpec spec;
+
+  /** Refuses out-of-range values before any model is loaded, naming the option and the range. */
+  private void checkOptions() {
+    if (port != null && (port < 0 || port > 65535)) {
+      throw bad("--port must be between 0 and 65535 (0 picks a free port), got " + port);
+    }
+    if (workers != null && workers < 1) {
+      throw bad("--workers must be 1 or more, got " + workers);
+    }
+    if (maxBatchSize != null && maxBatchSize < 1) {
+      throw bad("--max-batch-size must be 1 or more (1 turns batching off), got " + maxBatchSize);
+    }
+    if (!(batchDelayMs >= 0)) {
+      throw bad("--batch-delay-ms must be 0 or more, got " + batchDelayMs);
+    }
+  }
+
+  private ParameterException bad(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
   @Override
   public Integer call() throws InterruptedException {
+    checkOptions();
     try (Gpux gpux = parent.gpux()) {
       boolean explicit =
           switch (modelControl) {

@@ -121,14 +121,24 @@ class BadInputTest {
   void unknownProvider() throws Exception {
     project("name: m\nmodel: {source: ./add_one.onnx}\n");
     assertCleanError(
-        run("run", ".", "-p", "quantum", "--input", "{}"), 2, "unknown provider 'quantum'", "cuda");
+        run("run", ".", "--provider", "quantum", "--input", "{}"),
+        2,
+        "unknown provider 'quantum'",
+        "cuda");
   }
 
   @Test
   void providerThatCannotBeUsedWithNoFallback() throws Exception {
     project("name: m\nmodel: {source: ./add_one.onnx}\n");
     CliResult r =
-        run("run", ".", "-p", "tensorrt", "--no-fallback", "--input", "{\"x\": [[1,2,3,4]]}");
+        run(
+            "run",
+            ".",
+            "--provider",
+            "tensorrt",
+            "--no-fallback",
+            "--input",
+            "{\"x\": [[1,2,3,4]]}");
     if (r.exitCode() == 0) {
       return; // this ONNX Runtime build really has TensorRT
     }

@@ -447,4 +447,36 @@ class HuggingFacePullTest {
     // Freshly written blobs are protected for an hour (a pull may be about to use them).
     assertEquals(0, MAPPER.readTree(dry.out()).get("blobs").size());
   }
+
+  @Test
+  void dfAndPruneSayWhatTheGracePeriodKeepsAndPruneNowFreesIt() throws Exception {
+    assertEquals(0, gpux("pull", "hf:acme/digits").exitCode());
+    assertEquals(0, gpux("rm", "hf:acme/digits").exitCode());
+    CliResult df = gpux("df");
+    assertEquals(0, df.exitCode(), df.toString());
+    assertTrue(df.out().contains("Reclaimable now: 0 B with gpux prune"), df.out());
+    assertTrue(
+        df.out()
+            .matches("(?s).*Kept for now: .* in \\d+ unused file\\(s\\) less than an hour old.*"),
+        df.out());
+    assertTrue(df.out().contains("gpux prune --now at once"), df.out());
+    JsonNode dfJson = MAPPER.readTree(gpux("df", "--json").out());
+    assertEquals(0, dfJson.get("reclaimable_bytes").asLong(), dfJson.toString());
+    long kept = dfJson.get("kept_bytes").asLong();
+    assertTrue(kept > 0, dfJson.toString());
+
+    CliResult prune = gpux("prune");
+    assertEquals(0, prune.exitCode(), prune.toString());
+    assertTrue(prune.out().startsWith("Freed 0 B: 0 unused file(s)"), prune.out());
+    assertTrue(prune.out().contains("less than an hour old"), prune.out());
+    assertTrue(prune.out().matches("(?s).*frees them after \\S+ \\(in [^)]+\\).*"), prune.out());
+    assertTrue(prune.out().contains("`gpux prune --now` at once"), prune.out());
+
+    JsonNode now = MAPPER.readTree(gpux("prune", "--now", "--json").out());
+    assertEquals(kept, now.get("bytes").asLong(), now.toString());
+    assertEquals(0, now.get("kept").get("files").asInt(), now.toString());
+    JsonNode after = MAPPER.readTree(gpux("df", "--json").out());
+    assertEquals(0, after.get("store_bytes").asLong(), after.toString());
+    assertEquals(0, after.get("kept_bytes").asLong(), after.toString());
+  }
 }

@@ -85,6 +85,8 @@ class WandbPullTest {
         assertTrue(inspect.out().contains(s), s + " in\n" + inspect.out());
       }
       assertFalse(inspect.out().contains(KEY));
+      assertFalse(inspect.out().contains("Hugging Face"), "a W&B model:\n" + inspect.out());
+      assertTrue(inspect.out().contains("About:      W&B model acme/mnist/adder"), inspect.out());
 
       CliResult versions = CliResult.run(dir, env, "versions", "wandb:acme/mnist/adder", "--json");
       assertEquals(0, versions.exitCode(), versions.toString());

@@ -1,6 +1,5 @@
 package io.gpux.build;
 
-import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -51,7 +50,7 @@ public final class ProjectBuilder {
             sha256(modelFile),
             info,
             model.provider(),
-            OrtEnvironment.getEnvironment().getVersion(),
+            io.gpux.runtime.SessionFactory.onnxRuntimeVersion(),
             model.inputs(),
             model.outputs(),
             issues,

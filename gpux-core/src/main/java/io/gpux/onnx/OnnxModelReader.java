@@ -48,7 +48,19 @@ public final class OnnxModelReader {
             "Model file " + file + " is a Git LFS pointer, not the model itself",
             "Run `git lfs pull` in the repository that holds it, or download the real file");
       }
-      return ModelProtoParser.parse(new ProtoReader(bytes));
+      try {
+        return ModelProtoParser.parse(new ProtoReader(bytes));
+      } catch (MalformedProtoException | RuntimeException e) {
+        if (!(e instanceof GpuxException) && looksLikeText(bytes)) {
+          throw new GpuxException(
+              ErrorCategory.INVALID_INPUT,
+              "Model file " + file + " is a text file, not an ONNX model",
+              NOT_ONNX_HINT
+                  + "; check that it is the .onnx file and not, say, a config or a README",
+              e);
+        }
+        throw e;
+      }
     } catch (MalformedProtoException e) {
       throw notAnOnnxModel(file, e.getMessage(), e);
     } catch (IOException e) {
@@ -92,6 +104,43 @@ public final class OnnxModelReader {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the start of the file is text (UTF-8 without control characters other than tabs and
+   * line breaks). An ONNX model can never pass: protobuf starts with a field tag such as 0x08.
+   */
+  static boolean looksLikeText(ByteBuffer bytes) {
+    int n = Math.min(bytes.limit(), 4096);
+    byte[] head = new byte[n];
+    bytes.get(0, head);
+    for (byte b : head) {
+      int c = b & 0xff;
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
+        return false;
+      }
+    }
+    java.nio.charset.CharsetDecoder utf8 =
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    try {
+      utf8.decode(ByteBuffer.wrap(head, 0, n < bytes.limit() ? utf8End(head) : n));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** Where the last whole UTF-8 character of a cut-off prefix ends. */
+  private static int utf8End(byte[] head) {
+    int end = head.length;
+    int i = end - 1;
+    while (i > 0 && end - i < 4 && (head[i] & 0xc0) == 0x80) {
+      i--;
+    }
+    return (head[i] & 0x80) != 0 ? i : end;
   }
 
   private static GpuxException notAnOnnxModel(Path file, String detail, Throwable cause) {

@@ -139,7 +139,7 @@ public final class ModelSession implements AutoCloseable {
           "ONNX Runtime failed to run "
               + modelFile.getFileName()
               + ": "
-              + firstLine(e.getMessage()),
+              + forPeople(e.getMessage()),
           "check the input shapes against `gpux inspect`; run with --debug for details",
           e);
     } finally {
@@ -194,6 +194,26 @@ public final class ModelSession implements AutoCloseable {
 
   private static String quoted(List<String> names) {
     return String.join(", ", names.stream().map(n -> "'" + n + "'").toList());
+  }
+
+  private static final java.util.regex.Pattern NODE_FAILURE =
+      java.util.regex.Pattern.compile(
+          "Non-zero status code returned while running (\\S+) node\\. Name:'([^']*)' Status"
+              + " Message: (.*)");
+
+  /**
+   * ONNX Runtime's run-time message without its wrapping: the Java binding's "Error code - ORT_FAIL
+   * - message:" prefix and the C++ source location and failed assertion that precede the
+   * explanation (the whole text stays in the exception, shown with --debug).
+   */
+  static String forPeople(String message) {
+    String s = firstLine(message).replaceFirst("^Error code - ORT_\\w+ - message: ", "");
+    java.util.regex.Matcher node = NODE_FAILURE.matcher(s);
+    if (node.matches()) {
+      String why = node.group(3).replaceFirst("^\\S+\\.(h|cc|cpp):\\d+ .*? was false\\. ", "");
+      s = "node '" + node.group(2) + "' (" + node.group(1) + "): " + why;
+    }
+    return s;
   }
 
   static String firstLine(String s) {

@@ -53,17 +53,104 @@ public final class SessionFactory {
             == null;
   }
 
-  /** The process-wide ONNX Runtime environment, quiet unless something is wrong. */
+  /** The process-wide ONNX Runtime environment, made once by {@link #environment()}. */
+  private static volatile OrtEnvironment environment;
+
+  /**
+   * The process-wide ONNX Runtime environment. Its log level is FATAL: every failure ONNX Runtime
+   * logs at ERROR also comes back as an {@link OrtException}, which GPUX reports as one line (with
+   * ONNX Runtime's full text under --debug); its own log lines, with raw colour codes, would print
+   * the same failure twice.
+   *
+   * <p>Creating the environment runs ONNX Runtime's start-up on the calling thread, and that
+   * start-up (on Linux) reads {@code /proc/self/cmdline} and matches it with a recursive regex
+   * engine: its stack depth grows with the length of the command line, and a few KB of JSON given
+   * with {@code gpux run -i} overflowed a default 1 MB thread stack in native code (SIGSEGV, no
+   * Java error). So the environment is created on a thread whose stack is sized from the command
+   * line's length.
+   */
   static OrtEnvironment environment() {
+    OrtEnvironment e = environment;
+    if (e != null) {
+      return e;
+    }
+    synchronized (SessionFactory.class) {
+      if (environment == null) {
+        environment = createEnvironment();
+      }
+      return environment;
+    }
+  }
+
+  /** The version of the loaded ONNX Runtime, e.g. {@code 1.29.0}. */
+  public static String onnxRuntimeVersion() {
+    return environment().getVersion();
+  }
+
+  private static OrtEnvironment createEnvironment() {
+    long commandLine = commandLineBytes();
+    long stack = stackFor(commandLine);
+    OrtEnvironment[] made = new OrtEnvironment[1];
+    Throwable[] failed = new Throwable[1];
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                made[0] =
+                    OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "gpux");
+              } catch (Throwable x) {
+                failed[0] = x;
+              }
+            },
+            "gpux-onnxruntime-start",
+            stack);
     try {
-      return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "gpux");
-    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      t.start();
+      t.join();
+    } catch (OutOfMemoryError tooBig) {
+      throw GpuxException.invalidInput(
+          "the command line is too long for ONNX Runtime's start-up ("
+              + commandLine
+              + " bytes; it needs a thread stack of about "
+              + (stack >> 20)
+              + " MB, which this machine refused)",
+          "pass large inputs in a file: --file FILE, or --file - to read standard input");
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new GpuxException(
+          ErrorCategory.UNAVAILABLE, "interrupted while starting ONNX Runtime", null, interrupted);
+    }
+    if (failed[0] instanceof RuntimeException || failed[0] instanceof UnsatisfiedLinkError) {
       throw new GpuxException(
           ErrorCategory.UNAVAILABLE,
-          "ONNX Runtime's native library could not be loaded: " + e.getMessage(),
+          "ONNX Runtime's native library could not be loaded: " + failed[0].getMessage(),
           "GPUX's default build supports Linux x64/arm64, macOS arm64 and Windows x64",
-          e);
+          failed[0]);
     }
+    if (failed[0] instanceof Error error) {
+      throw error;
+    }
+    return made[0];
+  }
+
+  /** The length of this process's command line, where the OS tells it (Linux); else 0. */
+  private static long commandLineBytes() {
+    try {
+      // procfs reports a size of 0; only reading tells the length.
+      return java.nio.file.Files.readAllBytes(Path.of("/proc/self/cmdline")).length;
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * 16 MB plus 1 KB per byte of command line. Measured: a 120 KB argument needs between 24 and 32
+   * MB (about 230 bytes a character), so this leaves a margin of four. The stack is only reserved
+   * address space: pages the start-up does not touch cost no memory.
+   */
+  static long stackFor(long commandLineBytes) {
+    return (16L << 20) + 1024 * commandLineBytes;
   }
 
   /** The providers compiled into the loaded ONNX Runtime. */
@@ -223,7 +310,7 @@ public final class SessionFactory {
         ErrorCategory.INVALID_INPUT,
         "ONNX Runtime cannot load " + modelFile + ": " + ModelSession.firstLine(e.getMessage()),
         "check that the model's opset is supported by ONNX Runtime "
-            + OrtEnvironment.getEnvironment().getVersion()
+            + environment().getVersion()
             + " and that its external data files sit beside it",
         e);
   }

@@ -469,8 +469,19 @@ public final class ModelStore implements AutoCloseable {
    * folders. Refuses to run while a manifest is damaged, since its blobs are unknown.
    */
   public PruneReport prune(boolean dryRun) {
+    return prune(dryRun, false);
+  }
+
+  /**
+   * As {@link #prune(boolean)}; with {@code now}, unreferenced blobs and leftovers go whatever
+   * their age. The store stays consistent (a commit checks its blobs under the same lock), but a
+   * pull running meanwhile may lose blobs it has stored and not yet recorded, and fail.
+   */
+  public PruneReport prune(boolean dryRun, boolean now) {
     try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
-      return new Pruner(layout, manifests, clock, PRUNE_GRACE, STALE_TEMPORARY).prune(dryRun);
+      return new Pruner(
+              layout, manifests, clock, now ? Duration.ZERO : PRUNE_GRACE, STALE_TEMPORARY)
+          .prune(dryRun);
     } catch (IOException e) {
       throw GpuxException.unavailable(
           "cannot prune " + layout.home() + ": " + e.getMessage(), null);

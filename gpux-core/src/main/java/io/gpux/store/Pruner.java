@@ -70,11 +70,22 @@ final class Pruner {
     List<String> partials = new ArrayList<>();
     List<String> leftovers = new ArrayList<>();
     long bytes = 0;
+    int keptBlobs = 0;
+    long keptBytes = 0;
+    Instant keptUntil = null;
     for (Path blob : children(layout.blobs())) {
       String sha = blob.getFileName().toString();
-      if (StorePaths.isDigest(sha) && !referenced.contains(sha) && older(blob, now, grace)) {
+      if (!StorePaths.isDigest(sha) || referenced.contains(sha)) {
+        continue;
+      }
+      if (older(blob, now, grace)) {
         blobs.add(sha);
         bytes += delete(blob, dryRun);
+      } else {
+        Instant freeable = modified(blob).plus(grace);
+        keptBlobs++;
+        keptBytes += Disk.size(blob);
+        keptUntil = keptUntil == null || freeable.isAfter(keptUntil) ? freeable : keptUntil;
       }
     }
     for (Path p : children(layout.tmp())) {
@@ -97,7 +108,13 @@ final class Pruner {
       deleteEmptyFolders(layout.manifests(), Set.of(), now);
       deleteEmptyFolders(layout.snapshots(), snapshots, now);
     }
-    return new PruneReport(dryRun, blobs, partials, leftovers, bytes);
+    return new PruneReport(
+        dryRun,
+        blobs,
+        partials,
+        leftovers,
+        bytes,
+        new PruneReport.Kept(keptBlobs, keptBytes, keptUntil, grace));
   }
 
   /**
@@ -201,6 +218,14 @@ final class Pruner {
     }
     out.sort(null);
     return out;
+  }
+
+  private static Instant modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
+    } catch (IOException e) {
+      return Instant.EPOCH; // Gone meanwhile.
+    }
   }
 
   private static boolean older(Path p, Instant now, Duration age) {

@@ -119,8 +119,28 @@ class PruneTest {
   @Test
   void youngUnreferencedBlobsStayBecauseAPullMayBeAboutToCommitThem() throws Exception {
     ManifestFile fresh = put(store, "y", "fresh orphan");
-    assertTrue(store.prune(false).blobs().isEmpty());
+    java.time.Instant written =
+        Files.getLastModifiedTime(store.blobPath(fresh.sha256())).toInstant();
+    PruneReport r = store.prune(false);
+    assertTrue(r.blobs().isEmpty());
     assertTrue(store.hasBlob(fresh.sha256()));
+    assertEquals(1, r.kept().blobs(), "the report says what it kept");
+    assertEquals("fresh orphan".length(), r.kept().bytes());
+    assertEquals(ModelStore.PRUNE_GRACE, r.kept().grace());
+    assertEquals(written.plus(ModelStore.PRUNE_GRACE), r.kept().until(), "and until when");
+  }
+
+  @Test
+  void pruneNowDeletesYoungUnreferencedBlobsToo() throws Exception {
+    ManifestFile fresh = put(store, "y", "fresh orphan");
+    ManifestFile used = put(store, "model.onnx", "used");
+    store.commit(manifest("v1", used));
+    PruneReport r = store.prune(false, true);
+    assertEquals(List.of(fresh.sha256()), r.blobs());
+    assertEquals(0, r.kept().blobs());
+    assertFalse(store.hasBlob(fresh.sha256()));
+    assertTrue(store.hasBlob(used.sha256()), "a referenced blob stays, whatever --now says");
+    assertTrue(store.verify().clean());
   }
 
   @Test
