@@ -288,6 +288,7 @@ public final class HttpTransport {
             "invalid URL " + current.uri() + ": " + e.getMessage(), null);
       }
       rateLimits.note(host, response.headers());
+      refusedByProxy(current, response.statusCode());
       URI next = redirect(current, response.statusCode(), response.headers());
       if (next != null) {
         discard(response);
@@ -318,6 +319,26 @@ public final class HttpTransport {
       }
     }
     return null;
+  }
+
+  /** A 407 comes from the proxy, not the registry: says so, and that its credentials are wrong. */
+  private void refusedByProxy(HttpCall call, int status) {
+    Proxies.Via via = proxies.forUri(call.uri());
+    if (status == 407 && via != null) {
+      throw proxyAuthFailed(via, call.uri());
+    }
+  }
+
+  private static GpuxException proxyAuthFailed(Proxies.Via via, URI uri) {
+    return GpuxException.invalidInput(
+        "the proxy "
+            + via
+            + " refused "
+            + (via.authorization() == null ? "to work without credentials" : "the credentials")
+            + " (HTTP 407) for "
+            + authority(uri),
+        "put the proxy's user and password in its URL: https_proxy (or http_proxy)"
+            + "=http://user:password@host:port");
   }
 
   private void refuseOffline(HttpCall call) {
@@ -364,6 +385,7 @@ public final class HttpTransport {
             "invalid request to " + current.uri() + ": " + e.getMessage(), null);
       }
       rateLimits.note(host, response.headers());
+      refusedByProxy(current, response.statusCode());
       URI next = redirect(current, response.statusCode(), response.headers());
       if (next != null) {
         current = current.redirectedTo(next);
@@ -487,6 +509,9 @@ public final class HttpTransport {
       if (t instanceof javax.net.ssl.SSLHandshakeException) {
         // A certificate the client does not trust stays untrusted: retrying only delays.
         return unreachable(call, describe(e), 1);
+      }
+      if (t instanceof ProxyRefusal refusal && refusal.status == 407) {
+        return proxyAuthFailed(via, uri);
       }
       if (t instanceof ProxyRefusal refusal) {
         return new GpuxException(
