@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gpux.config.GpuxSettings;
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
 import io.gpux.pull.PullResult;
 import io.gpux.registry.PullOptions;
 import io.gpux.testing.OnnxModels;
@@ -79,7 +81,7 @@ class ProxyPullTest {
   }
 
   private PullResult pull(Gpux g, String ref) {
-    return g.pull(ref, PullOptions.defaults(), TransferListener.NONE);
+    return g.models().pull(ref, PullOptions.defaults(), TransferListener.NONE);
   }
 
   @Test

@@ -45,7 +45,7 @@ class MlflowProxyTest {
     Map<String, String> server = SharedMlflow.env();
     try (Tinyproxy proxy = Tinyproxy.start(work.resolve("proxy"), USER, PASSWORD);
         Gpux g = gpux(server, "http_proxy", proxy.url(USER, PASSWORD))) {
-      g.pull("mlflow:adder@champion", PullOptions.defaults(), TransferListener.NONE);
+      g.models().pull("mlflow:adder@champion", PullOptions.defaults(), TransferListener.NONE);
       String host = URI.create(server.get("MLFLOW_TRACKING_URI")).getAuthority();
       List<String> proxied = proxy.requests();
       assertTrue(
@@ -72,8 +72,8 @@ class MlflowProxyTest {
                 server.certificate().toString(),
                 "HTTPS_PROXY",
                 proxy.url(USER, PASSWORD))) {
-      assertEquals("1", g.push("tunnelled", "mlflow:tunnelled-adder", null).version());
-      g.pull("mlflow:tunnelled-adder/1", PullOptions.defaults(), TransferListener.NONE);
+      assertEquals("1", g.models().push("tunnelled", "mlflow:tunnelled-adder", null).version());
+      g.models().pull("mlflow:tunnelled-adder/1", PullOptions.defaults(), TransferListener.NONE);
       String host = URI.create(server.url()).getAuthority();
       List<String> proxied = proxy.requests();
       assertTrue(proxied.contains("CONNECT " + host), proxied.toString());
