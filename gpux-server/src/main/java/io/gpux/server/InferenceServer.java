@@ -2,6 +2,9 @@ package io.gpux.server;
 
 import io.gpux.error.GpuxException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The server behind {@code gpux serve}: the {@link InferenceService} (models, admission, batching,
@@ -17,12 +20,15 @@ public final class InferenceServer implements AutoCloseable {
 
   private final InferenceService service;
   private final HttpTransport http;
+  private final ServerOptions options;
+  private final List<FrontEnd> frontEnds = new CopyOnWriteArrayList<>();
   private boolean closed;
   private boolean clean = true;
 
-  private InferenceServer(InferenceService service, HttpTransport http) {
+  private InferenceServer(InferenceService service, HttpTransport http, ServerOptions options) {
     this.service = service;
     this.http = http;
+    this.options = options;
   }
 
   public static InferenceServer start(List<ServedModel> served, ServerOptions options) {
@@ -41,7 +47,7 @@ public final class InferenceServer implements AutoCloseable {
     InferenceService service = new InferenceService(served, options, loader);
     HttpTransport http = new HttpTransport(options, new HttpApi(service), service);
     service.warmUpInBackground();
-    return new InferenceServer(service, http);
+    return new InferenceServer(service, http, options);
   }
 
   /** Waits until every model is warmed up; false when the time ran out first. */
@@ -62,6 +68,19 @@ public final class InferenceServer implements AutoCloseable {
     return service.batching(service.models.get(model));
   }
 
+  /**
+   * Starts another protocol's front end (gRPC) over this server's models, admission and metrics; it
+   * is stopped with the server.
+   */
+  public synchronized <F extends FrontEnd> F attach(Function<Backend, F> start) {
+    if (closed) {
+      throw new IllegalStateException("the server is closed");
+    }
+    F f = start.apply(new Backend(service, options));
+    frontEnds.add(f);
+    return f;
+  }
+
   /** Stops accepting connections, waits up to 5 s for requests in flight, then stops. */
   @Override
   public void close() {
@@ -76,7 +95,17 @@ public final class InferenceServer implements AutoCloseable {
   public synchronized boolean close(int drainSeconds) {
     if (!closed) {
       closed = true;
-      clean = http.close(drainSeconds, RUN_GRACE_SECONDS);
+      // Every front end stops taking requests at once and drains against the same deadline;
+      // HTTP goes last, since it closes the batchers the others' requests may still wait on.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
+      service.beginClosing();
+      frontEnds.forEach(FrontEnd::shutdown);
+      boolean others = true;
+      for (FrontEnd f : frontEnds) {
+        others &= f.awaitTermination(deadline, TimeUnit.SECONDS.toNanos(RUN_GRACE_SECONDS));
+      }
+      int left = (int) Math.max(0, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+      clean = http.close(left, RUN_GRACE_SECONDS) && others;
     }
     return clean;
   }
