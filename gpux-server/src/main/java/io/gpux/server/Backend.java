@@ -1,7 +1,7 @@
 package io.gpux.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.onnx.ElementType;
 import io.gpux.tensor.Tensor;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.gpux.server.grpc;
 
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package io.gpux.server.grpc;
 
 import inference.GRPCInferenceServiceGrpc;
-import io.gpux.GpuxException;
+import io.gpux.error.GpuxException;
 import io.gpux.server.Backend;
 import io.gpux.server.FrontEnd;
 import io.gpux.server.InferenceServer;
