@@ -156,17 +156,6 @@ public final class ModelStore implements AutoCloseable {
     return damagedAfterRestart;
   }
 
-  /** {@code GPUX_HOME}, else {@code ~/.gpux}. */
-  public static Path defaultHome() {
-    return defaultHome(System.getenv(), Path.of(System.getProperty("user.home")));
-  }
-
-  static Path defaultHome(Map<String, String> env, Path userHome) {
-    String home = env.get("GPUX_HOME");
-    Path h = home == null || home.isBlank() ? userHome.resolve(".gpux") : Path.of(home);
-    return h.toAbsolutePath().normalize();
-  }
-
   public Path home() {
     return layout.home();
   }

@@ -19,7 +19,8 @@ class GpuxSettingsTest {
     assertEquals(Path.of("/home/u/.gpux"), d.home());
     assertFalse(d.offline());
     assertFalse(d.forceToDisk(), "durability is checked after a restart unless asked otherwise");
-    assertEquals(Path.of("/data/gpux"), of(Map.of("GPUX_HOME", "/data/gpux")).home());
+    assertEquals(Path.of("/data/gpux"), of(Map.of("GPUX_HOME", "/data/gpux/")).home());
+    assertEquals(Path.of("/home/u/.gpux"), of(Map.of("GPUX_HOME", " ")).home(), "blank is unset");
     assertTrue(of(Map.of("GPUX_OFFLINE", "1")).offline());
     assertTrue(of(Map.of("GPUX_OFFLINE", "true")).offline());
     for (String on : new String[] {"1", "true", "ALWAYS", " 1 "}) {

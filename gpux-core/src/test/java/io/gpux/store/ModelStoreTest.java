@@ -53,15 +53,6 @@ class ModelStoreTest {
   }
 
   @Test
-  void defaultHomeIsGpuxHomeElseDotGpuxInTheUsersHome() {
-    Path user = Path.of("/home/someone");
-    assertEquals(user.resolve(".gpux"), ModelStore.defaultHome(Map.of(), user));
-    assertEquals(user.resolve(".gpux"), ModelStore.defaultHome(Map.of("GPUX_HOME", " "), user));
-    assertEquals(
-        Path.of("/data/gpux"), ModelStore.defaultHome(Map.of("GPUX_HOME", "/data/gpux/"), user));
-  }
-
-  @Test
   void putBlobMovesTheVerifiedFileIntoPlaceReadOnly() throws Exception {
     Path tmp = Files.writeString(store.tempDir().resolve("x.partial"), "weights");
     store.putBlob(tmp, sha256("weights"));
