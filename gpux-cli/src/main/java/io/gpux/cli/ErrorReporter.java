@@ -79,7 +79,9 @@ final class ErrorReporter {
         && problem.startsWith("Invalid value")) {
       hint = "-p is the port in gpux serve (as in docker run -p); the provider is --provider NAME";
     }
-    problem = Character.toLowerCase(problem.charAt(0)) + problem.substring(1);
+    if (!problem.isEmpty()) {
+      problem = Character.toLowerCase(problem.charAt(0)) + problem.substring(1);
+    }
     err.println("gpux: error: " + problem);
     err.println("hint: " + hint);
     err.flush();
