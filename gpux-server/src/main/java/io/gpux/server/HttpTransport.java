@@ -123,11 +123,11 @@ final class HttpTransport {
   boolean close(int drainSeconds, int runGraceSeconds) {
     service.beginClosing();
     listener.close().awaitUninterruptibly();
-    connections.forEach(ch -> ch.pipeline().get(HttpConnection.class).drain());
+    each(HttpConnection::drain);
     inference.shutdown();
     boolean done = await(drainSeconds);
     if (!done) {
-      connections.forEach(ch -> ch.pipeline().get(HttpConnection.class).abandon());
+      each(HttpConnection::abandon);
       service.close(); // batched requests still queued are answered, so their threads end
       done = await(runGraceSeconds);
       if (!done) {
@@ -141,6 +141,16 @@ final class HttpTransport {
     connections.close().awaitUninterruptibly(1000);
     stopThreads();
     return done;
+  }
+
+  /** Every open connection; one closing meanwhile has no handler left and is skipped. */
+  private void each(java.util.function.Consumer<HttpConnection> action) {
+    for (Channel ch : connections) {
+      HttpConnection c = ch.pipeline().get(HttpConnection.class);
+      if (c != null) {
+        action.accept(c);
+      }
+    }
   }
 
   private boolean await(int seconds) {
