@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.Gpux;
 import io.gpux.inference.InferenceModel;
 import io.gpux.runtime.ExecutionProvider;
@@ -66,7 +65,8 @@ public final class InferenceOverhead {
         RuntimeOptions.defaults().withThreads(1, 1).withProvider(ExecutionProvider.CPU);
     try (Gpux gpux = Gpux.open()) {
       InferenceModel m = gpux.load(model.toString(), options);
-      Map<String, Tensor> feeds = m.toTensors(new ObjectMapper().readTree(Files.readString(input)));
+      Map<String, Tensor> feeds =
+          m.toTensors(io.gpux.json.Json.mapper().readTree(Files.readString(input)));
       Call call =
           switch (side) {
             case "gpux" -> checksum -> gpuxCall(m, feeds, checksum);

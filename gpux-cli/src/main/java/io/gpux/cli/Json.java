@@ -2,7 +2,6 @@ package io.gpux.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.error.GpuxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,26 +10,23 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Reading JSON the user gives, and writing JSON for people (pretty) or scripts (one line). */
+/**
+ * Reading JSON the user gives (with errors a user can act on), and writing JSON for people (pretty)
+ * or scripts (one line) through the library's one writer.
+ */
 final class Json {
   /** Tree nodes for output; no ObjectMapper, whose set-up a short command should not pay. */
-  static final com.fasterxml.jackson.databind.node.JsonNodeFactory NODES =
-      com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-
-  /** The parser, made on first use. */
-  private static final class Parser {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-  }
+  static final com.fasterxml.jackson.databind.node.JsonNodeFactory NODES = io.gpux.json.Json.NODES;
 
   private Json() {}
 
   static String render(JsonNode node, boolean compact) {
-    return JsonText.write(node, !compact);
+    return io.gpux.json.Json.write(node, !compact);
   }
 
   static JsonNode parse(String text, String where) {
     try {
-      JsonNode node = Parser.MAPPER.readTree(text);
+      JsonNode node = io.gpux.json.Json.mapper().readTree(text);
       if (node == null || node.isMissingNode()) {
         throw GpuxException.invalidInput(where + " is empty", "give a JSON object of inputs");
       }

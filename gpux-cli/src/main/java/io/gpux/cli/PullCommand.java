@@ -84,7 +84,9 @@ final class PullCommand implements Callable<Integer> {
         var o = Json.NODES.objectNode();
         o.put("registry", m.registry())
             .put("name", m.name())
-            .put("version", m.version())
+            .put("version", m.registryVersion())
+            .put("selection", m.selection())
+            .put("stored_version", m.version())
             .put("requested", m.requested());
         o.put("already_present", r.alreadyPresent())
             .put("files_downloaded", r.filesDownloaded())

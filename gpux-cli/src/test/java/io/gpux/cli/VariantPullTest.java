@@ -66,13 +66,17 @@ class VariantPullTest {
     CliResult quantized = gpux("pull", "hf:acme/digits", "--variant", "quantized", "--json");
     assertEquals(0, quantized.exitCode(), quantized.toString());
     JsonNode q = MAPPER.readTree(quantized.out());
-    assertEquals(commit + "+quantized", q.get("version").asText());
+    assertEquals(commit, q.get("version").asText(), "the registry's version");
+    assertEquals("quantized", q.get("selection").asText());
+    assertEquals(commit + "+quantized", q.get("stored_version").asText());
     assertTrue(files(q).contains("onnx/model_quantized.onnx"), q.toString());
 
     CliResult plain = gpux("pull", "hf:acme/digits", "--json");
     assertEquals(0, plain.exitCode(), plain.toString());
     JsonNode p = MAPPER.readTree(plain.out());
-    assertEquals(commit, p.get("version").asText(), "the plain copy is fetched, not 'up to date'");
+    assertEquals(
+        commit, p.get("stored_version").asText(), "the plain copy is fetched, not 'up to date'");
+    assertTrue(p.get("selection").isNull(), p.toString());
     assertTrue(
         files(p).contains("onnx/model.onnx") && !files(p).contains("onnx/model_quantized.onnx"));
 

@@ -1,6 +1,5 @@
 package io.gpux.build;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -81,7 +80,7 @@ public final class ProjectBuilder {
 
   /** The build record as JSON; also what {@code gpux build --json} prints. */
   public static ObjectNode toJson(BuildReport r, String gpuxVersion) {
-    ObjectNode root = new ObjectMapper().createObjectNode();
+    ObjectNode root = io.gpux.json.Json.NODES.objectNode();
     root.put("name", r.name());
     root.put("version", r.version());
     root.put("gpux_version", gpuxVersion);
@@ -123,8 +122,8 @@ public final class ProjectBuilder {
       Files.createDirectories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), BUILD_FILE, ".tmp");
       try {
-        new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
+        io.gpux.json.Json.mapper()
+            .writer(SerializationFeature.INDENT_OUTPUT)
             .writeValue(tmp.toFile(), json);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
@@ -144,7 +143,7 @@ public final class ProjectBuilder {
       return null;
     }
     try {
-      return (ObjectNode) new ObjectMapper().readTree(file.toFile());
+      return (ObjectNode) io.gpux.json.Json.mapper().readTree(file.toFile());
     } catch (IOException | ClassCastException e) {
       return null;
     }

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * {@code pipeline_tag}. Hugging Face repositories and W&amp;B artifacts both use it.
  */
 public final class OnnxProjectGenerator {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = io.gpux.json.Json.mapper();
 
   private OnnxProjectGenerator() {}
 

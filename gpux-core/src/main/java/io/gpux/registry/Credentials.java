@@ -20,7 +20,7 @@ import java.util.Set;
  * 0600 and which is refused when others can read it.
  */
 public final class Credentials {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = io.gpux.json.Json.mapper();
 
   private final Map<String, String> env;
   private final Path file;

@@ -18,8 +18,7 @@ import java.util.TreeMap;
  * new field is fine, a renamed one needs a new {@link VersionManifest#SCHEMA_VERSION}.
  */
 final class ManifestJson {
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER = io.gpux.json.Json.mapper();
 
   private ManifestJson() {}
 
@@ -43,7 +42,7 @@ final class ManifestJson {
     ObjectNode lineage = o.putObject("lineage");
     new TreeMap<>(m.lineage()).forEach(lineage::put);
     try {
-      return MAPPER.writeValueAsBytes(o);
+      return MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(o);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -8,7 +8,7 @@ import java.io.InputStream;
 
 /** The server's JSON mapper, and reading small JSON bodies (model control) as a tree. */
 final class Exchange {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = io.gpux.json.Json.mapper();
 
   private Exchange() {}
 

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 final class HfApi {
   static final String DEFAULT_ENDPOINT = "https://huggingface.co";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = io.gpux.json.Json.mapper();
   private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
   private final RegistryContext context;

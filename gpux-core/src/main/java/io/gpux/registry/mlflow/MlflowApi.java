@@ -26,7 +26,7 @@ import java.util.Optional;
  * MLFLOW_TRACKING_TOKEN}; else {@code gpux login mlflow}).
  */
 final class MlflowApi {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = io.gpux.json.Json.mapper();
 
   private final RegistryContext context;
   private final String server;

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  */
 final class WandbGraphql {
   static final String DEFAULT_BASE_URL = "https://api.wandb.ai";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = io.gpux.json.Json.mapper();
 
   private final RegistryContext context;
   private final String baseUrl;

@@ -36,7 +36,7 @@ import java.util.Map;
  * The producing run and the artifact's metadata go into the lineage.
  */
 final class WandbRegistry implements Registry, Versioned, Searchable {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = io.gpux.json.Json.mapper();
   private final WandbGraphql api;
 
   WandbRegistry(WandbGraphql api) {

@@ -1,6 +1,6 @@
 package io.gpux.testing.hf;
 
-import static io.gpux.testing.hf.MiniJson.at;
+import static io.gpux.testing.hf.JsonValues.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -168,14 +168,14 @@ class FakeHfHubApiTest {
         List.of("acme/popular", "acme/bert"), ids(Http.text(get("/api/models?sort=downloads"))));
     assertEquals(400, get("/api/models?sort=colour").statusCode());
     Map<String, Object> item =
-        (Map<String, Object>) MiniJson.array(Http.text(get("/api/models"))).get(0);
+        (Map<String, Object>) JsonValues.array(Http.text(get("/api/models"))).get(0);
     assertFalse(item.containsKey("siblings"), "siblings only with full");
     assertTrue(item.containsKey("createdAt"));
-    Object full = MiniJson.array(Http.text(get("/api/models?full=True&config=True"))).get(0);
+    Object full = JsonValues.array(Http.text(get("/api/models?full=True&config=True"))).get(0);
     assertEquals(
         List.of(Map.of("rfilename", "README.md")), ((List<?>) at(full, "siblings")).subList(0, 1));
     assertEquals("bert", at(full, "config", "model_type"));
-    Object expanded = MiniJson.array(Http.text(get("/api/models?expand=likes"))).get(0);
+    Object expanded = JsonValues.array(Http.text(get("/api/models?expand=likes"))).get(0);
     assertEquals(List.of("_id", "id", "likes"), new ArrayList<>(((Map<?, ?>) expanded).keySet()));
   }
 
@@ -210,11 +210,11 @@ class FakeHfHubApiTest {
 
   @Test
   void treeListsOneLevelOrEverythingWithLfsOidsAndFolders() throws Exception {
-    List<Object> top = MiniJson.array(Http.text(get("/api/models/acme/bert/tree/main")));
+    List<Object> top = JsonValues.array(Http.text(get("/api/models/acme/bert/tree/main")));
     assertEquals(List.of("README.md", "config.json", "onnx"), paths(top));
     assertEquals("directory", at(top, 2, "type"));
     List<Object> all =
-        MiniJson.array(Http.text(get("/api/models/acme/bert/tree/main?recursive=true")));
+        JsonValues.array(Http.text(get("/api/models/acme/bert/tree/main?recursive=true")));
     assertEquals(
         List.of(
             "README.md",
@@ -237,19 +237,19 @@ class FakeHfHubApiTest {
   @Test
   void treePathMayArrivePercentEncoded() throws Exception {
     List<Object> sub =
-        MiniJson.array(Http.text(get("/api/models/acme/bert/tree/main/onnx%2Fextra")));
+        JsonValues.array(Http.text(get("/api/models/acme/bert/tree/main/onnx%2Fextra")));
     assertEquals(List.of("onnx/extra/notes.txt"), paths(sub));
     assertEquals(
         paths(sub),
-        paths(MiniJson.array(Http.text(get("/api/models/acme/bert/tree/main/onnx/extra")))));
-    assertEquals(2, MiniJson.array(Http.text(get("/api/models/acme/bert/tree/v1/onnx"))).size());
+        paths(JsonValues.array(Http.text(get("/api/models/acme/bert/tree/main/onnx/extra")))));
+    assertEquals(2, JsonValues.array(Http.text(get("/api/models/acme/bert/tree/v1/onnx"))).size());
     assertError(get("/api/models/acme/bert/tree/main/nothing%2Fhere"), 404, "EntryNotFound");
   }
 
   @Test
   void treeExpandAddsTheLastCommitThatTouchedEachPath() throws Exception {
     List<Object> items =
-        MiniJson.array(Http.text(get("/api/models/acme/bert/tree/main?expand=true")));
+        JsonValues.array(Http.text(get("/api/models/acme/bert/tree/main?expand=true")));
     assertEquals(head, at(items, 0, "lastCommit", "id"), "README.md came with the second commit");
     assertEquals("docs", at(items, 0, "lastCommit", "title"));
     assertEquals(
@@ -262,11 +262,11 @@ class FakeHfHubApiTest {
   void treePagesFollowTheSamePageSize() throws Exception {
     hub.pageSize(4);
     HttpResponse<byte[]> r = get("/api/models/acme/bert/tree/main?recursive=true&expand=false");
-    assertEquals(4, MiniJson.array(Http.text(r)).size());
+    assertEquals(4, JsonValues.array(Http.text(r)).size());
     String link = r.headers().firstValue("Link").orElseThrow();
     String next = NEXT.matcher(link).replaceAll("$1");
     assertTrue(next.contains("recursive=true"), next);
-    assertEquals(2, MiniJson.array(Http.text(Http.get(next))).size());
+    assertEquals(2, JsonValues.array(Http.text(Http.get(next))).size());
   }
 
   @Test
@@ -292,7 +292,7 @@ class FakeHfHubApiTest {
 
   @Test
   void commitsListNewestFirstWithTitlesAuthorsAndFormattedOnRequest() throws Exception {
-    List<Object> commits = MiniJson.array(Http.text(get("/api/models/acme/bert/commits/main")));
+    List<Object> commits = JsonValues.array(Http.text(get("/api/models/acme/bert/commits/main")));
     assertEquals(2, commits.size());
     assertEquals(head, at(commits, 0, "id"));
     assertEquals("docs", at(commits, 0, "title"));
@@ -301,7 +301,7 @@ class FakeHfHubApiTest {
     assertEquals(List.of(Map.of("user", "gpux-test")), at(commits, 0, "authors"));
     assertEquals(first, at(commits, 1, "id"));
     List<Object> formatted =
-        MiniJson.array(Http.text(get("/api/models/acme/bert/commits/v1?expand%5B%5D=formatted")));
+        JsonValues.array(Http.text(get("/api/models/acme/bert/commits/v1?expand%5B%5D=formatted")));
     assertEquals("<p>initial</p>", at(formatted, 0, "formatted", "title"));
   }
 
@@ -349,14 +349,14 @@ class FakeHfHubApiTest {
     HttpResponse<byte[]> r = get(path, headers);
     assertEquals(200, r.statusCode(), Http.text(r));
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-    return MiniJson.object(Http.text(r));
+    return JsonValues.object(Http.text(r));
   }
 
   private static void assertError(HttpResponse<byte[]> r, int status, String code) {
     assertEquals(status, r.statusCode(), Http.text(r));
     assertEquals(code, r.headers().firstValue("X-Error-Code").orElse(null));
     String message = r.headers().firstValue("X-Error-Message").orElseThrow();
-    assertEquals(message, MiniJson.object(Http.text(r)).get("error"));
+    assertEquals(message, JsonValues.object(Http.text(r)).get("error"));
   }
 
   @SuppressWarnings("unchecked")
@@ -368,7 +368,7 @@ class FakeHfHubApiTest {
 
   private static List<String> ids(String json) {
     List<String> out = new ArrayList<>();
-    MiniJson.array(json).forEach(m -> out.add((String) at(m, "id")));
+    JsonValues.array(json).forEach(m -> out.add((String) at(m, "id")));
     return out;
   }
 

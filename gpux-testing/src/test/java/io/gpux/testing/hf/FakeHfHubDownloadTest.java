@@ -157,7 +157,7 @@ class FakeHfHubDownloadTest {
     assertEquals("EntryNotFound", header(r, "X-Error-Code"));
     assertEquals(head, header(r, "X-Repo-Commit"));
     HttpResponse<byte[]> body = get("/acme/bert/resolve/main/nope.bin");
-    assertEquals(header(body, "X-Error-Message"), MiniJson.object(Http.text(body)).get("error"));
+    assertEquals(header(body, "X-Error-Message"), JsonValues.object(Http.text(body)).get("error"));
   }
 
   @Test

@@ -83,7 +83,7 @@ class FaultPlanTest {
     HttpResponse<byte[]> r = Http.get(hub.cdnUrl(sha256));
     assertEquals(429, r.statusCode());
     assertEquals("7", r.headers().firstValue("Retry-After").orElseThrow());
-    assertTrue(MiniJson.object(Http.text(r)).containsKey("error"));
+    assertTrue(JsonValues.object(Http.text(r)).containsKey("error"));
     assertEquals(200, Http.get(hub.cdnUrl(sha256)).statusCode());
   }
 

@@ -1,6 +1,6 @@
 package io.gpux.testing.hf;
 
-import static io.gpux.testing.hf.MiniJson.at;
+import static io.gpux.testing.hf.JsonValues.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -326,7 +326,7 @@ class HuggingFaceHubClientFidelityTest {
     if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
       fail("hf_fidelity.py failed:\n" + log + "\nunknown routes: " + hub.unknownRoutes());
     }
-    return MiniJson.object(Files.readString(out.resolve("report.json")));
+    return JsonValues.object(Files.readString(out.resolve("report.json")));
   }
 
   /** The repo's Python; skips without it, unless GPUX_REQUIRE_REFERENCE=1 makes that a failure. */

@@ -1,4 +1,4 @@
-package io.gpux.cli;
+package io.gpux.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,15 +11,15 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 
-/** JsonText writes what Jackson's ObjectMapper writes, compact and pretty. */
-class JsonTextTest {
+/** Json.write writes what Jackson's ObjectMapper writes, compact and pretty. */
+class JsonTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static void same(JsonNode n) throws Exception {
-    assertEquals(MAPPER.writeValueAsString(n), JsonText.write(n, false));
+    assertEquals(MAPPER.writeValueAsString(n), Json.write(n, false));
     assertEquals(
         MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(n),
-        JsonText.write(n, true));
+        Json.write(n, true));
   }
 
   @Test
