@@ -57,29 +57,32 @@ final class DfCommand implements Callable<Integer> {
               v ->
                   t.row(
                       v.reference(),
-                      Sizes.human(v.totalBytes()),
-                      Sizes.human(v.uniqueBytes()),
-                      Sizes.human(v.sharedBytes())));
+                      io.gpux.config.ByteSizes.human(v.totalBytes()),
+                      io.gpux.config.ByteSizes.human(v.uniqueBytes()),
+                      io.gpux.config.ByteSizes.human(v.sharedBytes())));
       t.print(parent.out, "");
       parent.out.println();
       parent.out.println(
           "Store: "
-              + Sizes.human(d.storeBytes())
+              + io.gpux.config.ByteSizes.human(d.storeBytes())
               + " on disk, "
-              + Sizes.human(d.referencedBytes())
+              + io.gpux.config.ByteSizes.human(d.referencedBytes())
               + " in use; partial downloads "
-              + Sizes.human(d.partialBytes()));
+              + io.gpux.config.ByteSizes.human(d.partialBytes()));
       if (prune == null) {
         parent.out.println(
             "Unused: "
-                + Sizes.human(d.storeBytes() - d.referencedBytes())
+                + io.gpux.config.ByteSizes.human(d.storeBytes() - d.referencedBytes())
                 + " (gpux prune cannot run now; see its error)");
       } else {
-        parent.out.println("Reclaimable now: " + Sizes.human(prune.bytes()) + " with gpux prune");
+        parent.out.println(
+            "Reclaimable now: "
+                + io.gpux.config.ByteSizes.human(prune.bytes())
+                + " with gpux prune");
         if (prune.kept().blobs() > 0) {
           parent.out.println(
               "Kept for now: "
-                  + Sizes.human(prune.kept().bytes())
+                  + io.gpux.config.ByteSizes.human(prune.kept().bytes())
                   + " in "
                   + prune.kept().blobs()
                   + " unused file(s) "

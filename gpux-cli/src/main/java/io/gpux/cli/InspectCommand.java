@@ -61,7 +61,11 @@ final class InspectCommand implements Callable<Integer> {
         Locale.ROOT,
         "Config:     %s%n",
         d.project().configFile() == null ? "(none: bare ONNX file)" : d.project().configFile());
-    out.printf(Locale.ROOT, "Model:      %s (%s)%n", d.modelFile(), Sizes.human(d.modelBytes()));
+    out.printf(
+        Locale.ROOT,
+        "Model:      %s (%s)%n",
+        d.modelFile(),
+        io.gpux.config.ByteSizes.human(d.modelBytes()));
     out.printf(Locale.ROOT, "ONNX:       IR %d, opsets %s%n", m.irVersion(), opsets(m.opsets()));
     String producer = (m.producerName() + " " + m.producerVersion()).trim();
     out.printf(Locale.ROOT, "Producer:   %s%n", producer.isEmpty() ? "-" : producer);

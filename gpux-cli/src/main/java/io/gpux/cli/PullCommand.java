@@ -113,8 +113,8 @@ final class PullCommand implements Callable<Integer> {
             "Pulled %s: %d files, %s downloaded, %s reused%n",
             ref2,
             m.files().size(),
-            Sizes.human(r.bytesDownloaded()),
-            Sizes.human(r.bytesReused()));
+            io.gpux.config.ByteSizes.human(r.bytesDownloaded()),
+            io.gpux.config.ByteSizes.human(r.bytesReused()));
       }
       parent.out.println(
           "Run it: gpux run "

@@ -117,21 +117,18 @@ final class ServeCommand implements Callable<Integer> {
 
   /** 512m, 4g, 1.5GiB, or plain bytes. */
   static long parseSize(String text) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgt]?)(?:i?b)?\\s*")
-            .matcher(text);
-    if (!m.matches()) {
-      throw GpuxException.invalidInput(
-          "--memory-budget " + text + " is not a size", "write e.g. 512m, 4g or 2147483648");
-    }
-    int shift =
-        "kmgt".indexOf(Character.toLowerCase(m.group(2).isEmpty() ? ' ' : m.group(2).charAt(0)));
-    double bytes = Double.parseDouble(m.group(1)) * (shift < 0 ? 1 : Math.pow(1024, shift + 1));
+    long bytes =
+        io.gpux.config.ByteSizes.parse(text)
+            .orElseThrow(
+                () ->
+                    GpuxException.invalidInput(
+                        "--memory-budget " + text + " is not a size",
+                        "write e.g. 512m, 4g or 2147483648"));
     if (bytes < 1 << 20) {
       throw GpuxException.invalidInput(
           "--memory-budget " + text + " is under 1 MiB", "give the server at least 64m");
     }
-    return (long) bytes;
+    return bytes;
   }
 
   private static java.time.Duration seconds(double s) {

@@ -136,24 +136,15 @@ public final class TransferEngine {
     if (needed > usable) {
       throw GpuxException.unavailable(
           "not enough disk space: the pull needs "
-              + human(needed)
+              + io.gpux.config.ByteSizes.human(needed)
               + " more, and "
               + workDir.getParent()
               + " has "
-              + human(usable)
+              + io.gpux.config.ByteSizes.human(usable)
               + " free",
           "free some space (gpux prune removes unused files, gpux rm old versions) or point"
               + " GPUX_HOME at a bigger disk");
     }
-  }
-
-  private static String human(long bytes) {
-    if (bytes < 1024 * 1024) {
-      return String.format(java.util.Locale.ROOT, "%.1f KB", bytes / 1024.0);
-    }
-    return bytes < 1L << 30
-        ? String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024))
-        : String.format(java.util.Locale.ROOT, "%.2f GB", bytes / (1024.0 * 1024 * 1024));
   }
 
   /** The work-folder file a request downloads into; stable across runs so pulls resume. */
