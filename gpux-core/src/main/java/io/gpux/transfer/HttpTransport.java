@@ -236,7 +236,7 @@ public final class HttpTransport {
             if (permanent != null) {
               throw permanent;
             }
-            throw new RetryLoop.Again(describe(e), null, 0);
+            throw new RetryLoop.Again(describe(e), null, 0, e);
           }
           if (last[0] != null) {
             discard(last[0]);
@@ -253,7 +253,7 @@ public final class HttpTransport {
           if (last[0] != null) {
             return (HttpResponse<T>) last[0]; // the caller maps the status to its own message
           }
-          throw unreachable(call, again.getMessage(), attempts);
+          throw unreachable(call, again.getMessage(), attempts, again.getCause());
         });
   }
 
@@ -508,7 +508,7 @@ public final class HttpTransport {
       }
       if (t instanceof javax.net.ssl.SSLHandshakeException) {
         // A certificate the client does not trust stays untrusted: retrying only delays.
-        return unreachable(call, describe(e), 1);
+        return unreachable(call, describe(e), 1, e);
       }
       if (t instanceof ProxyRefusal refusal && refusal.status == 407) {
         return proxyAuthFailed(via, uri);
@@ -561,7 +561,7 @@ public final class HttpTransport {
     }
   }
 
-  GpuxException unreachable(HttpCall call, String why, int attempts) {
+  GpuxException unreachable(HttpCall call, String why, int attempts, Throwable cause) {
     Proxies.Via via = proxies.forUri(call.uri());
     return new GpuxException(
         ErrorCategory.UNAVAILABLE,
@@ -574,7 +574,7 @@ public final class HttpTransport {
             + why
             + (attempts > 1 ? " (" + attempts + " attempts)" : ""),
         hint(call.uri()),
-        null);
+        cause);
   }
 
   static String describe(IOException e) {
