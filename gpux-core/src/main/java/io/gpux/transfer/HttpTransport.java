@@ -46,7 +46,6 @@ public final class HttpTransport {
   private final Proxies proxies;
   private final Map<String, String> endpointVariables = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.Semaphore> hosts = new ConcurrentHashMap<>();
-  private volatile int perHost = PER_HOST_CONNECTIONS;
 
   /**
    * Requests to one host at once, for the whole process (registries rate-limit per client): 100
@@ -117,19 +116,11 @@ public final class HttpTransport {
     return builder.build();
   }
 
-  /** Sets the requests to one host at once (see {@link #PER_HOST_CONNECTIONS}); before any. */
-  public HttpTransport perHostConnections(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("at least one connection per host, got " + n);
-    }
-    perHost = n;
-    return this;
-  }
-
   /** Runs a request to {@code host} within the host's limit of connections at once. */
   private <T> T limited(String host, IoCall<T> call) throws IOException {
     java.util.concurrent.Semaphore permits =
-        hosts.computeIfAbsent(host, h -> new java.util.concurrent.Semaphore(perHost, true));
+        hosts.computeIfAbsent(
+            host, h -> new java.util.concurrent.Semaphore(PER_HOST_CONNECTIONS, true));
     try {
       permits.acquire();
     } catch (InterruptedException e) {
