@@ -162,7 +162,8 @@ public final class ModelStore implements AutoCloseable {
 
   /**
    * Where downloads and other temporary files go: on the blobs' file system, so that {@link
-   * #putBlob} is a rename. Files here untouched for a day are deleted by {@link #prune}.
+   * #putBlob} is a rename. {@link #prune} deletes what is untouched for a day, and at once a
+   * partial download that no pull holds and none can resume ({@code transfer.PartialFiles}).
    */
   public Path tempDir() {
     return layout.tmp();
@@ -454,8 +455,9 @@ public final class ModelStore implements AutoCloseable {
 
   /**
    * Deletes blobs no manifest references (older than an hour, so a running pull is safe), temporary
-   * files untouched for a day (abandoned downloads), leftovers of interrupted writes and empty
-   * folders. Refuses to run while a manifest is damaged, since its blobs are unknown.
+   * files untouched for a day (abandoned downloads; a partial download that no pull holds and none
+   * can resume goes at once), leftovers of interrupted writes and empty folders. Refuses to run
+   * while a manifest is damaged, since its blobs are unknown.
    */
   public PruneReport prune(boolean dryRun) {
     return prune(dryRun, false);

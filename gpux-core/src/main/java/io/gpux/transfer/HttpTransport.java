@@ -46,7 +46,6 @@ public final class HttpTransport {
   private final Proxies proxies;
   private final Map<String, String> endpointVariables = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.Semaphore> hosts = new ConcurrentHashMap<>();
-  private volatile int perHost = PER_HOST_CONNECTIONS;
 
   /**
    * Requests to one host at once, for the whole process (registries rate-limit per client): 100
@@ -117,19 +116,11 @@ public final class HttpTransport {
     return builder.build();
   }
 
-  /** Sets the requests to one host at once (see {@link #PER_HOST_CONNECTIONS}); before any. */
-  public HttpTransport perHostConnections(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("at least one connection per host, got " + n);
-    }
-    perHost = n;
-    return this;
-  }
-
   /** Runs a request to {@code host} within the host's limit of connections at once. */
   private <T> T limited(String host, IoCall<T> call) throws IOException {
     java.util.concurrent.Semaphore permits =
-        hosts.computeIfAbsent(host, h -> new java.util.concurrent.Semaphore(perHost, true));
+        hosts.computeIfAbsent(
+            host, h -> new java.util.concurrent.Semaphore(PER_HOST_CONNECTIONS, true));
     try {
       permits.acquire();
     } catch (InterruptedException e) {
@@ -236,7 +227,7 @@ public final class HttpTransport {
             if (permanent != null) {
               throw permanent;
             }
-            throw new RetryLoop.Again(describe(e), null, 0);
+            throw new RetryLoop.Again(describe(e), null, 0, e);
           }
           if (last[0] != null) {
             discard(last[0]);
@@ -253,7 +244,7 @@ public final class HttpTransport {
           if (last[0] != null) {
             return (HttpResponse<T>) last[0]; // the caller maps the status to its own message
           }
-          throw unreachable(call, again.getMessage(), attempts);
+          throw unreachable(call, again.getMessage(), attempts, again.getCause());
         });
   }
 
@@ -508,7 +499,7 @@ public final class HttpTransport {
       }
       if (t instanceof javax.net.ssl.SSLHandshakeException) {
         // A certificate the client does not trust stays untrusted: retrying only delays.
-        return unreachable(call, describe(e), 1);
+        return unreachable(call, describe(e), 1, e);
       }
       if (t instanceof ProxyRefusal refusal && refusal.status == 407) {
         return proxyAuthFailed(via, uri);
@@ -561,7 +552,7 @@ public final class HttpTransport {
     }
   }
 
-  GpuxException unreachable(HttpCall call, String why, int attempts) {
+  GpuxException unreachable(HttpCall call, String why, int attempts, Throwable cause) {
     Proxies.Via via = proxies.forUri(call.uri());
     return new GpuxException(
         ErrorCategory.UNAVAILABLE,
@@ -574,7 +565,7 @@ public final class HttpTransport {
             + why
             + (attempts > 1 ? " (" + attempts + " attempts)" : ""),
         hint(call.uri()),
-        null);
+        cause);
   }
 
   static String describe(IOException e) {

@@ -23,7 +23,12 @@ final class RetryLoop {
      *     failures again, so a large file on a flaky link is not given up while it advances
      */
     Again(String why, HttpHeaders headers, long progressed) {
-      super(why, null, false, false);
+      this(why, headers, progressed, null);
+    }
+
+    /** With the failure behind it, which the final error keeps (registries read its causes). */
+    Again(String why, HttpHeaders headers, long progressed, Throwable cause) {
+      super(why, cause, false, false);
       this.headers = headers;
       this.progressed = progressed;
     }

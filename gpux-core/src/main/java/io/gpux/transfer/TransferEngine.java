@@ -244,11 +244,15 @@ public final class TransferEngine {
             http,
             HttpTransport.authority(r.call().uri()),
             n -> {
+              long before = size(partial);
               try {
                 return attempt(r, partial, listener, watchdog);
               } catch (RetryLoop.Again again) {
                 transferred[0] += again.progressed;
-                throw again;
+                // Progress is what the partial file gained: a server that restarts the body each
+                // time and drops it again makes none, and is given up on like any failure.
+                throw new RetryLoop.Again(
+                    again.getMessage(), again.headers, Math.max(0, size(partial) - before));
               }
             },
             (n, why, delay) -> listener.retrying(r.path(), n, why, delay),

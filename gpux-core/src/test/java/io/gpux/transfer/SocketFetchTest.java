@@ -2,7 +2,9 @@ package io.gpux.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -46,7 +48,12 @@ class SocketFetchTest {
     }
   }
 
+  /** The request headers the server got, for the proxy tests. */
+  private static final List<com.sun.net.httpserver.Headers> ORIGIN_HEADERS =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private static void serve(HttpExchange x) throws IOException {
+    ORIGIN_HEADERS.add(x.getRequestHeaders());
     // Length 0: the JDK server sends the body chunked.
     x.sendResponseHeaders(200, 0);
     try (OutputStream out = x.getResponseBody()) {
@@ -300,6 +307,129 @@ class SocketFetchTest {
     assertArrayEquals(BODY, fetch(URI.create("https://127.0.0.1:" + port + "/f"), insecure));
     assertThrows(
         IOException.class, () -> fetch(URI.create("https://localhost:" + port + "/f"), insecure));
+  }
+
+  /**
+   * A CONNECT-only proxy that keeps the head of every request it gets, so a test can see exactly
+   * which headers reached the proxy, then tunnels to the target.
+   */
+  private static final class RecordingTunnel implements AutoCloseable {
+    final java.net.ServerSocket listener =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    final List<String> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    RecordingTunnel() throws IOException {
+      Thread t = new Thread(this::accept);
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private void accept() {
+      while (!listener.isClosed()) {
+        try {
+          java.net.Socket client = listener.accept();
+          Thread c = new Thread(() -> tunnel(client));
+          c.setDaemon(true);
+          c.start();
+        } catch (IOException e) {
+          return;
+        }
+      }
+    }
+
+    private void tunnel(java.net.Socket client) {
+      try (client) {
+        InputStream in = client.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+          int c = in.read();
+          if (c < 0) {
+            return;
+          }
+          head.append((char) c);
+        }
+        heads.add(head.toString());
+        String target = head.toString().split(" ")[1];
+        int colon = target.lastIndexOf(':');
+        try (java.net.Socket server =
+            new java.net.Socket(
+                target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))) {
+          client.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes());
+          Thread up =
+              new Thread(
+                  () -> {
+                    try {
+                      in.transferTo(server.getOutputStream());
+                    } catch (IOException ignored) {
+                      // The client went away.
+                    }
+                  });
+          up.setDaemon(true);
+          up.start();
+          server.getInputStream().transferTo(client.getOutputStream());
+        }
+      } catch (IOException ignored) {
+        // One side hung up.
+      }
+    }
+
+    int port() {
+      return listener.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      listener.close();
+    }
+  }
+
+  @Test
+  void throughAProxyTheCredentialsGoInsideTheTunnelAndTheProxysOnlyToTheProxy() throws Exception {
+    int port = startHttps();
+    ORIGIN_HEADERS.clear();
+    String proxyAuth =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString("pu:pp".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (RecordingTunnel proxy = new RecordingTunnel()) {
+      Proxies proxies =
+          Proxies.of(
+              null,
+              "http://pu:pp@127.0.0.1:" + proxy.port(),
+              null,
+              new String[] {"http_proxy", "https_proxy"});
+      URI uri = URI.create("https://localhost:" + port + "/f");
+      HttpCall call =
+          HttpCall.get(uri).credentials(java.util.Map.of("Authorization", "Bearer t0k"));
+      // The socket path of large files.
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      HttpClient client = HttpTransport.clientFor(trustingTheServer(), proxies);
+      SocketFetch.Fetched<Long> f =
+          SocketFetch.get(
+              call, java.util.Map.of(), proxies.forUri(uri), client, 10_000, info -> collect(got));
+      assertEquals(200, f.statusCode());
+      assertArrayEquals(BODY, got.toByteArray());
+      // The JDK client's path.
+      HttpTransport http =
+          new HttpTransport(client, RetryPolicy.defaults(), ms -> {}, false, "gpux/test", proxies);
+      assertEquals(200, http.send(call, HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+
+      assertEquals(2, proxy.heads.size(), proxy.heads.toString());
+      for (String head : proxy.heads) {
+        assertTrue(head.startsWith("CONNECT localhost:" + port + " HTTP/1.1\r\n"), head);
+        assertTrue(
+            head.toLowerCase(java.util.Locale.ROOT)
+                .contains("proxy-authorization: " + proxyAuth.toLowerCase(java.util.Locale.ROOT)),
+            head);
+        assertFalse(head.contains("t0k"), "the registry's token reached the proxy: " + head);
+      }
+      assertEquals(2, ORIGIN_HEADERS.size());
+      for (com.sun.net.httpserver.Headers h : ORIGIN_HEADERS) {
+        assertEquals("Bearer t0k", h.getFirst("Authorization"));
+        assertEquals(
+            null, h.getFirst("Proxy-Authorization"), "the proxy's password reached the origin");
+      }
+    }
   }
 
   private static void exec(String... command) throws Exception {
