@@ -3,6 +3,7 @@ package io.gpux.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gpux.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pulls of one model at once, from threads and from processes, leave one consistent store. */
+@Slow
 class ConcurrentPullTest {
   private static final int ROUNDS = 10;
 
