@@ -30,7 +30,6 @@ import io.gpux.transfer.TransferListener;
 import io.gpux.transfer.TransferOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,7 +99,7 @@ public final class Gpux implements AutoCloseable {
     synchronized (storeLock) {
       if (store == null) {
         ModelStore opened =
-            ModelStore.open(settings.home(), Clock.systemUTC(), settings.forceToDisk());
+            ModelStore.open(settings.home(), settings.clock(), settings.forceToDisk());
         int damaged = opened.damagedAfterRestart().size();
         if (damaged > 0) {
           warnings.accept(
@@ -126,6 +125,8 @@ public final class Gpux implements AutoCloseable {
     if (registries == null) {
       Credentials credentials =
           new Credentials(settings.env(), settings.home().resolve("credentials.json"));
+      // The waits between retries should be settings.sleeper()'s; HttpTransport.create gives
+      // Sleeper.REAL until the transfer layer takes one with its standard client.
       registries =
           new Registries(
               new RegistryContext(
@@ -163,7 +164,7 @@ public final class Gpux implements AutoCloseable {
             TransferOptions.defaults()
                 .withForceToDisk(ModelStore.forcesToDisk(settings.forceToDisk())));
     return new ModelPuller(
-            registries(), () -> io.gpux.registry.Async.join(opening), transfer, Clock.systemUTC())
+            registries(), () -> io.gpux.registry.Async.join(opening), transfer, settings.clock())
         .pull(ref, options, listener);
   }
 
