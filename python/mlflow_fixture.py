@@ -20,14 +20,17 @@ import sys
 import tempfile
 
 import mlflow
-import numpy as np
-import onnx
-from mlflow import MlflowClient
-from onnx import TensorProto, helper, numpy_helper
+
+# numpy and onnx are imported where models are made: `download` (the official client's download,
+# run once per test that compares with it) needs neither.
 
 
 def adder(width, offset):
     """y = x + w with w of `width` floats (`width` >= 256 makes it external data)."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
     w = numpy_helper.from_array(np.full((width,), offset, dtype=np.float32), "w")
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, width])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, width])
@@ -38,7 +41,15 @@ def adder(width, offset):
     return model
 
 
+def requirements():
+    """The onnx flavor's default pip requirements, given explicitly: without them every log_model
+    infers them by loading the model in a fresh Python process (seconds each, and nothing the tests
+    look at)."""
+    return mlflow.onnx.get_default_pip_requirements()
+
+
 def signature(width):
+    import numpy as np
     from mlflow.models import ModelSignature
     from mlflow.types.schema import Schema, TensorSpec
 
@@ -49,6 +60,9 @@ def signature(width):
 
 
 def setup():
+    import mlflow.onnx
+    from mlflow import MlflowClient
+
     client = MlflowClient()
     mlflow.set_experiment("gpux-fixture")
     out = {}
@@ -64,6 +78,7 @@ def setup():
                 signature=signature(4),
                 registered_model_name="adder",
                 save_as_external_data=False,
+                pip_requirements=requirements(),
             )
             versions.append(info.registered_model_version)
         out["adder_run"] = run.info.run_id
@@ -80,6 +95,7 @@ def setup():
             signature=signature(1024),
             registered_model_name="adder-ext",
             save_as_external_data=True,
+            pip_requirements=requirements(),
         )
         out["ext_run"] = run.info.run_id
     # A model folder logged as plain run artifacts (what older MLflow clients did): no logged
@@ -87,7 +103,13 @@ def setup():
     with mlflow.start_run(run_name="legacy-artifacts") as run:
         with tempfile.TemporaryDirectory() as d:
             folder = os.path.join(d, "legacy-model")
-            mlflow.onnx.save_model(adder(4, 7.0), folder, signature=signature(4), save_as_external_data=False)
+            mlflow.onnx.save_model(
+                adder(4, 7.0),
+                folder,
+                signature=signature(4),
+                save_as_external_data=False,
+                pip_requirements=requirements(),
+            )
             mlflow.log_artifacts(folder, "legacy-model")
         out["legacy_run"] = run.info.run_id
     with mlflow.start_run(run_name="not-onnx"):
@@ -104,6 +126,8 @@ def setup():
 
 
 def big(name, megabytes):
+    import mlflow.onnx
+
     width = int(megabytes) * 1024 * 1024 // 4
     with mlflow.start_run(run_name="big"):
         info = mlflow.onnx.log_model(
@@ -111,6 +135,7 @@ def big(name, megabytes):
             name="model",
             registered_model_name=name,
             save_as_external_data=True,
+            pip_requirements=requirements(),
         )
     print(json.dumps({"version": info.registered_model_version}))
 

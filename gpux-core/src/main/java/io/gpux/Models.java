@@ -20,7 +20,6 @@ import io.gpux.store.VersionManifest;
 import io.gpux.transfer.TransferListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -59,7 +58,7 @@ public final class Models {
             resources.registries(),
             () -> Async.join(opening),
             resources.transfer(),
-            Clock.systemUTC())
+            resources.settings.clock())
         .pull(ref, options, listener);
   }
 

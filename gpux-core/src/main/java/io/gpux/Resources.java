@@ -8,11 +8,11 @@ import io.gpux.registry.RegistryContext;
 import io.gpux.store.ModelStore;
 import io.gpux.transfer.HttpTransport;
 import io.gpux.transfer.Proxies;
+import io.gpux.transfer.RetryPolicy;
 import io.gpux.transfer.TlsTrust;
 import io.gpux.transfer.TransferEngine;
 import io.gpux.transfer.TransferOptions;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -47,7 +47,7 @@ final class Resources implements AutoCloseable {
     synchronized (storeLock) {
       if (store == null) {
         ModelStore opened =
-            ModelStore.open(settings.home(), Clock.systemUTC(), settings.forceToDisk());
+            ModelStore.open(settings.home(), settings.clock(), settings.forceToDisk());
         int damaged = opened.damagedAfterRestart().size();
         if (damaged > 0) {
           warnings.accept(
@@ -80,13 +80,19 @@ final class Resources implements AutoCloseable {
         Credentials credentials =
             new Credentials(settings.env(), settings.home().resolve("credentials.json"));
         GpuxSettings.ProxyVariables p = settings.proxies();
+        Proxies proxies =
+            Proxies.of(
+                p.http(), p.https(), p.noProxy(), new String[] {p.httpName(), p.httpsName()});
+        // Waits between retries go through the settings' sleeper, so tests need not really wait.
         HttpTransport http =
-            HttpTransport.create(
+            new HttpTransport(
+                HttpTransport.clientFor(
+                    TlsTrust.context(Registries.tlsRules(settings.env())), proxies),
+                RetryPolicy.defaults(),
+                settings.sleeper(),
                 settings.offline(),
-                TlsTrust.context(Registries.tlsRules(settings.env())),
                 "gpux/" + GpuxVersion.VALUE,
-                Proxies.of(
-                    p.http(), p.https(), p.noProxy(), new String[] {p.httpName(), p.httpsName()}));
+                proxies);
         registries = new Registries(new RegistryContext(http, credentials, settings.env()));
         // One engine for every pull of this process: the per-host limits hold for all of them.
         transfer =

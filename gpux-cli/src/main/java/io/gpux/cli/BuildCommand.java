@@ -57,7 +57,7 @@ final class BuildCommand implements Callable<Integer> {
         Locale.ROOT,
         "  model     %s (%s, sha256 %s)%n",
         r.modelFile(),
-        io.gpux.config.ByteSizes.human(r.modelBytes()),
+        io.gpux.units.ByteSizes.human(r.modelBytes()),
         r.modelSha256().substring(0, 12));
     out.printf(
         Locale.ROOT,

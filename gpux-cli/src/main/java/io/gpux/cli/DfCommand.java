@@ -57,32 +57,32 @@ final class DfCommand implements Callable<Integer> {
               v ->
                   t.row(
                       v.reference(),
-                      io.gpux.config.ByteSizes.human(v.totalBytes()),
-                      io.gpux.config.ByteSizes.human(v.uniqueBytes()),
-                      io.gpux.config.ByteSizes.human(v.sharedBytes())));
+                      io.gpux.units.ByteSizes.human(v.totalBytes()),
+                      io.gpux.units.ByteSizes.human(v.uniqueBytes()),
+                      io.gpux.units.ByteSizes.human(v.sharedBytes())));
       t.print(parent.out, "");
       parent.out.println();
       parent.out.println(
           "Store: "
-              + io.gpux.config.ByteSizes.human(d.storeBytes())
+              + io.gpux.units.ByteSizes.human(d.storeBytes())
               + " on disk, "
-              + io.gpux.config.ByteSizes.human(d.referencedBytes())
+              + io.gpux.units.ByteSizes.human(d.referencedBytes())
               + " in use; partial downloads "
-              + io.gpux.config.ByteSizes.human(d.partialBytes()));
+              + io.gpux.units.ByteSizes.human(d.partialBytes()));
       if (prune == null) {
         parent.out.println(
             "Unused: "
-                + io.gpux.config.ByteSizes.human(d.storeBytes() - d.referencedBytes())
+                + io.gpux.units.ByteSizes.human(d.storeBytes() - d.referencedBytes())
                 + " (gpux prune cannot run now; see its error)");
       } else {
         parent.out.println(
             "Reclaimable now: "
-                + io.gpux.config.ByteSizes.human(prune.bytes())
+                + io.gpux.units.ByteSizes.human(prune.bytes())
                 + " with gpux prune");
         if (prune.kept().blobs() > 0) {
           parent.out.println(
               "Kept for now: "
-                  + io.gpux.config.ByteSizes.human(prune.kept().bytes())
+                  + io.gpux.units.ByteSizes.human(prune.kept().bytes())
                   + " in "
                   + prune.kept().blobs()
                   + " unused file(s) "

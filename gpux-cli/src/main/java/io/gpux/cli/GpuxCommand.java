@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +33,9 @@ public final class GpuxCommand implements Runnable {
   final PrintWriter out;
   final PrintWriter err;
 
+  /** Applied to the settings read from the environment: tests inject a clock and a sleeper. */
+  UnaryOperator<GpuxSettings> tune = UnaryOperator.identity();
+
   @Option(
       names = "--debug",
       scope = ScopeType.INHERIT,
@@ -48,7 +52,7 @@ public final class GpuxCommand implements Runnable {
   Gpux gpux() {
     return Gpux.open(
             workingDirectory,
-            GpuxSettings.fromEnvironment(env, Path.of(System.getProperty("user.home"))))
+            tune.apply(GpuxSettings.fromEnvironment(env, Path.of(System.getProperty("user.home")))))
         .onWarning(w -> err.println("gpux: warning: " + w));
   }
 

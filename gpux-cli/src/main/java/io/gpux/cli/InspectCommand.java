@@ -65,7 +65,7 @@ final class InspectCommand implements Callable<Integer> {
         Locale.ROOT,
         "Model:      %s (%s)%n",
         d.modelFile(),
-        io.gpux.config.ByteSizes.human(d.modelBytes()));
+        io.gpux.units.ByteSizes.human(d.modelBytes()));
     out.printf(Locale.ROOT, "ONNX:       IR %d, opsets %s%n", m.irVersion(), opsets(m.opsets()));
     String producer = (m.producerName() + " " + m.producerVersion()).trim();
     out.printf(Locale.ROOT, "Producer:   %s%n", producer.isEmpty() ? "-" : producer);

@@ -57,7 +57,7 @@ final class ListCommand implements Callable<Integer> {
             m.name(),
             version,
             String.join(",", s.tags()),
-            io.gpux.config.ByteSizes.human(s.sizeBytes()),
+            io.gpux.units.ByteSizes.human(s.sizeBytes()),
             m.pulledAt().toString().substring(0, 19).replace('T', ' '));
       }
       t.print(parent.out, "");

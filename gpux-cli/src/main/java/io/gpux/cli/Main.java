@@ -53,8 +53,24 @@ public final class Main {
       PrintWriter err,
       Path workingDirectory,
       Map<String, String> env) {
+    return run(args, out, err, workingDirectory, env, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #run(String[], PrintWriter, PrintWriter, Path, Map)} with {@code tune} applied to the
+   * settings read from {@code env}: tests give the command a clock and a sleeper of their own.
+   */
+  public static int run(
+      String[] args,
+      PrintWriter out,
+      PrintWriter err,
+      Path workingDirectory,
+      Map<String, String> env,
+      java.util.function.UnaryOperator<io.gpux.config.GpuxSettings> tune) {
     boolean debug = Arrays.asList(args).contains("--debug") || "1".equals(env.get("GPUX_DEBUG"));
-    return commandLine(verb(args), debug, out, err, workingDirectory, env).execute(args);
+    CommandLine cli = commandLine(verb(args), debug, out, err, workingDirectory, env);
+    ((GpuxCommand) cli.getCommand()).tune = tune;
+    return cli.execute(args);
   }
 
   /**

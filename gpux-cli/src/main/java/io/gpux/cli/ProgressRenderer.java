@@ -32,7 +32,7 @@ final class ProgressRenderer extends TransferListener {
       total.addAndGet(size - resumedFrom);
     }
     if (resumedFrom > 0) {
-      line("  " + path + ": resuming after " + io.gpux.config.ByteSizes.human(resumedFrom));
+      line("  " + path + ": resuming after " + io.gpux.units.ByteSizes.human(resumedFrom));
     }
   }
 
@@ -63,7 +63,7 @@ final class ProgressRenderer extends TransferListener {
             Locale.ROOT,
             "  %-40s %10s  sha256:%s",
             path,
-            io.gpux.config.ByteSizes.human(size),
+            io.gpux.units.ByteSizes.human(size),
             sha256.substring(0, 12)));
   }
 
@@ -74,7 +74,7 @@ final class ProgressRenderer extends TransferListener {
             Locale.ROOT,
             "  %-40s %10s  already in the store",
             path,
-            io.gpux.config.ByteSizes.human(size)));
+            io.gpux.units.ByteSizes.human(size)));
   }
 
   /** {@code [########------------] 42% 420.0 MB / 1.0 GB 356.2 MB/s ETA 2s}. */
@@ -90,10 +90,10 @@ final class ProgressRenderer extends TransferListener {
       sb.append('[').append("#".repeat(filled)).append("-".repeat(24 - filled)).append("] ");
       sb.append(String.format(Locale.ROOT, "%3d%%  ", (int) Math.floor(done * 100)));
     }
-    sb.append(io.gpux.config.ByteSizes.human(got))
+    sb.append(io.gpux.units.ByteSizes.human(got))
         .append(" / ")
-        .append(io.gpux.config.ByteSizes.human(all));
-    sb.append("  ").append(io.gpux.config.ByteSizes.human((long) rate)).append("/s");
+        .append(io.gpux.units.ByteSizes.human(all));
+    sb.append("  ").append(io.gpux.units.ByteSizes.human((long) rate)).append("/s");
     if (all > got && rate > 0) {
       long eta = Math.round((all - got) / rate);
       sb.append("  ETA ").append(eta < 60 ? eta + "s" : (eta / 60) + "m" + (eta % 60) + "s");

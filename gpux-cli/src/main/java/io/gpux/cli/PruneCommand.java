@@ -55,7 +55,7 @@ final class PruneCommand implements Callable<Integer> {
       } else {
         parent.out.println(
             (dryRun ? "Would free " : "Freed ")
-                + io.gpux.config.ByteSizes.human(r.bytes())
+                + io.gpux.units.ByteSizes.human(r.bytes())
                 + ": "
                 + r.blobs().size()
                 + " unused file(s), "
@@ -64,7 +64,7 @@ final class PruneCommand implements Callable<Integer> {
         if (r.kept().blobs() > 0) {
           parent.out.println(
               "Kept "
-                  + io.gpux.config.ByteSizes.human(r.kept().bytes())
+                  + io.gpux.units.ByteSizes.human(r.kept().bytes())
                   + ": "
                   + r.kept().blobs()
                   + " unused file(s) "

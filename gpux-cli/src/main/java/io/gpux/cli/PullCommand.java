@@ -113,8 +113,8 @@ final class PullCommand implements Callable<Integer> {
             "Pulled %s: %d files, %s downloaded, %s reused%n",
             ref2,
             m.files().size(),
-            io.gpux.config.ByteSizes.human(r.bytesDownloaded()),
-            io.gpux.config.ByteSizes.human(r.bytesReused()));
+            io.gpux.units.ByteSizes.human(r.bytesDownloaded()),
+            io.gpux.units.ByteSizes.human(r.bytesReused()));
       }
       parent.out.println(
           "Run it: gpux run "

@@ -60,7 +60,7 @@ final class PushCommand implements Callable<Integer> {
           "Pushed %s: %d files, %s%s%n",
           r.reference(),
           r.files(),
-          io.gpux.config.ByteSizes.human(r.bytes()),
+          io.gpux.units.ByteSizes.human(r.bytes()),
           alias == null ? "" : " (alias " + alias + ")");
       parent.out.println("Pull it: gpux pull " + r.reference());
       return ExitCodes.OK;

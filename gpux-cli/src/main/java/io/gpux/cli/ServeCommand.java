@@ -118,7 +118,7 @@ final class ServeCommand implements Callable<Integer> {
   /** 512m, 4g, 1.5GiB, or plain bytes. */
   static long parseSize(String text) {
     long bytes =
-        io.gpux.config.ByteSizes.parse(text)
+        io.gpux.units.ByteSizes.parse(text)
             .orElseThrow(
                 () ->
                     GpuxException.invalidInput(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.RepoFiles;
+import io.gpux.testing.Slow;
 import io.gpux.testing.hf.FakeHfHub;
 import io.gpux.testing.hf.Fault;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fills up during the transfer, a clear error, no half model, a store that verifies clean, and a
  * later pull that resumes. Needs mount(8) (root, as in CI); skipped where it cannot mount.
  */
+@Slow
 class DiskFullTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int WEIGHTS = 6 << 20;

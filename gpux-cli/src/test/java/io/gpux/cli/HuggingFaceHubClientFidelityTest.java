@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.PythonEnv;
+import io.gpux.testing.Slow;
 import io.gpux.testing.TokenizerFiles;
 import io.gpux.testing.hf.FakeHfHub;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * python/requirements.txt) downloads, lists and reads metadata from it, and gets what {@code gpux
  * pull} stored: the same files, byte for byte, at the same commit.
  */
+@Slow
 class HuggingFaceHubClientFidelityTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   @TempDir Path dir;

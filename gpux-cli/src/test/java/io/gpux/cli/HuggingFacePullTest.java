@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** gpux pull → list → run → rm → prune against the fake Hub, through the real CLI. */
 class HuggingFacePullTest {
@@ -221,6 +222,7 @@ class HuggingFacePullTest {
   }
 
   @Test
+  @ResourceLock("java.lang.System.in") // replaces System.in for login --token-stdin
   void loginStoresATokenFileOthersCannotRead() throws Exception {
     // login reads the token from standard input when it is not a terminal
     java.io.InputStream in = System.in;

@@ -12,6 +12,7 @@ import io.gpux.server.ServedModel;
 import io.gpux.server.ServerOptions;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.PythonEnv;
+import io.gpux.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The KServe Python SDK's REST client (InferenceRESTClient, protocol v2) against gpux serve. */
+@Slow
 class KServeClientTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   @TempDir Path dir;

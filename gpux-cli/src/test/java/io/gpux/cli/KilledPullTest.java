@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpux.testing.RepoFiles;
+import io.gpux.testing.Slow;
 import io.gpux.testing.hf.FakeHfHub;
 import io.gpux.testing.hf.Fault;
 import io.gpux.testing.hf.RecordedRequest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A pull whose process is killed halfway leaves no model in the store, and the next pull resumes
  * the partial file instead of fetching its bytes again.
  */
+@Slow
 class KilledPullTest {
   @TempDir Path home;
 

@@ -7,33 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.OnnxModels;
+import io.gpux.testing.Slow;
 import io.gpux.testing.mlflow.MlflowServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** gpux push → versions → pull → run → inspect against a real MLflow server, through the CLI. */
+@Slow
 class MlflowCliTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static MlflowServer server;
   @TempDir Path home;
   @TempDir Path cwd;
 
+  /** The build's shared server; this class's model names (cli-*) are its own. */
   @BeforeAll
-  static void start(@TempDir Path dir) throws Exception {
-    server = MlflowServer.start(dir, true);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
+  static void start() throws Exception {
+    server = MlflowServer.shared();
   }
 
   private CliResult gpux(String... args) {
@@ -97,6 +93,7 @@ class MlflowCliTest {
   }
 
   @Test
+  @ResourceLock("java.lang.System.in") // replaces System.in for login --token-stdin
   void loginStoresAUserAndPasswordThatPullsUse() throws Exception {
     Path project = Files.createDirectories(cwd.resolve("adder"));
     OnnxModels.addOne(project.resolve("model.onnx"));

@@ -12,6 +12,7 @@ import io.gpux.server.ServedModel;
 import io.gpux.server.ServerOptions;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.PythonEnv;
+import io.gpux.testing.Slow;
 import io.gpux.testing.TokenizerFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The official Triton/KServe Python client (tritonclient.http) against a live gpux server. */
+@Slow
 class OpenInferenceClientTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   @TempDir Path dir;

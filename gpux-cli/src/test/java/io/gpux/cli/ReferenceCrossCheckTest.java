@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.PythonEnv;
 import io.gpux.testing.RepoFiles;
+import io.gpux.testing.Slow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test is skipped, unless {@code GPUX_REQUIRE_REFERENCE=1} (set by the test script and CI), which
  * makes a missing environment a failure.
  */
+@Slow
 class ReferenceCrossCheckTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final double RTOL = 1e-4;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.PythonEnv;
 import io.gpux.testing.RepoFiles;
+import io.gpux.testing.Slow;
 import io.gpux.testing.wandb.FakeWandb;
 import io.gpux.testing.wandb.WandbVersion;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * files byte for byte, the same version, digest and metadata. A query the server cannot answer
  * fails the test (it is recorded in {@link FakeWandb#unknownOperations()}).
  */
+@Slow
 class WandbClientFidelityTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String KEY = "local-fidelityKey0123456789abcdefghijklmnopqrstu";

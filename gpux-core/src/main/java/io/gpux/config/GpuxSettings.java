@@ -1,6 +1,8 @@
 package io.gpux.config;
 
+import io.gpux.transfer.Sleeper;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -18,11 +20,27 @@ import java.util.Map;
  * </ul>
  *
  * @param env the whole environment, passed on to registries (tests pass their own)
+ * @param clock what "now" is for the store and pulls (timestamps, grace periods)
+ * @param sleeper how waits are made (retry backoff, {@code Retry-After}, rate limits): tests, also
+ *     through the CLI, give one that records the waits instead of sleeping
  */
-public record GpuxSettings(Path home, boolean offline, Map<String, String> env) {
+public record GpuxSettings(
+    Path home, boolean offline, Map<String, String> env, Clock clock, Sleeper sleeper) {
 
   public GpuxSettings {
     env = Map.copyOf(env);
+    java.util.Objects.requireNonNull(clock);
+    java.util.Objects.requireNonNull(sleeper);
+  }
+
+  /** The system clock, and waits that really wait. */
+  public GpuxSettings(Path home, boolean offline, Map<String, String> env) {
+    this(home, offline, env, Clock.systemUTC(), Sleeper.REAL);
+  }
+
+  /** These settings with another clock and way of waiting (tests). */
+  public GpuxSettings withTime(Clock clock, Sleeper sleeper) {
+    return new GpuxSettings(home, offline, env, clock, sleeper);
   }
 
   public static GpuxSettings fromEnvironment() {

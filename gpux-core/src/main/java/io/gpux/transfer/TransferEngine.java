@@ -136,11 +136,11 @@ public final class TransferEngine {
     if (needed > usable) {
       throw GpuxException.unavailable(
           "not enough disk space: the pull needs "
-              + io.gpux.config.ByteSizes.human(needed)
+              + io.gpux.units.ByteSizes.human(needed)
               + " more, and "
               + workDir.getParent()
               + " has "
-              + io.gpux.config.ByteSizes.human(usable)
+              + io.gpux.units.ByteSizes.human(usable)
               + " free",
           "free some space (gpux prune removes unused files, gpux rm old versions) or point"
               + " GPUX_HOME at a bigger disk");

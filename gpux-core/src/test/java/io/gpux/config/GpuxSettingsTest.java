@@ -2,6 +2,7 @@ package io.gpux.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -27,5 +28,21 @@ class GpuxSettingsTest {
       assertTrue(of(Map.of("GPUX_FSYNC", on)).forceToDisk(), on);
     }
     assertFalse(of(Map.of("GPUX_FSYNC", "0")).forceToDisk());
+  }
+
+  @Test
+  void theSystemClockAndRealWaitsUnlessATestGivesItsOwn() {
+    GpuxSettings d = of(Map.of("GPUX_OFFLINE", "1"));
+    assertEquals(java.time.Clock.systemUTC(), d.clock());
+    assertSame(io.gpux.transfer.Sleeper.REAL, d.sleeper());
+    java.time.Clock fixed =
+        java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
+    io.gpux.transfer.Sleeper none = millis -> {};
+    GpuxSettings t = d.withTime(fixed, none);
+    assertEquals(fixed, t.clock());
+    assertSame(none, t.sleeper());
+    assertEquals(d.home(), t.home());
+    assertTrue(t.offline());
+    assertEquals(d.env(), t.env());
   }
 }

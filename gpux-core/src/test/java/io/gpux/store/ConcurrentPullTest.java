@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpux.index.Migrations;
 import io.gpux.index.TagMove;
+import io.gpux.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pulls of one model at once, from threads and from processes, leave one consistent store. */
+@Slow
 class ConcurrentPullTest {
   private static final int ROUNDS = 10;
 

@@ -11,8 +11,10 @@ import java.net.http.HttpResponse;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Closing a transport ends the JDK client's selector thread, which would delay the JVM's exit. */
+@Isolated("counts the JVM's HTTP client selector threads: another test's clients would show up")
 class HttpTransportCloseTest {
   private static Set<Thread> selectors() {
     return Thread.getAllStackTraces().keySet().stream()

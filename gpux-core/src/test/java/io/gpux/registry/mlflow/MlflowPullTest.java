@@ -20,6 +20,7 @@ import io.gpux.runtime.RuntimeOptions;
 import io.gpux.store.ManifestFile;
 import io.gpux.store.VersionManifest;
 import io.gpux.tensor.Tensor;
+import io.gpux.testing.Slow;
 import io.gpux.testing.mlflow.MlflowServer;
 import io.gpux.transfer.TransferListener;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Pulls from a real MLflow server (basic-auth app) whose models the official client logged. */
+@Slow
 class MlflowPullTest {
   @TempDir Path home;
   @TempDir Path work;

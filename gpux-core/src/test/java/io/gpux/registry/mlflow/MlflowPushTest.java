@@ -15,6 +15,7 @@ import io.gpux.store.ManifestFile;
 import io.gpux.store.VersionManifest;
 import io.gpux.tensor.Tensor;
 import io.gpux.testing.OnnxModels;
+import io.gpux.testing.Slow;
 import io.gpux.transfer.TransferListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code gpux push} to a real MLflow server, pulled back by gpux and by the Python client. */
+@Slow
 class MlflowPushTest {
   @TempDir Path home;
   @TempDir Path work;

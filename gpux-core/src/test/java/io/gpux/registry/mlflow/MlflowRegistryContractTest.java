@@ -1,10 +1,12 @@
 package io.gpux.registry.mlflow;
 
 import io.gpux.registry.RegistryContract;
+import io.gpux.testing.Slow;
 import io.gpux.testing.mlflow.MlflowServer;
 import java.util.Map;
 
 /** The MLflow plug-in against a real MLflow server behind the basic-auth app. */
+@Slow
 class MlflowRegistryContractTest extends RegistryContract {
   @Override
   protected Map<String, String> startServer() throws Exception {
@@ -13,7 +15,7 @@ class MlflowRegistryContractTest extends RegistryContract {
 
   @Override
   protected void stopServer() {
-    // Shared by the MLflow tests; stops with the JVM.
+    // The build's shared server: it stops with the build.
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.gpux.config.GpuxSettings;
 import io.gpux.error.GpuxException;
 import io.gpux.registry.PullOptions;
 import io.gpux.testing.OnnxModels;
+import io.gpux.testing.Slow;
 import io.gpux.testing.mlflow.MlflowServer;
 import io.gpux.transfer.TransferListener;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An MLflow server on HTTPS with a self-signed certificate: MLflow's TLS variables. */
+@Slow
 class MlflowTlsTest {
   private static MlflowServer server;
   @TempDir Path home;

@@ -3,35 +3,26 @@ package io.gpux.registry.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.mlflow.MlflowServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * One real MLflow server (basic-auth app) with the fixture models registered by the official
- * client, shared by every MLflow test in the JVM: starting it and logging the models takes tens of
- * seconds. It stops when the JVM exits.
+ * The build's one real MLflow server (basic-auth app) with the fixture models registered by the
+ * official client ({@link MlflowServer#shared()}): every MLflow test of every module uses it.
  */
 final class SharedMlflow {
-  private static MlflowServer server;
   private static JsonNode summary;
 
   private SharedMlflow() {}
 
-  static synchronized MlflowServer server() throws Exception {
-    if (server == null) {
-      Path dir = Files.createTempDirectory("gpux-mlflow");
-      MlflowServer s = MlflowServer.start(dir, true);
-      Runtime.getRuntime().addShutdownHook(new Thread(s::close));
-      summary = new ObjectMapper().readTree(s.fixture("setup"));
-      server = s;
-    }
-    return server;
+  static MlflowServer server() throws Exception {
+    return MlflowServer.shared();
   }
 
   /** What mlflow_fixture.py setup printed: run ids, the logged model id. */
   static synchronized JsonNode summary() throws Exception {
-    server();
+    if (summary == null) {
+      summary = new ObjectMapper().readTree(server().fixtureSummary());
+    }
     return summary;
   }
 

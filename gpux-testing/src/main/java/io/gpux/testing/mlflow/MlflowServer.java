@@ -1,42 +1,128 @@
 package io.gpux.testing.mlflow;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.PythonEnv;
 import io.gpux.testing.RepoFiles;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code mlflow server} from {@code .venv-mlflow} on a free port, with a SQLite backend and
- * served artifacts in a folder of the test's, optionally behind the {@code basic-auth} app. It is
- * slow to start (seconds), so a test class starts one and shares it. Skipped (or failed under
- * {@code GPUX_REQUIRE_REFERENCE=1}) when the environment is missing.
+ * served artifacts in a folder of the test's, optionally behind the {@code basic-auth} app.
+ *
+ * <p>Starting one and logging models with the official client takes tens of seconds, so most tests
+ * use {@link #shared()}: one server per build, with the fixture models of {@code
+ * python/mlflow_fixture.py setup} registered once, reused by every test JVM of every module. A test
+ * that needs a server of its own shape (TLS) starts one with {@link #start}. Either way the server
+ * runs under {@code python/supervise.py}, which stops it when its owner (the build, or the test
+ * JVM) ends, however it ends: no server outlives the build. Skipped (or failed under {@code
+ * GPUX_REQUIRE_REFERENCE=1}) when the environment is missing.
  */
 public final class MlflowServer implements AutoCloseable {
   public static final String ADMIN = "admin";
   public static final String ADMIN_PASSWORD = "gpux-admin-Pa55word-1234";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final Process process;
+  /** The supervisor of a server this object owns; null for the shared one (the build owns it). */
+  private final ProcessHandle supervisor;
+
   private final String url;
   private final Path dir;
   private final Path python;
   private final boolean auth;
+  private final String summary;
 
-  private MlflowServer(Process process, String url, Path dir, Path python, boolean auth) {
-    this.process = process;
+  private static MlflowServer shared;
+
+  private MlflowServer(
+      ProcessHandle supervisor, String url, Path dir, Path python, boolean auth, String summary) {
+    this.supervisor = supervisor;
     this.url = url;
     this.dir = dir;
     this.python = python;
     this.auth = auth;
+    this.summary = summary;
+  }
+
+  /**
+   * The build's shared server (basic-auth app, {@link #ADMIN}/{@link #ADMIN_PASSWORD}) with the
+   * fixture models registered; {@link #fixtureSummary()} says what {@code mlflow_fixture.py setup}
+   * printed. Tests that write to it use model names of their own. {@link #close()} leaves it
+   * running: it stops with the build.
+   *
+   * <p>The first test JVM of a Maven build that asks for it starts it and records its address in a
+   * folder of the temporary directory keyed by the repository path and the Maven process, so a
+   * later module's JVM of the same build finds it, and two builds (other worktrees, or the same one
+   * twice) each get their own. Outside Maven (an IDE) the owner is the test JVM itself.
+   */
+  public static synchronized MlflowServer shared() throws Exception {
+    if (shared != null) {
+      return shared;
+    }
+    Path python = PythonEnv.python("mlflow");
+    ProcessHandle owner = buildProcess();
+    String key =
+        sha256(
+                RepoFiles.root().toAbsolutePath()
+                    + "\n"
+                    + owner.pid()
+                    + "\n"
+                    + owner.info().startInstant().map(Object::toString).orElse(""))
+            .substring(0, 16);
+    Path dir = Path.of(System.getProperty("java.io.tmpdir")).resolve("gpux-mlflow-" + key);
+    Files.createDirectories(dir);
+    Path state = dir.resolve("state.json");
+    // Test JVMs of one build run one after the other, but forks or `mvn -T` may overlap: the OS
+    // lock makes the second wait for the first to finish the fixture.
+    try (FileChannel channel =
+            FileChannel.open(
+                dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.lock()) {
+      if (Files.isRegularFile(state)) {
+        JsonNode s = MAPPER.readTree(state.toFile());
+        if (healthy(s.get("url").asText())) {
+          shared =
+              new MlflowServer(
+                  null, s.get("url").asText(), dir, python, true, s.get("summary").asText());
+          return shared;
+        }
+      }
+      // First use in this build (or the server died): start afresh in an empty folder.
+      for (String stale : new String[] {"mlflow.db", "basic_auth.db", "artifacts", "state.json"}) {
+        deleteTree(dir.resolve(stale));
+      }
+      MlflowServer s = launch(dir, python, owner, true, true, false, false, null);
+      String summary;
+      try {
+        summary = s.fixture("setup");
+      } catch (Exception | Error e) {
+        s.stop();
+        throw e;
+      }
+      shared = new MlflowServer(null, s.url, dir, python, true, summary);
+      Path tmp = dir.resolve("state.json.tmp");
+      MAPPER.writeValue(tmp.toFile(), Map.of("url", s.url, "summary", summary));
+      Files.move(tmp, state, StandardCopyOption.ATOMIC_MOVE);
+      return shared;
+    }
   }
 
   public static MlflowServer start(Path dir) throws Exception {
@@ -58,12 +144,31 @@ public final class MlflowServer implements AutoCloseable {
 
   /**
    * With {@code clientCertificates} (and {@code tls}), the server also demands a client
-   * certificate, the one in {@link #clientCertificate} (mutual TLS).
+   * certificate, the one in {@link #clientCertificate} (mutual TLS). The caller closes it; it stops
+   * with the test JVM in any case.
    */
   public static MlflowServer start(Path dir, boolean auth, boolean tls, boolean clientCertificates)
       throws Exception {
     Path python = PythonEnv.python("mlflow");
     Files.createDirectories(dir);
+    return launch(dir, python, ProcessHandle.current(), false, auth, tls, clientCertificates, "");
+  }
+
+  /**
+   * Starts {@code mlflow server} under {@code supervise.py}, owned by {@code owner}, and waits
+   * until it answers. With {@code removeDir}, the supervisor also removes {@code dir} when it stops
+   * it.
+   */
+  private static MlflowServer launch(
+      Path dir,
+      Path python,
+      ProcessHandle owner,
+      boolean removeDir,
+      boolean auth,
+      boolean tls,
+      boolean clientCertificates,
+      String summary)
+      throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -71,18 +176,27 @@ public final class MlflowServer implements AutoCloseable {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                python.getParent().resolve("mlflow").toString(),
-                "server",
-                "--backend-store-uri",
-                "sqlite:///" + dir.toAbsolutePath().resolve("mlflow.db"),
-                "--artifacts-destination",
-                dir.toAbsolutePath().resolve("artifacts").toString(),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                Integer.toString(port),
-                "--workers",
-                "1"));
+                python.toString(),
+                RepoFiles.root().resolve("python/supervise.py").toString(),
+                Long.toString(owner.pid())));
+    if (removeDir) {
+      cmd.addAll(List.of("--remove", dir.toAbsolutePath().toString()));
+    }
+    cmd.addAll(
+        List.of(
+            "--",
+            python.getParent().resolve("mlflow").toString(),
+            "server",
+            "--backend-store-uri",
+            "sqlite:///" + dir.toAbsolutePath().resolve("mlflow.db"),
+            "--artifacts-destination",
+            dir.toAbsolutePath().resolve("artifacts").toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(port),
+            "--workers",
+            "1"));
     if (tls) {
       io.gpux.testing.SelfSigned.create(
           dir, "key.pem", "cert.pem", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1");
@@ -101,11 +215,19 @@ public final class MlflowServer implements AutoCloseable {
       }
       cmd.addAll(List.of("--uvicorn-opts", opts));
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-    pb.redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
     if (auth) {
       cmd.addAll(List.of("--app-name", "basic-auth"));
-      pb.command(cmd);
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    // No pipe to this JVM: the shared server outlives it, and Maven must not wait on its output.
+    Path log = dir.resolve("server.log");
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // MLflow 3 starts a job runner with eight Huey consumers by default, each a Python process
+    // that imports mlflow (for GenAI scorers and trace jobs): seconds of CPU at every start, and
+    // nothing the registry API uses.
+    pb.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
+    if (auth) {
       Path ini = dir.resolve("basic_auth.ini");
       Files.writeString(
           ini,
@@ -121,21 +243,55 @@ public final class MlflowServer implements AutoCloseable {
     }
     Process p = pb.start();
     String url = (tls ? "https" : "http") + "://127.0.0.1:" + port;
-    MlflowServer server = new MlflowServer(p, url, dir, python, auth);
+    MlflowServer server = new MlflowServer(p.toHandle(), url, dir, python, auth, summary);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
-        throw new IllegalStateException(
-            "mlflow server exited:\n" + Files.readString(dir.resolve("server.log")));
+        throw new IllegalStateException("mlflow server exited:\n" + Files.readString(log));
       }
       if (healthy(url)) {
         return server;
       }
-      Thread.sleep(250);
+      Thread.sleep(100);
     }
-    server.close();
+    server.stop();
     throw new IllegalStateException(
-        "mlflow server did not become healthy:\n" + Files.readString(dir.resolve("server.log")));
+        "mlflow server did not become healthy:\n" + Files.readString(log));
+  }
+
+  /**
+   * The Maven process running this test JVM (surefire forks it, through a shell), or this JVM when
+   * none is found (an IDE): what the shared server lives as long as.
+   */
+  private static ProcessHandle buildProcess() {
+    Optional<ProcessHandle> p = ProcessHandle.current().parent();
+    for (int depth = 0; depth < 4 && p.isPresent(); depth++) {
+      for (String arg : p.get().info().arguments().orElse(new String[0])) {
+        if (arg.equals("org.codehaus.plexus.classworlds.launcher.Launcher")
+            || arg.startsWith("-Dmaven.home=")) {
+          return p.get();
+        }
+      }
+      p = p.get().parent();
+    }
+    return ProcessHandle.current();
+  }
+
+  private static String sha256(String text) throws Exception {
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
+      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
   }
 
   private static boolean healthy(String url) {
@@ -211,18 +367,29 @@ public final class MlflowServer implements AutoCloseable {
     return lines[lines.length - 1];
   }
 
-  /** Stops the server and its workers (uvicorn forks them). */
+  /** What {@code mlflow_fixture.py setup} printed for the shared server (JSON); null otherwise. */
+  public String fixtureSummary() {
+    return summary;
+  }
+
+  /** Stops a server started by {@link #start}; the shared server stays up for the next test. */
   @Override
   public void close() {
-    process.descendants().forEach(ProcessHandle::destroy);
-    process.destroy();
+    if (supervisor != null) {
+      stop();
+    }
+  }
+
+  /** The supervisor stops the server's whole process group (uvicorn forks workers), then exits. */
+  private void stop() {
+    supervisor.destroy();
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-      }
+      supervisor.onExit().get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      supervisor.descendants().forEach(ProcessHandle::destroyForcibly);
+      supervisor.destroyForcibly();
     }
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.gpux.testing.OnnxModels;
+import io.gpux.testing.Slow;
 import io.gpux.testing.TokenizerFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs the repo's Python environment ({@code bash python/setup-venv.sh}, or {@code
  * GPUX_PYTHON}); without it the test is skipped, unless {@code GPUX_REQUIRE_REFERENCE=1}.
  */
+@Slow
 class HuggingFaceHubClientFidelityTest {
   private static final String REPO = "acme/tiny-bert";
   private static final int EMBEDDINGS = 750_000;

@@ -1,4 +1,4 @@
-package io.gpux.config;
+package io.gpux.units;
 
 import java.util.Locale;
 import java.util.OptionalLong;
