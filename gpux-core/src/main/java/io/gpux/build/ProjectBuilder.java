@@ -3,6 +3,7 @@ package io.gpux.build;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gpux.digest.Sha256;
 import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
 import io.gpux.onnx.OnnxModelInfo;
@@ -19,7 +20,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -163,7 +163,7 @@ public final class ProjectBuilder {
       while (in.read(buf) >= 0) {
         // The digest stream hashes as it reads.
       }
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+      return Sha256.hex(((DigestInputStream) in).getMessageDigest());
     } catch (IOException e) {
       throw GpuxException.invalidInput("cannot read " + file + ": " + e.getMessage(), null);
     }

@@ -1,5 +1,6 @@
 package io.gpux.pull;
 
+import io.gpux.digest.Sha256;
 import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRef;
 import io.gpux.registry.DerivedFile;
@@ -19,11 +20,8 @@ import io.gpux.transfer.TransferListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,8 +188,7 @@ public final class ModelPuller {
 
   private String putDerived(DerivedFile derived) {
     try {
-      String sha =
-          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(derived.content()));
+      String sha = Sha256.hex(derived.content());
       if (!store.hasBlob(sha)) {
         Path tmp = Files.createTempFile(store.tempDir(), "derived", ".tmp");
         Files.write(tmp, derived.content());
@@ -202,8 +199,6 @@ public final class ModelPuller {
       throw GpuxException.unavailable(
           "cannot write " + derived.path() + " into the store: " + e.getMessage(),
           "check GPUX_HOME");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.gpux.store;
 
+import io.gpux.digest.Sha256;
 import io.gpux.error.GpuxException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;

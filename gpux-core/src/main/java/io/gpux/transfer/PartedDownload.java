@@ -1,5 +1,6 @@
 package io.gpux.transfer;
 
+import io.gpux.digest.Sha256;
 import io.gpux.error.ErrorCategory;
 import io.gpux.error.GpuxException;
 import java.io.IOException;
@@ -253,7 +254,7 @@ final class PartedDownload {
 
     @Override
     public String[] call() throws IOException, InterruptedException {
-      java.security.MessageDigest sha = TransferEngine.sha256();
+      java.security.MessageDigest sha = Sha256.digest();
       java.security.MessageDigest extra =
           r.registryDigest() == null ? null : r.registryDigest().start(r.size());
       java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(1 << 20);
@@ -280,10 +281,7 @@ final class PartedDownload {
           at += n;
         }
       }
-      return new String[] {
-        java.util.HexFormat.of().formatHex(sha.digest()),
-        extra == null ? null : java.util.HexFormat.of().formatHex(extra.digest())
-      };
+      return new String[] {Sha256.hex(sha), extra == null ? null : Sha256.hex(extra)};
     }
   }
 

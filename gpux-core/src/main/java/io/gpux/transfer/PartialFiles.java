@@ -1,5 +1,6 @@
 package io.gpux.transfer;
 
+import io.gpux.digest.Sha256;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -43,8 +44,7 @@ public final class PartialFiles {
             + r.sha256()
             + "|"
             + r.registryDigest();
-    String key =
-        TransferEngine.sha256Hex(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
+    String key = Sha256.hex(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
     return workDir.resolve(key + "." + (r.size() >= 0 ? Long.toString(r.size()) : "x") + SUFFIX);
   }
 

@@ -1,5 +1,6 @@
 package io.gpux.transfer;
 
+import io.gpux.digest.Sha256;
 import io.gpux.error.ErrorCategory;
 import io.gpux.error.GpuxException;
 import java.io.IOException;
@@ -10,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -504,7 +503,7 @@ public final class TransferEngine {
     if (r.size() >= 0 && offset == r.size() && offset > 0) {
       return hashWhole(r, partial);
     }
-    MessageDigest sha = sha256();
+    MessageDigest sha = Sha256.digest();
     MessageDigest extra =
         r.registryDigest() == null || r.size() < 0 ? null : r.registryDigest().start(r.size());
     long[] start = {offset};
@@ -551,15 +550,16 @@ public final class TransferEngine {
       throw new RetryLoop.Again(
           "the body ended after " + total + " of " + r.size() + " bytes", null, got.received());
     }
-    return new Attempt(total, hex(sha), extra == null ? null : hex(extra), got.received());
+    return new Attempt(
+        total, Sha256.hex(sha), extra == null ? null : Sha256.hex(extra), got.received());
   }
 
   private Attempt hashWhole(DownloadRequest r, Path partial) {
-    MessageDigest sha = sha256();
+    MessageDigest sha = Sha256.digest();
     MessageDigest extra = r.registryDigest() == null ? null : r.registryDigest().start(r.size());
     long size = size(partial);
     hashPrefix(partial, size, sha, extra);
-    return new Attempt(size, hex(sha), extra == null ? null : hex(extra), 0);
+    return new Attempt(size, Sha256.hex(sha), extra == null ? null : Sha256.hex(extra), 0);
   }
 
   private static void hashPrefix(Path file, long length, MessageDigest sha, MessageDigest extra) {
@@ -660,22 +660,6 @@ public final class TransferEngine {
     } catch (IOException ignored) {
       // A leftover partial is removed by gpux prune.
     }
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
-
-  static String sha256Hex(byte[] data) {
-    return HexFormat.of().formatHex(sha256().digest(data));
-  }
-
-  private static String hex(MessageDigest d) {
-    return HexFormat.of().formatHex(d.digest());
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -1,5 +1,6 @@
 package io.gpux.store;
 
+import io.gpux.digest.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Large files in ranged parts against the faithful Hub, with faults on the parts. */
 class PartedDownloadTest {
   private static final byte[] CONTENT = random(1_000_000);
-  private static final String SHA256 = TransferEngine.sha256Hex(CONTENT);
+  private static final String SHA256 = io.gpux.digest.Sha256.hex(CONTENT);
   @TempDir Path work;
   private final FakeHfHub hub = FakeHfHub.start();
   private final List<Long> sleeps = new ArrayList<>();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The download engine against a real HTTP server that misbehaves on purpose. */
 class TransferEngineTest {
   private static final byte[] CONTENT = random(300_000);
-  private static final String SHA256 = TransferEngine.sha256Hex(CONTENT);
+  private static final String SHA256 = io.gpux.digest.Sha256.hex(CONTENT);
   @TempDir Path work;
   final FakeHfHub hub = FakeHfHub.start();
   private final List<Long> sleeps = new ArrayList<>();
@@ -86,7 +86,7 @@ class TransferEngineTest {
             config.length,
             null,
             new RegistryDigest(RegistryDigest.Algorithm.GIT_BLOB_SHA1, gitSha1));
-    assertEquals(TransferEngine.sha256Hex(config), fetch(ok).sha256());
+    assertEquals(io.gpux.digest.Sha256.hex(config), fetch(ok).sha256());
     DownloadRequest wrong =
         new DownloadRequest(
             "config.json",
