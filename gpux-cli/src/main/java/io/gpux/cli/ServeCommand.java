@@ -106,6 +106,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin RuntimeMixin runtime;
 
+  @Mixin GrpcMixin grpc;
+
   /** 512m, 4g, 1.5GiB, or plain bytes. */
   static long parseSize(String text) {
     java.util.regex.Matcher m =
@@ -216,6 +218,7 @@ final class ServeCommand implements Callable<Integer> {
                 + server.port());
         parent.out.println(
             "  POST /predict    GET /health /info /metrics    Open Inference Protocol: /v2/models/{name}/infer");
+        grpc.start(server, options.host(), parent.out);
         parent.out.flush();
         if (server.awaitReady(120_000)) {
           parent.err.println("gpux: ready (models warmed up)");
