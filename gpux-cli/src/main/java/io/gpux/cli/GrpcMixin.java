@@ -28,11 +28,8 @@ final class GrpcMixin {
       description = "PEM (PKCS#8) private key of --grpc-tls-cert.")
   Path key;
 
-  /**
-   * Starts gRPC beside the HTTP server (closed with it) and prints where, or returns null when it
-   * is off.
-   */
-  GrpcServer start(InferenceServer http, String host, java.io.PrintWriter out) {
+  /** The gRPC front end's options, checked; null when it is off. */
+  GrpcOptions options(String host) {
     if (port == null) {
       if (cert != null || key != null) {
         throw io.gpux.GpuxException.invalidInput(
@@ -42,13 +39,21 @@ final class GrpcMixin {
       return null;
     }
     GrpcOptions options = GrpcOptions.plaintext(host, port);
-    if (cert != null || key != null) {
-      options = options.withTls(cert, key);
+    return cert != null || key != null ? options.withTls(cert, key) : options;
+  }
+
+  /**
+   * Starts gRPC beside the HTTP server (closed with it) and prints where, or returns null when it
+   * is off ({@code options} null).
+   */
+  GrpcServer start(InferenceServer http, GrpcOptions options, java.io.PrintWriter out) {
+    if (options == null) {
+      return null;
     }
     GrpcServer g = GrpcServer.start(http, options);
     out.println(
         "  gRPC (Open Inference Protocol, inference.GRPCInferenceService) on "
-            + host
+            + options.host()
             + ":"
             + g.port()
             + (options.tls() ? " (TLS)" : ""));

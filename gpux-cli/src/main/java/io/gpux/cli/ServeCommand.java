@@ -207,6 +207,7 @@ final class ServeCommand implements Callable<Integer> {
               seconds(timeouts.get(0)), seconds(timeouts.get(1)), seconds(timeouts.get(2)));
       // Signals, not a shutdown hook: see StopSignals (ONNX Runtime's own hook frees its
       // environment while a hook-driven drain still runs models).
+      var grpcOptions = grpc.options(options.host()); // checked before anything listens
       StopSignals stop = StopSignals.install();
       try (InferenceServer server = InferenceServer.start(served, options, loader)) {
         parent.out.println(
@@ -218,7 +219,7 @@ final class ServeCommand implements Callable<Integer> {
                 + server.port());
         parent.out.println(
             "  POST /predict    GET /health /info /metrics    Open Inference Protocol: /v2/models/{name}/infer");
-        grpc.start(server, options.host(), parent.out);
+        grpc.start(server, grpcOptions, parent.out);
         parent.out.flush();
         if (server.awaitReady(120_000)) {
           parent.err.println("gpux: ready (models warmed up)");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.PythonEnv;
+import io.gpux.testing.RepoFiles;
 import io.gpux.testing.TokenizerFiles;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -197,6 +198,23 @@ class GrpcClientTest {
     assertEquals("UNAVAILABLE", r.get("explicit_index").get("models").get(0).get("state").asText());
     terminate(s);
     terminate(explicit);
+  }
+
+  /** docs/serve.md's tritonclient.grpc example, as printed there, against the example model. */
+  @Test
+  void theDocumentedExampleRuns() throws Exception {
+    PythonEnv.python("triton-grpc");
+    String doc = Files.readString(RepoFiles.root().resolve("docs/serve.md"));
+    int marker = doc.indexOf("<!-- grpc-example");
+    assertTrue(marker > 0, "docs/serve.md marks its gRPC example");
+    int start = doc.indexOf("```python\n", marker) + "```python\n".length();
+    String example = doc.substring(start, doc.indexOf("```", start));
+    Served s = serve(RepoFiles.root().resolve("examples/digits").toString());
+    Path script = dir.resolve("example.py");
+    Files.writeString(script, example.replace("127.0.0.1:8001", "127.0.0.1:" + s.grpcPort()));
+    String printed = PythonEnv.run("triton-grpc", script.toString(), List.of());
+    assertTrue(printed.matches("(?s)\\[\\d\\] \\d\\s*"), "label and argmax: " + printed);
+    terminate(s);
   }
 
   @Test
