@@ -43,7 +43,7 @@ class GrpcOptionsTest {
     Files.writeString(dir.resolve("cert.pem"), "x");
     refused(
         "TLS for gRPC needs both a certificate chain and its private key",
-        "--grpc-tls-key FILE",
+        "give --grpc-tls-cert FILE and --grpc-tls-key FILE together",
         "--grpc-port=0",
         "--grpc-tls-cert=" + dir.resolve("cert.pem"));
   }
