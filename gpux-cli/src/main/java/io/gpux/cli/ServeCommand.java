@@ -115,6 +115,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin RuntimeMixin runtime;
 
+  @Mixin GrpcMixin grpc;
+
   /** 512m, 4g, 1.5GiB, or plain bytes. */
   static long parseSize(String text) {
     long bytes =
@@ -234,6 +236,7 @@ final class ServeCommand implements Callable<Integer> {
               seconds(timeouts.get(0)), seconds(timeouts.get(1)), seconds(timeouts.get(2)));
       // Signals, not a shutdown hook: see StopSignals (ONNX Runtime's own hook frees its
       // environment while a hook-driven drain still runs models).
+      var grpcOptions = grpc.options(options.host()); // checked before anything listens
       StopSignals stop = StopSignals.install();
       try (InferenceServer server = InferenceServer.start(served, options, loader)) {
         parent.out.println(
@@ -245,6 +248,7 @@ final class ServeCommand implements Callable<Integer> {
                 + server.port());
         parent.out.println(
             "  POST /predict    GET /health /info /metrics    Open Inference Protocol: /v2/models/{name}/infer");
+        grpc.start(server, grpcOptions, parent.out);
         parent.out.flush();
         if (server.awaitReady(120_000)) {
           parent.err.println("gpux: ready (models warmed up)");

@@ -50,8 +50,6 @@ class ServeSignalTest {
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
                 "io.gpux.cli.Main",
                 "serve",
                 model.toString(),
@@ -60,6 +58,9 @@ class ServeSignalTest {
     cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().put("GPUX_HOME", dir.resolve("home").toString());
+    // The class path goes in the environment, not on the command line: ONNX Runtime 1.29 reads
+    // /proc/self/cmdline when it creates a session and crashes (SIGSEGV) when it is over ~4 KiB.
+    pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
     server = pb.start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Thread reader =

@@ -34,6 +34,8 @@ import io.gpux.server.ServedModel;
 import io.gpux.tensor.TensorSignature;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -43,9 +45,23 @@ import java.util.function.Supplier;
  */
 final class InferenceRpcs extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
   private final Backend backend;
+  private final Executor control;
 
-  InferenceRpcs(Backend backend) {
+  /** {@code control} runs model loading and unloading, which block; the rest answers inline. */
+  InferenceRpcs(Backend backend, Executor control) {
     this.backend = backend;
+    this.control = control;
+  }
+
+  private <T> void answerLater(StreamObserver<T> out, Supplier<T> body) {
+    try {
+      control.execute(() -> answer(out, body));
+    } catch (RejectedExecutionException e) {
+      out.onError(
+          io.grpc.Status.UNAVAILABLE
+              .withDescription("the server is shutting down")
+              .asRuntimeException());
+    }
   }
 
   private static <T> void answer(StreamObserver<T> out, Supplier<T> body) {
@@ -240,7 +256,7 @@ final class InferenceRpcs extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
   @Override
   public void repositoryModelLoad(
       RepositoryModelLoadRequest r, StreamObserver<RepositoryModelLoadResponse> out) {
-    answer(
+    answerLater(
         out,
         () -> {
           backend.load(r.getModelName());
@@ -251,7 +267,7 @@ final class InferenceRpcs extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
   @Override
   public void repositoryModelUnload(
       RepositoryModelUnloadRequest r, StreamObserver<RepositoryModelUnloadResponse> out) {
-    answer(
+    answerLater(
         out,
         () -> {
           backend.unload(r.getModelName());

@@ -515,7 +515,7 @@ class GrpcServerTest {
         backend.releaseSlot();
       }
     }
-    assertEquals(4 + 64, taken, "the HTTP side's slots: --workers plus the queue");
+    assertEquals(backend.slots(), taken, "the slots HTTP requests take too");
     String metrics = httpGet("/metrics");
     assertTrue(metrics.contains("gpux_server_rejected_requests_total 2"), metrics);
     assertArrayEquals(
