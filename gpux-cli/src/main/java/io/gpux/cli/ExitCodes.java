@@ -1,7 +1,9 @@
 package io.gpux.cli;
 
 /**
- * The exit codes of {@code gpux}, so scripts can tell bad input from a broken machine or a bug.
+ * The exit codes of {@code gpux}, so scripts can tell bad input from a broken machine or a bug. A
+ * failure's code comes from its {@link io.gpux.error.ErrorCategory} (one place for the mapping);
+ * the constants here are the codes the CLI itself returns.
  *
  * <ul>
  *   <li>0: success
@@ -13,8 +15,12 @@ package io.gpux.cli;
  */
 final class ExitCodes {
   static final int OK = 0;
-  static final int USAGE = 2;
-  static final int INTERNAL = 4;
+
+  /** A usage error picocli found (unknown option, missing argument): bad input. */
+  static final int USAGE = io.gpux.error.ErrorCategory.INVALID_INPUT.exitCode();
+
+  /** An exception that is no {@link io.gpux.error.GpuxException}: a bug. */
+  static final int INTERNAL = io.gpux.error.ErrorCategory.INTERNAL.exitCode();
 
   private ExitCodes() {}
 }
