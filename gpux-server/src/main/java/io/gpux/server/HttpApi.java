@@ -90,7 +90,11 @@ final class HttpApi {
       case "metrics" -> {
         if (seg.size() == 1) {
           allow(r, GET);
-          return Response.text(200, "text/plain; version=0.0.4", service.metrics.render());
+          return new Response(
+              200,
+              service.metrics.prometheusContentType(),
+              Map.of(),
+              service.metrics.prometheusText());
         }
       }
       case "predict" -> {
