@@ -84,3 +84,30 @@ onnx.save(mlp, str(out / "model.onnx"))
 row = [round(float(v), 3) for v in rng.standard_normal(size)]
 (work / "mlp1024.json").write_text(json.dumps({"x": [row]}))
 print(out)
+
+# echo1024/: y = x + 0 on float32 [batch, 1024]: a model that costs nothing, so a burst of large
+# requests measures what the server holds in memory, not compute. echo1024.json: a 768 KB body.
+g = helper.make_graph(
+    [helper.make_node("Add", ["x", "zero"], ["y"])],
+    "echo1024",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", size])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", size])],
+    [numpy_helper.from_array(np.zeros((), np.float32), "zero")],
+)
+echo = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], producer_name="gpux-bench")
+echo.ir_version = 8
+onnx.checker.check_model(echo)
+out = work / "echo1024"
+out.mkdir(parents=True, exist_ok=True)
+onnx.save(echo, str(out / "model.onnx"))
+(out / "gpux.yml").write_text(
+    "name: echo1024\nmodel: {source: ./model.onnx}\n"
+    "inputs:\n  x: {type: float32, shape: [-1, 1024]}\n"
+    "outputs:\n  y: {type: float32, shape: [-1, 1024]}\n"
+)
+rows, text = [], ""
+while len(text) < 768 * 1024:
+    rows.append([round(float(v), 4) for v in rng.standard_normal(size)])
+    text = json.dumps({"x": rows})
+(work / "echo1024.json").write_text(text)
+print(out)

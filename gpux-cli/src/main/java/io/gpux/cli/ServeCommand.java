@@ -3,7 +3,6 @@ package io.gpux.cli;
 import io.gpux.Gpux;
 import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
-import io.gpux.project.ProjectConfig;
 import io.gpux.server.InferenceServer;
 import io.gpux.server.ModelLoader;
 import io.gpux.server.ServedModel;
@@ -210,17 +209,14 @@ final class ServeCommand implements Callable<Integer> {
                   parent.err.println("gpux: unloaded " + model.name() + " " + model.version());
                 }
               };
-      ProjectConfig.ServingSection serving =
-          served.isEmpty()
-              ? ProjectConfig.ServingSection.defaults()
-              : served.get(0).model().project().config().serving();
-      ServerOptions options =
-          ServerOptions.defaults()
+      ServerOptions options = ServerOptions.forModels(served);
+      options =
+          options
               .withAddress(
-                  host != null ? host : serving.host(), port != null ? port : serving.port())
-              .withWorkers(workers != null ? workers : serving.maxWorkers())
+                  host != null ? host : options.host(), port != null ? port : options.port())
+              .withWorkers(workers != null ? workers : options.maxConcurrent())
               .withBatching(
-                  maxBatchSize != null ? maxBatchSize : serving.batchSize(),
+                  maxBatchSize != null ? maxBatchSize : options.maxBatchSize(),
                   (long) (batchDelayMs * 1000))
               .withMemoryBudget(
                   memoryBudget == null

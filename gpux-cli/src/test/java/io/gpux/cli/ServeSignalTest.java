@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpux.testing.OnnxModels;
+import io.gpux.testing.PrometheusSamples;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -170,7 +171,9 @@ class ServeSignalTest {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    Matcher x = Pattern.compile("gpux_inference_inflight_requests\\{[^}]*} (\\d+)").matcher(m);
-    return x.find() ? Integer.parseInt(x.group(1)) : 0;
+    return (int)
+        PrometheusSamples.parse(m).matching("gpux_inference_inflight_requests").stream()
+            .mapToDouble(PrometheusSamples.Sample::value)
+            .sum();
   }
 }

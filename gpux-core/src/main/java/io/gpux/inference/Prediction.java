@@ -1,5 +1,6 @@
 package io.gpux.inference;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpux.project.TensorSpec;
 import io.gpux.tensor.JsonTensors;
 import io.gpux.tensor.Tensor;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +37,29 @@ public record Prediction(Map<String, Tensor> outputs, Map<String, TensorSpec> sp
           }
         });
     return out;
+  }
+
+  /**
+   * Writes {@link #toJson()}'s text to a generator (one with a codec, as an {@code ObjectMapper}'s
+   * factory makes), the tensors element by element without building a tree.
+   */
+  public void writeJson(JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+      g.writeFieldName(e.getKey());
+      JsonTensors.write(g, e.getValue());
+    }
+    for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+      TensorSpec spec = specs.get(e.getKey());
+      if (spec != null && spec.labels() != null && !spec.labels().isEmpty()) {
+        JsonNode labelled = label(e.getValue(), spec.labels());
+        if (labelled != null) {
+          g.writeFieldName(e.getKey() + "_labels");
+          g.writeTree(labelled);
+        }
+      }
+    }
+    g.writeEndObject();
   }
 
   static JsonNode label(Tensor t, List<String> labels) {

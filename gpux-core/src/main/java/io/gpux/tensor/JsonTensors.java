@@ -428,6 +428,46 @@ public final class JsonTensors {
     return nest(tensor, shape, 0, new int[] {0});
   }
 
+  /**
+   * Writes a tensor as {@link #write(Tensor)} does, the same text, straight to a generator: a large
+   * output costs no tree of boxed numbers on its way to the wire.
+   */
+  public static void write(com.fasterxml.jackson.core.JsonGenerator g, Tensor tensor)
+      throws java.io.IOException {
+    long[] shape = tensor.shape();
+    if (shape.length == 0) {
+      element(g, tensor, 0);
+      return;
+    }
+    nest(g, tensor, shape, 0, new int[] {0});
+  }
+
+  private static void nest(
+      com.fasterxml.jackson.core.JsonGenerator g, Tensor t, long[] shape, int dim, int[] next)
+      throws java.io.IOException {
+    g.writeStartArray();
+    for (long i = 0; i < shape[dim]; i++) {
+      if (dim == shape.length - 1) {
+        element(g, t, next[0]++);
+      } else {
+        nest(g, t, shape, dim + 1, next);
+      }
+    }
+    g.writeEndArray();
+  }
+
+  private static void element(com.fasterxml.jackson.core.JsonGenerator g, Tensor t, int i)
+      throws java.io.IOException {
+    switch (t.type()) {
+      case STRING -> g.writeString(t.stringAt(i));
+      case BOOL -> g.writeBoolean(t.longAt(i) != 0);
+      case FLOAT32, FLOAT16, BFLOAT16 -> g.writeNumber((float) t.doubleAt(i));
+      case FLOAT64 -> g.writeNumber(t.doubleAt(i));
+      case UINT64 -> g.writeNumber(new BigInteger(Long.toUnsignedString(t.longAt(i))));
+      default -> g.writeNumber(t.longAt(i));
+    }
+  }
+
   private static JsonNode nest(Tensor t, long[] shape, int dim, int[] next) {
     ArrayNode array = NODES.arrayNode((int) Math.min(shape[dim], 1 << 16));
     for (long i = 0; i < shape[dim]; i++) {

@@ -1,8 +1,12 @@
 package io.gpux.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpux.error.GpuxException;
+import io.gpux.inference.Prediction;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +94,11 @@ final class HttpApi {
       case "metrics" -> {
         if (seg.size() == 1) {
           allow(r, GET);
-          return Response.text(200, "text/plain; version=0.0.4", service.metrics.render());
+          return new Response(
+              200,
+              service.metrics.prometheusContentType(),
+              Map.of(),
+              service.metrics.prometheusText());
         }
       }
       case "predict" -> {
@@ -213,14 +221,23 @@ final class HttpApi {
   }
 
   private Response predict(Request r, ServedModel m) {
-    return Response.json(
-        200,
+    byte[] answer =
         service.infer(
             m,
-            t ->
-                m.model()
-                    .label(service.run(m, PredictRequest.read(m.model(), r.body()), t))
-                    .toJson()));
+            t -> {
+              Prediction p =
+                  m.model().label(service.run(m, PredictRequest.read(m.model(), r.body()), t));
+              // Streamed from the tensors: a tree of boxed numbers for a large output would cost
+              // several times the answer's size in garbage.
+              ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+              try (JsonGenerator g = Exchange.MAPPER.getFactory().createGenerator(out)) {
+                p.writeJson(g);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              return out.toByteArray();
+            });
+    return new Response(200, "application/json", Map.of(), answer);
   }
 
   /**

@@ -157,10 +157,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       begin(req);
     }
     if (msg instanceof HttpContent c) {
-      content(c);
-    } else {
-      ReferenceCountUtil.release(msg);
+      content(c); // keeps the bytes it needs with their own retain()
     }
+    // This handler is the message's last reader: a body chunk not released here would hold its
+    // whole read buffer forever (every request body leaked before this line was added).
+    ReferenceCountUtil.release(msg);
   }
 
   private void begin(HttpRequest req) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
+import io.gpux.metrics.InferenceMetrics;
+import io.gpux.metrics.ModelMetrics;
 import io.gpux.tensor.Tensor;
 import java.util.Collection;
 import java.util.List;
@@ -24,7 +26,7 @@ final class InferenceService {
   private static final System.Logger LOG = System.getLogger(InferenceService.class.getName());
 
   final ModelCatalog models;
-  final ServerMetrics metrics = new ServerMetrics();
+  final InferenceMetrics metrics = new InferenceMetrics();
   final Admission admission;
   private final ServerOptions options;
   private final Semaphore compute;
@@ -85,7 +87,8 @@ final class InferenceService {
 
   /** Metrics, a lease and (when it can batch) a dynamic batcher for a model being served. */
   private void attach(ServedModel m) {
-    metrics.register(m);
+    ModelMetrics counted = metrics(m);
+    counted.loaded(m.model().provider().chosen().ortName(), m.loadSeconds());
     leases.computeIfAbsent(m.model(), k -> new Lease());
     if (options.maxBatchSize() > 1 && DynamicBatcher.canBatch(m.model())) {
       DynamicBatcher old =
@@ -95,7 +98,7 @@ final class InferenceService {
                   m.model(),
                   options.maxBatchSize(),
                   options.maxQueueDelayMicros() * 1000,
-                  rows -> metrics.batched(m, rows)));
+                  counted::batched));
       if (old != null) {
         old.close();
       }
@@ -124,7 +127,7 @@ final class InferenceService {
   private void warmUp(ServedModel m) {
     long t0 = System.nanoTime();
     String failed = Warmup.run(m.model());
-    metrics.warmedUp(m, System.nanoTime() - t0, failed == null);
+    metrics(m).warmedUp(System.nanoTime() - t0, failed == null);
     if (failed != null) {
       LOG.log(
           System.Logger.Level.WARNING,
@@ -179,7 +182,8 @@ final class InferenceService {
     }
     try {
       RequestTiming timing = new RequestTiming();
-      metrics.started(m);
+      ModelMetrics counted = metrics(m);
+      counted.started();
       boolean ok = false;
       // A batched model's runs are serialised by its batcher; holding a compute permit while
       // waiting to be batched would cap the batch at the number of permits.
@@ -195,7 +199,12 @@ final class InferenceService {
         if (limited) {
           compute.release();
         }
-        metrics.finished(m, timing, ok);
+        counted.finished(
+            ok,
+            timing.rows(),
+            System.nanoTime() - timing.received,
+            timing.queueNanos(),
+            timing.computeNanos());
       }
     } finally {
       lease.release();
@@ -297,8 +306,12 @@ final class InferenceService {
   ObjectNode statistics(Collection<ServedModel> served) {
     ObjectNode o = Exchange.MAPPER.createObjectNode();
     var list = o.putArray("model_stats");
-    served.forEach(m -> list.add(metrics.statistics(m)));
+    served.forEach(m -> list.add(TritonStatistics.json(metrics(m).statistics())));
     return o;
+  }
+
+  private ModelMetrics metrics(ServedModel m) {
+    return metrics.model(m.name(), m.version());
   }
 
   /** Every model with its state (READY once warmed up), and those unloaded. */

@@ -17,6 +17,8 @@ import java.util.Set;
  * readers see an immutable snapshot, writers replace it.
  */
 final class ModelCatalog {
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("\\d{1,18}");
   private volatile Map<String, List<ServedModel>> byName;
 
   ModelCatalog(List<ServedModel> served) {
@@ -155,7 +157,8 @@ final class ModelCatalog {
   }
 
   private static ServedModel defaultVersion(List<ServedModel> versions) {
-    boolean numeric = versions.stream().allMatch(v -> v.version().matches("\\d{1,18}"));
+    // Asked on every request that names no version: a precompiled pattern, not String.matches.
+    boolean numeric = versions.stream().allMatch(v -> NUMBER.matcher(v.version()).matches());
     if (!numeric) {
       return versions.get(versions.size() - 1);
     }

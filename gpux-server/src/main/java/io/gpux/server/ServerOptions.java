@@ -1,6 +1,8 @@
 package io.gpux.server;
 
+import io.gpux.project.ProjectConfig;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How the server runs. Defaults and their reasons are in docs/serve.md ("Limits and timeouts").
@@ -51,6 +53,23 @@ public record ServerOptions(
         Duration.ofSeconds(30),
         Duration.ofSeconds(60),
         1024);
+  }
+
+  /**
+   * The defaults for serving these models: address, workers and batch size from the first one's
+   * gpux.yml {@code serving:} section ({@code host}, {@code port}, {@code max_workers}, {@code
+   * batch_size}); with no model yet (explicit model control) the section's own defaults. The rest
+   * is {@link #defaults()}.
+   */
+  public static ServerOptions forModels(List<ServedModel> served) {
+    ProjectConfig.ServingSection s =
+        served.isEmpty()
+            ? ProjectConfig.ServingSection.defaults()
+            : served.get(0).model().project().config().serving();
+    ServerOptions d = defaults();
+    return d.withAddress(s.host(), s.port())
+        .withWorkers(s.maxWorkers())
+        .withBatching(s.batchSize(), d.maxQueueDelayMicros());
   }
 
   public ServerOptions withAddress(String h, int p) {

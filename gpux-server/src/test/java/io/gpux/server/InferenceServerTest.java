@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.Gpux;
 import io.gpux.runtime.RuntimeOptions;
 import io.gpux.testing.OnnxModels;
+import io.gpux.testing.PrometheusSamples;
 import io.gpux.testing.TokenizerFiles;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -137,35 +138,58 @@ class InferenceServerTest {
   void metricsCountRequestsInPrometheusText() throws Exception {
     post("/predict", "{\"x\": [[1, 2, 3, 4]]}");
     post("/predict", "{\"x\": [[1]]}");
-    String metrics = get("/metrics").body();
-    assertTrue(
-        metrics.contains(
-            "gpux_inference_requests_total{model=\"add-one\",version=\"1\",outcome=\"success\"} 1"),
+    HttpResponse<String> response = get("/metrics");
+    assertEquals(
+        "text/plain; version=0.0.4; charset=utf-8",
+        response.headers().firstValue("Content-Type").orElse(null));
+    String metrics = response.body();
+    PrometheusSamples m = PrometheusSamples.parse(metrics);
+    String[] addOne = {"model", "add-one", "version", "1"};
+    assertEquals(
+        1,
+        m.value(
+            "gpux_inference_requests_total",
+            "model",
+            "add-one",
+            "version",
+            "1",
+            "outcome",
+            "success"),
         metrics);
-    assertTrue(
-        metrics.contains(
-            "gpux_inference_requests_total{model=\"add-one\",version=\"1\",outcome=\"failure\"} 1"),
+    assertEquals(
+        1,
+        m.value(
+            "gpux_inference_requests_total",
+            "model",
+            "add-one",
+            "version",
+            "1",
+            "outcome",
+            "failure"),
         metrics);
-    assertTrue(
-        metrics.contains(
-            "gpux_inference_request_duration_seconds_count{model=\"add-one\",version=\"1\"} 2"),
-        metrics);
-    assertTrue(
-        metrics.contains(
-            "gpux_inference_compute_duration_seconds_count{model=\"add-one\",version=\"1\"} 1"),
+    assertEquals(2, m.value("gpux_inference_request_duration_seconds_count", addOne), metrics);
+    assertEquals(
+        1,
+        m.value("gpux_inference_compute_duration_seconds_count", addOne),
         "the request with the wrong shape never ran: no compute time\n" + metrics);
-    assertTrue(
-        metrics.contains(
-            "gpux_inference_queue_duration_seconds_count{model=\"add-one\",version=\"1\"} 1"),
+    assertEquals(1, m.value("gpux_inference_queue_duration_seconds_count", addOne), metrics);
+    assertEquals(
+        1,
+        m.value(
+            "gpux_model_info",
+            "model",
+            "add-one",
+            "version",
+            "1",
+            "provider",
+            "CPUExecutionProvider"),
         metrics);
     assertTrue(
-        metrics.contains(
-            "gpux_model_info{model=\"add-one\",version=\"1\",provider=\"CPUExecutionProvider\"} 1"),
-        metrics);
-    assertTrue(
-        metrics.contains(
-            "gpux_model_warmup_duration_seconds{model=\"ids\",version=\"1\",ok=\"true\"}"),
+        m.find("gpux_model_warmup_duration_seconds", "model", "ids", "version", "1", "ok", "true")
+            .isPresent(),
         "every model ran once before ready\n" + metrics);
+    assertEquals("counter", m.type("gpux_inference_requests_total"));
+    assertEquals("histogram", m.type("gpux_inference_request_duration_seconds"));
   }
 
   @Test
@@ -215,8 +239,20 @@ class InferenceServerTest {
     assertTrue(
         missing.body().contains("[1, 2]"), "the error lists the versions: " + missing.body());
     String metrics = get("/metrics").body();
-    assertTrue(metrics.contains("model=\"adder\",version=\"1\""), metrics);
-    assertTrue(metrics.contains("model=\"adder\",version=\"2\""), metrics);
+    PrometheusSamples m = PrometheusSamples.parse(metrics);
+    for (String version : List.of("1", "2")) {
+      assertEquals(
+          2,
+          m.value(
+              "gpux_inference_requests_total",
+              "model",
+              "adder",
+              "version",
+              version,
+              "outcome",
+              "success"),
+          "each version counted its own two requests\n" + metrics);
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gpux.Gpux;
 import io.gpux.runtime.RuntimeOptions;
 import io.gpux.testing.OnnxModels;
+import io.gpux.testing.PrometheusSamples;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -116,8 +117,10 @@ class ServerUnderLoadTest {
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertTrue(
-        metrics.body().contains("gpux_server_rejected_requests_total " + refused), metrics.body());
+    assertEquals(
+        refused,
+        PrometheusSamples.parse(metrics.body()).value("gpux_server_rejected_requests_total"),
+        metrics.body());
     assertEquals(200, predict().statusCode(), "after the burst the server answers again");
   }
 
@@ -165,16 +168,23 @@ class ServerUnderLoadTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
+    PrometheusSamples samples = PrometheusSamples.parse(m);
     return new int[] {
-      sample(m, "gpux_inference_requests_total{model=\"slow\",version=\"1\",outcome=\"success\"} "),
-      sample(m, "gpux_inference_inflight_requests{model=\"slow\",version=\"1\"} ")
+      (int)
+          samples
+              .find(
+                  "gpux_inference_requests_total",
+                  "model",
+                  "slow",
+                  "version",
+                  "1",
+                  "outcome",
+                  "success")
+              .orElse(0),
+      (int)
+          samples
+              .find("gpux_inference_inflight_requests", "model", "slow", "version", "1")
+              .orElse(0)
     };
-  }
-
-  private static int sample(String metrics, String prefix) {
-    int at = metrics.indexOf(prefix);
-    return at < 0
-        ? 0
-        : Integer.parseInt(metrics.substring(at + prefix.length(), metrics.indexOf('\n', at)));
   }
 }

@@ -30,6 +30,7 @@ import io.gpux.server.InferenceServer;
 import io.gpux.server.ServedModel;
 import io.gpux.server.ServerOptions;
 import io.gpux.testing.OnnxModels;
+import io.gpux.testing.PrometheusSamples;
 import io.gpux.testing.TokenizerFiles;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -517,7 +518,8 @@ class GrpcServerTest {
     }
     assertEquals(backend.slots(), taken, "the slots HTTP requests take too");
     String metrics = httpGet("/metrics");
-    assertTrue(metrics.contains("gpux_server_rejected_requests_total 2"), metrics);
+    assertEquals(
+        2, PrometheusSamples.parse(metrics).value("gpux_server_rejected_requests_total"), metrics);
     assertArrayEquals(
         new float[] {2, 3, 4, 5},
         floats(
@@ -532,14 +534,20 @@ class GrpcServerTest {
         Status.Code.INVALID_ARGUMENT,
         () -> stub.modelInfer(addOne("add-one", floats(1, 2, 3), 1, 4)));
     String metrics = httpGet("/metrics");
-    assertTrue(
-        metrics.contains(
-            "gpux_inference_requests_total{model=\"add-one\",version=\"1\",outcome=\"success\"} 1"),
-        metrics);
-    assertTrue(
-        metrics.contains(
-            "gpux_inference_requests_total{model=\"add-one\",version=\"1\",outcome=\"failure\"} 1"),
-        metrics);
+    for (String outcome : List.of("success", "failure")) {
+      assertEquals(
+          1,
+          PrometheusSamples.parse(metrics)
+              .value(
+                  "gpux_inference_requests_total",
+                  "model",
+                  "add-one",
+                  "version",
+                  "1",
+                  "outcome",
+                  outcome),
+          metrics);
+    }
     var stats =
         stub.modelStatistics(ModelStatisticsRequest.newBuilder().setName("add-one").build())
             .getModelStats(0);
@@ -577,8 +585,10 @@ class GrpcServerTest {
           "each request gets its own rows back");
     }
     String metrics = httpGet("/metrics");
-    assertTrue(
-        metrics.contains("gpux_inference_batch_size_sum{model=\"add-one\",version=\"1\"} 16"),
+    assertEquals(
+        16,
+        PrometheusSamples.parse(metrics)
+            .value("gpux_inference_batch_size_sum", "model", "add-one", "version", "1"),
         "the batcher ran all 16 rows\n" + metrics);
   }
 
