@@ -14,20 +14,28 @@ import java.nio.charset.StandardCharsets;
  * parameters.binary_data_size}. Tritonclient uses it by default. Requests are read by {@link
  * OipRequest}; this writes the answer's binary outputs.
  */
-final class BinaryTensors {
+public final class BinaryTensors {
   private BinaryTensors() {}
+
+  /**
+   * A BYTES tensor as the protocol writes it, over HTTP and gRPC alike: each element's UTF-8 bytes
+   * after its 4-byte little-endian length.
+   */
+  public static byte[] lengthPrefixed(Tensor t) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (String s : t.strings()) {
+      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+      out.writeBytes(
+          ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(bytes.length).array());
+      out.writeBytes(bytes);
+    }
+    return out.toByteArray();
+  }
 
   /** The raw little-endian form of an output tensor. */
   static byte[] encode(Tensor t) {
     if (t.type() == ElementType.STRING) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      for (String s : t.strings()) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        out.writeBytes(
-            ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(bytes.length).array());
-        out.writeBytes(bytes);
-      }
-      return out.toByteArray();
+      return lengthPrefixed(t);
     }
     ByteBuffer data = t.data();
     byte[] out = new byte[data.remaining()];

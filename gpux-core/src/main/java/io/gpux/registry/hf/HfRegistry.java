@@ -153,10 +153,10 @@ final class HfRegistry implements Registry, Versioned, Searchable {
     out.put("repo", repo);
     out.put("commit", commit);
     out.put("revision", revision);
-    put(out, "pipeline_tag", info.path("pipeline_tag"));
-    put(out, "library_name", info.path("library_name"));
-    put(out, "last_modified", info.path("lastModified"));
-    put(out, "author", info.path("author"));
+    io.gpux.registry.Lineage.putText(out, "pipeline_tag", info.path("pipeline_tag"));
+    io.gpux.registry.Lineage.putText(out, "library_name", info.path("library_name"));
+    io.gpux.registry.Lineage.putText(out, "last_modified", info.path("lastModified"));
+    io.gpux.registry.Lineage.putText(out, "author", info.path("author"));
     String license = info.path("cardData").path("license").asText(null);
     for (JsonNode tag : info.path("tags")) {
       if (license == null && tag.asText().startsWith("license:")) {
@@ -175,12 +175,6 @@ final class HfRegistry implements Registry, Versioned, Searchable {
       sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
     }
     return sb.toString();
-  }
-
-  private static void put(Map<String, String> out, String key, JsonNode value) {
-    if (value.isTextual() && !value.asText().isEmpty()) {
-      out.put(key, value.asText());
-    }
   }
 
   @Override

@@ -267,8 +267,8 @@ final class WandbRegistry implements Registry, Versioned, Searchable {
     out.put("artifact.id", art.path("id").asText());
     out.put("artifact.digest", art.path("digest").asText());
     out.put("artifact.type", art.path("artifactType").path("name").asText());
-    put(out, "artifact.created", art.path("createdAt"));
-    put(out, "artifact.description", art.path("description"));
+    io.gpux.registry.Lineage.putText(out, "artifact.created", art.path("createdAt"));
+    io.gpux.registry.Lineage.putText(out, "artifact.description", art.path("description"));
     JsonNode seq = art.path("artifactSequence");
     out.put(
         "artifact.source",
@@ -289,7 +289,7 @@ final class WandbRegistry implements Registry, Versioned, Searchable {
             .path("createdBy");
     if ("Run".equals(run.path("__typename").asText())) {
       out.put("run.id", run.path("name").asText());
-      put(out, "run.name", run.path("displayName"));
+      io.gpux.registry.Lineage.putText(out, "run.name", run.path("displayName"));
       out.put(
           "run.project",
           run.path("project").path("entity").path("name").asText()
@@ -327,12 +327,6 @@ final class WandbRegistry implements Registry, Versioned, Searchable {
               }
               out.put(prefix + e.getKey(), v.isValueNode() ? v.asText() : v.toString());
             });
-  }
-
-  private static void put(Map<String, String> out, String key, JsonNode value) {
-    if (value.isTextual() && !value.asText().isEmpty()) {
-      out.put(key, value.asText());
-    }
   }
 
   @Override

@@ -10,10 +10,8 @@ import io.gpux.onnx.ElementType;
 import io.gpux.server.Backend;
 import io.gpux.server.ServedModel;
 import io.gpux.tensor.Tensor;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -61,14 +59,7 @@ final class InferOutputs {
   /** The raw little-endian form; numeric data is wrapped, not copied, on little-endian hosts. */
   static ByteString raw(Tensor t) {
     if (t.type() == ElementType.STRING) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      for (String s : t.strings()) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        out.writeBytes(
-            ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(bytes.length).array());
-        out.writeBytes(bytes);
-      }
-      return ByteString.copyFrom(out.toByteArray());
+      return ByteString.copyFrom(io.gpux.server.BinaryTensors.lengthPrefixed(t));
     }
     ByteBuffer data = t.data();
     if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
