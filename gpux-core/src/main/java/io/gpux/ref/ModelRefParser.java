@@ -43,11 +43,6 @@ public final class ModelRefParser {
     this.reserved = Map.copyOf(reserved);
   }
 
-  /** A parser for references with no registry prefix only (tests, local projects). */
-  public static ModelRefParser localOnly() {
-    return new ModelRefParser(List.of(), Map.of());
-  }
-
   public ModelRef parse(String text) {
     if (text == null || text.isBlank()) {
       throw ReferenceSyntax.invalid(String.valueOf(text), "is empty");

@@ -44,12 +44,6 @@ public record ModelSummary(
     extras = extras == null ? Map.of() : Map.copyOf(extras);
   }
 
-  /** A summary with only what every registry knows: the name and its pull reference. */
-  public static ModelSummary of(String registry, String name, String reference) {
-    return new ModelSummary(
-        registry, name, reference, null, null, null, -1, null, null, List.of(), Map.of());
-  }
-
   /** The download count when the registry reports one, else -1. */
   public long downloads() {
     return extras.get(DOWNLOADS) instanceof Number n ? n.longValue() : -1;

@@ -127,18 +127,6 @@ public final class Registries {
             : "registries that can: " + String.join(", ", able));
   }
 
-  /** Every installed registry that has the capability {@code type}, by canonical name. */
-  public <T> Map<String, T> all(Class<T> type) {
-    Map<String, T> out = new LinkedHashMap<>();
-    for (String n : canonicalNames()) {
-      Registry r = get(n);
-      if (type.isInstance(r)) {
-        out.put(n, type.cast(r));
-      }
-    }
-    return out;
-  }
-
   /** A reference parser for every installed plug-in's prefixes and URI schemes. */
   public ModelRefParser parser() {
     return parser;

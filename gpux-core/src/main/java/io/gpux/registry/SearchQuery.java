@@ -49,9 +49,4 @@ public record SearchQuery(
     sort = sort == null ? Sort.RELEVANCE : sort;
     limit = limit <= 0 ? 20 : limit;
   }
-
-  /** A query for free text with no filters. */
-  public static SearchQuery text(String text, int limit) {
-    return new SearchQuery(text, null, null, List.of(), Sort.RELEVANCE, limit);
-  }
 }
