@@ -35,10 +35,9 @@ final class HfApi {
   HfApi(RegistryContext context) {
     this.context = context;
     this.endpoint =
-        io.gpux.registry.Endpoints.parse(
-            context.http(),
+        io.gpux.registry.Endpoints.fromEnv(
+            context,
             "HF_ENDPOINT",
-            context.env("HF_ENDPOINT", DEFAULT_ENDPOINT),
             DEFAULT_ENDPOINT,
             "set HF_TOKEN or run `gpux login hf` for a token");
   }
