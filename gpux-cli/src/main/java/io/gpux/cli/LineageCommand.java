@@ -18,9 +18,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "lineage",
     description = {
-      "Show where a stored model version came from: registry, server, movable name, exact"
-          + " version, file digests and sizes, the producing run (MLflow, W&B) with its parameters"
-          + " and metrics, and when and by which GPUX it was pulled. Never credentials.",
+      "Show where a stored model version came from (registry, run, file digests).",
+      "Registry and server, movable name and exact version, file digests and sizes, the"
+          + " producing run (MLflow, W&B) with its parameters and metrics, and when and by which"
+          + " GPUX it was pulled. Never credentials.",
       "--format cyclonedx writes a CycloneDX 1.6 ML-BOM."
     },
     footer = {

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "lock",
     description = {
-      "Write models' exact versions and file digests to a lockfile (default gpux.lock).",
+      "Write models' exact versions and file digests to a lockfile.",
       "Each REF is locked as the store has it (what `gpux run REF` runs), pulled first when the"
           + " store lacks it. The file is sorted and has no timestamps: the same models give the"
           + " same bytes. Restore it with `gpux sync FILE`."

@@ -14,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "sync",
     description = {
-      "Restore exactly the models of a lockfile into the store (same as `gpux pull --locked`).",
+      "Restore exactly the models of a lockfile into the store.",
+      "The same as `gpux pull --locked FILE`.",
       "Fetches only files the store lacks, and points each locked name (main, @champion) at its"
           + " locked version. A lockfile that disagrees with the store or the registry is refused"
           + " before anything changes, naming the first difference."
