@@ -101,6 +101,7 @@ final class DiffCommand implements Callable<Integer> {
       return;
     }
     out.println("Files:");
+    int width = d.files().stream().mapToInt(f -> f.path().length()).max().orElse(0);
     int same = 0;
     for (ModelDiff.FileChange f : d.files()) {
       if (f.status() == ModelDiff.Status.SAME && !all) {
@@ -121,7 +122,7 @@ final class DiffCommand implements Callable<Integer> {
                     + shortSha(f.sha256B());
             case SAME -> ByteSizes.human(f.sizeA()) + "  sha256 " + shortSha(f.sha256A());
           };
-      out.printf(Locale.ROOT, "  %-8s %s  %s%n", f.status().label(), f.path(), sizes);
+      out.printf(Locale.ROOT, "  %-8s %-" + width + "s  %s%n", f.status().label(), f.path(), sizes);
     }
     if (same > 0) {
       out.printf(Locale.ROOT, "  %d file(s) unchanged%n", same);

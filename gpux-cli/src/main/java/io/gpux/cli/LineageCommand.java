@@ -169,7 +169,7 @@ final class LineageCommand implements Callable<Integer> {
 
   private static void row(PrintWriter out, String key, String value) {
     if (value != null) {
-      out.printf(Locale.ROOT, "  %-12s %s%n", key, value);
+      out.printf(Locale.ROOT, "  %-13s %s%n", key, value);
     }
   }
 }

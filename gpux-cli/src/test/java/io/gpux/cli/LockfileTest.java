@@ -12,6 +12,7 @@ import io.gpux.testing.hf.FakeHfHub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -281,5 +282,51 @@ class LockfileTest {
       assertTrue(r.out().startsWith("Usage: gpux " + c), r.toString());
     }
     assertTrue(gpux(home, "pull", "--help").out().contains("--locked"));
+  }
+
+  @Test
+  void buildPullsARegistryModelSourceAndLocksItBesideGpuxYml() throws Exception {
+    Path project = Files.createDirectories(cwd.resolve("app"));
+    Files.writeString(
+        project.resolve("gpux.yml"), "name: digits-app\nmodel:\n  source: hf:acme/digits@main\n");
+    CliResult build = gpux(home, "build", "app");
+    assertEquals(0, build.exitCode(), build.toString());
+    assertTrue(
+        build.out().contains("Locked hf:acme/digits main -> " + v1 + " in gpux.lock"),
+        build.toString());
+    String lock = Files.readString(project.resolve("gpux.lock"));
+    assertTrue(lock.contains("version: \"" + v1 + "\""), lock);
+    CliResult run =
+        gpux(
+            home, "run", "app", "--file", digits.resolve("sample.json").toString(), "-q", "--json");
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(7, MAPPER.readTree(run.out()).get("label").get(0).asInt(), run.out());
+
+    // main moves upstream: the project keeps its locked version, without asking the Hub.
+    hub.repo("acme/digits").file("README.md", "# digits v2\n").commit("docs");
+    hub.clearRequests();
+    assertEquals(0, gpux(home, "build", "app").exitCode());
+    assertEquals(lock, Files.readString(project.resolve("gpux.lock")), "the lock did not move");
+    assertEquals(List.of(), hub.requests(), "a locked, stored source needs no network");
+
+    // Another machine: build restores the locked version, not main's new head.
+    CliResult elsewhere = gpux(otherHome, "build", "app", "--json");
+    assertEquals(0, elsewhere.exitCode(), elsewhere.toString());
+    assertEquals(v1, MAPPER.readTree(elsewhere.out()).get("locked").get("version").asText());
+    JsonNode list = MAPPER.readTree(gpux(otherHome, "list", "--json").out());
+    assertEquals(v1, list.get(0).get("version").asText(), list.toString());
+
+    // A tampered project lock stops the build with the usual one line.
+    String sha =
+        lock.lines()
+            .filter(l -> l.contains("onnx/model.onnx"))
+            .findFirst()
+            .orElseThrow()
+            .replaceFirst(".*sha256: \"([0-9a-f]{64})\".*", "$1");
+    Files.writeString(project.resolve("gpux.lock"), lock.replace(sha, "0".repeat(64)));
+    assertCleanError(
+        gpux(home, "build", "app"),
+        "onnx/model.onnx is locked with sha256 000000000000",
+        "gpux lock");
   }
 }

@@ -30,7 +30,7 @@ public record Lockfile(List<LockedModel> models) {
       if (!seen.add(m.key())) {
         throw GpuxException.invalidInput(
             m.key() + " is locked twice" + (m.line() > 0 ? " (line " + m.line() + ")" : ""),
-            "keep one entry per model and file selection");
+            "a lockfile names one version of each model (and file selection): lock one of them");
       }
     }
     models = List.copyOf(sorted);
