@@ -131,6 +131,18 @@ public final class LockRestorer {
     if (diff != null) {
       throw changedUpstream(file, m, diff);
     }
+    if (m.requested() != null) {
+      // Stored as pulled by its locked name (main, champion), which the pull also points at it.
+      resolved =
+          new ResolvedModel(
+              resolved.registry(),
+              resolved.name(),
+              resolved.version(),
+              m.requested(),
+              resolved.source(),
+              resolved.files(),
+              resolved.lineage());
+    }
     return new Plan(m, resolved);
   }
 
