@@ -246,7 +246,9 @@ final class LockfileFormat {
                 + String.join(", ", new java.util.TreeSet<>(known))
                 + ")");
       }
-      out.put(k.getValue(), t.getValueNode());
+      if (out.put(k.getValue(), t.getValueNode()) != null) {
+        throw bad(file, line(k), "'" + prefix + k.getValue() + "' is given twice");
+      }
     }
     return out;
   }
