@@ -256,4 +256,55 @@ class LineageDiffTest {
       assertTrue(text.out().contains("Inputs: same"), text.out());
     }
   }
+
+  @Test
+  void wandbLockRestoresAndATamperedDigestIsCaughtAfterTheDownloadBeforeTheStore()
+      throws Exception {
+    byte[] model = Files.readAllBytes(OnnxModels.addOne(cwd.resolve("w/model.onnx")));
+    try (FakeWandb wb = FakeWandb.start().requireApiKey(KEY)) {
+      WandbVersion v0 =
+          wb.artifact("acme", "mnist", "adder", "model")
+              .file("model.onnx", model)
+              .run("run42", "{\"lr\": 0.1}", "{\"loss\": 0.2}")
+              .aliases("production")
+              .commit();
+      Map<String, String> env = Map.of("WANDB_BASE_URL", wb.url(), "WANDB_API_KEY", KEY);
+      assertEquals(0, gpux(env, "pull", "wandb:acme/mnist/adder:production").exitCode());
+      CliResult lock = gpux(env, "lock", "wandb:acme/mnist/adder:production");
+      assertEquals(0, lock.exitCode(), lock.toString());
+      String text = Files.readString(cwd.resolve("gpux.lock"));
+      assertTrue(text.contains("requested: \"production\"") && text.contains(v0.version()), text);
+
+      Map<String, String> other = new HashMap<>(env);
+      other.put("GPUX_HOME", cwd.resolve("other-home").toString());
+      CliResult sync = CliResult.run(cwd, other, "sync", "--json");
+      assertEquals(0, sync.exitCode(), sync.toString());
+      assertEquals(
+          1, MAPPER.readTree(sync.out()).get("models").get(0).get("files_fetched").asInt());
+
+      // W&B lists MD5s, not sha256: a forged sha256 is caught once the bytes are in, before the
+      // store takes them.
+      String sha = text.replaceFirst("(?s).*sha256: \"([0-9a-f]{64})\".*", "$1");
+      Files.writeString(cwd.resolve("forged.lock"), text.replace(sha, "f".repeat(64)));
+      Map<String, String> third = new HashMap<>(env);
+      third.put("GPUX_HOME", cwd.resolve("third-home").toString());
+      CliResult forged = CliResult.run(cwd, third, "sync", "forged.lock");
+      assertEquals(2, forged.exitCode(), forged.toString());
+      assertTrue(
+          forged.err().contains("model.onnx is locked with sha256 ffffffffffff"),
+          forged.toString());
+      assertFalse(forged.err().contains("\tat "), forged.toString());
+      CliResult list = CliResult.run(cwd, third, "list", "--json");
+      assertEquals("[]", MAPPER.readTree(list.out()).toString(), "no model entered the store");
+      try (var blobs = Files.walk(cwd.resolve("third-home"))) {
+        assertTrue(
+            blobs.noneMatch(
+                p ->
+                    p.toString()
+                        .contains(
+                            "blobs" + java.io.File.separator + "sha256" + java.io.File.separator)),
+            "no blob either");
+      }
+    }
+  }
 }
