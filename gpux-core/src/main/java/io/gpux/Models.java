@@ -252,19 +252,19 @@ public final class Models {
    * version, every registry file's path, size and sha256. Deterministic: the same store gives the
    * same bytes.
    */
-  public Lockfile lock(List<String> references) {
+  public Lockfile lock(List<String> references, TransferListener listener) {
     List<LockedModel> out = new ArrayList<>();
     for (String text : references) {
-      out.add(locked(text));
+      out.add(locked(text, listener));
     }
     return new Lockfile(out);
   }
 
-  private LockedModel locked(String text) {
+  private LockedModel locked(String text, TransferListener listener) {
     ModelRef ref = reference(text);
     VersionManifest m = findStored(ref);
     if (m == null) {
-      m = pull(text, PullOptions.defaults(), TransferListener.NONE).manifest();
+      m = pull(text, PullOptions.defaults(), listener).manifest();
     }
     String q = ref.qualifier();
     // Locked by an exact version (or a short commit) there is no movable name to record.
@@ -384,7 +384,7 @@ public final class Models {
               .manifest(locked.registry(), locked.name(), locked.storedVersion())
               .get();
     } else {
-      LockedModel fresh = locked(source);
+      LockedModel fresh = locked(source, TransferListener.NONE);
       m = resources.store().manifest(fresh.registry(), fresh.name(), fresh.storedVersion()).get();
       if (writeLock) {
         List<LockedModel> entries = new ArrayList<>();

@@ -51,7 +51,7 @@ final class DiffCommand implements Callable<Integer> {
     try (Gpux gpux = parent.gpux()) {
       ModelDiff d = gpux.models().diff(a, b);
       if (json) {
-        parent.out.println(Json.render(toJson(d), false));
+        parent.out.println(Json.render(toJson(d), true));
       } else {
         print(d, parent.out);
       }

@@ -67,7 +67,7 @@ final class LineageCommand implements Callable<Integer> {
       } else {
         ModelLineage l = gpux.models().lineage(reference);
         if (f.equals("json")) {
-          text = Json.render(toJson(l), false);
+          text = Json.render(toJson(l), true);
         } else {
           java.io.StringWriter s = new java.io.StringWriter();
           print(l, new PrintWriter(s));

@@ -72,7 +72,9 @@ final class LockCommand implements Callable<Integer> {
           "nothing to lock", "give model references (gpux lock hf:org/model) or -f FILE");
     }
     try (Gpux gpux = parent.gpux()) {
-      Lockfile lock = gpux.models().lock(refs);
+      ProgressRenderer progress =
+          new ProgressRenderer(parent.err, !json && System.console() != null);
+      Lockfile lock = gpux.models().lock(refs, progress);
       String text = lock.write();
       if (output.equals("-")) {
         parent.out.print(text);
