@@ -129,8 +129,13 @@ public final class Gpux implements AutoCloseable {
   private record Located(Project project, VersionManifest stored) {}
 
   private Located locate(String reference) {
+    return locate(reference, false);
+  }
+
+  /** With {@code writeLock}, a registry {@code model.source} is locked beside gpux.yml. */
+  private Located locate(String reference, boolean writeLock) {
     try {
-      return new Located(locator.locate(reference), null);
+      return new Located(models.withSource(locator.locate(reference), writeLock), null);
     } catch (GpuxException notLocal) {
       if (notLocal.category() != ErrorCategory.NOT_FOUND) {
         throw notLocal;
@@ -197,8 +202,21 @@ public final class Gpux implements AutoCloseable {
     model.close();
   }
 
+  /**
+   * {@code gpux build}: checks a project against its model and records how it will run. A registry
+   * reference as {@code model.source} is pulled (or restored from the project's gpux.lock) and
+   * locked in gpux.lock beside gpux.yml.
+   */
   public BuildReport build(String reference, RuntimeOptions options) {
-    return ProjectBuilder.build(load(reference, options), version());
+    return ProjectBuilder.build(load(locate(reference, true).project(), options), version());
+  }
+
+  /**
+   * The lock entry of a project's registry {@code model.source} in its gpux.lock, or null when the
+   * source is a file or nothing is locked yet.
+   */
+  public io.gpux.lock.LockedModel lockedSource(String reference) {
+    return models.lockedSource(locator.locate(reference));
   }
 
   public ModelDescription inspect(String reference, RuntimeOptions options) {

@@ -74,6 +74,10 @@ public final class GpuxCommand implements Runnable {
     m.put("search", SearchCommand::new);
     m.put("versions", VersionsCommand::new);
     m.put("push", PushCommand::new);
+    m.put("lock", LockCommand::new);
+    m.put("sync", SyncCommand::new);
+    m.put("diff", DiffCommand::new);
+    m.put("lineage", LineageCommand::new);
     m.put("list", ListCommand::new);
     m.put("rm", RmCommand::new);
     m.put("prune", PruneCommand::new);

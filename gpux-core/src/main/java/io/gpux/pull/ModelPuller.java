@@ -42,6 +42,10 @@ public final class ModelPuller {
   private ModelStore store;
   private final TransferEngine transfer;
   private final Clock clock;
+  private String pulledBy;
+
+  /** The lineage key that records which GPUX pulled a version ({@code gpux lineage} shows it). */
+  public static final String PULLED_BY = "gpux.version";
 
   public ModelPuller(
       Registries registries, ModelStore store, TransferEngine transfer, Clock clock) {
@@ -63,12 +67,35 @@ public final class ModelPuller {
     this.clock = clock;
   }
 
+  /** Records {@code version} (GPUX's own) in the lineage of each version this puller commits. */
+  public ModelPuller pulledBy(String version) {
+    this.pulledBy = version;
+    return this;
+  }
+
   public PullResult pull(ModelRef ref, PullOptions options, TransferListener listener) {
+    return pull(resolve(ref, options), options, listener, PullGuard.NONE);
+  }
+
+  /**
+   * Asks the registry what a reference names now: the exact version and its files, metadata only
+   * (no file bytes). A hostile or broken listing is refused here, before a single byte is fetched.
+   */
+  public ResolvedModel resolve(ModelRef ref, PullOptions options) {
     String registryName = ref.registry() == null ? Registries.DEFAULT : ref.registry();
-    Registry registry = registries.get(registryName);
-    ResolvedModel model = registry.resolve(ref.withRegistry(registryName), options);
-    // A hostile or broken listing is refused before a single byte is fetched.
+    ResolvedModel model =
+        registries.get(registryName).resolve(ref.withRegistry(registryName), options);
     model.files().forEach(f -> ModelStore.checkFilePath(f.path()));
+    return model;
+  }
+
+  /**
+   * Pulls a version {@link #resolve} returned; {@code guard} sees the registry's files with their
+   * verified digests before the store takes them (a lockfile's check).
+   */
+  public PullResult pull(
+      ResolvedModel model, PullOptions options, TransferListener listener, PullGuard guard) {
+    Registry registry = registries.get(model.registry());
     store = openStore.get();
     // A copy with another file selection (--variant, --include) is another stored version.
     String selection = options.selection();
@@ -83,7 +110,7 @@ public final class ModelPuller {
         long bytes = existing.get().files().stream().mapToLong(ManifestFile::size).sum();
         return new PullResult(existing.get(), true, 0, existing.get().files().size(), 0, bytes);
       }
-      return fetch(registry, model, options, listener, selection);
+      return fetch(registry, model, options, listener, selection, guard);
     }
   }
 
@@ -92,7 +119,8 @@ public final class ModelPuller {
       ResolvedModel model,
       PullOptions options,
       TransferListener listener,
-      String selection) {
+      String selection,
+      PullGuard guard) {
     List<DownloadRequest> requests = new ArrayList<>();
     Map<String, RemoteFile> reused = new LinkedHashMap<>();
     for (RemoteFile f : model.files()) {
@@ -105,6 +133,15 @@ public final class ModelPuller {
       }
     }
     List<DownloadedFile> downloaded = transfer.download(requests, store.tempDir(), listener);
+    List<ManifestFile> fetched = new ArrayList<>();
+    for (DownloadedFile d : downloaded) {
+      fetched.add(new ManifestFile(d.path(), d.size(), d.sha256(), null));
+    }
+    for (RemoteFile f : reused.values()) {
+      fetched.add(new ManifestFile(f.path(), f.size(), f.sha256(), null));
+    }
+    // Before the store takes a byte: a refused version leaves no model and no new blob behind.
+    guard.check(model, fetched);
     Map<String, ManifestFile> files = new LinkedHashMap<>();
     Map<String, Path> onDisk = new LinkedHashMap<>();
     long bytesDownloaded = 0;
@@ -153,6 +190,9 @@ public final class ModelPuller {
       if (!options.exclude().isEmpty()) {
         lineage.put("exclude", String.join(",", options.exclude()));
       }
+    }
+    if (pulledBy != null) {
+      lineage.put(PULLED_BY, pulledBy);
     }
     String stored = VersionManifest.storedVersion(model.version(), selection);
     VersionManifest manifest =

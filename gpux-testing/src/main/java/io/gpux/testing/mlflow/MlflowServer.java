@@ -399,6 +399,14 @@ public final class MlflowServer implements AutoCloseable {
     return url;
   }
 
+  /**
+   * The folder the server keeps artifacts in ({@code --artifacts-destination}): tests delete a file
+   * there to play a registry that lost it.
+   */
+  public Path artifactsDestination() {
+    return dir.resolve("artifacts");
+  }
+
   /** The environment the official client (and gpux) needs to reach this server as admin. */
   public Map<String, String> clientEnv() {
     Map<String, String> env = new HashMap<>();
