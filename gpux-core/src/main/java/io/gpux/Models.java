@@ -95,15 +95,13 @@ public final class Models {
       return null;
     }
     ModelStore store = resources.store();
-    String qualifier = ref.qualifier() == null ? "latest" : ref.qualifier();
     if (ref.registry() != null) {
-      return store.resolve(ref.registry(), ref.name(), qualifier, selection).orElse(null);
+      return resolveStored(store, ref.registry(), ref, selection);
     }
     VersionManifest found = null;
     for (VersionManifest m : store.list()) {
       if (m.name().equals(ref.name())) {
-        VersionManifest candidate =
-            store.resolve(m.registry(), m.name(), qualifier, selection).orElse(null);
+        VersionManifest candidate = resolveStored(store, m.registry(), ref, selection);
         if (candidate != null && found != null && !found.registry().equals(candidate.registry())) {
           throw GpuxException.invalidInput(
               "'"
@@ -119,6 +117,26 @@ public final class Models {
       }
     }
     return found;
+  }
+
+  /**
+   * A bare reference follows the local name of the registry's default ({@code main} on the Hub)
+   * when the store has one, so that it runs what {@code gpux update} and {@code gpux rollback} put
+   * there; otherwise {@code latest}: the tag of that name, else the newest pull.
+   */
+  private VersionManifest resolveStored(
+      ModelStore store, String registry, ModelRef ref, String selection) {
+    if (ref.qualifier() != null) {
+      return store.resolve(registry, ref.name(), ref.qualifier(), selection).orElse(null);
+    }
+    String name = resources.registries().defaultName(registry);
+    if (!name.equals("latest")) {
+      VersionManifest followed = store.resolve(registry, ref.name(), name, selection).orElse(null);
+      if (followed != null) {
+        return followed;
+      }
+    }
+    return store.resolve(registry, ref.name(), "latest", selection).orElse(null);
   }
 
   /** What {@link #remove} took out of the store. */

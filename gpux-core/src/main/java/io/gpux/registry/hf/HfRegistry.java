@@ -29,7 +29,7 @@ import java.util.Map;
  * a later pull of {@code main} can tell whether it moved), prefers the repository's ONNX export,
  * and verifies every file: LFS files by their sha256, the others by their git blob sha1.
  */
-final class HfRegistry implements Registry, Versioned, Searchable {
+final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.registry.Tracking {
   /** What the Hub's {@code sha} always is: a git commit id. */
   private static final java.util.regex.Pattern COMMIT =
       java.util.regex.Pattern.compile("[0-9a-f]{40}");
@@ -186,6 +186,23 @@ final class HfRegistry implements Registry, Versioned, Searchable {
         "Hugging Face",
         "hf:" + model.name() + "@" + model.version(),
         "generated from the ONNX signature and config.json");
+  }
+
+  @Override
+  public ModelRef movable(String name, String requested, Map<String, String> lineage) {
+    return new ModelRef("hf", name, requested, null);
+  }
+
+  /**
+   * A resolve is already metadata only on the Hub: one {@code model_info} call with {@code
+   * blobs=True} lists every file of the commit with its size and digest (the tree listing only when
+   * a Hub leaves the sizes out), so a head is that call, whatever the version.
+   */
+  @Override
+  public io.gpux.registry.RemoteHead head(
+      ModelRef movable, PullOptions options, String localVersion) {
+    ResolvedModel m = resolve(movable, options);
+    return new io.gpux.registry.RemoteHead(m.version(), m.files());
   }
 
   @Override
