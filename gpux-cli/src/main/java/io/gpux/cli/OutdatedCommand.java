@@ -16,8 +16,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "outdated",
     description = {
-      "Check stored models pulled by a movable name (a branch, tag, alias, stage, latest)",
-      "against their registries: metadata only, nothing is downloaded.",
+      "Check stored models against their registries: metadata only, nothing is downloaded.",
+      "A model pulled by a movable name (a branch, tag, alias, stage, latest) is outdated when",
+      "that name points elsewhere now.",
       "Exit codes: 0 none outdated, 1 some outdated, 2 bad input, 3 some registry could not be",
       "reached (and none outdated)."
     })

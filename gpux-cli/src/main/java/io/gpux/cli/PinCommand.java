@@ -12,8 +12,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "pin",
     description = {
-      "Pin a local name at its version, or at a stored VERSION: `gpux update` leaves it alone",
-      "until `gpux unpin`. REF@VERSION works when the model has one local name."
+      "Pin a local name so that `gpux update` leaves it alone.",
+      "At its version, or at a stored VERSION (--to, or REF@VERSION when the model has one",
+      "local name), until `gpux unpin`."
     })
 final class PinCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;

@@ -12,8 +12,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "rollback",
     description = {
-      "Point a local name back at the version it pointed to before its last move, or at a",
-      "stored VERSION. Both versions stay in the store; `gpux update` moves it forward again."
+      "Point a local name back at the version it pointed to before.",
+      "Or at a stored VERSION (--to). Both versions stay in the store; `gpux update` moves it",
+      "forward again."
     })
 final class RollbackCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;

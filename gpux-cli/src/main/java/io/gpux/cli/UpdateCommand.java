@@ -20,9 +20,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "update",
     description = {
-      "Pull what moved: each local name goes to the version its registry's name points to now,",
-      "fetching only files whose digest the store lacks; the previous version stays (see",
-      "`gpux rollback`). Pinned names are skipped."
+      "Pull what moved, fetching only files whose digest the store lacks.",
+      "Each local name goes to the version its registry's name points to now; the previous",
+      "version stays (see `gpux rollback`). Pinned names are skipped."
     })
 final class UpdateCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
