@@ -264,6 +264,46 @@ class HfVersionsTest {
   }
 
   @Test
+  @io.gpux.testing.Slow
+  void twoProcessesUpdatingOneStoreMoveTheNameOnce() throws Exception {
+    assertEquals(0, gpux("pull", "hf:acme/digits").exitCode());
+    hub.repo("acme/digits").file("README.md", "# raced\n").commit("docs");
+    hub.repo("acme/other")
+        .lfsFile(
+            "model.onnx",
+            Files.readAllBytes(RepoFiles.root().resolve("examples/digits/model.onnx")))
+        .commit("initial");
+    assertEquals(0, gpux("pull", "hf:acme/other").exitCode());
+    hub.repo("acme/other").file("README.md", "# other\n").commit("docs");
+    Map<String, String> processEnv = new HashMap<>(System.getenv());
+    processEnv.putAll(env);
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = two.submit(() -> CliProcess.run(cwd, processEnv, "update", "--all", "--json"));
+      var b = two.submit(() -> CliProcess.run(cwd, processEnv, "update", "--all", "--json"));
+      CliResult ra = a.get();
+      CliResult rb = b.get();
+      assertEquals(0, ra.exitCode(), ra.toString());
+      assertEquals(0, rb.exitCode(), rb.toString());
+      int updated = 0;
+      for (CliResult r : List.of(ra, rb)) {
+        for (JsonNode m : json(r).get("models")) {
+          updated += m.get("updated").asBoolean() ? 1 : 0;
+        }
+      }
+      assertEquals(2, updated, "each model moved by one of the two\n" + ra + rb);
+    } finally {
+      two.shutdownNow();
+    }
+    for (String model : List.of("hf:acme/digits", "hf:acme/other")) {
+      assertEquals(List.of("pulled", "updated"), actions(gpux("history", model, "--json")), model);
+    }
+    assertEquals(0, gpux("outdated").exitCode());
+    assertEquals(0, gpux("verify").exitCode());
+    assertEquals(4, json(gpux("list", "--json")).size());
+  }
+
+  @Test
   void everyNewCommandAnswersHelp() {
     for (String c : List.of("outdated", "update", "pin", "unpin", "rollback", "history")) {
       CliResult r = gpux(c, "--help");
