@@ -130,6 +130,19 @@ class HfVersionsTest {
     assertEquals(first, inspectVersion("hf:acme/digits"), "the bare name follows main");
     assertEquals(1, gpux("outdated").exitCode(), "rolled back: outdated again");
 
+    JsonNode versions = json(gpux("versions", "hf:acme/digits", "--json"));
+    assertEquals(second, versions.get(0).get("version").asText(), "newest first: " + versions);
+    assertEquals("[\"main\"]", versions.get(0).get("tags").toString());
+    assertTrue(versions.get(0).get("pulled").asBoolean());
+    assertEquals(0, versions.get(0).get("local_names").size(), versions.toString());
+    assertEquals(first, versions.get(1).get("version").asText());
+    assertEquals("[\"v1\"]", versions.get(1).get("tags").toString());
+    assertEquals("[\"main\"]", versions.get(1).get("local_names").toString(), "the local name");
+    assertTrue(versions.get(1).has("created"), versions.toString());
+    assertTrue(versions.get(1).get("size").asLong() > 1000, "the stored copy's size");
+    CliResult versionsTable = gpux("versions", "hf:acme/digits");
+    assertTrue(versionsTable.out().contains("yes <- main"), versionsTable.toString());
+
     CliResult history = gpux("history", "hf:acme/digits", "--json");
     assertEquals(0, history.exitCode(), history.toString());
     List<String> actions = new ArrayList<>();

@@ -107,6 +107,12 @@ class MlflowVersionsTest {
     assertEquals("1", MAPPER.readTree(again.out()).get("source").get("version").asText());
     assertEquals(1, gpux(url, "outdated", ref).exitCode(), "champion is at 2 upstream");
 
+    JsonNode versions = MAPPER.readTree(gpux(url, "versions", ref, "--json").out());
+    assertEquals("2", versions.get(0).get("version").asText(), versions.toString());
+    assertTrue(versions.get(0).get("tags").toString().contains("@champion"), versions.toString());
+    assertEquals(
+        "[\"champion\"]", versions.get(1).get("local_names").toString(), versions.toString());
+
     CliResult history = gpux(url, "history", ref, "--json");
     List<String> actions = new ArrayList<>();
     MAPPER

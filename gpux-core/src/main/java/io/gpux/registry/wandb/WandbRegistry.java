@@ -428,7 +428,8 @@ final class WandbRegistry implements Registry, Versioned, Searchable, io.gpux.re
                   e.path("version").asText("v" + n.path("versionIndex").asText()),
                   aliases,
                   instant(n.path("createdAt").asText(null)),
-                  desc));
+                  desc,
+                  n.path("size").asLong(-1)));
         });
     return out;
   }
