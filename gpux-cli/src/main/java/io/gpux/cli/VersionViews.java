@@ -68,6 +68,14 @@ final class VersionViews {
       c.changes().unknown().forEach(ch.putArray("unknown")::add);
     }
     ch.put("bytes_delta", c.changes().bytesDelta());
+    if (c.status() == io.gpux.versions.Status.OUTDATED) {
+      Boolean signature = c.changes().signatureChanged();
+      if (signature == null) {
+        ch.putNull("signature_changed");
+      } else {
+        ch.put("signature_changed", signature);
+      }
+    }
     if (c.error() != null) {
       o.put("error", c.error());
     }

@@ -100,6 +100,10 @@ class HfVersionsTest {
     assertEquals(
         "# digits, second edition\n".length() - "# digits\n".length(),
         o.get("changes").get("bytes_delta").asLong());
+    assertEquals(
+        false,
+        o.get("changes").get("signature_changed").asBoolean(true),
+        "the model file is the same, so is its signature");
     assertEquals(List.of(), downloads(), "outdated asks for metadata only");
     assertEquals(1, hub.requests().size(), "one request per model: " + hub.requests());
     CliResult table = gpux("outdated");

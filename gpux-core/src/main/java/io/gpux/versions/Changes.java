@@ -36,6 +36,20 @@ public record Changes(
 
   public static final Changes NONE = new Changes(List.of(), List.of(), List.of(), List.of(), 0);
 
+  /**
+   * Whether the ONNX signature (inputs, outputs) changed: false when no {@code .onnx} file changed
+   * (the signature lives there), null when one did: telling needs its bytes, and a check downloads
+   * none.
+   */
+  public Boolean signatureChanged() {
+    for (List<String> paths : List.of(added, removed, changed, unknown)) {
+      if (paths.stream().anyMatch(p -> p.endsWith(".onnx"))) {
+        return null;
+      }
+    }
+    return false;
+  }
+
   public boolean any() {
     return !added.isEmpty() || !removed.isEmpty() || !changed.isEmpty() || bytesDelta != 0;
   }

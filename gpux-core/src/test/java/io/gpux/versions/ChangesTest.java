@@ -55,6 +55,7 @@ class ChangesTest {
     assertEquals(List.of("config.json"), c.changed(), "the git blob id differs");
     assertEquals(List.of("notes.txt"), c.unknown(), "same size and no digest: cannot tell");
     assertEquals(20 - 7, c.bytesDelta());
+    assertEquals(false, c.signatureChanged(), "model.onnx has the same sha256");
   }
 
   @Test
@@ -65,5 +66,10 @@ class ChangesTest {
             List.of(new RemoteFile("MLmodel", 310, null, null, null)));
     assertEquals(List.of("MLmodel"), c.changed());
     assertEquals(10, c.bytesDelta());
+    Changes model =
+        Changes.between(
+            local(new ManifestFile("model.onnx", 300, A, null)),
+            List.of(new RemoteFile("model.onnx", 300, B, null, null)));
+    assertEquals(null, model.signatureChanged(), "unknown without the new model's bytes");
   }
 }
