@@ -53,6 +53,9 @@ public final class Versions {
    * cannot be reached reported per model.
    */
   public List<ModelCheck> outdated(List<String> references) {
+    if (references.isEmpty() && !Files.isDirectory(resources.settings.home())) {
+      return List.of(); // no store yet: nothing is outdated
+    }
     return tracker().outdated(refs(references));
   }
 
@@ -63,6 +66,9 @@ public final class Versions {
    */
   public List<UpdateOutcome> update(
       List<String> references, boolean dryRun, TransferListener listener) {
+    if (references.isEmpty() && !Files.isDirectory(resources.settings.home())) {
+      return List.of();
+    }
     return tracker().update(refs(references), dryRun, listener);
   }
 

@@ -2,7 +2,6 @@ package io.gpux.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -334,6 +333,10 @@ class HfVersionsTest {
     CliResult r = gpux("outdated", "--json");
     assertEquals(0, r.exitCode(), r.toString());
     assertEquals(0, json(r).get("models").size());
-    assertNull(null);
+    env.put("GPUX_HOME", home.resolve("not-there-yet").toString());
+    CliResult none = gpux("outdated");
+    assertEquals(0, none.exitCode(), "no store yet: nothing outdated\n" + none);
+    assertEquals(0, gpux("update", "--all").exitCode());
+    assertFalse(Files.exists(home.resolve("not-there-yet")), "a check creates no store");
   }
 }

@@ -287,6 +287,11 @@ public final class ModelStore implements AutoCloseable {
     }
   }
 
+  /** The stored models as {@code [registry, name]}, sorted, from the index alone. */
+  public List<List<String>> models() {
+    return index.models();
+  }
+
   /** Versions of one model, newest pull first. */
   public List<VersionManifest> versions(String registry, String name) {
     return load(index.manifestPaths(registry, name));

@@ -120,6 +120,10 @@ final class StoreIndex implements AutoCloseable {
     return versions.manifestPaths(registry, name);
   }
 
+  List<List<String>> models() {
+    return versions.models();
+  }
+
   /** The versions of one model in the index. */
   List<String> versions(String registry, String name) {
     return versions.versions(registry, name);

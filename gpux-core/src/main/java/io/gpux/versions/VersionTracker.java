@@ -3,6 +3,7 @@ package io.gpux.versions;
 import io.gpux.error.GpuxException;
 import io.gpux.index.TagMove;
 import io.gpux.index.TagTables;
+import io.gpux.index.TagTables.TagRow;
 import io.gpux.pull.ModelPuller;
 import io.gpux.pull.PullResult;
 import io.gpux.ref.ModelRef;
@@ -70,24 +71,25 @@ public final class VersionTracker {
     return parallel(targets, this::check);
   }
 
-  /** A local name, or a model pulled by exact versions only (name null). */
-  private record Target(String registry, String model, LocalName name, VersionManifest exact) {}
+  /**
+   * A local name (its index row: the manifest is read by the check, on the check's thread), or a
+   * model pulled by exact versions only (name null; {@code exact} null for its newest version).
+   */
+  private record Target(String registry, String model, TagRow name, String exact) {}
 
   private List<Target> targets(List<ModelRef> refs) {
     Set<Target> out = new LinkedHashSet<>();
+    ModelStore store = store();
     if (refs.isEmpty()) {
-      Map<List<String>, List<LocalName>> names = new LinkedHashMap<>();
-      for (LocalName n : localNames(null, null)) {
+      // From the index alone: a hundred models cost two queries, not a hundred manifest reads.
+      Map<List<String>, List<TagRow>> names = new LinkedHashMap<>();
+      for (TagRow n : store.localNames(null, null)) {
         names.computeIfAbsent(List.of(n.registry(), n.name()), k -> new ArrayList<>()).add(n);
       }
-      Map<List<String>, VersionManifest> newest = new LinkedHashMap<>();
-      for (VersionManifest m : store().list()) {
-        newest.putIfAbsent(List.of(m.registry(), m.name()), m);
-      }
-      for (Map.Entry<List<String>, VersionManifest> e : newest.entrySet()) {
-        List<LocalName> named = names.getOrDefault(e.getKey(), List.of());
+      for (List<String> model : store.models()) {
+        List<TagRow> named = names.getOrDefault(model, List.of());
         if (named.isEmpty()) {
-          out.add(new Target(e.getKey().get(0), e.getKey().get(1), null, e.getValue()));
+          out.add(new Target(model.get(0), model.get(1), null, null));
         }
         named.forEach(n -> out.add(new Target(n.registry(), n.name(), n, null)));
       }
@@ -95,45 +97,56 @@ public final class VersionTracker {
     }
     for (ModelRef ref : refs) {
       StoredModel m = storedModel(ref);
-      List<LocalName> named = localNames(m.registry, m.name);
+      List<TagRow> named = store.localNames(m.registry, m.name);
       if (ref.qualifier() == null && named.isEmpty()) {
-        out.add(new Target(m.registry, m.name, null, store().versions(m.registry, m.name).get(0)));
+        out.add(new Target(m.registry, m.name, null, null));
         continue;
       }
       if (ref.qualifier() == null) {
         named.forEach(n -> out.add(new Target(n.registry(), n.name(), n, null)));
         continue;
       }
-      List<LocalName> matching = matching(named, ref.qualifier());
+      List<TagRow> matching =
+          named.stream()
+              .filter(
+                  n -> n.tag().equals(ref.qualifier()) || n.tag().startsWith(ref.qualifier() + "+"))
+              .toList();
       if (!matching.isEmpty()) {
         matching.forEach(n -> out.add(new Target(n.registry(), n.name(), n, null)));
         continue;
       }
-      VersionManifest exact = store().resolve(m.registry, m.name, ref.qualifier()).orElse(null);
+      VersionManifest exact = store.resolve(m.registry, m.name, ref.qualifier()).orElse(null);
       if (exact == null) {
-        throw notALocalName(ref, m, named);
+        throw notALocalName(ref, m, localNames(m.registry, m.name));
       }
-      out.add(new Target(m.registry, m.name, null, exact));
+      out.add(new Target(m.registry, m.name, null, exact.version()));
     }
     return new ArrayList<>(out);
   }
 
   private ModelCheck check(Target t) {
+    ModelStore store = store();
     if (t.name == null) {
+      String version =
+          t.exact != null ? t.exact : store.versions(t.registry, t.model).get(0).version();
       return new ModelCheck(
-          registries.exactReference(t.registry, t.model, t.exact.version()),
+          registries.exactReference(t.registry, t.model, version),
           t.registry,
           t.model,
           null,
-          t.exact.version(),
+          version,
           null,
           Status.EXACT,
           Changes.NONE,
           null);
     }
-    LocalName n = t.name;
-    VersionManifest local = store().manifest(n.registry(), n.name(), n.version()).orElse(null);
-    if (n.pinned() || local == null) {
+    VersionManifest local =
+        store.manifest(t.name.registry(), t.name.name(), t.name.version()).orElse(null);
+    LocalName n = localName(t.name, local);
+    if (local == null) {
+      return row(n, null, null, Status.UNREACHABLE, Changes.NONE, "not in the store any more");
+    }
+    if (n.pinned()) {
       return row(n, local, null, Status.PINNED, Changes.NONE, null);
     }
     try {
@@ -192,16 +205,17 @@ public final class VersionTracker {
     }
     try (StoreLock lock = store().lock(t.registry + "/" + t.model)) {
       // Read again under the lock: another process may have updated or pinned it meanwhile.
-      LocalName now =
-          localNames(t.registry, t.model).stream()
+      TagRow row =
+          store().localNames(t.registry, t.model).stream()
               .filter(n -> n.tag().equals(t.name.tag()))
               .findFirst()
               .orElse(t.name);
-      ModelCheck check = check(new Target(t.registry, t.model, now, null));
+      ModelCheck check = check(new Target(t.registry, t.model, row, null));
       if (check.status() != Status.OUTDATED || dryRun) {
         return new UpdateOutcome(check, false, 0, 0, 0);
       }
-      VersionManifest local = store().manifest(now.registry(), now.name(), now.version()).get();
+      VersionManifest local = store().manifest(row.registry(), row.name(), row.version()).get();
+      LocalName now = localName(row, local);
       Tracking tracking = tracking(now.registry());
       PullResult pulled;
       try {
@@ -409,29 +423,32 @@ public final class VersionTracker {
   public List<LocalName> localNames(String registry, String name) {
     List<LocalName> out = new ArrayList<>();
     ModelStore store = store();
-    for (var row : store.localNames(registry, name)) {
-      VersionManifest m = store.manifest(row.registry(), row.name(), row.version()).orElse(null);
-      String reference = row.registry() + ":" + row.name() + "@" + row.tag();
-      if (m != null && registries.has(row.registry())) {
-        Object r = registries.get(row.registry());
-        if (r instanceof Tracking tracking) {
-          reference = tracking.movable(row.name(), requested(row.tag(), m), m.lineage()).toString();
-          if (m.selection() != null) {
-            reference += " (" + m.selection() + ")";
-          }
-        }
-      }
+    for (TagRow row : store.localNames(registry, name)) {
       out.add(
-          new LocalName(
-              row.registry(),
-              row.name(),
-              row.tag(),
-              row.version(),
-              row.pinned(),
-              row.updatedAt(),
-              reference));
+          localName(row, store.manifest(row.registry(), row.name(), row.version()).orElse(null)));
     }
     return out;
+  }
+
+  /** A tag row with how a user writes it, in its registry's grammar ({@code m}: its version). */
+  private LocalName localName(TagRow row, VersionManifest m) {
+    String reference = row.registry() + ":" + row.name() + "@" + row.tag();
+    if (m != null
+        && registries.has(row.registry())
+        && registries.get(row.registry()) instanceof Tracking tracking) {
+      reference = tracking.movable(row.name(), requested(row.tag(), m), m.lineage()).toString();
+      if (m.selection() != null) {
+        reference += " (" + m.selection() + ")";
+      }
+    }
+    return new LocalName(
+        row.registry(),
+        row.name(),
+        row.tag(),
+        row.version(),
+        row.pinned(),
+        row.updatedAt(),
+        reference);
   }
 
   private LocalName reread(LocalName n) {
