@@ -30,9 +30,14 @@ import java.util.concurrent.TimeUnit;
  * processes the way a user runs them (JVM or interpreter start included), against one hub on
  * loopback.
  *
- * <pre>java ... OutdatedBench GPUX_LAUNCHER PYTHON SCRIPT WORK_DIR MODELS ROUNDS</pre>
+ * <pre>java ... OutdatedBench GPUX_LAUNCHER PYTHON SCRIPT WORK_DIR MODELS ROUNDS [nodelay]</pre>
  *
- * Prints one JSON object with every time (seconds) and count.
+ * <p>The test hub is the JDK's HTTP server, which by default leaves Nagle's algorithm on: a second
+ * request on a kept-alive connection then waits for the client's delayed ACK, about 40 ms, close to
+ * a round trip to a real Hub. {@code nodelay} turns that off ({@code sun.net.httpserver.nodelay}),
+ * for the pure loopback case, where both sides are bound by their own CPU time.
+ *
+ * <p>Prints one JSON object with every time (seconds) and count.
  */
 public final class OutdatedBench {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -40,9 +45,14 @@ public final class OutdatedBench {
   private OutdatedBench() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
-      System.err.println("usage: OutdatedBench GPUX PYTHON SCRIPT WORK_DIR MODELS ROUNDS");
+    if (args.length != 6 && !(args.length == 7 && args[6].equals("nodelay"))) {
+      System.err.println(
+          "usage: OutdatedBench GPUX PYTHON SCRIPT WORK_DIR MODELS ROUNDS [nodelay]");
       System.exit(2);
+    }
+    boolean nodelay = args.length == 7;
+    if (nodelay) {
+      System.setProperty("sun.net.httpserver.nodelay", "true"); // read when the hub starts
     }
     Path gpux = Path.of(args[0]);
     Path python = Path.of(args[1]);
@@ -70,11 +80,16 @@ public final class OutdatedBench {
       env.put("HF_ENDPOINT", hub.url());
       env.put("HF_HUB_DISABLE_TELEMETRY", "1");
       // The store is filled through the library in this process: a hundred CLI starts would only
-      // slow the set-up.
+      // slow the set-up. GPUX_FSYNC=1 puts the blobs on disk now: otherwise the store checks
+      // their write-back on every opening for a minute (store.WriteBack), which a store of models
+      // pulled earlier does not do, and the timed runs would pay for it.
       List<Map<String, String>> pulled = new ArrayList<>();
+      Map<String, String> setup = new HashMap<>(env);
+      setup.put("GPUX_FSYNC", "1");
       try (Gpux g =
           Gpux.open(
-              work, GpuxSettings.fromEnvironment(env, Path.of(System.getProperty("user.home"))))) {
+              work,
+              GpuxSettings.fromEnvironment(setup, Path.of(System.getProperty("user.home"))))) {
         for (String repo : repos) {
           String sha =
               g.models()
@@ -129,7 +144,7 @@ public final class OutdatedBench {
       }
 
       // gpux update --all: the 50 moved, then 10 more; each update fetches only the changed file.
-      Run first = run(env, work, gpux.toString(), "update", "--all", "--json");
+      Run first = run(setup, work, gpux.toString(), "update", "--all", "--json");
       check(first.exit == 0, "update --all: " + first);
       List<String> ten = shuffled.subList(count / 2, count / 2 + Math.min(10, count / 2));
       for (String repo : ten) {
@@ -152,6 +167,7 @@ public final class OutdatedBench {
       }
 
       Map<String, Object> out = new LinkedHashMap<>();
+      out.put("nodelay", nodelay);
       out.put("models", count);
       out.put("moved", moved.size());
       out.put("rounds", rounds);

@@ -42,7 +42,7 @@ public final class VersionTracker {
    * Registry checks at once. The transport's per-host limit (8 connections) is what bounds the load
    * on one registry; this only keeps a check of many models from starting a thread each.
    */
-  static final int CHECKS_AT_ONCE = 16;
+  static final int CHECKS_AT_ONCE = 8;
 
   private final Registries registries;
   private final Supplier<ModelStore> openStore;

@@ -47,29 +47,15 @@ final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.regis
 
   @Override
   public ResolvedModel resolve(ModelRef ref, PullOptions options) {
+    String revision = ref.qualifier() == null ? "main" : ref.qualifier();
+    return resolve(ref, options, api.modelInfo(ref.name(), revision));
+  }
+
+  /** {@link #resolve} from the revision's {@code model_info}, already fetched. */
+  private ResolvedModel resolve(ModelRef ref, PullOptions options, JsonNode info) {
     String repo = ref.name();
     String revision = ref.qualifier() == null ? "main" : ref.qualifier();
-    JsonNode info = api.modelInfo(repo, revision);
-    String commit = info.path("sha").isTextual() ? info.path("sha").asText() : null;
-    if (commit == null) {
-      throw GpuxException.unavailable(
-          "the Hub did not say which commit hf:" + repo + "@" + revision + " is",
-          "check HF_ENDPOINT points at a Hugging Face Hub");
-    }
-    if (!COMMIT.matcher(commit).matches()) {
-      // It goes into every file's URL, with the token: only a real commit id is used.
-      throw GpuxException.unavailable(
-          "the Hub at "
-              + api.endpoint()
-              + " answered that hf:"
-              + repo
-              + "@"
-              + revision
-              + " is commit '"
-              + printable(commit)
-              + "', which is not a commit id (40 hex digits)",
-          "check HF_ENDPOINT points at a Hugging Face Hub; nothing was downloaded");
-    }
+    String commit = commit(repo, revision, info);
     JsonNode gated = info.path("gated");
     if (gated.isTextual() && api.token().isEmpty()) {
       // The Hub serves a gated model's metadata to anyone but its files only to granted accounts.
@@ -101,6 +87,31 @@ final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.regis
         api.endpoint() + "/" + repo,
         files,
         lineage(repo, commit, revision, info));
+  }
+
+  /** The commit a {@code model_info} names: only a real commit id goes into file URLs. */
+  private String commit(String repo, String revision, JsonNode info) {
+    String commit = info.path("sha").isTextual() ? info.path("sha").asText() : null;
+    if (commit == null) {
+      throw GpuxException.unavailable(
+          "the Hub did not say which commit hf:" + repo + "@" + revision + " is",
+          "check HF_ENDPOINT points at a Hugging Face Hub");
+    }
+    if (!COMMIT.matcher(commit).matches()) {
+      // It goes into every file's URL, with the token: only a real commit id is used.
+      throw GpuxException.unavailable(
+          "the Hub at "
+              + api.endpoint()
+              + " answered that hf:"
+              + repo
+              + "@"
+              + revision
+              + " is commit '"
+              + printable(commit)
+              + "', which is not a commit id (40 hex digits)",
+          "check HF_ENDPOINT points at a Hugging Face Hub; nothing was downloaded");
+    }
+    return commit;
   }
 
   /**
@@ -201,7 +212,13 @@ final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.regis
   @Override
   public io.gpux.registry.RemoteHead head(
       ModelRef movable, PullOptions options, String localVersion) {
-    ResolvedModel m = resolve(movable, options);
+    String revision = movable.qualifier() == null ? "main" : movable.qualifier();
+    JsonNode info = api.modelInfo(movable.name(), revision);
+    String commit = commit(movable.name(), revision, info);
+    if (commit.equals(localVersion)) {
+      return new io.gpux.registry.RemoteHead(commit, null);
+    }
+    ResolvedModel m = resolve(movable, options, info);
     return new io.gpux.registry.RemoteHead(m.version(), m.files());
   }
 
