@@ -56,6 +56,7 @@ py="$root/.venv/bin/python"
 "$py" "$root/bench/serve/make_models.py" "$work" "$root" >/dev/null
 "$py" "$root/bench/serve/grpc_bodies.py" "$work/digits64.json" "$work" digits64 pixels FP64
 gpux="${GPUX:-$root/bin/gpux}"
+"$gpux" inspect "$work/digits64" >/dev/null # builds the CLI when the sources changed, before timing
 # GrpcLoad and what it needs, built in one reactor run (package, not install: nothing is written
 # to ~/.m2 but downloads).
 log "building gpux-bench (GrpcLoad)"

@@ -5,6 +5,10 @@ Protocol gRPC server (gpux serve --grpc-port in tests) and writes what it got to
   oip_grpc_client_check.py --url 127.0.0.1:PORT --model NAME --input NAME --shape 2,4 --out FILE
                            [--text-model NAME --text-input NAME] [--types-model NAME]
                            [--explicit-url 127.0.0.1:PORT --explicit-load PATH --explicit-name NAME]
+  oip_grpc_client_check.py --url 127.0.0.1:PORT --model NAME --input NAME --shape 2,4 --out FILE
+                           --tls-root-cert CERT.pem
+      over TLS (ssl=True, root_certificates=CERT.pem, as the docs tell users) only: health,
+      metadata, one inference, and what a plaintext client gets from the TLS port.
 
 Tensors travel as tritonclient sends them (raw_input_contents, answered in raw_output_contents)
 and, through tritonclient's generated stub, as typed contents (the JSON-equivalent form).
@@ -34,6 +38,29 @@ def error(e):
     return {"status": e.status(), "message": e.message()}
 
 
+def tls(a):
+    c = tc.InferenceServerClient(url=a.url, ssl=True, root_certificates=a.tls_root_cert)
+    shape = [int(d) for d in a.shape.split(",")]
+    x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    inp = tc.InferInput(a.input, shape, "FP32")
+    inp.set_data_from_numpy(x)
+    r = c.infer(a.model, [inp], request_id="tls-1")
+    report = {
+        "live": c.is_server_live(),
+        "ready": c.is_server_ready(),
+        "server_metadata": c.get_server_metadata(as_json=True),
+        "outputs": {"y": r.as_numpy("y").tolist()},
+        "response_id": r.get_response().id,
+    }
+    try:
+        tc.InferenceServerClient(url=a.url).is_server_live(client_timeout=10)
+        report["plaintext_error"] = None
+    except InferenceServerException as e:
+        report["plaintext_error"] = error(e)
+    with open(a.out, "w") as f:
+        json.dump(report, f, indent=2, default=str)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--url", required=True)
@@ -47,7 +74,10 @@ def main():
     p.add_argument("--explicit-url")
     p.add_argument("--explicit-load")
     p.add_argument("--explicit-name")
+    p.add_argument("--tls-root-cert")
     a = p.parse_args()
+    if a.tls_root_cert:
+        return tls(a)
     c = tc.InferenceServerClient(url=a.url)
     report = {
         "live": c.is_server_live(),

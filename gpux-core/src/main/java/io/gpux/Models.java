@@ -515,4 +515,62 @@ public final class Models {
           "cannot write " + file + ": " + e.getMessage(), "check that the folder is writable");
     }
   }
+
+  /** What {@link #follow} returns: stop following with {@link #close}. */
+  public interface Following extends AutoCloseable {
+    /** The stored version the reference names now (as last seen). */
+    VersionManifest current();
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Follows the stored version a reference names ({@code gpux serve --follow}): when its local name
+   * moves ({@code gpux pull} of a moved branch or alias, {@code gpux update}, {@code gpux
+   * rollback}, in this process or another), {@code moved} gets the version it names now, on a
+   * thread of its own, one move at a time. The move is noticed from the store's index files
+   * changing ({@link io.gpux.store.IndexWatch}), never by asking a registry.
+   *
+   * @throws GpuxException when the store holds nothing the reference names
+   */
+  public Following follow(String reference, java.util.function.Consumer<VersionManifest> moved) {
+    ModelRef ref = reference(reference);
+    VersionManifest first = findStored(ref);
+    if (first == null) {
+      throw GpuxException.notFound(
+          reference + " is not in the store, so there is nothing to follow",
+          "gpux pull " + reference + " first");
+    }
+    var seen = new java.util.concurrent.atomic.AtomicReference<>(first);
+    io.gpux.store.IndexWatch watch;
+    try {
+      watch =
+          io.gpux.store.IndexWatch.start(
+              resources.settings.home(),
+              java.time.Duration.ofSeconds(30),
+              () -> {
+                VersionManifest now = findStored(ref);
+                if (now != null && !now.version().equals(seen.get().version())) {
+                  seen.set(now);
+                  moved.accept(now);
+                }
+              });
+    } catch (java.io.IOException e) {
+      throw GpuxException.unavailable(
+          "cannot watch the store at " + resources.settings.home() + ": " + e.getMessage(),
+          "check that GPUX_HOME is a local folder this user may read");
+    }
+    return new Following() {
+      @Override
+      public VersionManifest current() {
+        return seen.get();
+      }
+
+      @Override
+      public void close() {
+        watch.close();
+      }
+    };
+  }
 }

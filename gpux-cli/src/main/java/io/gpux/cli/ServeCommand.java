@@ -1,6 +1,7 @@
 package io.gpux.cli;
 
 import io.gpux.Gpux;
+import io.gpux.Models;
 import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
 import io.gpux.server.InferenceServer;
@@ -125,6 +126,14 @@ final class ServeCommand implements Callable<Integer> {
               + " open (default: ${DEFAULT-VALUE}).")
   List<Double> timeouts;
 
+  @Option(
+      names = "--follow",
+      description =
+          "Follow each stored model's local name (hf:org/name@main, mlflow:m@champion): when gpux"
+              + " pull, update or rollback moves it, serve the version it names now (loaded and"
+              + " warmed up first; requests on the old one finish there).")
+  boolean follow;
+
   @Mixin RuntimeMixin runtime;
 
   @Mixin GrpcMixin grpc;
@@ -154,15 +163,82 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private ServedModel load(Gpux gpux, String reference) {
+    return load(gpux, reference, null);
+  }
+
+  /**
+   * {@code version}: what to call it (the store's exact version with --follow), else gpux.yml's.
+   */
+  private ServedModel load(Gpux gpux, String reference, String version) {
     long t0 = System.nanoTime();
     InferenceModel loaded = gpux.load(reference, runtime.options());
     parent.err.println(
         "gpux: loaded " + loaded.project().name() + " (" + loaded.provider().summary() + ")");
     return new ServedModel(
         loaded.project().name(),
-        loaded.project().config().version(),
+        version != null ? version : loaded.project().config().version(),
         loaded,
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * --follow: each model's local name watched in the store; a move loads the version it names now
+   * and swaps it in (InferenceServer.replace), freeing the old one once its requests are done.
+   */
+  private List<Models.Following> follow(
+      Gpux gpux, InferenceServer server, List<String> references, List<ServedModel> served) {
+    List<Models.Following> following = new ArrayList<>();
+    for (int i = 0; i < references.size(); i++) {
+      ServedModel[] current = {served.get(i)};
+      String reference = references.get(i);
+      following.add(
+          gpux.models()
+              .follow(
+                  reference,
+                  moved -> {
+                    ServedModel old = current[0];
+                    ServedModel loaded =
+                        load(gpux, gpux.models().exactReference(moved), moved.version());
+                    ServedModel next =
+                        new ServedModel(
+                            old.name(), loaded.version(), loaded.model(), loaded.loadSeconds());
+                    parent.err.println(
+                        "gpux: "
+                            + reference
+                            + " moved to "
+                            + next.version()
+                            + "; serving it, draining "
+                            + old.version());
+                    parent.err.flush();
+                    server.replace(
+                        old,
+                        next,
+                        o -> {
+                          gpux.unload(o.model());
+                          parent.err.println("gpux: unloaded " + o.name() + " " + o.version());
+                          parent.err.flush();
+                        });
+                    current[0] = next;
+                  }));
+    }
+    return following;
+  }
+
+  /** The store's exact version a followed reference names; a project folder cannot be followed. */
+  private String followedVersion(Gpux gpux, String reference) {
+    io.gpux.store.VersionManifest stored;
+    try {
+      io.gpux.ref.ModelRef ref = gpux.models().reference(reference);
+      stored = ref.registry() == null ? null : gpux.models().findStored(ref);
+    } catch (GpuxException notAReference) {
+      stored = null;
+    }
+    if (stored == null) {
+      throw GpuxException.invalidInput(
+          "--follow follows a stored model's local name, and " + reference + " is not one",
+          "serve a pulled model by its movable name, e.g. gpux serve hf:org/name@main --follow");
+    }
+    return stored.version();
   }
 
   @Spec CommandSpec spec;
@@ -236,8 +312,9 @@ final class ServeCommand implements Callable<Integer> {
                     "unknown --model-control " + modelControl, "use none or explicit");
           };
       List<ServedModel> served = new ArrayList<>();
-      for (String m : models == null ? List.<String>of() : models) {
-        served.add(load(gpux, m));
+      List<String> references = models == null ? List.of() : models;
+      for (String m : references) {
+        served.add(load(gpux, m, follow ? followedVersion(gpux, m) : null));
       }
       if (served.isEmpty() && !explicit) {
         throw GpuxException.invalidInput(
@@ -293,10 +370,13 @@ final class ServeCommand implements Callable<Integer> {
             "  POST /predict    GET /health /info /metrics    Open Inference Protocol: /v2/models/{name}/infer");
         grpc.start(server, grpcOptions, parent.out);
         parent.out.flush();
+        List<Models.Following> following =
+            follow ? follow(gpux, server, references, served) : List.of();
         if (server.awaitReady(120_000)) {
           parent.err.println("gpux: ready (models warmed up)");
         }
         String signal = stop.await();
+        following.forEach(Models.Following::close);
         parent.err.println(
             "gpux: "
                 + signal

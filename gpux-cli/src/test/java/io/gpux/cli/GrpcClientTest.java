@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.PythonEnv;
 import io.gpux.testing.RepoFiles;
+import io.gpux.testing.SelfSigned;
 import io.gpux.testing.TokenizerFiles;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -214,6 +215,48 @@ class GrpcClientTest {
     Files.writeString(script, example.replace("127.0.0.1:8001", "127.0.0.1:" + s.grpcPort()));
     String printed = PythonEnv.run("triton-grpc", script.toString(), List.of());
     assertTrue(printed.matches("(?s)\\[\\d\\] \\d\\s*"), "label and argmax: " + printed);
+    terminate(s);
+  }
+
+  @Test
+  void tritonGrpcClientInfersOverTlsWithTheServersRootCertificate() throws Exception {
+    PythonEnv.python("triton-grpc");
+    Path add = project("add-one", OnnxModels.addOne(Files.createDirectories(dir.resolve("add"))));
+    SelfSigned.create(dir, "key.pem", "cert.pem", "/CN=localhost", "subjectAltName=IP:127.0.0.1");
+    Served s =
+        serve(
+            add.toString(),
+            "--grpc-tls-cert",
+            dir.resolve("cert.pem").toString(),
+            "--grpc-tls-key",
+            dir.resolve("key.pem").toString());
+    assertTrue(s.output().toString().contains("(TLS)"), s.output().toString());
+    Path out = dir.resolve("report.json");
+    PythonEnv.run(
+        "triton-grpc",
+        "oip_grpc_client_check.py",
+        List.of(
+            "--url",
+            "127.0.0.1:" + s.grpcPort(),
+            "--model",
+            "add-one",
+            "--input",
+            "x",
+            "--shape",
+            "2,4",
+            "--out",
+            out.toString(),
+            "--tls-root-cert",
+            dir.resolve("cert.pem").toString()));
+    JsonNode r = MAPPER.readTree(out.toFile());
+    assertTrue(r.get("live").asBoolean() && r.get("ready").asBoolean(), r.toString());
+    assertEquals("gpux", r.get("server_metadata").get("name").asText());
+    assertEquals(ADDED, r.get("outputs").get("y").toString(), "inference over TLS");
+    assertEquals("tls-1", r.get("response_id").asText());
+    assertEquals(
+        "StatusCode.UNAVAILABLE",
+        r.get("plaintext_error").get("status").asText(),
+        "a plaintext client gets no answer from the TLS port: " + r);
     terminate(s);
   }
 

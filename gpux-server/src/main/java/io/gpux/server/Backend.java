@@ -6,7 +6,7 @@ import io.gpux.onnx.ElementType;
 import io.gpux.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The {@link InferenceService} as a {@link FrontEnd} outside this package sees it: the same models
@@ -81,10 +81,12 @@ public final class Backend {
   /**
    * Runs one admitted inference request: leased, counted in metrics and within the compute limit
    * exactly as an HTTP one. {@code call} decodes the request, runs it through the {@link Run} it is
-   * given, and builds the answer.
+   * given, and builds the answer, for the model it is given: {@code requested}, or the version that
+   * replaced it (with {@code --follow}) if it was replaced just before.
    */
-  public <T> T infer(ServedModel m, Function<Run, T> call) {
-    return service.infer(m, timing -> call.apply(feeds -> service.run(m, feeds, timing)));
+  public <T> T infer(ServedModel requested, BiFunction<ServedModel, Run, T> call) {
+    return service.infer(
+        requested, (m, timing) -> call.apply(m, feeds -> service.run(m, feeds, timing)));
   }
 
   /** What a request of {@code messageBytes} holds of the memory budget while it is answered. */

@@ -220,11 +220,13 @@ final class HttpApi {
     return Response.json(200, Exchange.MAPPER.createObjectNode());
   }
 
-  private Response predict(Request r, ServedModel m) {
+  private Response predict(Request r, ServedModel requested) {
+    String[] version = new String[1];
     byte[] answer =
         service.infer(
-            m,
-            t -> {
+            requested,
+            (m, t) -> {
+              version[0] = m.version();
               Prediction p =
                   m.model().label(service.run(m, PredictRequest.read(m.model(), r.body()), t));
               // Streamed from the tensors: a tree of boxed numbers for a large output would cost
@@ -237,24 +239,31 @@ final class HttpApi {
               }
               return out.toByteArray();
             });
-    return new Response(200, "application/json", Map.of(), answer);
+    // The Python GPUX's body has no version; the header says which one answered (--follow).
+    return new Response(200, "application/json", Map.of(), answer).with(MODEL_VERSION, version[0]);
   }
+
+  /** On every inference answer: the version of the model that computed it. */
+  static final String MODEL_VERSION = "Gpux-Model-Version";
 
   /**
    * An Open Inference Protocol request, JSON or with the binary tensor extension (then the body is
    * a JSON header of {@code Inference-Header-Content-Length} bytes followed by raw tensors).
    */
-  private Response infer(Request r, ServedModel m) {
+  private Response infer(Request r, ServedModel requested) {
     String headerLength = r.header().apply("Inference-Header-Content-Length");
     if (headerLength == null) {
+      String[] version = new String[1];
       OpenInference.Reply reply =
           service.infer(
-              m,
-              t -> {
+              requested,
+              (m, t) -> {
+                version[0] = m.version();
                 OipRequest req = OipRequest.read(m.model(), r.body(), -1);
                 return OpenInference.response(m, req, service.run(m, req.feeds(), t), false);
               });
-      return new Response(200, "application/json", Map.of(), reply.body());
+      return new Response(200, "application/json", Map.of(), reply.body())
+          .with(MODEL_VERSION, version[0]);
     }
     long jsonLength;
     try {
@@ -278,10 +287,12 @@ final class HttpApi {
               + r.body().length()
               + " bytes)");
     }
+    String[] version = new String[1];
     OpenInference.Reply reply =
         service.infer(
-            m,
-            t -> {
+            requested,
+            (m, t) -> {
+              version[0] = m.version();
               OipRequest req = OipRequest.read(m.model(), r.body(), jsonLength);
               return OpenInference.response(m, req, service.run(m, req.feeds(), t), true);
             });
@@ -292,7 +303,8 @@ final class HttpApi {
                 : "application/octet-stream",
             Map.of(),
             reply.body())
-        .with("Inference-Header-Content-Length", Integer.toString(reply.jsonLength()));
+        .with("Inference-Header-Content-Length", Integer.toString(reply.jsonLength()))
+        .with(MODEL_VERSION, version[0]);
   }
 
   private ServedModel byQuery(String query) {

@@ -4,6 +4,7 @@ import io.gpux.error.GpuxException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -61,6 +62,16 @@ public final class InferenceServer implements AutoCloseable {
 
   public boolean ready() {
     return service.ready();
+  }
+
+  /**
+   * Serves {@code next} in place of {@code old} (the same name, another version: {@code gpux serve
+   * --follow} when the local name moved): warmed up first, then taking the new requests while those
+   * on {@code old} finish, then {@code old} handed to {@code free}. Returns once {@code old} is
+   * freed (at most about a minute after the switch).
+   */
+  public void replace(ServedModel old, ServedModel next, Consumer<ServedModel> free) {
+    service.replace(old, next, free);
   }
 
   /** Whether this model's requests are batched dynamically. */

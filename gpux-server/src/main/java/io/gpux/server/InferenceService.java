@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * What the server does, whatever protocol asked: the models served and their leases, dynamic
@@ -36,6 +37,9 @@ final class InferenceService {
   private final Map<String, DynamicBatcher> batchers = new ConcurrentHashMap<>();
   private final Map<InferenceModel, Lease> leases = new ConcurrentHashMap<>();
   private final Map<String, String> unloaded = new ConcurrentHashMap<>();
+
+  /** What took a replaced model's place, for the requests that found it just before. */
+  private final Map<InferenceModel, ServedModel> successors = new ConcurrentHashMap<>();
 
   /**
    * Who is using a loaded model, so an unload waits for the requests running on it before its
@@ -171,10 +175,19 @@ final class InferenceService {
    * {@link #run} and builds the answer, with the model leased (so an unload waits for it), counted
    * in metrics, and within the compute limit unless the model batches.
    */
-  <T> T infer(ServedModel m, Function<RequestTiming, T> call) {
+  <T> T infer(ServedModel requested, BiFunction<ServedModel, RequestTiming, T> call) {
+    ServedModel m = requested;
     Lease lease = leases.get(m.model());
-    if (lease == null || !lease.acquire()) {
-      throw new HttpError(404, "model " + m.name() + " was just unloaded");
+    while (lease == null || !lease.acquire()) {
+      // Replaced meanwhile (--follow, or a load of the same name): the request found the old
+      // version just before the switch, so it goes to the one that took its place; only a model
+      // unloaded for good answers 404. No request is lost to a switch.
+      ServedModel next = successors.get(m.model());
+      if (next == null) {
+        throw new HttpError(404, "model " + m.name() + " was just unloaded");
+      }
+      m = next;
+      lease = leases.get(m.model());
     }
     try {
       RequestTiming timing = new RequestTiming();
@@ -188,7 +201,7 @@ final class InferenceService {
         compute.acquireUninterruptibly();
       }
       try {
-        T result = call.apply(timing);
+        T result = call.apply(m, timing);
         ok = true;
         return result;
       } finally {
@@ -259,6 +272,29 @@ final class InferenceService {
     }
   }
 
+  /**
+   * Serves {@code next} in place of {@code old} (the same name, another version), as Triton swaps
+   * versions: {@code next} is warmed up before it takes a request; then new requests go to it,
+   * those running on {@code old} finish there, and {@code old} is freed by {@code free} once the
+   * last has ended (waiting up to 60 s, as an unload does). Requests that found {@code old} just
+   * before the switch are answered by {@code next}: none fails for the switch.
+   */
+  synchronized void replace(ServedModel old, ServedModel next, Consumer<ServedModel> free) {
+    if (!old.name().equals(next.name())) {
+      throw new IllegalArgumentException(next.name() + " cannot replace " + old.name());
+    }
+    warmUp(next);
+    attach(next);
+    models.put(next);
+    if (!old.version().equals(next.version())) {
+      models.remove(old.name(), old.version());
+    }
+    if (old.model() != next.model()) {
+      successors.put(old.model(), next);
+      retire(old, free);
+    }
+  }
+
   synchronized void unload(String name) {
     if (loader == null) {
       throw notExplicit("unload");
@@ -284,6 +320,10 @@ final class InferenceService {
 
   /** Waits for the requests running on a model that was taken out, then frees it. */
   private void retire(ServedModel m) {
+    retire(m, loader::unload);
+  }
+
+  private void retire(ServedModel m, Consumer<ServedModel> free) {
     try {
       leases.get(m.model()).retireAndAwait(TimeUnit.SECONDS.toNanos(60));
     } catch (InterruptedException e) {
@@ -295,7 +335,7 @@ final class InferenceService {
       b.close();
     }
     leases.remove(m.model());
-    loader.unload(m);
+    free.accept(m);
   }
 
   /** The statistics extension, in Triton's shape. */

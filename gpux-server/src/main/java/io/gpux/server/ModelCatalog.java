@@ -64,6 +64,19 @@ final class ModelCatalog {
   }
 
   /** Removes every version of a model; returns them (empty when it was not served). */
+  /** Takes one version of a model out (the name stays while other versions are served). */
+  synchronized void remove(String name, String version) {
+    Map<String, List<ServedModel>> map = new LinkedHashMap<>(byName);
+    List<ServedModel> versions = new ArrayList<>(map.getOrDefault(name, List.of()));
+    versions.removeIf(v -> v.version().equals(version));
+    if (versions.isEmpty()) {
+      map.remove(name);
+    } else {
+      map.put(name, versions);
+    }
+    byName = freeze(map);
+  }
+
   synchronized List<ServedModel> remove(String name) {
     Map<String, List<ServedModel>> map = new LinkedHashMap<>(byName);
     List<ServedModel> removed = map.remove(name);

@@ -6,7 +6,6 @@ import inference.GRPCInferenceServiceGrpc;
 import inference.GrpcService.ModelInferRequest;
 import inference.GrpcService.ModelInferResponse;
 import io.gpux.server.Backend;
-import io.gpux.server.ServedModel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
@@ -232,8 +231,8 @@ final class ModelInferCall
   }
 
   private ModelInferResponse answer(ModelInferRequest r) {
-    ServedModel m = backend.model(r.getModelName(), r.getModelVersion());
     return backend.infer(
-        m, run -> InferOutputs.write(m, r, run.run(InferInputs.read(m.model(), r))));
+        backend.model(r.getModelName(), r.getModelVersion()),
+        (m, run) -> InferOutputs.write(m, r, run.run(InferInputs.read(m.model(), r))));
   }
 }

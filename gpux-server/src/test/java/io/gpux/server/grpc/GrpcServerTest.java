@@ -31,6 +31,7 @@ import io.gpux.server.ServedModel;
 import io.gpux.server.ServerOptions;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.PrometheusSamples;
+import io.gpux.testing.SelfSigned;
 import io.gpux.testing.TokenizerFiles;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -638,28 +639,7 @@ class GrpcServerTest {
   void tlsServesWithTheGivenKeyPair() throws Exception {
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
-    Process p =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=localhost",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-                key.toString(),
-                "-out",
-                cert.toString())
-            .redirectErrorStream(true)
-            .start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), log);
+    SelfSigned.create(dir, "key.pem", "cert.pem", "/CN=localhost", "subjectAltName=IP:127.0.0.1");
     http.close(0);
     serve(
         ServerOptions.defaults().withAddress("127.0.0.1", 0),

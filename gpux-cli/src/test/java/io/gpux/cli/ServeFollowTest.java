@@ -1,0 +1,243 @@
+package io.gpux.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gpux.testing.OnnxModels;
+import io.gpux.testing.hf.FakeHfHub;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code gpux serve hf:acme/adder@main --follow} as a user runs it (a child process), under load,
+ * while {@code gpux pull} moves the local name {@code main} to a new commit of the test hub: the
+ * server loads the new version, switches to it and frees the old one, with every request answered
+ * 200 by one version or the other, and that version in each answer and in /metrics.
+ */
+class ServeFollowTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  @TempDir Path home;
+  @TempDir Path cwd;
+  private FakeHfHub hub;
+  private Process server;
+  private final StringBuffer output = new StringBuffer();
+
+  @BeforeEach
+  void start() {
+    hub = FakeHfHub.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null && server.isAlive()) {
+      server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    hub.close();
+  }
+
+  /** y = x + {@code add}, float32 [batch, 4]. */
+  private byte[] adder(float add) throws Exception {
+    Path file = cwd.resolve("add" + add + ".onnx");
+    OnnxModels.builder()
+        .irVersion(8)
+        .opset(17)
+        .input("x", "float32", "batch", 4)
+        .initializer("k", "float32", new long[0], new float[] {add})
+        .node("Add", List.of("x", "k"), List.of("y"))
+        .output("y", "float32", "batch", 4)
+        .writeTo(file);
+    return Files.readAllBytes(file);
+  }
+
+  private CliResult gpux(String... args) {
+    return CliResult.run(cwd, Map.of("GPUX_HOME", home.toString(), "HF_ENDPOINT", hub.url()), args);
+  }
+
+  /** Starts gpux serve as a child process; returns its HTTP port once it is ready. */
+  private int serve(String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "io.gpux.cli.Main",
+                "serve",
+                "--port",
+                "0"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
+    pb.environment().put("GPUX_HOME", home.toString());
+    pb.environment().put("HF_ENDPOINT", hub.url());
+    // In the environment, not on the command line: see GrpcClientTest (ONNX Runtime and
+    // /proc/self/cmdline).
+    pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+    server = pb.start();
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    CompletableFuture<Boolean> ready = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              Pattern serving = Pattern.compile("^Serving .* on http://[^:]+:(\\d+)");
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  output.append(line).append('\n');
+                  Matcher m = serving.matcher(line);
+                  if (m.find()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                  }
+                  if (line.contains("gpux: ready")) {
+                    ready.complete(true);
+                  }
+                }
+              } catch (java.io.IOException e) {
+                // the process ended
+              }
+              port.complete(-1);
+              ready.complete(false);
+            });
+    reader.setDaemon(true);
+    reader.start();
+    int p = port.get(120, TimeUnit.SECONDS);
+    assertTrue(p > 0, () -> "gpux serve started:\n" + output);
+    assertTrue(ready.get(120, TimeUnit.SECONDS), () -> "the model warmed up:\n" + output);
+    return p;
+  }
+
+  /** One answer: its HTTP status, the version it names, and y[0][0]. */
+  private record Answer(int status, String version, String header, double y, String body) {}
+
+  @Test
+  void aMovedLocalNameIsServedWithoutAFailedRequest() throws Exception {
+    String v1 = hub.repo("acme/adder").lfsFile("model.onnx", adder(1)).commit("adds one");
+    CliResult pull = gpux("pull", "hf:acme/adder@main");
+    assertEquals(0, pull.exitCode(), pull.toString());
+    int port = serve("hf:acme/adder@main", "--follow");
+
+    URI infer = URI.create("http://127.0.0.1:" + port + "/v2/models/acme--adder/infer");
+    String body =
+        "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 4], \"datatype\": \"FP32\","
+            + " \"data\": [1, 1, 1, 1]}]}";
+    HttpClient client = HttpClient.newHttpClient();
+    ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+    AtomicBoolean go = new AtomicBoolean(true);
+    List<Thread> load = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread th =
+          new Thread(
+              () -> {
+                while (go.get()) {
+                  try {
+                    HttpResponse<String> r =
+                        client.send(
+                            HttpRequest.newBuilder(infer)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    String version = null;
+                    double y = Double.NaN;
+                    if (r.statusCode() == 200) {
+                      JsonNode o = MAPPER.readTree(r.body());
+                      version = o.get("model_version").asText();
+                      y = o.get("outputs").get(0).get("data").get(0).asDouble();
+                    }
+                    answers.add(
+                        new Answer(
+                            r.statusCode(),
+                            version,
+                            r.headers().firstValue("Gpux-Model-Version").orElse(null),
+                            y,
+                            r.body()));
+                  } catch (Exception e) {
+                    answers.add(new Answer(-1, null, null, Double.NaN, e.toString()));
+                  }
+                }
+              });
+      th.setDaemon(true);
+      th.start();
+      load.add(th);
+    }
+    try {
+      waitFor(() -> answers.size() >= 50, "answers from " + v1);
+      String v2 = hub.repo("acme/adder").lfsFile("model.onnx", adder(2)).commit("adds two");
+      CliResult moved = gpux("pull", "hf:acme/adder@main");
+      assertEquals(0, moved.exitCode(), moved.toString());
+      waitFor(() -> answers.stream().anyMatch(a -> v2.equals(a.version())), "answers from " + v2);
+      int seen = answers.size();
+      waitFor(() -> answers.size() >= seen + 50, "more answers from " + v2);
+      waitFor(
+          () -> output.toString().contains("gpux: unloaded acme/adder " + v1),
+          "the old version freed once its requests ended");
+      go.set(false);
+      for (Thread th : load) {
+        th.join(60_000);
+      }
+      List<Answer> all = new ArrayList<>(answers);
+      for (Answer a : all) {
+        assertEquals(200, a.status(), "no request fails for the switch: " + a.body());
+        assertEquals(a.version(), a.header(), "the header names the version too");
+        assertEquals(a.version().equals(v1) ? 2.0 : 3.0, a.y(), 0, "computed by " + a.version());
+      }
+      assertTrue(all.stream().anyMatch(a -> v1.equals(a.version())), "v1 answered first");
+      assertTrue(output.toString().contains("moved to " + v2), output.toString());
+      String metrics =
+          client
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertTrue(metrics.contains("version=\"" + v1 + "\""), metrics);
+      assertTrue(metrics.contains("version=\"" + v2 + "\""), metrics);
+    } finally {
+      go.set(false);
+    }
+    new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
+    assertTrue(server.waitFor(60, TimeUnit.SECONDS), output.toString());
+    assertEquals(0, server.exitValue(), output.toString());
+  }
+
+  @Test
+  void aProjectFolderCannotBeFollowed() throws Exception {
+    OnnxModels.addOne(Files.createDirectories(cwd.resolve("add")));
+    CliResult r = gpux("serve", "add", "--follow", "--port", "0");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(
+        r.err().contains("--follow follows a stored model's local name, and add is not one"),
+        r.toString());
+    assertTrue(r.err().contains("hint: serve a pulled model by its movable name"), r.toString());
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("never saw " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+}
