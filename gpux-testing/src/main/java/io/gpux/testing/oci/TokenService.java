@@ -104,7 +104,7 @@ public final class TokenService implements AutoCloseable {
     return issued.get();
   }
 
-  /** The Authorization headers token requests carried (null for none), in order. */
+  /** The Authorization headers token requests carried ("" for none), in order. */
   public List<String> authorizations() {
     return List.copyOf(authorizations);
   }
@@ -112,7 +112,7 @@ public final class TokenService implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String auth = ex.getRequestHeaders().getFirst("Authorization");
-      authorizations.add(auth);
+      authorizations.add(auth == null ? "" : auth);
       if (user != null) {
         String expected =
             "Basic "
