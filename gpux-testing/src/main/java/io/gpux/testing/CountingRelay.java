@@ -23,6 +23,10 @@ public final class CountingRelay implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong down =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile long holdAfter = -1;
+  private final java.util.concurrent.atomic.AtomicLong up =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile long cutAfter = -1;
+  private volatile boolean cutDone;
 
   private CountingRelay(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -52,6 +56,21 @@ public final class CountingRelay implements AutoCloseable {
   public CountingRelay holdAfter(long bytes) {
     holdAfter = bytes;
     return this;
+  }
+
+  /**
+   * Drops the connection that carries the {@code bytes}-th byte from clients, once (a network that
+   * fails mid-upload); later connections pass.
+   */
+  public CountingRelay cutOnceAfter(long bytes) {
+    up.set(0);
+    cutAfter = bytes;
+    return this;
+  }
+
+  /** Whether the connection {@link #cutOnceAfter} asked for was dropped. */
+  public boolean cut() {
+    return cutDone;
   }
 
   /** Passes bytes again after {@link #holdAfter}. */
@@ -122,10 +141,21 @@ public final class CountingRelay implements AutoCloseable {
                         continue;
                       }
                     }
+                    long cut = cutAfter;
+                    if (!downstream && cut >= 0 && up.get() + allowed >= cut) {
+                      cutAfter = -1;
+                      cutDone = true;
+                      out.write(buf, off, (int) Math.max(0, cut - up.get()));
+                      out.flush();
+                      closeAfter.close();
+                      return;
+                    }
                     out.write(buf, off, allowed);
                     out.flush();
                     if (downstream) {
                       down.addAndGet(allowed);
+                    } else {
+                      up.addAndGet(allowed);
                     }
                     off += allowed;
                   }

@@ -6,6 +6,9 @@ import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRef;
 import io.gpux.registry.DerivedFile;
 import io.gpux.registry.PullOptions;
+import io.gpux.registry.PushRequest;
+import io.gpux.registry.PushResult;
+import io.gpux.registry.Pushable;
 import io.gpux.registry.Registry;
 import io.gpux.registry.RegistryContext;
 import io.gpux.registry.RemoteVersion;
@@ -23,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * OCI registries: a reference resolves to one image manifest (through an index when the tag names
  * one), whose digest is the version; its layers become the model's files by {@link OciLayout}.
  */
-final class OciRegistry implements Registry, Versioned {
+final class OciRegistry implements Registry, Versioned, Pushable {
   private final RegistryContext context;
   private final OciHosts hosts;
   private final Map<String, OciClient> clients = new ConcurrentHashMap<>();
@@ -167,6 +170,24 @@ final class OciRegistry implements Registry, Versioned {
   public List<RemoteVersion> versions(ModelRef ref) {
     return OciVersions.list(
         client(OciReferences.host(ref.name())), OciReferences.repository(ref.name()));
+  }
+
+  @Override
+  public PushResult push(PushRequest request) {
+    ModelRef t = request.target();
+    if (t.version() != null) {
+      throw GpuxException.invalidInput(
+          "cannot push to a digest (" + display(t) + ")",
+          "push to a tag: oci://" + t.name() + ":v1");
+    }
+    OciPusher.Outcome o = pusher(t).push(request, t.tag());
+    return new PushResult(
+        name(), t.name(), o.digest(), o.reference(), display(t), o.files(), o.bytes());
+  }
+
+  OciPusher pusher(ModelRef target) {
+    return new OciPusher(
+        client(OciReferences.host(target.name())), OciReferences.repository(target.name()));
   }
 
   static String display(ModelRef ref) {

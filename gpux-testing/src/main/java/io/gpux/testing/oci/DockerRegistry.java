@@ -33,6 +33,11 @@ public final class DockerRegistry implements AutoCloseable {
     return onPath("docker-registry") && onPath("htpasswd");
   }
 
+  /** Whether {@code skopeo} is installed (CI installs it: .ci/run). */
+  public static boolean skopeoAvailable() {
+    return onPath("skopeo");
+  }
+
   static boolean onPath(String program) {
     for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
       if (Files.isExecutable(Path.of(d, program))) {
