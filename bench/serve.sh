@@ -4,8 +4,8 @@
 #      gpux serve's POST /predict and /v2/models/digits64/infer on the tiny model, and the same
 #      two routes on the JDK-HTTP-server gpux serve of commit fc08a7b (built in a temporary
 #      clone), at concurrency 1, 8, 32 and 128 (wrk); the Python GPUX 0.1.1 at 32;
-#   2. gRPC ModelInfer at concurrency 32 (gpux-bench's GrpcJsonLoad, raw tensors, one HTTP/2
-#      connection);
+#   2. gRPC ModelInfer at concurrency 32 (h2load, 32 streams on one HTTP/2 connection, the tensor
+#      in raw_input_contents; bench/serve-grpc.sh compares gRPC load generators);
 #   3. dynamic batching on vs off on a batchable model at concurrency 32;
 #   4. RSS under a burst of 200 concurrent 768 KB requests against the configured memory budget;
 #   5. the HTTP cost per request against in-process inference.
@@ -46,6 +46,7 @@ need_apt() { # COMMAND PACKAGE
     { log "error: $1 is needed (apt-get install $2)"; exit 1; }
 }
 need_apt wrk wrk
+need_apt h2load nghttp2-client
 need_apt nginx nginx
 nginx_bin="$(PATH="$PATH:/usr/sbin" command -v nginx)"
 bash python/setup-venv.sh >/dev/null
@@ -66,6 +67,8 @@ log "building gpux-bench (the gRPC load generator) and its class path"
   dependency:build-classpath -Dmdep.outputFile="$work/bench-cp.txt") >"$work/build.log" 2>&1 ||
   { cat "$work/build.log" >&2; log "error: gpux-bench did not build"; exit 1; }
 bench_cp="$root/gpux-bench/target/classes:$(cat "$work/bench-cp.txt")"
+java -cp "$bench_cp" io.gpux.bench.GrpcLoad --frame "$work/grpc-raw.bin" "$work/digits64.json" \
+  digits64 pixels FP64 raw # the ModelInferRequest h2load sends
 
 # The JDK-server gpux serve: commit fc08a7b, the last before Netty, built in a temporary clone
 # (package, not install: nothing reaches ~/.m2). Kept between runs; never part of this repo.
@@ -143,28 +146,26 @@ get() { # TEST SIDE URL CONCURRENCY ROUND
   line="$(wrk -t1 -c"$4" -d"${seconds}s" -s "$root/bench/serve/get.lua" "$3" | grep '^{' | tail -1)"
   record "$1" "$2" "$4" "$5" "$line"
 }
-grpc() { # TEST SIDE HOST:PORT CONCURRENCY ROUND
-  local line
-  line="$(java -Xmx512m -cp "$bench_cp" io.gpux.bench.GrpcJsonLoad "$3" digits64 "$work/digits64.json" \
-    pixels FP64 "$4" "$warm" "$seconds" | grep '^{' | tail -1)"
+# Failed inference requests a gpux serve counted (h2load sees HTTP statuses, not gRPC's).
+failures() { # HTTP-PORT
+  curl -s "http://127.0.0.1:$1/metrics" |
+    awk '/^gpux_inference_requests_total\{.*outcome="failure"/ {n += $2} END {printf "%d", n}'
+}
+grpc() { # TEST SIDE HOST:PORT CONCURRENCY ROUND HTTP-PORT
+  local line f0
+  f0="$(failures "$6")"
+  h2load -t1 -c1 -m"$4" --warm-up-time="${warm}s" -D "$seconds" --log-file="$work/h2load.log" \
+    -H 'content-type: application/grpc' -H 'te: trailers' -d "$work/grpc-raw.bin" \
+    "http://$3/inference.GRPCInferenceService/ModelInfer" >"$work/h2load.out"
+  line="$("$py" "$root/bench/serve/grpc_bodies.py" --h2load "$work/h2load.out" "$work/h2load.log" \
+    $(($(failures "$6") - f0)))"
   record "$1" "$2" "$4" "$5" "$line"
 }
 
 # --- 1 and 2: the HTTP ceiling, the JDK server, the Python GPUX, gRPC ----------------------------
 log "starting servers: gpux serve (Netty) with gRPC, the JDK-server gpux, the Python GPUX, nginx"
 grpc_port=18187
-if "$gpux" serve --help 2>/dev/null | grep -q -- '--grpc-port'; then
-  start_gpux 18181 "$work/digits64" --grpc-port "$grpc_port"
-  grpc_how="gpux serve --grpc-port"
-else
-  # This gpux serve has no --grpc-port yet: the same server classes, started by gpux-bench.
-  start_gpux 18181 "$work/digits64"
-  java -Xshare:auto -Xmx2g -cp "$bench_cp" io.gpux.bench.GrpcServe "$work/digits64" 18186 "$grpc_port" \
-    >"$work/grpc-serve.log" 2>&1 &
-  pids+=($!)
-  wait_ok "http://127.0.0.1:18186/v2/health/ready"
-  grpc_how="gpux-bench GrpcServe (gpux serve has no --grpc-port at this revision)"
-fi
+start_gpux 18181 "$work/digits64" --grpc-port "$grpc_port"
 # For information: the same server with one intra-op thread per session (ONNX Runtime otherwise
 # gives each run a pool of one thread per core, which 4 workers on 2 cores oversubscribe).
 start_gpux 18189 "$work/digits64" --threads 1
@@ -213,7 +214,7 @@ for ((r = 1; r <= rounds; r++)); do
       fi
     done
     if ((c == 32)); then
-      grpc ceiling gpux-grpc "127.0.0.1:$grpc_port" 32 "$r"
+      grpc ceiling gpux-grpc "127.0.0.1:$grpc_port" 32 "$r" 18181
       post ceiling python-predict "${url[python-predict]}" "${body[python-predict]}" 32 "$r"
       post ceiling gpux-predict-threads1 "${url[gpux-predict-threads1]}" "${body[gpux-predict-threads1]}" 32 "$r"
     fi
@@ -257,7 +258,7 @@ revision="$(git -C "$root" rev-parse --short HEAD)"
 [[ -n "$(git -C "$root" status --porcelain -- gpux-core gpux-server gpux-cli 2>/dev/null)" ]] &&
   revision+=" + uncommitted changes"
 "$py" "$root/bench/serve/report.py" "$work" "$revision" \
-  "rounds=$rounds seconds=$seconds warm-up=${warm}s; load average (1, 5, 15 min) at start $load_start, after the HTTP section $load_mid, at the end $load_end; gRPC server: $grpc_how; JDK server: gpux at $jdk_rev; memory budget of the burst: $budget" \
+  "rounds=$rounds seconds=$seconds warm-up=${warm}s; load average (1, 5, 15 min) at start $load_start, after the HTTP section $load_mid, at the end $load_end; JDK server: gpux at $jdk_rev; memory budget of the burst: $budget" \
   >"$work/serve.md"
 cp "$work/serve.md" "$root/bench/results/serve.md"
 cat "$root/bench/results/serve.md"

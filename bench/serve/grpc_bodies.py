@@ -6,10 +6,16 @@
       typed contents (OUTDIR/grpc-typed.json) and raw_input_contents (OUTDIR/grpc-raw.json).
   grpc_bodies.py --summary < ghz-summary.json
       Turns ghz's JSON summary into the line bench/serve/post.lua prints for wrk.
+  grpc_bodies.py --h2load H2LOAD-OUTPUT LOG-FILE SERVER-FAILURES
+      The same line from h2load's output and its --log-file (one line a request: start time,
+      HTTP status, microseconds until the end of the response). h2load reads no gRPC trailers
+      (a failed call is still HTTP 200), so the failures the server counted over the run
+      (bench/serve-grpc.sh reads them from /metrics) are counted as errors too.
 """
 
 import base64
 import json
+import re
 import sys
 
 import numpy as np
@@ -54,8 +60,44 @@ def summary():
     print(json.dumps(line, separators=(",", ":")))
 
 
+def h2load(output, log, server_failures):
+    text = open(output).read()
+    # "finished in" counts the warm-up too; req/s and the counts are of the measured part only.
+    total = int(re.search(r"requests: (\d+) total", text).group(1))
+    rps = float(re.search(r"finished in [0-9.]+s, ([0-9.]+) req/s", text).group(1))
+    elapsed = total / rps if rps else 0
+    failed = sum(int(re.search(r"(\d+) " + what, text).group(1)) for what in ("failed", "errored", "timeout"))
+    lat, non2xx = [], 0
+    for row in open(log):
+        cols = row.split()
+        if len(cols) < 3:
+            continue
+        if cols[1] == "200":
+            lat.append(int(cols[2]))
+        else:
+            non2xx += 1
+    lat.sort()
+
+    def pct(p):
+        return lat[int((len(lat) - 1) * p / 100)] if lat else 0
+
+    line = {
+        "requests": len(lat),
+        "duration_us": int(elapsed * 1e6),
+        "non2xx": non2xx + int(server_failures),
+        "socket_errors": failed,
+        "p50_us": pct(50),
+        "p90_us": pct(90),
+        "p99_us": pct(99),
+        "mean_us": round(sum(lat) / len(lat), 1) if lat else 0,
+    }
+    print(json.dumps(line, separators=(",", ":")))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "--summary":
         summary()
+    elif sys.argv[1] == "--h2load":
+        h2load(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         bodies(*sys.argv[1:6])

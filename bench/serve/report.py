@@ -99,8 +99,8 @@ for c in (1, 8, 32, 128):
             f"{errors('ceiling', side, c)} | {ratio} |"
         )
 out.append("")
-out.append("`gpux-grpc` is ModelInfer with the tensor in `raw_input_contents` (gpux-bench's GrpcLoad, "
-           "32 callers on one HTTP/2 connection); `gpux-predict-threads1` is gpux serve with `--threads 1` "
+out.append("`gpux-grpc` is ModelInfer with the tensor in `raw_input_contents` (h2load, "
+           "32 streams on one HTTP/2 connection); `gpux-predict-threads1` is gpux serve with `--threads 1` "
            "(one intra-op thread per session instead of ONNX Runtime's one per core); `python-predict` is the Python GPUX 0.1.1's "
            "`gpux serve` (FastAPI + uvicorn).")
 out.append("")

@@ -30,9 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The library's front door: everything the {@code gpux} command does, callable from Java. Running
  * models (load, build, inspect, providers) is here; the rest is in small services: {@link
- * #models()} (references, pull, remove, push, versions, search), {@link #storage()} (the store's
- * administration) and {@link #accounts()} (registry credentials). The CLI and the server call only
- * these.
+ * #models()} (references, pull, remove, push, versions, search), {@link #versions()} (outdated,
+ * update, pin, rollback, history), {@link #storage()} (the store's administration) and {@link
+ * #accounts()} (registry credentials). The CLI and the server call only these.
  *
  * <pre>{@code
  * try (Gpux gpux = Gpux.open()) {
@@ -52,6 +52,7 @@ public final class Gpux implements AutoCloseable {
   private final Models models;
   private final Storage storage;
   private final Accounts accounts;
+  private final Versions versions;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -59,6 +60,7 @@ public final class Gpux implements AutoCloseable {
     this.models = new Models(resources);
     this.storage = new Storage(resources, models);
     this.accounts = new Accounts(resources);
+    this.versions = new Versions(resources, models);
   }
 
   public static Gpux open() {
@@ -106,6 +108,14 @@ public final class Gpux implements AutoCloseable {
   /** The local store's administration: list, disk use, prune, verify. */
   public Storage storage() {
     return storage;
+  }
+
+  /**
+   * Stored models' versions over time: outdated, update, pin, unpin, rollback, history (see {@link
+   * io.gpux.versions}).
+   */
+  public Versions versions() {
+    return versions;
   }
 
   /** Registry credentials ({@code gpux login}). */

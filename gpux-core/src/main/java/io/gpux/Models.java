@@ -34,9 +34,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 /**
  * Models by reference, across registries and the local store: parse, pull, find what is stored,
@@ -108,15 +106,13 @@ public final class Models {
       return null;
     }
     ModelStore store = resources.store();
-    String qualifier = ref.qualifier() == null ? "latest" : ref.qualifier();
     if (ref.registry() != null) {
-      return store.resolve(ref.registry(), ref.name(), qualifier, selection).orElse(null);
+      return resolveStored(store, ref.registry(), ref, selection);
     }
     VersionManifest found = null;
     for (VersionManifest m : store.list()) {
       if (m.name().equals(ref.name())) {
-        VersionManifest candidate =
-            store.resolve(m.registry(), m.name(), qualifier, selection).orElse(null);
+        VersionManifest candidate = resolveStored(store, m.registry(), ref, selection);
         if (candidate != null && found != null && !found.registry().equals(candidate.registry())) {
           throw GpuxException.invalidInput(
               "'"
@@ -132,6 +128,26 @@ public final class Models {
       }
     }
     return found;
+  }
+
+  /**
+   * A bare reference follows the local name of the registry's default ({@code main} on the Hub)
+   * when the store has one, so that it runs what {@code gpux update} and {@code gpux rollback} put
+   * there; otherwise {@code latest}: the tag of that name, else the newest pull.
+   */
+  private VersionManifest resolveStored(
+      ModelStore store, String registry, ModelRef ref, String selection) {
+    if (ref.qualifier() != null) {
+      return store.resolve(registry, ref.name(), ref.qualifier(), selection).orElse(null);
+    }
+    String name = resources.registries().defaultName(registry);
+    if (!name.equals("latest")) {
+      VersionManifest followed = store.resolve(registry, ref.name(), name, selection).orElse(null);
+      if (followed != null) {
+        return followed;
+      }
+    }
+    return store.resolve(registry, ref.name(), "latest", selection).orElse(null);
   }
 
   /** What {@link #remove} took out of the store. */
@@ -217,12 +233,25 @@ public final class Models {
     return registry.push(new PushRequest(ref, dir, alias, annotations, Map.of(), null));
   }
 
-  /** One of a model's versions in its registry, and whether the store has it. */
-  public record VersionInfo(RemoteVersion remote, boolean pulled) {}
+  /**
+   * One of a model's versions in its registry, and what the store has of it.
+   *
+   * @param pulled whether the store has it
+   * @param localNames the store's local names pointing at it ({@code main}, {@code champion}): the
+   *     version the local name runs
+   * @param size its bytes: the stored copy's, else the registry's when it says, else -1
+   */
+  public record VersionInfo(
+      RemoteVersion remote, boolean pulled, List<String> localNames, long size) {
+    public VersionInfo {
+      localNames = List.copyOf(localNames);
+    }
+  }
 
   /**
    * {@code gpux versions}: the registry's versions of a model, newest first, each marked when the
-   * store has it. A reference with no registry means the default registry.
+   * store has it and with the local names pointing at it. A reference with no registry means the
+   * default registry.
    */
   public List<VersionInfo> versions(String reference) {
     ModelRef ref = reference(reference);
@@ -232,15 +261,28 @@ public final class Models {
             .registries()
             .capability(registry, Versioned.class, "list versions")
             .versions(ref.withRegistry(registry));
-    Set<String> stored =
-        Files.isDirectory(resources.settings.home())
-            ? resources.store().versions(registry, ref.name()).stream()
-                .map(VersionManifest::version)
-                .collect(Collectors.toSet())
-            : Set.of();
+    java.util.Map<String, VersionManifest> stored = new java.util.HashMap<>();
+    java.util.Map<String, List<String>> names = new java.util.HashMap<>();
+    if (Files.isDirectory(resources.settings.home())) {
+      ModelStore store = resources.store();
+      for (VersionManifest m : store.versions(registry, ref.name())) {
+        if (m.selection() == null) {
+          stored.put(m.version(), m);
+        }
+      }
+      for (var n : store.localNames(registry, ref.name())) {
+        names.computeIfAbsent(n.version(), k -> new ArrayList<>()).add(n.tag());
+      }
+    }
     List<VersionInfo> out = new ArrayList<>();
     for (RemoteVersion v : remote) {
-      out.add(new VersionInfo(v, stored.contains(v.version())));
+      VersionManifest m = stored.get(v.version());
+      out.add(
+          new VersionInfo(
+              v,
+              m != null,
+              names.getOrDefault(v.version(), List.of()),
+              m != null ? m.sizeBytes() : v.size()));
     }
     return out;
   }

@@ -64,10 +64,23 @@ final class ServeCommand implements Callable<Integer> {
   Integer maxBatchSize;
 
   @Option(
+      names = "--preferred-batch-sizes",
+      paramLabel = "N,N...",
+      split = ",",
+      description =
+          "Dynamic batching: sizes a batch runs at as soon as it reaches one, without waiting out"
+              + " the delay, each 1 to --max-batch-size (Triton's preferred_batch_size; default:"
+              + " serving.preferred_batch_size, else none).")
+  List<Integer> preferredBatchSizes;
+
+  @Option(
       names = "--batch-delay-ms",
-      defaultValue = "2",
-      description = "Longest wait for requests to batch with (default: ${DEFAULT-VALUE} ms).")
-  double batchDelayMs;
+      paramLabel = "MS",
+      description =
+          "Longest a request waits in the queue for others to batch with, 0 or more (Triton's"
+              + " max_queue_delay_microseconds; default: serving.max_queue_delay_microseconds,"
+              + " else 2 ms).")
+  Double batchDelayMs;
 
   @Option(
       names = "--model-control",
@@ -165,9 +178,45 @@ final class ServeCommand implements Callable<Integer> {
     if (maxBatchSize != null && maxBatchSize < 1) {
       throw bad("--max-batch-size must be 1 or more (1 turns batching off), got " + maxBatchSize);
     }
-    if (!(batchDelayMs >= 0)) {
+    if (batchDelayMs != null && !(batchDelayMs >= 0)) {
       throw bad("--batch-delay-ms must be 0 or more, got " + batchDelayMs);
     }
+    if (preferredBatchSizes != null) {
+      // Against gpux.yml's batch_size too, once the models are loaded (batching()).
+      checkPreferred(maxBatchSize != null ? maxBatchSize : Integer.MAX_VALUE);
+    }
+  }
+
+  private void checkPreferred(int max) {
+    for (int p : preferredBatchSizes) {
+      if (p < 1 || p > max) {
+        throw bad(
+            "--preferred-batch-sizes must each be 1 to the largest batch"
+                + (max == Integer.MAX_VALUE
+                    ? ""
+                    : " ("
+                        + max
+                        + (maxBatchSize != null ? ", --max-batch-size" : ", serving.batch_size")
+                        + ")")
+                + ", got "
+                + p);
+      }
+    }
+  }
+
+  /** Batching from the flags given, the rest from gpux.yml's serving section (in {@code d}). */
+  private ServerOptions.Batching batching(ServerOptions.Batching d) {
+    int max = maxBatchSize != null ? maxBatchSize : d.maxBatchSize();
+    List<Integer> preferred = d.preferredSizes();
+    if (preferredBatchSizes != null) {
+      checkPreferred(max);
+      preferred = preferredBatchSizes;
+    } else if (maxBatchSize != null) {
+      // gpux.yml's preferred sizes that the flag's smaller largest batch rules out.
+      preferred = preferred.stream().filter(p -> p <= max).toList();
+    }
+    long delay = batchDelayMs != null ? Math.round(batchDelayMs * 1000) : d.maxQueueDelayMicros();
+    return new ServerOptions.Batching(max, preferred, delay);
   }
 
   private ParameterException bad(String message) {
@@ -215,9 +264,7 @@ final class ServeCommand implements Callable<Integer> {
               .withAddress(
                   host != null ? host : options.host(), port != null ? port : options.port())
               .withWorkers(workers != null ? workers : options.maxConcurrent())
-              .withBatching(
-                  maxBatchSize != null ? maxBatchSize : options.maxBatchSize(),
-                  (long) (batchDelayMs * 1000))
+              .withBatching(batching(options.batching()))
               .withMemoryBudget(
                   memoryBudget == null
                       ? ServerOptions.defaultMemoryBudget()

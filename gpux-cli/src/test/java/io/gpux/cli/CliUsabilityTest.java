@@ -158,6 +158,14 @@ class CliUsabilityTest {
       {new String[] {"--max-batch-size", "-3"}, "--max-batch-size must be 1 or more"},
       {new String[] {"--threads", "0"}, "--threads must be 1 or more, got 0"},
       {new String[] {"--batch-delay-ms", "-1"}, "--batch-delay-ms must be 0 or more"},
+      {
+        new String[] {"--preferred-batch-sizes", "4,0"},
+        "--preferred-batch-sizes must each be 1 to the largest batch, got 0"
+      },
+      {
+        new String[] {"--max-batch-size", "4", "--preferred-batch-sizes", "2,8"},
+        "--preferred-batch-sizes must each be 1 to the largest batch (4, --max-batch-size), got 8"
+      },
     };
     for (Object[] c : cases) {
       List<String> args = new ArrayList<>(List.of("serve", digits.toString()));
@@ -168,6 +176,17 @@ class CliUsabilityTest {
       assertTrue(r.err().contains("hint: "), r.toString());
       assertFalse(r.err().contains("internal error") || r.err().contains("Exception"), r.err());
     }
+    // Against gpux.yml's batch_size (8 in examples/digits): known once the model is loaded.
+    CliResult preferred =
+        CliResult.run(dir, "serve", digits.toString(), "--preferred-batch-sizes", "4,16");
+    assertEquals(2, preferred.exitCode(), preferred.toString());
+    assertTrue(
+        preferred
+            .err()
+            .contains(
+                "gpux: error: --preferred-batch-sizes must each be 1 to the largest batch (8,"
+                    + " serving.batch_size), got 16"),
+        preferred.toString());
     CliResult threads = CliResult.run(digits, "run", ".", "--threads", "0", "-f", "sample.json");
     assertEquals(2, threads.exitCode(), threads.toString());
     assertTrue(threads.err().contains("--threads must be 1 or more"), threads.err());

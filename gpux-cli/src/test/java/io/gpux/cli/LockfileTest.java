@@ -135,7 +135,9 @@ class LockfileTest {
     JsonNode m = MAPPER.readTree(sync.out()).get("models").get(0);
     assertEquals(v2, m.get("version").asText());
     assertEquals(
-        2, m.get("files_fetched").asInt(), "README.md and config.json (no sha256 listed for them)");
+        1,
+        m.get("files_fetched").asInt(),
+        "README.md only: config.json (no sha256 listed) is known by its unchanged git blob id");
     assertTrue(
         hub.requests().stream().noneMatch(r -> r.path().startsWith("/cdn/")),
         "the LFS model, already in the store by digest, was not fetched: " + hub.requests());

@@ -49,11 +49,31 @@ public record ProjectConfig(
     }
   }
 
-  /** {@code serving:}, the defaults of {@code gpux serve}. */
+  /**
+   * {@code serving:}, the defaults of {@code gpux serve}. Dynamic batching takes Triton's {@code
+   * dynamic_batching} keys: {@code batch_size} is the largest batch (Triton's {@code
+   * max_batch_size}), {@code preferred_batch_size} the sizes a batch is sent at as soon as it
+   * reaches one, {@code max_queue_delay_microseconds} how long a request may wait for others.
+   *
+   * @param preferredBatchSizes ascending, distinct, each at most {@code batchSize}; empty: none
+   */
   public record ServingSection(
-      String host, int port, int batchSize, int timeoutSeconds, int maxWorkers) {
+      String host,
+      int port,
+      int batchSize,
+      int timeoutSeconds,
+      int maxWorkers,
+      List<Integer> preferredBatchSizes,
+      long maxQueueDelayMicros) {
+    public ServingSection {
+      preferredBatchSizes = List.copyOf(preferredBatchSizes);
+    }
+
+    /** Triton's default queue delay is 0; 2 ms lets concurrent requests meet at all. */
+    public static final long DEFAULT_QUEUE_DELAY_MICROS = 2000;
+
     public static ServingSection defaults() {
-      return new ServingSection("127.0.0.1", 8080, 1, 5, 4);
+      return new ServingSection("127.0.0.1", 8080, 1, 5, 4, List.of(), DEFAULT_QUEUE_DELAY_MICROS);
     }
   }
 

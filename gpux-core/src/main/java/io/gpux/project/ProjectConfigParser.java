@@ -61,7 +61,14 @@ public final class ProjectConfigParser {
       Set.of("gpu", "batch_size", "timeout", "enable_profiling");
   private static final Set<String> GPU = Set.of("memory", "backend");
   private static final Set<String> SERVING =
-      Set.of("host", "port", "batch_size", "timeout", "max_workers");
+      Set.of(
+          "host",
+          "port",
+          "batch_size",
+          "timeout",
+          "max_workers",
+          "preferred_batch_size",
+          "max_queue_delay_microseconds");
   private static final Set<String> PREPROCESSING =
       Set.of("tokenizer", "max_length", "resize", "normalize", "custom");
   private static final Set<String> BACKENDS =
@@ -336,12 +343,41 @@ public final class ProjectConfigParser {
         throw s.error(
             s.value("port"), s.path("port"), "must be between 0 and 65535, got " + port, null);
       }
+      int batchSize = positive(s, "batch_size", d.batchSize());
+      List<String> preferred = s.strings("preferred_batch_size");
+      List<Integer> sizes =
+          preferred == null
+              ? List.of()
+              : preferred.stream()
+                  .map(p -> parseInt(s, "preferred_batch_size", p))
+                  .sorted()
+                  .distinct()
+                  .toList();
+      for (int size : sizes) {
+        if (size < 1 || size > batchSize) {
+          throw s.error(
+              s.value("preferred_batch_size"),
+              s.path("preferred_batch_size"),
+              "must be sizes from 1 to batch_size (" + batchSize + "), got " + size,
+              "list sizes no larger than serving.batch_size, or raise batch_size");
+        }
+      }
+      Integer delay = s.optionalInteger("max_queue_delay_microseconds");
+      if (delay != null && delay < 0) {
+        throw s.error(
+            s.value("max_queue_delay_microseconds"),
+            s.path("max_queue_delay_microseconds"),
+            "must be 0 or more, got " + delay,
+            null);
+      }
       return new ServingSection(
           s.string("host", d.host()),
           port,
-          positive(s, "batch_size", d.batchSize()),
+          batchSize,
           positive(s, "timeout", d.timeoutSeconds()),
-          positive(s, "max_workers", d.maxWorkers()));
+          positive(s, "max_workers", d.maxWorkers()),
+          sizes,
+          delay == null ? d.maxQueueDelayMicros() : delay);
     }
 
     private PreprocessingSection preprocessing(YamlSection s) {

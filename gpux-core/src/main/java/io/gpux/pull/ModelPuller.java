@@ -75,7 +75,16 @@ public final class ModelPuller {
   }
 
   public PullResult pull(ModelRef ref, PullOptions options, TransferListener listener) {
-    return pull(resolve(ref, options), options, listener, PullGuard.NONE);
+    return pull(ref, options, listener, io.gpux.index.TagTables.PULLED);
+  }
+
+  /**
+   * {@link #pull(ModelRef, PullOptions, TransferListener)}, recording {@code action} ({@code
+   * pulled}, {@code updated}) in the history of the local name it moves.
+   */
+  public PullResult pull(
+      ModelRef ref, PullOptions options, TransferListener listener, String action) {
+    return pull(resolve(ref, options), options, listener, PullGuard.NONE, action);
   }
 
   /**
@@ -96,6 +105,15 @@ public final class ModelPuller {
    */
   public PullResult pull(
       ResolvedModel model, PullOptions options, TransferListener listener, PullGuard guard) {
+    return pull(model, options, listener, guard, io.gpux.index.TagTables.PULLED);
+  }
+
+  private PullResult pull(
+      ResolvedModel model,
+      PullOptions options,
+      TransferListener listener,
+      PullGuard guard,
+      String action) {
     Registry registry = registries.get(model.registry());
     store = openStore.get();
     // A copy with another file selection (--variant, --include) is another stored version.
@@ -107,11 +125,11 @@ public final class ModelPuller {
       if (existing.isPresent()
           && !options.force()
           && existing.get().files().stream().allMatch(f -> store.hasBlob(f.sha256()))) {
-        tagRequested(model, selection);
+        tagRequested(model, selection, action);
         long bytes = existing.get().files().stream().mapToLong(ManifestFile::size).sum();
         return new PullResult(existing.get(), true, 0, existing.get().files().size(), 0, bytes);
       }
-      return fetch(registry, model, options, listener, selection, guard);
+      return fetch(registry, model, options, listener, selection, guard, action);
     }
   }
 
@@ -121,12 +139,19 @@ public final class ModelPuller {
       PullOptions options,
       TransferListener listener,
       String selection,
-      PullGuard guard) {
+      PullGuard guard,
+      String action) {
     List<DownloadRequest> requests = new ArrayList<>();
     Map<String, RemoteFile> reused = new LinkedHashMap<>();
+    Map<String, String> known = options.force() ? Map.of() : knownByRegistryDigest(model);
     for (RemoteFile f : model.files()) {
-      if (!options.force() && f.sha256() != null && store.hasBlob(f.sha256())) {
-        reused.put(f.path(), f);
+      String sha256 = f.sha256();
+      if (sha256 == null && f.registryDigest() != null) {
+        sha256 = known.get(f.registryDigest() + " " + f.size());
+      }
+      if (!options.force() && sha256 != null && store.hasBlob(sha256)) {
+        reused.put(
+            f.path(), new RemoteFile(f.path(), f.size(), sha256, f.registryDigest(), f.download()));
         listener.skipped(f.path(), f.size());
       } else {
         requests.add(
@@ -233,20 +258,43 @@ public final class ModelPuller {
       store.remove(model.registry(), model.name(), stored);
     }
     VersionManifest committed = store.commit(manifest);
-    tagRequested(model, selection);
+    tagRequested(model, selection, action);
     return new PullResult(
         committed, false, downloaded.size(), reused.size(), bytesDownloaded, bytesReused);
   }
 
   /** Points the name asked for ({@code main}; {@code main+quantized} for a variant) at the copy. */
-  private void tagRequested(ResolvedModel model, String selection) {
+  private void tagRequested(ResolvedModel model, String selection, String action) {
     if (model.requested() != null && !model.requested().equals(model.version())) {
       store.tag(
           model.registry(),
           model.name(),
           VersionManifest.storedVersion(model.requested(), selection),
-          VersionManifest.storedVersion(model.version(), selection));
+          VersionManifest.storedVersion(model.version(), selection),
+          action);
     }
+  }
+
+  /**
+   * The sha256 of files this model's stored versions already have, by the registry's own digest and
+   * size ({@code md5:... 1234}): a registry that lists no sha256 (W&amp;B's MD5s, the Hub's git
+   * blob sha1 for small files) can still name a file the store holds, so a new version fetches only
+   * its new files. This is as safe as fetching: a download of such a file is verified against that
+   * same registry digest and nothing stronger.
+   */
+  private Map<String, String> knownByRegistryDigest(ResolvedModel model) {
+    if (model.files().stream().allMatch(f -> f.sha256() != null || f.registryDigest() == null)) {
+      return Map.of();
+    }
+    Map<String, String> out = new java.util.HashMap<>();
+    for (VersionManifest v : store.versions(model.registry(), model.name())) {
+      for (ManifestFile f : v.files()) {
+        if (f.registryDigest() != null) {
+          out.putIfAbsent(f.registryDigest() + " " + f.size(), f.sha256());
+        }
+      }
+    }
+    return out;
   }
 
   private String putDerived(DerivedFile derived) {

@@ -191,6 +191,28 @@ class ProjectConfigParserTest {
   }
 
   @Test
+  void servingTakesTritonsDynamicBatchingKeys() {
+    ProjectConfig c =
+        parse(
+            "name: m\nmodel: {source: m}\nserving:\n  batch_size: 16\n"
+                + "  preferred_batch_size: [8, 4, 8]\n  max_queue_delay_microseconds: 500\n");
+    assertEquals(List.of(4, 8), c.serving().preferredBatchSizes(), "sorted, each once");
+    assertEquals(500, c.serving().maxQueueDelayMicros());
+    ProjectConfig d = parse("name: m\nmodel: {source: m}\n");
+    assertEquals(List.of(), d.serving().preferredBatchSizes());
+    assertEquals(2000, d.serving().maxQueueDelayMicros());
+    GpuxException tooLarge =
+        failure(
+            "name: m\nmodel: {source: m}\nserving: {batch_size: 4, preferred_batch_size: [2, 8]}\n");
+    assertTrue(tooLarge.problem().contains("serving.preferred_batch_size"), tooLarge.problem());
+    assertTrue(tooLarge.problem().contains("got 8"), tooLarge.problem());
+    assertTrue(
+        failure("name: m\nmodel: {source: m}\nserving: {max_queue_delay_microseconds: -1}\n")
+            .problem()
+            .contains("serving.max_queue_delay_microseconds"));
+  }
+
+  @Test
   void emptyFileAndEmptyInputsAreErrors() {
     assertTrue(failure("").problem().contains("is empty"));
     assertTrue(

@@ -19,30 +19,40 @@ import java.util.function.IntConsumer;
 
 /**
  * Dynamic batching: concurrent requests to one model are joined along dimension 0 (up to {@code
- * maxBatch} rows, waiting at most {@code maxDelay} for more), run once, and the outputs are split
- * back in order. Only for models whose every input and output has a dynamic first dimension;
- * requests whose other dimensions differ go in different batches.
+ * maxBatch} rows, a request waiting at most the queue delay for others, a batch that reaches a
+ * preferred size running at once), run once, and the outputs are split back in order. Only for
+ * models whose every input and output has a dynamic first dimension; requests whose other
+ * dimensions differ go in different batches. One batcher per model serves every front end, so HTTP
+ * and gRPC requests share batches.
  */
 final class DynamicBatcher implements AutoCloseable {
   private final InferenceModel model;
   private final int maxBatch;
+  private final int[] preferredSizes;
   private final long maxDelayNanos;
   private final IntConsumer formed;
   private final LinkedBlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
   private final Thread worker;
   private volatile boolean closed;
 
+  /** A request waiting to be batched, since {@code queued} (System.nanoTime()). */
   private record Pending(
       Map<String, Tensor> feeds,
       long rows,
       String key,
       RequestTiming timing,
+      long queued,
       CompletableFuture<Map<String, Tensor>> result) {}
 
   DynamicBatcher(InferenceModel model, int maxBatch, long maxDelayNanos, IntConsumer formed) {
+    this(model, new ServerOptions.Batching(maxBatch, List.of(), maxDelayNanos / 1000), formed);
+  }
+
+  DynamicBatcher(InferenceModel model, ServerOptions.Batching batching, IntConsumer formed) {
     this.model = model;
-    this.maxBatch = maxBatch;
-    this.maxDelayNanos = maxDelayNanos;
+    this.maxBatch = batching.maxBatchSize();
+    this.preferredSizes = batching.preferredSizes().stream().mapToInt(Integer::intValue).toArray();
+    this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(batching.maxQueueDelayMicros());
     this.formed = formed;
     this.worker = new Thread(this::loop, "gpux-batcher");
     worker.setDaemon(true);
@@ -95,7 +105,9 @@ final class DynamicBatcher implements AutoCloseable {
     if (rows <= 0 || rows >= maxBatch) {
       return timed(List.of(timing), () -> model.run(feeds));
     }
-    Pending p = new Pending(feeds, rows, key.toString(), timing, new CompletableFuture<>());
+    Pending p =
+        new Pending(
+            feeds, rows, key.toString(), timing, System.nanoTime(), new CompletableFuture<>());
     queue.add(p);
     try {
       return p.result().get();
@@ -114,38 +126,90 @@ final class DynamicBatcher implements AutoCloseable {
     while (!closed) {
       try {
         Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+        if (first != null) {
+          form(first);
         }
-        List<Pending> batch = new ArrayList<>(List.of(first));
-        long rows = first.rows();
-        long deadline = System.nanoTime() + maxDelayNanos;
-        List<Pending> other = new ArrayList<>();
-        while (rows < maxBatch) {
-          long wait = deadline - System.nanoTime();
-          Pending next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
-          if (next == null) {
-            break;
-          }
-          if (next.key().equals(first.key()) && rows + next.rows() <= maxBatch) {
-            batch.add(next);
-            rows += next.rows();
-          } else {
-            // Another shape is waiting: run what we have rather than make it wait for the timer.
-            other.add(next);
-            break;
-          }
-        }
-        for (int i = other.size() - 1; i >= 0; i--) {
-          queue.addFirst(other.get(i)); // they lead the next batch, in arrival order
-        }
-        execute(batch, rows);
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
         // execute() completes every future; nothing may kill the worker.
       }
     }
+  }
+
+  /**
+   * Forms and runs one batch led by {@code first}, as Triton's dynamic batcher does: the requests
+   * queued now join it in arrival order (up to {@code maxBatch} rows, while their shapes match); if
+   * that reaches a preferred size, the largest one reached runs at once and the rest lead the next
+   * batch; otherwise the batch waits for more until the oldest request has waited the queue delay,
+   * and runs as soon as it reaches the largest size or a preferred one.
+   */
+  private void form(Pending first) throws InterruptedException {
+    List<Pending> batch = new ArrayList<>(List.of(first));
+    long rows = first.rows();
+    int preferredAt = preferred(rows) ? 1 : 0; // requests in the largest preferred batch so far
+    List<Pending> later = new ArrayList<>();
+    boolean otherShape = false;
+    while (rows < maxBatch) {
+      Pending next = queue.poll();
+      if (next == null) {
+        break;
+      }
+      if (!joins(first, next, rows)) {
+        later.add(next);
+        otherShape = true;
+        break;
+      }
+      batch.add(next);
+      rows += next.rows();
+      if (preferred(rows)) {
+        preferredAt = batch.size();
+      }
+    }
+    if (rows < maxBatch && preferredAt > 0) {
+      List<Pending> rest = batch.subList(preferredAt, batch.size());
+      later.addAll(0, rest);
+      for (Pending p : rest) {
+        rows -= p.rows();
+      }
+      rest.clear();
+    } else if (rows < maxBatch && !otherShape) {
+      long deadline = first.queued() + maxDelayNanos;
+      for (long wait = deadline - System.nanoTime(); rows < maxBatch && wait > 0; ) {
+        Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
+        if (next == null) {
+          break;
+        }
+        if (!joins(first, next, rows)) {
+          // Another shape is waiting: run what we have rather than make it wait for the timer.
+          later.add(next);
+          break;
+        }
+        batch.add(next);
+        rows += next.rows();
+        if (preferred(rows)) {
+          break;
+        }
+        wait = deadline - System.nanoTime();
+      }
+    }
+    for (int i = later.size() - 1; i >= 0; i--) {
+      queue.addFirst(later.get(i)); // they lead the next batch, in arrival order
+    }
+    execute(batch, rows);
+  }
+
+  private boolean joins(Pending first, Pending next, long rows) {
+    return next.key().equals(first.key()) && rows + next.rows() <= maxBatch;
+  }
+
+  private boolean preferred(long rows) {
+    for (int p : preferredSizes) {
+      if (p == rows) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void execute(List<Pending> batch, long rows) {

@@ -3,6 +3,9 @@ package io.gpux.server;
 import io.gpux.error.GpuxException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -12,7 +15,19 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -24,10 +39,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * HTTP/1.1 on Netty: a few event-loop threads read and write every connection without blocking, and
- * never run a model. Inference runs on a bounded pool of its own (one thread per admission slot),
- * model loading on another; health, metrics and metadata are answered on the event loop, so no
- * amount of inference traffic or stalled clients keeps them from answering.
+ * HTTP/1.1 and h2c on Netty: a few event-loop threads read and write every connection without
+ * blocking, and never run a model. Inference runs on a bounded pool of its own (one thread per
+ * admission slot), model loading on another; health, metrics and metadata are answered on the event
+ * loop, so no amount of inference traffic or stalled clients keeps them from answering.
  *
  * <p>Why Netty rather than the JDK's {@code com.sun.net.httpserver}: the JDK server has no read
  * timeouts, no connection limit and no backpressure (a thread per connection, bodies read only when
@@ -88,7 +103,7 @@ final class HttpTransport {
                     HttpConnection c = new HttpConnection(HttpTransport.this);
                     ch.pipeline()
                         .addLast("watch", c.watch())
-                        .addLast("codec", new HttpServerCodec(8192, 16384, 65536))
+                        .addLast("h2c", cleartext(c))
                         .addLast("connection", c);
                   }
                 });
@@ -103,6 +118,96 @@ final class HttpTransport {
           "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(),
           "choose another --port, or stop what uses this one");
     }
+  }
+
+  /**
+   * HTTP/1.1, and HTTP/2 over cleartext (h2c) on the same port for clients that ask for it: with
+   * prior knowledge (the connection starts with HTTP/2's preface, as {@code curl
+   * --http2-prior-knowledge} and gRPC-style clients do) or by {@code Upgrade: h2c} on an HTTP/1.1
+   * request (the JDK's HttpClient). Each HTTP/2 stream is one request, converted to the HTTP/1.1
+   * objects the {@link HttpConnection} of that stream answers, with the same limits, admission and
+   * timeouts; the connection's own {@link HttpConnection} then only keeps the connection count, the
+   * idle timeout and the drain.
+   */
+  private ChannelHandler cleartext(HttpConnection connection) {
+    HttpServerCodec codec = new HttpServerCodec(8192, 16384, 65536);
+    HttpServerUpgradeHandler upgrade =
+        new HttpServerUpgradeHandler(
+            codec,
+            protocol ->
+                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                    ? new Http2ServerUpgradeCodec(http2Codec(), streams(connection))
+                    : null,
+            UPGRADE_BODY) {
+          @Override
+          protected boolean shouldHandleUpgradeRequest(HttpRequest req) {
+            // The upgrade handler buffers the upgrading request's body outside the memory
+            // budget: a request with a larger body (or one of unknown length) is answered over
+            // HTTP/1.1, as RFC 9113 lets a server ignore an Upgrade.
+            long length = HttpUtil.getContentLength(req, -1L);
+            boolean chunked = HttpUtil.isTransferEncodingChunked(req);
+            return !chunked && length <= UPGRADE_BODY;
+          }
+        };
+    return new CleartextHttp2ServerUpgradeHandler(
+        codec,
+        upgrade,
+        new ChannelInboundHandlerAdapter() {
+          @Override
+          public void handlerAdded(ChannelHandlerContext ctx) {
+            // Where the h2c handler was, before the connection's handler (not addLast), in
+            // order: the multiplexer looks for the frame codec before it when it is added.
+            String at = ctx.name();
+            ctx.pipeline().addAfter(at, "http2", http2Codec());
+            at = "http2";
+            ChannelHandler[] next = streams(connection);
+            for (int i = 0; i < next.length; i++) {
+              ctx.pipeline().addAfter(at, "http2-" + i, next[i]);
+              at = "http2-" + i;
+            }
+            ctx.pipeline().remove(this);
+          }
+        });
+  }
+
+  /** Bodies an HTTP/1.1 request upgrading to h2c may have; larger ones are not upgraded. */
+  static final int UPGRADE_BODY = 64 << 10;
+
+  private Http2FrameCodec http2Codec() {
+    return Http2FrameCodecBuilder.forServer()
+        .initialSettings(
+            Http2Settings.defaultSettings()
+                // As many requests at once on a connection as the server has slots, as gRPC.
+                .maxConcurrentStreams(service.admission.slots())
+                .maxHeaderListSize(16384 + 8192))
+        .build();
+  }
+
+  /**
+   * What follows HTTP/2's frame codec: a stream per request, each with its own handler; and, once
+   * these are in the pipeline (the connection has turned HTTP/2), the connection told so.
+   */
+  private ChannelHandler[] streams(HttpConnection connection) {
+    ChannelHandler multiplex =
+        new Http2MultiplexHandler(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel stream) {
+                stream
+                    .pipeline()
+                    .addLast("codec", new Http2StreamFrameToHttpObjectCodec(true))
+                    .addLast("connection", new HttpConnection(HttpTransport.this, connection));
+              }
+            });
+    ChannelHandler switched =
+        new ChannelInboundHandlerAdapter() {
+          @Override
+          public void handlerAdded(ChannelHandlerContext ctx) {
+            connection.http2();
+            ctx.pipeline().remove(this);
+          }
+        };
+    return new ChannelHandler[] {multiplex, switched};
   }
 
   private static DefaultThreadFactory daemon(String name) {

@@ -94,11 +94,7 @@ final class InferenceService {
       DynamicBatcher old =
           batchers.put(
               ModelCatalog.key(m),
-              new DynamicBatcher(
-                  m.model(),
-                  options.maxBatchSize(),
-                  options.maxQueueDelayMicros() * 1000,
-                  counted::batched));
+              new DynamicBatcher(m.model(), options.batching(), counted::batched));
       if (old != null) {
         old.close();
       }

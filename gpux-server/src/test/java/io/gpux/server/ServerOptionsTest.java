@@ -35,7 +35,8 @@ class ServerOptionsTest {
         model(
             "first",
             "name: first\nmodel: {source: ./add_one.onnx}\n"
-                + "serving: {host: 0.0.0.0, port: 9123, max_workers: 3, batch_size: 8}\n");
+                + "serving: {host: 0.0.0.0, port: 9123, max_workers: 3, batch_size: 8,"
+                + " preferred_batch_size: [4, 8], max_queue_delay_microseconds: 100}\n");
     ServedModel second =
         model(
             "second",
@@ -44,9 +45,8 @@ class ServerOptionsTest {
     assertEquals("0.0.0.0", o.host());
     assertEquals(9123, o.port());
     assertEquals(3, o.maxConcurrent());
-    assertEquals(8, o.maxBatchSize());
+    assertEquals(new ServerOptions.Batching(8, List.of(4, 8), 100), o.batching());
     ServerOptions d = ServerOptions.defaults();
-    assertEquals(d.maxQueueDelayMicros(), o.maxQueueDelayMicros());
     assertEquals(d.maxQueued(), o.maxQueued());
     assertEquals(d.maxConnections(), o.maxConnections());
   }
@@ -60,6 +60,8 @@ class ServerOptionsTest {
       assertEquals(8080, o.port());
       assertEquals(4, o.maxConcurrent());
       assertEquals(1, o.maxBatchSize(), "batching off");
+      assertEquals(List.of(), o.batching().preferredSizes());
+      assertEquals(2000, o.maxQueueDelayMicros(), "2 ms");
     }
   }
 }

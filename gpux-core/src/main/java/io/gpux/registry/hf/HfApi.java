@@ -75,6 +75,23 @@ final class HfApi {
     return out;
   }
 
+  /** {@code GET /api/models/{id}/commits/{rev}}: the history, newest first, up to {@code limit}. */
+  List<JsonNode> commits(String repo, String revision, int limit) {
+    List<JsonNode> out = new ArrayList<>();
+    String url = endpoint + "/api/models/" + repo + "/commits/" + encode(revision);
+    while (url != null && out.size() < limit) {
+      HttpResponse<byte[]> r = get(url);
+      check(r, repo, revision);
+      for (JsonNode n : parse(r)) {
+        if (out.size() < limit) {
+          out.add(n);
+        }
+      }
+      url = next(r);
+    }
+    return out;
+  }
+
   JsonNode refs(String repo) {
     return getJson(endpoint + "/api/models/" + repo + "/refs", repo, null);
   }

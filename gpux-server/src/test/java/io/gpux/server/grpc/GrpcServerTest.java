@@ -593,6 +593,48 @@ class GrpcServerTest {
   }
 
   @Test
+  void httpAndGrpcRequestsShareOneBatch() throws Exception {
+    http.close(0);
+    // Eight rows at most and an hour of queue delay: the batch runs once it holds 8 rows, so a
+    // single run formed means the 4 HTTP and the 4 gRPC requests were joined into it.
+    serve(
+        ServerOptions.defaults()
+            .withAddress("127.0.0.1", 0)
+            .withBatching(new ServerOptions.Batching(8, List.of(), 3_600_000_000L)),
+        GrpcOptions.plaintext("127.0.0.1", 0),
+        new ServedModel("add-one", "1", load(dir.resolve("add/add_one.onnx"))));
+    var async = GRPCInferenceServiceGrpc.newFutureStub(channel(grpc.port()));
+    HttpClient client = HttpClient.newHttpClient();
+    List<com.google.common.util.concurrent.ListenableFuture<ModelInferResponse>> overGrpc =
+        new ArrayList<>();
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> overHttp = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      overGrpc.add(async.modelInfer(addOne("add-one", floats(i, i, i, i), 1, 4)));
+      int v = 10 + i;
+      overHttp.add(
+          client.sendAsync(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/predict"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"x\": [[" + v + ", " + v + ", " + v + ", " + v + "]]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    for (int i = 0; i < 4; i++) {
+      assertArrayEquals(
+          new float[] {i + 1, i + 1, i + 1, i + 1},
+          floats(overGrpc.get(i).get(60, TimeUnit.SECONDS).getRawOutputContents(0)));
+      HttpResponse<String> r = overHttp.get(i).get(60, TimeUnit.SECONDS);
+      assertEquals(200, r.statusCode(), r.body());
+      float w = 11 + i;
+      assertEquals("{\"y\":[[" + w + "," + w + "," + w + "," + w + "]]}", r.body());
+    }
+    PrometheusSamples m = PrometheusSamples.parse(httpGet("/metrics"));
+    assertEquals(1, m.value("gpux_inference_batch_size_count", "model", "add-one", "version", "1"));
+    assertEquals(8, m.value("gpux_inference_batch_size_sum", "model", "add-one", "version", "1"));
+  }
+
+  @Test
   void tlsServesWithTheGivenKeyPair() throws Exception {
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
