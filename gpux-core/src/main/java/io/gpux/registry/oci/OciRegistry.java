@@ -5,15 +5,20 @@ import io.gpux.config.GpuxSettings;
 import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRef;
 import io.gpux.registry.DerivedFile;
+import io.gpux.registry.ModelSummary;
 import io.gpux.registry.PullOptions;
 import io.gpux.registry.PushRequest;
 import io.gpux.registry.PushResult;
 import io.gpux.registry.Pushable;
 import io.gpux.registry.Registry;
 import io.gpux.registry.RegistryContext;
+import io.gpux.registry.RemoteHead;
 import io.gpux.registry.RemoteVersion;
 import io.gpux.registry.ResolvedModel;
+import io.gpux.registry.SearchQuery;
+import io.gpux.registry.Searchable;
 import io.gpux.registry.Secret;
+import io.gpux.registry.Tracking;
 import io.gpux.registry.Versioned;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * OCI registries: a reference resolves to one image manifest (through an index when the tag names
  * one), whose digest is the version; its layers become the model's files by {@link OciLayout}.
  */
-final class OciRegistry implements Registry, Versioned, Pushable {
+final class OciRegistry implements Registry, Versioned, Pushable, Tracking, Searchable {
   private final RegistryContext context;
   private final OciHosts hosts;
   private final Map<String, OciClient> clients = new ConcurrentHashMap<>();
@@ -170,6 +175,45 @@ final class OciRegistry implements Registry, Versioned, Pushable {
   public List<RemoteVersion> versions(ModelRef ref) {
     return OciVersions.list(
         client(OciReferences.host(ref.name())), OciReferences.repository(ref.name()));
+  }
+
+  @Override
+  public List<ModelSummary> search(SearchQuery query) {
+    return OciCatalog.search(this, query);
+  }
+
+  @Override
+  public ModelRef movable(String name, String requested, Map<String, String> lineage) {
+    String asked = requested == null ? "latest" : requested;
+    return asked.startsWith("sha256:")
+        ? new ModelRef(name(), name, asked, null)
+        : new ModelRef(name(), name, null, asked);
+  }
+
+  /**
+   * One HEAD of the tag's manifest: its digest is the version, so an unmoved tag costs nothing
+   * more. A moved one (or an index, whose digest is not the stored manifest's) is resolved.
+   */
+  @Override
+  public RemoteHead head(ModelRef movable, PullOptions options, String localVersion) {
+    if (movable.version() != null) {
+      return new RemoteHead(
+          movable.version(),
+          movable.version().equals(localVersion) ? null : resolve(movable, options).files());
+    }
+    String digest =
+        client(OciReferences.host(movable.name()))
+            .digest(OciReferences.repository(movable.name()), movable.tag());
+    if (digest == null) {
+      throw GpuxException.notFound(
+          display(movable) + " is gone: the registry has no such tag now",
+          "gpux versions oci://" + movable.name() + " lists the tags it has");
+    }
+    if (digest.equals(localVersion)) {
+      return new RemoteHead(digest, null);
+    }
+    ResolvedModel now = resolve(movable, options);
+    return new RemoteHead(now.version(), now.files());
   }
 
   @Override
