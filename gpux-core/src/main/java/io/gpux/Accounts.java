@@ -16,9 +16,12 @@ public final class Accounts {
     this.resources = resources;
   }
 
-  /** The canonical name of an installed registry given by name or alias ({@code huggingface}). */
+  /**
+   * The canonical name of an installed registry given by name or alias ({@code huggingface}), or
+   * one server of a registry that keeps credentials per server ({@code oci://ghcr.io}).
+   */
   public String registry(String nameOrAlias) {
-    return resources.registries().get(nameOrAlias).name();
+    return resources.registries().account(nameOrAlias);
   }
 
   /** Stores a token for a registry; returns the file it is in. */
@@ -45,7 +48,7 @@ public final class Accounts {
 
   /** The canonical name for a name or alias of an installed registry; others as given. */
   public String canonical(String registry) {
-    return resources.registries().has(registry) ? registry(registry) : registry;
+    return resources.registries().hasAccount(registry) ? registry(registry) : registry;
   }
 
   private Credentials credentials() {

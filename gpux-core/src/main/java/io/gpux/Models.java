@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -193,6 +194,15 @@ public final class Models {
    * new version of {@code target} in a registry that can take it.
    */
   public PushResult push(String source, String target, String alias) {
+    return push(source, target, alias, Map.of());
+  }
+
+  /**
+   * {@link #push(String, String, String)} with {@code annotations} (OCI manifest annotations,
+   * {@code --annotation k=v}) for registries that keep them.
+   */
+  public PushResult push(
+      String source, String target, String alias, Map<String, String> annotations) {
     ModelRef ref = reference(target);
     if (ref.registry() == null) {
       throw GpuxException.invalidInput(
@@ -217,8 +227,10 @@ public final class Models {
             "give a model folder (MLmodel + model.onnx), a gpux project, or a pulled model");
       }
       dir = resources.store().materialize(stored);
+      return registry.push(
+          new PushRequest(ref, dir, alias, annotations, stored.lineage(), exactReference(stored)));
     }
-    return registry.push(new PushRequest(ref, dir, alias));
+    return registry.push(new PushRequest(ref, dir, alias, annotations, Map.of(), null));
   }
 
   /**

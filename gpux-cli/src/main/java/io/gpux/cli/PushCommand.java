@@ -18,8 +18,10 @@ import picocli.CommandLine.ParentCommand;
       "Examples:",
       "  gpux push ./my-model mlflow:fraud-detector --alias champion",
       "  gpux push hf:org/model mlflow:org-model",
+      "  gpux push ./my-model oci://ghcr.io/acme/my-model:v1 --annotation team=fraud",
       "Environment: MLFLOW_TRACKING_URI, MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN,",
-      "MLFLOW_EXPERIMENT_ID (where the logged model goes; default 0)."
+      "MLFLOW_EXPERIMENT_ID (where the logged model goes; default 0);",
+      "GPUX_OCI_USERNAME/PASSWORD, gpux login oci://HOST or Docker's config.json for OCI."
     })
 final class PushCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
@@ -33,13 +35,19 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = "--alias", paramLabel = "ALIAS", description = "Point ALIAS at the new version.")
   String alias;
 
+  @Option(
+      names = "--annotation",
+      paramLabel = "KEY=VALUE",
+      description = "Annotate the pushed manifest (OCI registries); repeatable.")
+  java.util.Map<String, String> annotations = new java.util.LinkedHashMap<>();
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
-      PushResult r = gpux.models().push(source, target, alias);
+      PushResult r = gpux.models().push(source, target, alias, annotations);
       if (json) {
         var o = Json.NODES.objectNode();
         o.put("registry", r.registry())

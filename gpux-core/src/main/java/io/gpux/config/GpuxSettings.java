@@ -16,6 +16,9 @@ import java.util.Map;
  *       {@link #forceToDisk()})
  *   <li>{@code https_proxy}/{@code HTTPS_PROXY}, {@code http_proxy}/{@code HTTP_PROXY}, {@code
  *       no_proxy}/{@code NO_PROXY}: the HTTP(S) proxies (see {@link #proxies()})
+ *   <li>{@code GPUX_INSECURE_REGISTRIES}: OCI registry hosts ({@code host[:port]}, comma separated)
+ *       reached over plain HTTP, like Docker's insecure registries (see {@link
+ *       #insecureRegistries})
  *   <li>registry variables, read by their plug-ins: {@code HF_ENDPOINT}, {@code HF_TOKEN}, ...
  * </ul>
  *
@@ -55,6 +58,30 @@ public record GpuxSettings(
         h.toAbsolutePath().normalize(),
         offline.equals("1") || offline.equalsIgnoreCase("true"),
         env);
+  }
+
+  /**
+   * The OCI registry hosts of {@code GPUX_INSECURE_REGISTRIES} ({@code host[:port]}, comma
+   * separated, lower-cased): reached over plain HTTP. Loopback hosts are plain HTTP without it. A
+   * static reader because registry plug-ins get the environment, not these settings.
+   */
+  public static java.util.Set<String> insecureRegistries(Map<String, String> env) {
+    java.util.Set<String> hosts = new java.util.LinkedHashSet<>();
+    for (String h : env.getOrDefault("GPUX_INSECURE_REGISTRIES", "").split(",")) {
+      String t = h.trim().toLowerCase(java.util.Locale.ROOT);
+      for (String scheme : new String[] {"http://", "https://"}) {
+        if (t.startsWith(scheme)) {
+          t = t.substring(scheme.length());
+        }
+      }
+      while (t.endsWith("/")) {
+        t = t.substring(0, t.length() - 1);
+      }
+      if (!t.isEmpty()) {
+        hosts.add(t);
+      }
+    }
+    return hosts;
   }
 
   /**

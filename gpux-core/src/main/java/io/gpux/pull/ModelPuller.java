@@ -1,5 +1,6 @@
 package io.gpux.pull;
 
+import io.gpux.archive.Overlay;
 import io.gpux.digest.Sha256;
 import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRef;
@@ -158,43 +159,65 @@ public final class ModelPuller {
       }
     }
     List<DownloadedFile> downloaded = transfer.download(requests, store.tempDir(), listener);
-    List<ManifestFile> fetched = new ArrayList<>();
-    for (DownloadedFile d : downloaded) {
-      fetched.add(new ManifestFile(d.path(), d.size(), d.sha256(), null));
-    }
-    for (RemoteFile f : reused.values()) {
-      fetched.add(new ManifestFile(f.path(), f.size(), f.sha256(), null));
-    }
-    // Before the store takes a byte: a refused version leaves no model and no new blob behind.
-    guard.check(model, fetched);
+    Map<String, DownloadedFile> byPath = new LinkedHashMap<>();
+    downloaded.forEach(d -> byPath.put(d.path(), d));
+    // Each file of the version: the bytes to move into the store (null when the store has them).
     Map<String, ManifestFile> files = new LinkedHashMap<>();
-    Map<String, Path> onDisk = new LinkedHashMap<>();
+    Map<String, Path> toStore = new LinkedHashMap<>();
     long bytesDownloaded = 0;
     long bytesReused = 0;
-    for (DownloadedFile d : downloaded) {
-      store.putBlob(d.file(), d.sha256());
-      RemoteFile remote = byPath(model, d.path());
-      files.put(
-          d.path(),
-          new ManifestFile(
-              d.path(),
-              d.size(),
-              d.sha256(),
-              remote.registryDigest() == null ? null : remote.registryDigest().toString()));
-      bytesDownloaded += d.transferred();
-    }
-    for (RemoteFile f : reused.values()) {
-      files.put(
-          f.path(),
-          new ManifestFile(
-              f.path(),
-              f.size(),
-              f.sha256(),
-              f.registryDigest() == null ? null : f.registryDigest().toString()));
-      bytesReused += f.size();
+    try (Overlay unpacked = new Overlay(store.tempDir(), unpackLimit(model), MAX_ENTRIES)) {
+      boolean anyArchive = false;
+      for (RemoteFile f : model.files()) {
+        DownloadedFile d = byPath.get(f.path());
+        if (d != null) {
+          bytesDownloaded += d.transferred();
+        } else {
+          bytesReused += f.size();
+        }
+        if (f.unpack() != null) {
+          anyArchive = true;
+          Path archive = d != null ? d.file() : store.blobPath(f.sha256());
+          unpack(unpacked, archive, f);
+          continue;
+        }
+        String sha = d != null ? d.sha256() : f.sha256();
+        long size = d != null ? d.size() : f.size();
+        files.put(
+            f.path(),
+            new ManifestFile(
+                f.path(),
+                size,
+                sha,
+                f.registryDigest() == null ? null : f.registryDigest().toString()));
+        if (d != null) {
+          toStore.put(f.path(), d.file());
+        }
+      }
+      if (anyArchive) {
+        for (Overlay.Entry e : unpacked.files().values()) {
+          files.put(e.path(), new ManifestFile(e.path(), e.size(), e.sha256(), null));
+          toStore.put(e.path(), e.file());
+        }
+      }
+      // Before the store takes a byte: a refused version leaves no model and no new blob behind.
+      guard.check(model, List.copyOf(files.values()));
+      for (Map.Entry<String, Path> move : toStore.entrySet()) {
+        String sha = files.get(move.getKey()).sha256();
+        if (!store.hasBlob(sha)) {
+          store.putBlob(move.getValue(), sha);
+        }
+      }
     }
     for (RemoteFile f : model.files()) {
-      onDisk.put(f.path(), store.blobPath(files.get(f.path()).sha256()));
+      DownloadedFile d = byPath.get(f.path());
+      if (f.unpack() != null && d != null) {
+        deleteQuietly(d.file()); // the archive itself is not kept: its files are
+      }
+    }
+    Map<String, Path> onDisk = new LinkedHashMap<>();
+    for (ManifestFile f : files.values()) {
+      onDisk.put(f.path(), store.blobPath(f.sha256()));
     }
     Map<String, String> lineage = new LinkedHashMap<>(model.lineage());
     for (DerivedFile derived : registry.derive(model, onDisk)) {
@@ -290,7 +313,52 @@ public final class ModelPuller {
     }
   }
 
-  private static RemoteFile byPath(ResolvedModel model, String path) {
-    return model.files().stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow();
+  /** At most this many entries in one version's archives. */
+  static final int MAX_ENTRIES = 100_000;
+
+  /**
+   * What a version's archives may unpack to: the free space of the store's disk, and never more
+   * than 200 times their own size (gzip reaches 1000:1 only on data made to, a model's weights
+   * about 1.1:1), so a decompression bomb is stopped early.
+   */
+  private long unpackLimit(ResolvedModel model) {
+    long archives = 0;
+    for (RemoteFile f : model.files()) {
+      if (f.unpack() != null) {
+        archives += Math.max(0, f.size());
+      }
+    }
+    long usable;
+    try {
+      usable = Files.getFileStore(store.tempDir()).getUsableSpace();
+    } catch (IOException e) {
+      usable = Long.MAX_VALUE;
+    }
+    long ratio = archives > Long.MAX_VALUE / 200 ? Long.MAX_VALUE : archives * 200;
+    return Math.min(usable, Math.max(ratio, 1L << 30));
+  }
+
+  private static void unpack(Overlay overlay, Path archive, RemoteFile f) {
+    RemoteFile.Unpack u = f.unpack();
+    Overlay.Compression c =
+        switch (u.format()) {
+          case TAR -> Overlay.Compression.NONE;
+          case TAR_GZIP -> Overlay.Compression.GZIP;
+          case TAR_ZSTD -> Overlay.Compression.ZSTD;
+        };
+    try {
+      overlay.add(archive, c, u.from(), u.whiteouts(), f.path());
+    } catch (IOException e) {
+      throw GpuxException.unavailable(
+          "cannot unpack " + f.path() + ": " + e.getMessage(), "check GPUX_HOME's disk");
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // A leftover in the work folder is removed by gpux prune.
+    }
   }
 }

@@ -26,7 +26,6 @@ public final class Registries {
    */
   static final Map<String, String> PLANNED =
       Map.of(
-          "oci", "OCI registry",
           "zoo", "ONNX Model Zoo",
           "kaggle", "Kaggle Models registry",
           "tfhub", "TensorFlow Hub registry",
@@ -141,6 +140,36 @@ public final class Registries {
     return p == null
         ? registry + ":" + name + "@" + version
         : p.grammar().exact(p.name(), name, version);
+  }
+
+  /**
+   * What {@code gpux login TEXT} stores credentials under: a registry's canonical name ({@code
+   * huggingface} gives {@code hf}), or one server of a registry ({@code oci://ghcr.io}).
+   */
+  public String account(String text) {
+    if (has(text)) {
+      return get(text).name();
+    }
+    for (RegistryProvider p : providers) {
+      String key = p.account(text);
+      if (key != null) {
+        return key;
+      }
+    }
+    return get(text).name(); // says which registries there are
+  }
+
+  /** Whether {@code text} is an account {@link #account} knows. */
+  public boolean hasAccount(String text) {
+    if (has(text)) {
+      return true;
+    }
+    for (RegistryProvider p : providers) {
+      if (p.account(text) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -40,6 +40,14 @@ public interface RegistryProvider {
   Registry create(RegistryContext context);
 
   /**
+   * The key under which {@code gpux login TEXT} stores credentials when TEXT names one server of
+   * this registry rather than the registry ({@code oci://ghcr.io}), or null when it does not.
+   */
+  default String account(String text) {
+    return null;
+  }
+
+  /**
    * TLS trust this registry's environment asks for, by host (e.g. MLflow's {@code
    * MLFLOW_TRACKING_SERVER_CERT_PATH}); read before the shared HTTP client is built.
    */

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * One HTTP request as a value. {@code credentials} are headers (such as {@code Authorization}) that
  * are sent only to the host of {@code uri}: when a redirect leads to another host (a CDN with a
- * signed URL), they are dropped.
+ * signed URL), they are dropped. With a {@link CredentialRenewal}, the credential headers are the
+ * renewal's current ones instead, and a 401 during a download renews them once per attempt.
  */
 public record HttpCall(
     String method,
@@ -16,11 +17,32 @@ public record HttpCall(
     Map<String, String> headers,
     Map<String, String> credentials,
     Duration timeout,
-    byte[] body) {
+    byte[] body,
+    CredentialRenewal renewal) {
 
   public HttpCall {
     headers = Map.copyOf(headers);
     credentials = Map.copyOf(credentials);
+  }
+
+  public HttpCall(
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      Map<String, String> credentials,
+      Duration timeout,
+      byte[] body) {
+    this(method, uri, headers, credentials, timeout, body, null);
+  }
+
+  /** The credential headers to send now: the renewal's current ones, or the fixed ones. */
+  public Map<String, String> credentialHeaders() {
+    return renewal == null ? credentials : renewal.current();
+  }
+
+  /** With credentials that renew themselves after a 401 (see {@link CredentialRenewal}). */
+  public HttpCall renewing(CredentialRenewal r) {
+    return new HttpCall(method, uri, headers, credentials, timeout, body, r);
   }
 
   public HttpCall(
@@ -48,19 +70,19 @@ public record HttpCall(
   public HttpCall header(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
-    return new HttpCall(method, uri, h, credentials, timeout, body);
+    return new HttpCall(method, uri, h, credentials, timeout, body, renewal);
   }
 
   public HttpCall credentials(Map<String, String> secretHeaders) {
-    return new HttpCall(method, uri, headers, secretHeaders, timeout, body);
+    return new HttpCall(method, uri, headers, secretHeaders, timeout, body, renewal);
   }
 
   public HttpCall timeout(Duration t) {
-    return new HttpCall(method, uri, headers, credentials, t, body);
+    return new HttpCall(method, uri, headers, credentials, t, body, renewal);
   }
 
   public HttpCall at(URI other) {
-    return new HttpCall(method, other, headers, credentials, timeout, body);
+    return new HttpCall(method, other, headers, credentials, timeout, body, renewal);
   }
 
   /** Where to send this, with the credentials only if {@code target} is on the original host. */
@@ -76,7 +98,8 @@ public record HttpCall(
         headers,
         sameHost ? credentials : Map.of(),
         timeout,
-        sameHost ? body : null);
+        sameHost ? body : null,
+        sameHost ? renewal : null);
   }
 
   private static int port(URI u) {
@@ -89,6 +112,9 @@ public record HttpCall(
   /** Never prints credential values. */
   @Override
   public String toString() {
-    return method + " " + uri + (credentials.isEmpty() ? "" : " (with credentials)");
+    return method
+        + " "
+        + uri
+        + (credentials.isEmpty() && renewal == null ? "" : " (with credentials)");
   }
 }

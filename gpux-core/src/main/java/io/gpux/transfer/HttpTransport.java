@@ -206,7 +206,8 @@ public final class HttpTransport {
                 call.headers(),
                 call.credentials(),
                 call.timeout(),
-                content),
+                content,
+                call.renewal()),
         body);
   }
 
@@ -399,7 +400,7 @@ public final class HttpTransport {
     for (Map.Entry<String, String> h : call.headers().entrySet()) {
       b.header(h.getKey(), h.getValue());
     }
-    for (Map.Entry<String, String> h : call.credentials().entrySet()) {
+    for (Map.Entry<String, String> h : call.credentialHeaders().entrySet()) {
       b.header(h.getKey(), h.getValue());
     }
     Proxies.Via via = proxies.forUri(call.uri());

@@ -182,7 +182,7 @@ final class SocketFetch {
     sb.append("\r\nConnection: close\r\nAccept-Encoding: identity\r\n");
     extra.forEach((k, v) -> header(sb, k, v));
     call.headers().forEach((k, v) -> header(sb, k, v));
-    call.credentials().forEach((k, v) -> header(sb, k, v));
+    call.credentialHeaders().forEach((k, v) -> header(sb, k, v));
     if (proxy != null && proxy.authorization() != null) {
       header(sb, "Proxy-Authorization", proxy.authorization());
     }

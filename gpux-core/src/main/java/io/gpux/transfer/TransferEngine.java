@@ -365,6 +365,13 @@ public final class TransferEngine {
       stall.cancel(false);
     }
     int status = response.statusCode();
+    if (status == 401
+        && call.renewal() != null
+        && call.renewal().renew(response.headers().firstValue("www-authenticate").orElse(null))) {
+      // An expired token mid-pull: the loop tries again with the renewed one, which the request
+      // reads when it is sent. A registry that keeps refusing runs the attempts out like a 5xx.
+      throw new RetryLoop.Again("HTTP 401: the registry token was renewed", null, 0);
+    }
     if (RetryPolicy.isRetryable(status)) {
       throw new RetryLoop.Again("HTTP " + status, response.headers(), 0);
     }

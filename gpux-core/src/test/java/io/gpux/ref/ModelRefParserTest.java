@@ -82,8 +82,7 @@ class ModelRefParserTest {
         "zoo:resnet50",
         "kaggle:google/mobilenet-v2/tensorFlow2/classification/2",
         "tfhub:google/imagenet/mobilenet_v2_100_224/classification/5",
-        "torchhub:pytorch/vision:v0.10.0/resnet18",
-        "oci://localhost:5000/team/model:v1"
+        "torchhub:pytorch/vision:v0.10.0/resnet18"
       })
   void registriesNotInThisBuildAreNamedNotReadAsLocalNames(String text) {
     GpuxException e = assertThrows(GpuxException.class, () -> parser.parse(text));
@@ -99,6 +98,9 @@ class ModelRefParserTest {
     assertEquals("hf:org/m@abc", registries.exactReference("hf", "org/m", "abc"));
     assertEquals("mlflow:clf/3", registries.exactReference("mlflow", "clf", "3"));
     assertEquals("wandb:e/p/a:v2", registries.exactReference("wandb", "e/p/a", "v2"));
+    String digest = "sha256:" + "ab".repeat(32);
+    assertEquals(
+        "oci://h:5000/t/m@" + digest, registries.exactReference("oci", "h:5000/t/m", digest));
     for (String exact : new String[] {"hf:org/m@abc", "mlflow:clf/3", "wandb:e/p/a:v2"}) {
       ModelRef ref = parser.parse(exact);
       assertEquals(exact.substring(0, exact.indexOf(':')), ref.registry(), exact);

@@ -20,6 +20,13 @@ public final class CountingRelay implements AutoCloseable {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger most = new AtomicInteger();
   private final AtomicInteger total = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong down =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile long holdAfter = -1;
+  private final java.util.concurrent.atomic.AtomicLong up =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile long cutAfter = -1;
+  private volatile boolean cutDone;
 
   private CountingRelay(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -40,6 +47,35 @@ public final class CountingRelay implements AutoCloseable {
 
   public int port() {
     return listener.getLocalPort();
+  }
+
+  /**
+   * Stops passing bytes to clients once {@code bytes} have gone to them in all (a server that hangs
+   * mid-body, for a process to be killed while it waits), until {@link #release}.
+   */
+  public CountingRelay holdAfter(long bytes) {
+    holdAfter = bytes;
+    return this;
+  }
+
+  /**
+   * Drops the connection that carries the {@code bytes}-th byte from clients, once (a network that
+   * fails mid-upload); later connections pass.
+   */
+  public CountingRelay cutOnceAfter(long bytes) {
+    up.set(0);
+    cutAfter = bytes;
+    return this;
+  }
+
+  /** Whether the connection {@link #cutOnceAfter} asked for was dropped. */
+  public boolean cut() {
+    return cutDone;
+  }
+
+  /** Passes bytes again after {@link #holdAfter}. */
+  public void release() {
+    holdAfter = -1;
   }
 
   /** The most connections that were open at once. */
@@ -67,8 +103,9 @@ public final class CountingRelay implements AutoCloseable {
               () -> {
                 try (client;
                     Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
-                  Thread back = pump(server.getInputStream(), client.getOutputStream(), client);
-                  pump(client.getInputStream(), server.getOutputStream(), server).join();
+                  Thread back =
+                      pump(server.getInputStream(), client.getOutputStream(), client, true);
+                  pump(client.getInputStream(), server.getOutputStream(), server, false).join();
                   back.join();
                 } catch (IOException | InterruptedException e) {
                   // The connection ends: counted below.
@@ -83,16 +120,48 @@ public final class CountingRelay implements AutoCloseable {
   }
 
   /** Copies until the end of {@code in}, then half-closes (or closes) the other side. */
-  private static Thread pump(InputStream in, OutputStream out, Socket closeAfter) {
+  private Thread pump(InputStream in, OutputStream out, Socket closeAfter, boolean downstream) {
     Thread t =
         new Thread(
             () -> {
               byte[] buf = new byte[1 << 16];
               try {
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                  out.write(buf, 0, n);
-                  out.flush();
+                  int off = 0;
+                  while (off < n) {
+                    int allowed = n - off;
+                    long limit = holdAfter;
+                    if (downstream && limit >= 0) {
+                      allowed = (int) Math.min(allowed, Math.max(0, limit - down.get()));
+                      if (allowed == 0) {
+                        if (listener.isClosed()) {
+                          return;
+                        }
+                        Thread.sleep(20);
+                        continue;
+                      }
+                    }
+                    long cut = cutAfter;
+                    if (!downstream && cut >= 0 && up.get() + allowed >= cut) {
+                      cutAfter = -1;
+                      cutDone = true;
+                      out.write(buf, off, (int) Math.max(0, cut - up.get()));
+                      out.flush();
+                      closeAfter.close();
+                      return;
+                    }
+                    out.write(buf, off, allowed);
+                    out.flush();
+                    if (downstream) {
+                      down.addAndGet(allowed);
+                    } else {
+                      up.addAndGet(allowed);
+                    }
+                    off += allowed;
+                  }
                 }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               } catch (IOException e) {
                 // Either side went away.
               }
