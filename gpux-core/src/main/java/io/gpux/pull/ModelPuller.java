@@ -170,6 +170,8 @@ public final class ModelPuller {
       boolean anyArchive = false;
       for (RemoteFile f : model.files()) {
         DownloadedFile d = byPath.get(f.path());
+        // A file the store has: its sha256 as listed, or found by the registry's own digest.
+        String storedSha = reused.containsKey(f.path()) ? reused.get(f.path()).sha256() : null;
         if (d != null) {
           bytesDownloaded += d.transferred();
         } else {
@@ -177,11 +179,11 @@ public final class ModelPuller {
         }
         if (f.unpack() != null) {
           anyArchive = true;
-          Path archive = d != null ? d.file() : store.blobPath(f.sha256());
+          Path archive = d != null ? d.file() : store.blobPath(storedSha);
           unpack(unpacked, archive, f);
           continue;
         }
-        String sha = d != null ? d.sha256() : f.sha256();
+        String sha = d != null ? d.sha256() : storedSha;
         long size = d != null ? d.size() : f.size();
         files.put(
             f.path(),
