@@ -52,7 +52,10 @@ final class CdsTraining {
       home = Files.createTempDirectory("gpux-cds-home");
       Map<String, String> env = new HashMap<>(System.getenv());
       env.put("GPUX_HOME", home.toString());
-      for (String[] c : new String[][] {{"list", "--json"}, {"df"}, {"verify"}, {"list"}}) {
+      String[][] store = {
+        {"list", "--json"}, {"df"}, {"verify"}, {"list"}, {"outdated", "--json"}, {"outdated"}
+      };
+      for (String[] c : store) {
         Main.run(c, sink, sink, Path.of(""), env);
       }
       http(home);
