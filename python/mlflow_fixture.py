@@ -1,6 +1,8 @@
 """Registers ONNX models on a real MLflow server with the official client, for the gpux tests.
 
     mlflow_fixture.py setup                 -> registers the fixture models, prints a JSON summary
+    mlflow_fixture.py shared STATE          -> waits for the server, runs setup, writes the URL and
+                                               the summary to STATE (the build's shared server)
     mlflow_fixture.py download URI DIR      -> mlflow.artifacts.download_artifacts(URI) into DIR
     mlflow_fixture.py big NAME MEGABYTES    -> registers a model with ~MEGABYTES of weights (bench)
 
@@ -140,6 +142,37 @@ def big(name, megabytes):
     print(json.dumps({"version": info.registered_model_version}))
 
 
+def shared(state):
+    """setup() once the server answers, then {"url", "summary"} into STATE, atomically: the build's
+    shared server is prepared in the background (MlflowServer.prestartShared) while the build
+    compiles, and the test JVMs wait for STATE."""
+    import contextlib
+    import io
+    import time
+    import urllib.request
+
+    url = os.environ["MLFLOW_TRACKING_URI"]
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit(f"the mlflow server at {url} did not answer /health within 180 s")
+        time.sleep(0.2)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        setup()
+    summary = out.getvalue().strip().split("\n")[-1]
+    tmp = state + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump({"url": url, "summary": summary}, f)
+    os.replace(tmp, state)
+
+
 def download(uri, dst):
     print(mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=dst))
 
@@ -157,6 +190,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "setup":
         setup()
+    elif cmd == "shared":
+        shared(sys.argv[2])
     elif cmd == "download":
         download(sys.argv[2], sys.argv[3])
     elif cmd == "download-timed":
@@ -164,4 +199,4 @@ if __name__ == "__main__":
     elif cmd == "big":
         big(sys.argv[2], sys.argv[3])
     else:
-        sys.exit("usage: mlflow_fixture.py setup | download URI DIR | big NAME MB")
+        sys.exit("usage: mlflow_fixture.py setup | shared STATE | download URI DIR | big NAME MB")

@@ -30,9 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The library's front door: everything the {@code gpux} command does, callable from Java. Running
  * models (load, build, inspect, providers) is here; the rest is in small services: {@link
- * #models()} (references, pull, remove, push, versions, search), {@link #storage()} (the store's
- * administration) and {@link #accounts()} (registry credentials). The CLI and the server call only
- * these.
+ * #models()} (references, pull, remove, push, versions, search), {@link #versions()} (outdated,
+ * update, pin, rollback, history), {@link #storage()} (the store's administration) and {@link
+ * #accounts()} (registry credentials). The CLI and the server call only these.
  *
  * <pre>{@code
  * try (Gpux gpux = Gpux.open()) {
@@ -52,6 +52,7 @@ public final class Gpux implements AutoCloseable {
   private final Models models;
   private final Storage storage;
   private final Accounts accounts;
+  private final Versions versions;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -59,6 +60,7 @@ public final class Gpux implements AutoCloseable {
     this.models = new Models(resources);
     this.storage = new Storage(resources, models);
     this.accounts = new Accounts(resources);
+    this.versions = new Versions(resources, models);
   }
 
   public static Gpux open() {
@@ -108,6 +110,14 @@ public final class Gpux implements AutoCloseable {
     return storage;
   }
 
+  /**
+   * Stored models' versions over time: outdated, update, pin, unpin, rollback, history (see {@link
+   * io.gpux.versions}).
+   */
+  public Versions versions() {
+    return versions;
+  }
+
   /** Registry credentials ({@code gpux login}). */
   public Accounts accounts() {
     return accounts;
@@ -129,8 +139,13 @@ public final class Gpux implements AutoCloseable {
   private record Located(Project project, VersionManifest stored) {}
 
   private Located locate(String reference) {
+    return locate(reference, false);
+  }
+
+  /** With {@code writeLock}, a registry {@code model.source} is locked beside gpux.yml. */
+  private Located locate(String reference, boolean writeLock) {
     try {
-      return new Located(locator.locate(reference), null);
+      return new Located(models.withSource(locator.locate(reference), writeLock), null);
     } catch (GpuxException notLocal) {
       if (notLocal.category() != ErrorCategory.NOT_FOUND) {
         throw notLocal;
@@ -197,8 +212,21 @@ public final class Gpux implements AutoCloseable {
     model.close();
   }
 
+  /**
+   * {@code gpux build}: checks a project against its model and records how it will run. A registry
+   * reference as {@code model.source} is pulled (or restored from the project's gpux.lock) and
+   * locked in gpux.lock beside gpux.yml.
+   */
   public BuildReport build(String reference, RuntimeOptions options) {
-    return ProjectBuilder.build(load(reference, options), version());
+    return ProjectBuilder.build(load(locate(reference, true).project(), options), version());
+  }
+
+  /**
+   * The lock entry of a project's registry {@code model.source} in its gpux.lock, or null when the
+   * source is a file or nothing is locked yet.
+   */
+  public io.gpux.lock.LockedModel lockedSource(String reference) {
+    return models.lockedSource(locator.locate(reference));
   }
 
   public ModelDescription inspect(String reference, RuntimeOptions options) {

@@ -7,7 +7,7 @@ final class GpuxVersion {
   private GpuxVersion() {}
 
   private static String read() {
-    String v = Gpux.class.getPackage().getImplementationVersion();
+    String v = GpuxVersion.class.getPackage().getImplementationVersion();
     return v == null ? "0.1.0-dev" : v;
   }
 }

@@ -1,6 +1,17 @@
 package io.gpux;
 
+import io.gpux.diff.ModelDiff;
+import io.gpux.diff.ModelDiffer;
 import io.gpux.error.GpuxException;
+import io.gpux.lineage.CycloneDxBom;
+import io.gpux.lineage.ModelLineage;
+import io.gpux.lock.LockRestorer;
+import io.gpux.lock.LockedModel;
+import io.gpux.lock.Lockfile;
+import io.gpux.lock.SyncReport;
+import io.gpux.project.Project;
+import io.gpux.project.ProjectConfig;
+import io.gpux.project.ProjectLocator;
 import io.gpux.pull.ModelPuller;
 import io.gpux.pull.PullResult;
 import io.gpux.ref.ModelRef;
@@ -22,9 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 /**
  * Models by reference, across registries and the local store: parse, pull, find what is stored,
@@ -59,6 +68,7 @@ public final class Models {
             () -> Async.join(opening),
             resources.transfer(),
             resources.settings.clock())
+        .pulledBy(GpuxVersion.VALUE)
         .pull(ref, options, listener);
   }
 
@@ -95,15 +105,13 @@ public final class Models {
       return null;
     }
     ModelStore store = resources.store();
-    String qualifier = ref.qualifier() == null ? "latest" : ref.qualifier();
     if (ref.registry() != null) {
-      return store.resolve(ref.registry(), ref.name(), qualifier, selection).orElse(null);
+      return resolveStored(store, ref.registry(), ref, selection);
     }
     VersionManifest found = null;
     for (VersionManifest m : store.list()) {
       if (m.name().equals(ref.name())) {
-        VersionManifest candidate =
-            store.resolve(m.registry(), m.name(), qualifier, selection).orElse(null);
+        VersionManifest candidate = resolveStored(store, m.registry(), ref, selection);
         if (candidate != null && found != null && !found.registry().equals(candidate.registry())) {
           throw GpuxException.invalidInput(
               "'"
@@ -119,6 +127,26 @@ public final class Models {
       }
     }
     return found;
+  }
+
+  /**
+   * A bare reference follows the local name of the registry's default ({@code main} on the Hub)
+   * when the store has one, so that it runs what {@code gpux update} and {@code gpux rollback} put
+   * there; otherwise {@code latest}: the tag of that name, else the newest pull.
+   */
+  private VersionManifest resolveStored(
+      ModelStore store, String registry, ModelRef ref, String selection) {
+    if (ref.qualifier() != null) {
+      return store.resolve(registry, ref.name(), ref.qualifier(), selection).orElse(null);
+    }
+    String name = resources.registries().defaultName(registry);
+    if (!name.equals("latest")) {
+      VersionManifest followed = store.resolve(registry, ref.name(), name, selection).orElse(null);
+      if (followed != null) {
+        return followed;
+      }
+    }
+    return store.resolve(registry, ref.name(), "latest", selection).orElse(null);
   }
 
   /** What {@link #remove} took out of the store. */
@@ -193,12 +221,25 @@ public final class Models {
     return registry.push(new PushRequest(ref, dir, alias));
   }
 
-  /** One of a model's versions in its registry, and whether the store has it. */
-  public record VersionInfo(RemoteVersion remote, boolean pulled) {}
+  /**
+   * One of a model's versions in its registry, and what the store has of it.
+   *
+   * @param pulled whether the store has it
+   * @param localNames the store's local names pointing at it ({@code main}, {@code champion}): the
+   *     version the local name runs
+   * @param size its bytes: the stored copy's, else the registry's when it says, else -1
+   */
+  public record VersionInfo(
+      RemoteVersion remote, boolean pulled, List<String> localNames, long size) {
+    public VersionInfo {
+      localNames = List.copyOf(localNames);
+    }
+  }
 
   /**
    * {@code gpux versions}: the registry's versions of a model, newest first, each marked when the
-   * store has it. A reference with no registry means the default registry.
+   * store has it and with the local names pointing at it. A reference with no registry means the
+   * default registry.
    */
   public List<VersionInfo> versions(String reference) {
     ModelRef ref = reference(reference);
@@ -208,15 +249,28 @@ public final class Models {
             .registries()
             .capability(registry, Versioned.class, "list versions")
             .versions(ref.withRegistry(registry));
-    Set<String> stored =
-        Files.isDirectory(resources.settings.home())
-            ? resources.store().versions(registry, ref.name()).stream()
-                .map(VersionManifest::version)
-                .collect(Collectors.toSet())
-            : Set.of();
+    java.util.Map<String, VersionManifest> stored = new java.util.HashMap<>();
+    java.util.Map<String, List<String>> names = new java.util.HashMap<>();
+    if (Files.isDirectory(resources.settings.home())) {
+      ModelStore store = resources.store();
+      for (VersionManifest m : store.versions(registry, ref.name())) {
+        if (m.selection() == null) {
+          stored.put(m.version(), m);
+        }
+      }
+      for (var n : store.localNames(registry, ref.name())) {
+        names.computeIfAbsent(n.version(), k -> new ArrayList<>()).add(n.tag());
+      }
+    }
     List<VersionInfo> out = new ArrayList<>();
     for (RemoteVersion v : remote) {
-      out.add(new VersionInfo(v, stored.contains(v.version())));
+      VersionManifest m = stored.get(v.version());
+      out.add(
+          new VersionInfo(
+              v,
+              m != null,
+              names.getOrDefault(v.version(), List.of()),
+              m != null ? m.sizeBytes() : v.size()));
     }
     return out;
   }
@@ -232,6 +286,234 @@ public final class Models {
    */
   public String exactReference(VersionManifest m) {
     return resources.registries().exactReference(m.registry(), m.name(), m.version());
+  }
+
+  /**
+   * {@code gpux lock}: what each reference names in the store (what {@code gpux run REF} would
+   * run), pulled first when the store lacks it, as a lockfile: registry, movable name, exact
+   * version, every registry file's path, size and sha256. Deterministic: the same store gives the
+   * same bytes.
+   */
+  public Lockfile lock(List<String> references, TransferListener listener) {
+    List<LockedModel> out = new ArrayList<>();
+    for (String text : references) {
+      out.add(locked(text, listener));
+    }
+    return new Lockfile(out);
+  }
+
+  private LockedModel locked(String text, TransferListener listener) {
+    ModelRef ref = reference(text);
+    VersionManifest m = findStored(ref);
+    if (m == null) {
+      m = pull(text, PullOptions.defaults(), listener).manifest();
+    }
+    String q = ref.qualifier();
+    // Locked by an exact version (or a short commit) there is no movable name to record.
+    String requested = q == null ? m.requested() : m.registryVersion().startsWith(q) ? null : q;
+    return LockedModel.of(m, requested);
+  }
+
+  /**
+   * {@code gpux sync FILE} and {@code gpux pull --locked FILE}: restores exactly the locked bytes,
+   * fetching only what the store lacks; refuses, changing nothing, a lockfile that disagrees with
+   * the store or the registry, naming the first difference.
+   */
+  public SyncReport sync(String lockfile, TransferListener listener) {
+    Path file = resources.workingDirectory.resolve(lockfile);
+    String text;
+    try {
+      text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw GpuxException.notFound(
+          "no lockfile at " + lockfile, "write one with `gpux lock REF... -o " + lockfile + "`");
+    } catch (java.io.IOException e) {
+      throw GpuxException.invalidInput(
+          "cannot read " + lockfile + ": " + e.getMessage(), "check the path");
+    }
+    return restorer().restore(Lockfile.parse(text, lockfile), lockfile, listener);
+  }
+
+  private LockRestorer restorer() {
+    ModelPuller puller =
+        new ModelPuller(
+                resources.registries(),
+                resources::store,
+                resources.transfer(),
+                resources.settings.clock())
+            .pulledBy(GpuxVersion.VALUE);
+    return new LockRestorer(
+        resources.registries(), resources::store, puller, resources.settings.offline());
+  }
+
+  /**
+   * {@code gpux lineage}: where a stored version came from: registry, server, movable name, exact
+   * version, files with digests, the producing run with its parameters and metrics, and when and by
+   * which GPUX it was pulled. Never credentials.
+   */
+  public ModelLineage lineage(String reference) {
+    VersionManifest m = stored(reference);
+    return ModelLineage.of(
+        m, resources.store().tagsOf(m.registry(), m.name(), m.version()), exactReference(m));
+  }
+
+  /** {@code gpux lineage --format cyclonedx}: the lineage as a CycloneDX 1.6 ML-BOM (JSON). */
+  public String cycloneDx(String reference) {
+    return CycloneDxBom.json(
+        lineage(reference), GpuxVersion.VALUE, resources.settings.clock().instant());
+  }
+
+  /**
+   * {@code gpux diff A B}: two stored versions (of one model or two) side by side: files by digest
+   * and size, the ONNX signature, opsets and metadata, labels, and the run metrics the registries
+   * state.
+   */
+  public ModelDiff diff(String a, String b) {
+    VersionManifest ma = stored(a);
+    VersionManifest mb = stored(b);
+    return ModelDiffer.diff(side(ma), side(mb));
+  }
+
+  private ModelDiffer.Side side(VersionManifest m) {
+    return new ModelDiffer.Side(exactReference(m), m, resources.store().materialize(m));
+  }
+
+  /** The stored version a reference names, or a not-found error that says how to get it. */
+  private VersionManifest stored(String reference) {
+    ModelRef ref = reference(reference);
+    VersionManifest m = findStored(ref);
+    if (m == null) {
+      String full = (ref.registry() == null ? Registries.DEFAULT + ":" : "") + ref;
+      throw GpuxException.notFound(
+          full + " is not in the store", "run `gpux pull " + full + "` first (see `gpux list`)");
+    }
+    return m;
+  }
+
+  /**
+   * A project whose {@code model.source} is a registry reference ({@code hf:org/name@rev}, {@code
+   * mlflow:fraud@champion}) with the source replaced by the stored model's ONNX file; any other
+   * project as it is. The project's {@code gpux.lock} wins when it locks this source (its version
+   * is restored, fetching only what the store lacks); otherwise the store's version is used, pulled
+   * when missing, and with {@code writeLock} (gpux build) locked beside gpux.yml.
+   */
+  Project withSource(Project project, boolean writeLock) {
+    String source = project.config().model().source();
+    if (project.configFile() == null || Files.exists(project.directory().resolve(source))) {
+      return project;
+    }
+    ModelRef ref;
+    try {
+      ref = reference(source);
+    } catch (GpuxException notAReference) {
+      return project; // a missing file: loading says so
+    }
+    if (ref.registry() == null) {
+      return project;
+    }
+    Path lockPath = project.directory().resolve(Lockfile.FILE_NAME);
+    Lockfile lock = Files.isRegularFile(lockPath) ? readLock(lockPath) : null;
+    LockedModel locked = lock == null ? null : lock.find(ref.registry(), ref.name());
+    if (locked != null && !locks(locked, ref)) {
+      locked = null; // model.source names another version now: lock that one
+    }
+    VersionManifest m;
+    if (locked != null) {
+      restorer().restore(new Lockfile(List.of(locked)), lockPath.toString(), TransferListener.NONE);
+      m =
+          resources
+              .store()
+              .manifest(locked.registry(), locked.name(), locked.storedVersion())
+              .get();
+    } else {
+      LockedModel fresh = locked(source, TransferListener.NONE);
+      m = resources.store().manifest(fresh.registry(), fresh.name(), fresh.storedVersion()).get();
+      if (writeLock) {
+        List<LockedModel> entries = new ArrayList<>();
+        if (lock != null) {
+          lock.models().stream().filter(e -> !e.key().equals(fresh.key())).forEach(entries::add);
+        }
+        entries.add(fresh);
+        writeAtomically(lockPath, new Lockfile(entries).write());
+      }
+    }
+    Path modelFile = ProjectLocator.fromDirectory(resources.store().materialize(m)).modelFile();
+    ProjectConfig c = project.config();
+    ProjectConfig resolved =
+        new ProjectConfig(
+            c.name(),
+            c.version(),
+            c.description(),
+            new ProjectConfig.ModelSection(
+                modelFile.toString(), c.model().format(), c.model().version()),
+            c.inputs(),
+            c.outputs(),
+            c.runtime(),
+            c.serving(),
+            c.preprocessing(),
+            c.metadata());
+    return new Project(resolved, project.configFile(), project.directory(), project.warnings());
+  }
+
+  /**
+   * The lock entry of a project's registry {@code model.source}, or null (a file source, or no lock
+   * yet): what {@code gpux build} locked.
+   */
+  LockedModel lockedSource(Project project) {
+    Path lockPath = project.directory().resolve(Lockfile.FILE_NAME);
+    String source = project.config().model().source();
+    if (project.configFile() == null || !Files.isRegularFile(lockPath)) {
+      return null;
+    }
+    ModelRef ref;
+    try {
+      ref = reference(source);
+    } catch (GpuxException notAReference) {
+      return null;
+    }
+    if (ref.registry() == null) {
+      return null;
+    }
+    LockedModel locked = readLock(lockPath).find(ref.registry(), ref.name());
+    return locked != null && locks(locked, ref) ? locked : null;
+  }
+
+  /** Whether a lock entry locks what {@code ref} asks for (the same movable name or version). */
+  private static boolean locks(LockedModel locked, ModelRef ref) {
+    String q = ref.qualifier();
+    return q == null ? true : q.equals(locked.requested()) || locked.version().startsWith(q);
+  }
+
+  private static Lockfile readLock(Path lockPath) {
+    try {
+      return Lockfile.parse(
+          Files.readString(lockPath, java.nio.charset.StandardCharsets.UTF_8), lockPath.toString());
+    } catch (java.io.IOException e) {
+      throw GpuxException.invalidInput(
+          "cannot read " + lockPath + ": " + e.getMessage(), "check its permissions");
+    }
+  }
+
+  /** Writes next to the target, then renames: a reader never sees half a lockfile. */
+  static void writeAtomically(Path file, String text) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".gpux-", ".tmp");
+      try {
+        Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+        Files.move(
+            tmp,
+            file,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (java.io.IOException e) {
+      throw GpuxException.invalidInput(
+          "cannot write " + file + ": " + e.getMessage(), "check that the folder is writable");
+    }
   }
 
   /** What {@link #follow} returns: stop following with {@link #close}. */

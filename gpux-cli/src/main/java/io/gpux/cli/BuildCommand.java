@@ -18,7 +18,9 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Validate a project and record how it will run.",
       "Checks gpux.yml, loads the model, compares the declared inputs and outputs with the model's"
-          + " signature, chooses a provider and writes .gpux/build.json."
+          + " signature, chooses a provider and writes .gpux/build.json. A registry reference as"
+          + " model.source (hf:org/name@rev, mlflow:fraud@champion) is pulled and locked in"
+          + " gpux.lock beside gpux.yml."
     })
 final class BuildCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
@@ -40,10 +42,30 @@ final class BuildCommand implements Callable<Integer> {
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
       BuildReport r = gpux.build(path, runtime.options());
+      io.gpux.lock.LockedModel locked = gpux.lockedSource(path);
       if (json) {
-        parent.out.println(Json.render(ProjectBuilder.toJson(r, Gpux.version()), true));
+        var o = ProjectBuilder.toJson(r, Gpux.version());
+        if (locked != null) {
+          o.putObject("locked")
+              .put("registry", locked.registry())
+              .put("name", locked.name())
+              .put("requested", locked.requested())
+              .put("version", locked.version());
+        }
+        parent.out.println(Json.render(o, true));
       } else {
         print(r);
+        if (locked != null) {
+          parent.out.println(
+              "Locked "
+                  + locked.registry()
+                  + ":"
+                  + locked.name()
+                  + (locked.requested() == null ? "" : " " + locked.requested())
+                  + " -> "
+                  + locked.version()
+                  + " in gpux.lock (`gpux sync` restores it elsewhere)");
+        }
       }
       return r.ok() ? ExitCodes.OK : ExitCodes.USAGE;
     }

@@ -73,7 +73,17 @@ public final class GpuxCommand implements Runnable {
     m.put("pull", PullCommand::new);
     m.put("search", SearchCommand::new);
     m.put("versions", VersionsCommand::new);
+    m.put("outdated", OutdatedCommand::new);
+    m.put("update", UpdateCommand::new);
+    m.put("pin", PinCommand::new);
+    m.put("unpin", UnpinCommand::new);
+    m.put("rollback", RollbackCommand::new);
+    m.put("history", HistoryCommand::new);
     m.put("push", PushCommand::new);
+    m.put("lock", LockCommand::new);
+    m.put("sync", SyncCommand::new);
+    m.put("diff", DiffCommand::new);
+    m.put("lineage", LineageCommand::new);
     m.put("list", ListCommand::new);
     m.put("rm", RmCommand::new);
     m.put("prune", PruneCommand::new);

@@ -21,6 +21,7 @@ import picocli.CommandLine.ParentCommand;
       "Examples:",
       "  gpux pull hf:Xenova/distilbert-base-uncased-finetuned-sst-2-english",
       "  gpux pull hf:org/model@v1.0 --variant quantized",
+      "  gpux pull --locked gpux.lock",
       "Environment: HF_ENDPOINT, HF_TOKEN, GPUX_HOME, GPUX_OFFLINE=1."
     })
 final class PullCommand implements Callable<Integer> {
@@ -28,6 +29,7 @@ final class PullCommand implements Callable<Integer> {
 
   @Parameters(
       index = "0",
+      arity = "0..1",
       paramLabel = "REFERENCE",
       description = "[registry:]name[@version], e.g. hf:org/model@main")
   String reference;
@@ -68,8 +70,34 @@ final class PullCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  @Option(
+      names = "--locked",
+      paramLabel = "LOCKFILE",
+      description =
+          "Restore exactly the models of a lockfile instead (gpux.lock; same as `gpux sync`).")
+  String locked;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    if (locked != null) {
+      if (reference != null
+          || revision != null
+          || variant != null
+          || force
+          || !include.isEmpty()
+          || !exclude.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--locked restores what the lockfile names: give no REFERENCE or file options with it");
+      }
+      return SyncCommand.restore(parent, locked, json);
+    }
+    if (reference == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "missing REFERENCE (or --locked LOCKFILE)");
+    }
     String ref = revision == null ? reference : reference + "@" + revision;
     try (Gpux gpux = parent.gpux()) {
       ProgressRenderer progress =

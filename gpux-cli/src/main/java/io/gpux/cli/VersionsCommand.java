@@ -3,19 +3,25 @@ package io.gpux.cli;
 import io.gpux.Gpux;
 import io.gpux.Models;
 import io.gpux.registry.RemoteVersion;
+import io.gpux.units.ByteSizes;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code gpux versions}: a model's versions in its registry, and which are in the store. */
+/**
+ * {@code gpux versions}: a model's versions in its registry, newest first, the names pointing at
+ * each, and which are in the store (with the local names pointing at them).
+ */
 @Command(
     name = "versions",
-    description = "List a model's versions in its registry, marking those in the store.")
+    description = {
+      "List a model's versions in its registry, marking those in the store.",
+      "Newest first, with the names pointing at each (branches and tags, aliases and stages),",
+      "when it was made, its size when known, and the local names that point at it."
+    })
 final class VersionsCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
 
@@ -29,46 +35,44 @@ final class VersionsCommand implements Callable<Integer> {
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
       List<Models.VersionInfo> found = gpux.models().versions(reference);
-      List<RemoteVersion> versions = found.stream().map(Models.VersionInfo::remote).toList();
-      Set<String> stored =
-          found.stream()
-              .filter(Models.VersionInfo::pulled)
-              .map(v -> v.remote().version())
-              .collect(Collectors.toSet());
       if (json) {
         var a = Json.NODES.arrayNode();
-        for (RemoteVersion v : versions) {
-          var o =
-              a.addObject().put("version", v.version()).put("pulled", stored.contains(v.version()));
+        for (Models.VersionInfo info : found) {
+          RemoteVersion v = info.remote();
+          var o = a.addObject().put("version", v.version()).put("pulled", info.pulled());
           v.tags().forEach(o.putArray("tags")::add);
+          o.withArray("tags");
           if (v.created() != null) {
             o.put("created", v.created().toString());
+          }
+          if (info.size() >= 0) {
+            o.put("size", info.size());
           }
           if (v.description() != null) {
             o.put("description", v.description());
           }
+          info.localNames().forEach(o.putArray("local_names")::add);
+          o.withArray("local_names");
         }
         parent.out.println(Json.render(a, true));
         return ExitCodes.OK;
       }
-      boolean details =
-          versions.stream().anyMatch(v -> v.created() != null || v.description() != null);
-      TextTable t =
-          details
-              ? new TextTable("VERSION", "TAGS", "IN STORE", "CREATED", "DETAILS")
-              : new TextTable("VERSION", "TAGS", "IN STORE");
-      for (RemoteVersion v : versions) {
-        String in = stored.contains(v.version()) ? "yes" : "";
-        if (details) {
-          t.row(
-              v.version(),
-              String.join(",", v.tags()),
-              in,
-              v.created() == null ? "" : v.created().toString(),
-              v.description() == null ? "" : v.description());
-        } else {
-          t.row(v.version(), String.join(",", v.tags()), in);
-        }
+      TextTable t = new TextTable("VERSION", "NAMES", "CREATED", "SIZE", "IN STORE", "DETAILS");
+      for (Models.VersionInfo info : found) {
+        RemoteVersion v = info.remote();
+        String in =
+            !info.pulled()
+                ? ""
+                : info.localNames().isEmpty()
+                    ? "yes"
+                    : "yes <- " + String.join(", ", info.localNames());
+        t.row(
+            VersionViews.version(v.version()),
+            String.join(",", v.tags()),
+            v.created() == null ? "" : v.created().toString(),
+            info.size() < 0 ? "" : ByteSizes.human(info.size()),
+            in,
+            v.description() == null ? "" : v.description());
       }
       t.print(parent.out, "");
       return ExitCodes.OK;

@@ -71,7 +71,8 @@ class CompletionTest {
   void bashCompletesCommandsOptionsAndValues() throws Exception {
     Path script = script("bash");
     assertEquals(List.of("build"), bash(script, "gpux bu").lines().toList());
-    assertEquals(List.of("providers", "prune", "pull", "push"), sorted(bash(script, "gpux p")));
+    assertEquals(
+        List.of("pin", "providers", "prune", "pull", "push"), sorted(bash(script, "gpux p")));
     assertTrue(bash(script, "gpux run --").lines().toList().contains("--file"));
     assertEquals(List.of("--force"), bash(script, "gpux pull --fo").lines().toList());
     assertEquals(List.of("coreml", "cpu", "cuda"), sorted(bash(script, "gpux run --provider c")));

@@ -154,7 +154,8 @@ class DocCommandsTest {
 
   /** Lines that talk to a registry or start a server: only their commands' help is run. */
   static boolean needsAServer(List<String> args) {
-    Set<String> remote = Set.of("pull", "push", "search", "versions", "login", "logout", "serve");
+    Set<String> remote =
+        Set.of("pull", "push", "search", "versions", "login", "logout", "serve", "sync");
     return args.stream()
         .anyMatch(
             a ->

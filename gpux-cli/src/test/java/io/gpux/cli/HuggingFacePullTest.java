@@ -133,7 +133,9 @@ class HuggingFacePullTest {
     JsonNode p = MAPPER.readTree(pull.out());
     assertEquals(second, p.get("version").asText());
     assertEquals(
-        1, p.get("files_reused").asInt(), "the model file is shared with the first version");
+        2,
+        p.get("files_reused").asInt(),
+        "the model file (by sha256) and config.json (by git blob id) are shared with the first");
     assertTrue(
         hub.requests().stream().noneMatch(r -> r.path().startsWith("/cdn/")),
         "the LFS model was not downloaded again");

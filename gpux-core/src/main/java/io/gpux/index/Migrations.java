@@ -18,7 +18,9 @@ import java.time.Instant;
  * a literal).
  */
 public final class Migrations {
-  public static final String[] FILES = {"V1__schema.sql", "V2__tag_history_key.sql"};
+  public static final String[] FILES = {
+    "V1__schema.sql", "V2__tag_history_key.sql", "V3__version_history.sql"
+  };
 
   /**
    * The first schema whose rows must be rewritten from the manifests: V2 stores timestamps in a

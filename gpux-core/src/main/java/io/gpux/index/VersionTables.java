@@ -97,6 +97,13 @@ public final class VersionTables {
     return registry == null ? db.strings(sql) : db.strings(sql, registry, name);
   }
 
+  /** Every model with a stored version, as {@code [registry, name]}, sorted. */
+  public List<List<String>> models() {
+    return db.query(
+        "SELECT DISTINCT registry, name FROM versions ORDER BY registry, name",
+        r -> List.of(r.getString(1), r.getString(2)));
+  }
+
   /** The versions of one model, newest pull first. */
   public List<String> versions(String registry, String name) {
     return db.strings(

@@ -42,6 +42,10 @@ public final class ModelPuller {
   private ModelStore store;
   private final TransferEngine transfer;
   private final Clock clock;
+  private String pulledBy;
+
+  /** The lineage key that records which GPUX pulled a version ({@code gpux lineage} shows it). */
+  public static final String PULLED_BY = "gpux.version";
 
   public ModelPuller(
       Registries registries, ModelStore store, TransferEngine transfer, Clock clock) {
@@ -63,12 +67,53 @@ public final class ModelPuller {
     this.clock = clock;
   }
 
+  /** Records {@code version} (GPUX's own) in the lineage of each version this puller commits. */
+  public ModelPuller pulledBy(String version) {
+    this.pulledBy = version;
+    return this;
+  }
+
   public PullResult pull(ModelRef ref, PullOptions options, TransferListener listener) {
+    return pull(ref, options, listener, io.gpux.index.TagTables.PULLED);
+  }
+
+  /**
+   * {@link #pull(ModelRef, PullOptions, TransferListener)}, recording {@code action} ({@code
+   * pulled}, {@code updated}) in the history of the local name it moves.
+   */
+  public PullResult pull(
+      ModelRef ref, PullOptions options, TransferListener listener, String action) {
+    return pull(resolve(ref, options), options, listener, PullGuard.NONE, action);
+  }
+
+  /**
+   * Asks the registry what a reference names now: the exact version and its files, metadata only
+   * (no file bytes). A hostile or broken listing is refused here, before a single byte is fetched.
+   */
+  public ResolvedModel resolve(ModelRef ref, PullOptions options) {
     String registryName = ref.registry() == null ? Registries.DEFAULT : ref.registry();
-    Registry registry = registries.get(registryName);
-    ResolvedModel model = registry.resolve(ref.withRegistry(registryName), options);
-    // A hostile or broken listing is refused before a single byte is fetched.
+    ResolvedModel model =
+        registries.get(registryName).resolve(ref.withRegistry(registryName), options);
     model.files().forEach(f -> ModelStore.checkFilePath(f.path()));
+    return model;
+  }
+
+  /**
+   * Pulls a version {@link #resolve} returned; {@code guard} sees the registry's files with their
+   * verified digests before the store takes them (a lockfile's check).
+   */
+  public PullResult pull(
+      ResolvedModel model, PullOptions options, TransferListener listener, PullGuard guard) {
+    return pull(model, options, listener, guard, io.gpux.index.TagTables.PULLED);
+  }
+
+  private PullResult pull(
+      ResolvedModel model,
+      PullOptions options,
+      TransferListener listener,
+      PullGuard guard,
+      String action) {
+    Registry registry = registries.get(model.registry());
     store = openStore.get();
     // A copy with another file selection (--variant, --include) is another stored version.
     String selection = options.selection();
@@ -79,11 +124,11 @@ public final class ModelPuller {
       if (existing.isPresent()
           && !options.force()
           && existing.get().files().stream().allMatch(f -> store.hasBlob(f.sha256()))) {
-        tagRequested(model, selection);
+        tagRequested(model, selection, action);
         long bytes = existing.get().files().stream().mapToLong(ManifestFile::size).sum();
         return new PullResult(existing.get(), true, 0, existing.get().files().size(), 0, bytes);
       }
-      return fetch(registry, model, options, listener, selection);
+      return fetch(registry, model, options, listener, selection, guard, action);
     }
   }
 
@@ -92,12 +137,20 @@ public final class ModelPuller {
       ResolvedModel model,
       PullOptions options,
       TransferListener listener,
-      String selection) {
+      String selection,
+      PullGuard guard,
+      String action) {
     List<DownloadRequest> requests = new ArrayList<>();
     Map<String, RemoteFile> reused = new LinkedHashMap<>();
+    Map<String, String> known = options.force() ? Map.of() : knownByRegistryDigest(model);
     for (RemoteFile f : model.files()) {
-      if (!options.force() && f.sha256() != null && store.hasBlob(f.sha256())) {
-        reused.put(f.path(), f);
+      String sha256 = f.sha256();
+      if (sha256 == null && f.registryDigest() != null) {
+        sha256 = known.get(f.registryDigest() + " " + f.size());
+      }
+      if (!options.force() && sha256 != null && store.hasBlob(sha256)) {
+        reused.put(
+            f.path(), new RemoteFile(f.path(), f.size(), sha256, f.registryDigest(), f.download()));
         listener.skipped(f.path(), f.size());
       } else {
         requests.add(
@@ -105,6 +158,15 @@ public final class ModelPuller {
       }
     }
     List<DownloadedFile> downloaded = transfer.download(requests, store.tempDir(), listener);
+    List<ManifestFile> fetched = new ArrayList<>();
+    for (DownloadedFile d : downloaded) {
+      fetched.add(new ManifestFile(d.path(), d.size(), d.sha256(), null));
+    }
+    for (RemoteFile f : reused.values()) {
+      fetched.add(new ManifestFile(f.path(), f.size(), f.sha256(), null));
+    }
+    // Before the store takes a byte: a refused version leaves no model and no new blob behind.
+    guard.check(model, fetched);
     Map<String, ManifestFile> files = new LinkedHashMap<>();
     Map<String, Path> onDisk = new LinkedHashMap<>();
     long bytesDownloaded = 0;
@@ -154,6 +216,9 @@ public final class ModelPuller {
         lineage.put("exclude", String.join(",", options.exclude()));
       }
     }
+    if (pulledBy != null) {
+      lineage.put(PULLED_BY, pulledBy);
+    }
     String stored = VersionManifest.storedVersion(model.version(), selection);
     VersionManifest manifest =
         new VersionManifest(
@@ -170,20 +235,43 @@ public final class ModelPuller {
       store.remove(model.registry(), model.name(), stored);
     }
     VersionManifest committed = store.commit(manifest);
-    tagRequested(model, selection);
+    tagRequested(model, selection, action);
     return new PullResult(
         committed, false, downloaded.size(), reused.size(), bytesDownloaded, bytesReused);
   }
 
   /** Points the name asked for ({@code main}; {@code main+quantized} for a variant) at the copy. */
-  private void tagRequested(ResolvedModel model, String selection) {
+  private void tagRequested(ResolvedModel model, String selection, String action) {
     if (model.requested() != null && !model.requested().equals(model.version())) {
       store.tag(
           model.registry(),
           model.name(),
           VersionManifest.storedVersion(model.requested(), selection),
-          VersionManifest.storedVersion(model.version(), selection));
+          VersionManifest.storedVersion(model.version(), selection),
+          action);
     }
+  }
+
+  /**
+   * The sha256 of files this model's stored versions already have, by the registry's own digest and
+   * size ({@code md5:... 1234}): a registry that lists no sha256 (W&amp;B's MD5s, the Hub's git
+   * blob sha1 for small files) can still name a file the store holds, so a new version fetches only
+   * its new files. This is as safe as fetching: a download of such a file is verified against that
+   * same registry digest and nothing stronger.
+   */
+  private Map<String, String> knownByRegistryDigest(ResolvedModel model) {
+    if (model.files().stream().allMatch(f -> f.sha256() != null || f.registryDigest() == null)) {
+      return Map.of();
+    }
+    Map<String, String> out = new java.util.HashMap<>();
+    for (VersionManifest v : store.versions(model.registry(), model.name())) {
+      for (ManifestFile f : v.files()) {
+        if (f.registryDigest() != null) {
+          out.putIfAbsent(f.registryDigest() + " " + f.size(), f.sha256());
+        }
+      }
+    }
+    return out;
   }
 
   private String putDerived(DerivedFile derived) {

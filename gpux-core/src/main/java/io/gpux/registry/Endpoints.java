@@ -18,6 +18,15 @@ public final class Endpoints {
   private Endpoints() {}
 
   /**
+   * {@link #parse} of {@code variable} from the registry's environment, or of {@code fallback} (the
+   * public service) when it is unset.
+   */
+  public static String fromEnv(
+      RegistryContext context, String variable, String fallback, String credentials) {
+    return parse(context.http(), variable, context.env(variable, fallback), fallback, credentials);
+  }
+
+  /**
    * The URL without a trailing slash; registered with {@code http} so that errors reaching it name
    * {@code variable}.
    *

@@ -143,6 +143,14 @@ public final class Registries {
         : p.grammar().exact(p.name(), name, version);
   }
 
+  /**
+   * The movable name a bare reference to {@code registry} asks for ({@code main}, {@code latest}).
+   */
+  public String defaultName(String registry) {
+    RegistryProvider p = byPrefix.get(registry);
+    return p == null ? "latest" : p.defaultName();
+  }
+
   /** The canonical names of the installed registries, sorted. */
   public Set<String> canonicalNames() {
     Set<String> names = new TreeSet<>();

@@ -28,6 +28,15 @@ public interface RegistryProvider {
     return io.gpux.ref.ReferenceGrammar.DEFAULT;
   }
 
+  /**
+   * The movable name a reference without a version or tag asks for: {@code latest} by default,
+   * {@code main} on the Hub. A stored model named that way follows the local name of that name, so
+   * a rollback of {@code hf:org/m@main} is what {@code hf:org/m} runs.
+   */
+  default String defaultName() {
+    return "latest";
+  }
+
   Registry create(RegistryContext context);
 
   /**

@@ -287,6 +287,11 @@ public final class ModelStore implements AutoCloseable {
     }
   }
 
+  /** The stored models as {@code [registry, name]}, sorted, from the index alone. */
+  public List<List<String>> models() {
+    return index.models();
+  }
+
   /** Versions of one model, newest pull first. */
   public List<VersionManifest> versions(String registry, String name) {
     return load(index.manifestPaths(registry, name));
@@ -328,6 +333,58 @@ public final class ModelStore implements AutoCloseable {
           registry + ":" + name + "@" + version + " is not in the store", "pull it first");
     }
     index.tag(registry, name, tag, version, clock.instant());
+  }
+
+  /**
+   * {@link #tag} for a move with a reason ({@link io.gpux.index.TagTables#UPDATED}, {@link
+   * io.gpux.index.TagTables#ROLLED_BACK}, ...) that {@code gpux history} shows.
+   *
+   * @return whether the tag moved (false: it pointed there already)
+   */
+  public boolean tag(String registry, String name, String tag, String version, String action) {
+    checkTag(tag);
+    if (manifest(registry, name, version).isEmpty()) {
+      throw GpuxException.notFound(
+          registry + ":" + name + "@" + version + " is not in the store", "pull it first");
+    }
+    return index.tag(registry, name, tag, version, clock.instant(), action);
+  }
+
+  private static void checkTag(String tag) {
+    if (tag == null || tag.isEmpty() || tag.chars().anyMatch(Character::isISOControl)) {
+      throw GpuxException.invalidInput(
+          "refusing tag '" + StorePaths.printable(String.valueOf(tag)) + "'", null);
+    }
+  }
+
+  /**
+   * Pins a local name at a stored version (moving it there if needed): {@code gpux update} leaves a
+   * pinned name alone. The pin is recorded in the tag's history.
+   */
+  public void pin(String registry, String name, String tag, String version) {
+    checkTag(tag);
+    if (manifest(registry, name, version).isEmpty()) {
+      throw GpuxException.notFound(
+          registry + ":" + name + "@" + version + " is not in the store", "pull it first");
+    }
+    index.pin(registry, name, tag, version, clock.instant());
+  }
+
+  /** Unpins a local name; returns whether it was pinned. */
+  public boolean unpin(String registry, String name, String tag) {
+    return index.unpin(registry, name, tag, clock.instant());
+  }
+
+  public boolean pinned(String registry, String name, String tag) {
+    return index.pinned(registry, name, tag);
+  }
+
+  /**
+   * The local names (tags) of one model, or of every model ({@code registry} null), each with its
+   * version and pin; sorted by model and name.
+   */
+  public List<io.gpux.index.TagTables.TagRow> localNames(String registry, String name) {
+    return index.localNames(registry, name);
   }
 
   /** The tags pointing at a version, sorted. */

@@ -120,6 +120,10 @@ final class StoreIndex implements AutoCloseable {
     return versions.manifestPaths(registry, name);
   }
 
+  List<List<String>> models() {
+    return versions.models();
+  }
+
   /** The versions of one model in the index. */
   List<String> versions(String registry, String name) {
     return versions.versions(registry, name);
@@ -127,6 +131,48 @@ final class StoreIndex implements AutoCloseable {
 
   void tag(String registry, String name, String tag, String version, Instant now) {
     db.transaction(() -> tags.move(registry, name, tag, version, now));
+  }
+
+  /** Moves a tag, recording why; returns whether it moved. */
+  boolean tag(
+      String registry, String name, String tag, String version, Instant now, String action) {
+    boolean[] moved = new boolean[1];
+    db.transaction(() -> moved[0] = tags.move(registry, name, tag, version, now, action));
+    return moved[0];
+  }
+
+  /** Pins a tag at {@code version} (moving it there if needed) and records it, in one go. */
+  void pin(String registry, String name, String tag, String version, Instant now) {
+    db.transaction(
+        () -> {
+          String before = tags.tagged(registry, name, tag).orElse(null);
+          if (!tags.move(registry, name, tag, version, now, TagTables.PINNED)) {
+            tags.record(registry, name, tag, version, before, now, TagTables.PINNED);
+          }
+          tags.pin(registry, name, tag, now);
+        });
+  }
+
+  /** Unpins a tag and records it; returns whether it was pinned. */
+  boolean unpin(String registry, String name, String tag, Instant now) {
+    boolean[] was = new boolean[1];
+    db.transaction(
+        () -> {
+          was[0] = tags.unpin(registry, name, tag);
+          String version = tags.tagged(registry, name, tag).orElse(null);
+          if (was[0] && version != null) {
+            tags.record(registry, name, tag, version, version, now, TagTables.UNPINNED);
+          }
+        });
+    return was[0];
+  }
+
+  boolean pinned(String registry, String name, String tag) {
+    return tags.pinned(registry, name, tag);
+  }
+
+  List<TagTables.TagRow> localNames(String registry, String name) {
+    return tags.all(registry, name);
   }
 
   Optional<String> tagged(String registry, String name, String tag) {

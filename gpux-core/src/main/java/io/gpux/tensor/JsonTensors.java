@@ -22,8 +22,6 @@ import java.util.List;
  */
 public final class JsonTensors {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final BigInteger UINT64_MAX =
-      BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
   private JsonTensors() {}
 
@@ -220,15 +218,11 @@ public final class JsonTensors {
           default -> Float.isFinite(f);
         };
     if (!fits) {
-      throw GpuxException.invalidInput(
-          "input '"
-              + input
-              + "'"
-              + where
-              + " is "
-              + (Double.isInfinite(d) ? "beyond the range of a double" : Double.toString(d))
-              + ", outside the range of "
-              + type,
+      throw outOfRange(
+          input,
+          where,
+          Double.isInfinite(d) ? "beyond the range of a double" : Double.toString(d),
+          type.toString(),
           "send finite values that fit " + type + " for '" + input + "'");
     }
     switch (type) {
@@ -269,59 +263,27 @@ public final class JsonTensors {
         "send whole numbers for '" + input + "'");
   }
 
+  private static GpuxException outOfRange(
+      String input, String where, String value, String range, String hint) {
+    return GpuxException.invalidInput(
+        "input '" + input + "'" + where + " is " + value + ", outside the range of " + range, hint);
+  }
+
   static void putInteger(
       String input, String where, BigInteger value, ElementType type, ByteBuffer out) {
-    BigInteger min;
-    BigInteger max;
-    switch (type) {
-      case INT8 -> {
-        min = BigInteger.valueOf(Byte.MIN_VALUE);
-        max = BigInteger.valueOf(Byte.MAX_VALUE);
-      }
-      case UINT8 -> {
-        min = BigInteger.ZERO;
-        max = BigInteger.valueOf(255);
-      }
-      case INT16 -> {
-        min = BigInteger.valueOf(Short.MIN_VALUE);
-        max = BigInteger.valueOf(Short.MAX_VALUE);
-      }
-      case UINT16 -> {
-        min = BigInteger.ZERO;
-        max = BigInteger.valueOf(65535);
-      }
-      case INT32 -> {
-        min = BigInteger.valueOf(Integer.MIN_VALUE);
-        max = BigInteger.valueOf(Integer.MAX_VALUE);
-      }
-      case UINT32 -> {
-        min = BigInteger.ZERO;
-        max = BigInteger.valueOf(4294967295L);
-      }
-      case UINT64 -> {
-        min = BigInteger.ZERO;
-        max = UINT64_MAX;
-      }
-      default -> {
-        min = BigInteger.valueOf(Long.MIN_VALUE);
-        max = BigInteger.valueOf(Long.MAX_VALUE);
-      }
-    }
+    // Every integer type's range follows from its width and signedness.
+    int bits = type.byteSize() * 8;
+    boolean unsigned = type.name().startsWith("UINT");
+    BigInteger min = unsigned ? BigInteger.ZERO : BigInteger.ONE.shiftLeft(bits - 1).negate();
+    BigInteger max =
+        (unsigned ? BigInteger.ONE.shiftLeft(bits) : BigInteger.ONE.shiftLeft(bits - 1))
+            .subtract(BigInteger.ONE);
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw GpuxException.invalidInput(
-          "input '"
-              + input
-              + "'"
-              + where
-              + " is "
-              + value
-              + ", outside the range of "
-              + type
-              + " ("
-              + min
-              + " to "
-              + max
-              + ")",
+      throw outOfRange(
+          input,
+          where,
+          value.toString(),
+          type + " (" + min + " to " + max + ")",
           "send values that fit " + type);
     }
     long v = value.longValue();

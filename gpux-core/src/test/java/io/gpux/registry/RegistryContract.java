@@ -181,6 +181,38 @@ public abstract class RegistryContract {
         version + " is not in " + versions);
   }
 
+  @Test
+  void aPulledMovableNameIsCurrentAndItsHeadListsTheSameFiles() {
+    VersionManifest m =
+        gpux.models()
+            .pull(existingReference(), PullOptions.defaults(), TransferListener.NONE)
+            .manifest();
+    List<io.gpux.versions.ModelCheck> checks =
+        gpux.versions().outdated(List.of(existingReference()));
+    assertEquals(1, checks.size(), checks.toString());
+    assertEquals(io.gpux.versions.Status.CURRENT, checks.get(0).status(), checks.toString());
+    assertEquals(m.version(), checks.get(0).local());
+    assertEquals(m.version(), checks.get(0).remote());
+    assertEquals(m.requested(), checks.get(0).localName());
+
+    Tracking tracking = (Tracking) registry();
+    ModelRef movable = tracking.movable(m.name(), m.requested(), m.lineage());
+    assertEquals(m.registry(), movable.registry());
+    RemoteHead head = tracking.head(movable, PullOptions.defaults(), "not-the-stored-version");
+    assertEquals(m.version(), head.version());
+    assertNotNull(head.files(), "a head whose version is not the stored one lists its files");
+    io.gpux.versions.Changes c = io.gpux.versions.Changes.between(m, head.files());
+    assertTrue(
+        c.added().isEmpty() && c.removed().isEmpty() && c.changed().isEmpty(),
+        "the head lists the stored version's files: " + c);
+    assertEquals(0, c.bytesDelta(), c.toString());
+    assertEquals(
+        List.of("pulled"),
+        gpux.versions().history(existingReference()).stream()
+            .map(io.gpux.versions.HistoryEntry::action)
+            .toList());
+  }
+
   /** Extra environment a subclass may want to merge (kept mutable for subclasses). */
   protected static Map<String, String> env(String... keyValues) {
     Map<String, String> env = new HashMap<>();

@@ -3,7 +3,6 @@ package io.gpux.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SocketTransferEngineTest extends TransferEngineTest {
   @Override
   TransferOptions options() {
-    return TransferOptions.defaults().withStallTimeout(Duration.ofMillis(500)).withParts(50_000, 1);
+    return TransferOptions.defaults().withParts(50_000, 1);
   }
 
   @Test

@@ -35,10 +35,9 @@ final class HfApi {
   HfApi(RegistryContext context) {
     this.context = context;
     this.endpoint =
-        io.gpux.registry.Endpoints.parse(
-            context.http(),
+        io.gpux.registry.Endpoints.fromEnv(
+            context,
             "HF_ENDPOINT",
-            context.env("HF_ENDPOINT", DEFAULT_ENDPOINT),
             DEFAULT_ENDPOINT,
             "set HF_TOKEN or run `gpux login hf` for a token");
   }
@@ -71,6 +70,23 @@ final class HfApi {
       HttpResponse<byte[]> r = get(url);
       check(r, repo, revision);
       parse(r).forEach(out::add);
+      url = next(r);
+    }
+    return out;
+  }
+
+  /** {@code GET /api/models/{id}/commits/{rev}}: the history, newest first, up to {@code limit}. */
+  List<JsonNode> commits(String repo, String revision, int limit) {
+    List<JsonNode> out = new ArrayList<>();
+    String url = endpoint + "/api/models/" + repo + "/commits/" + encode(revision);
+    while (url != null && out.size() < limit) {
+      HttpResponse<byte[]> r = get(url);
+      check(r, repo, revision);
+      for (JsonNode n : parse(r)) {
+        if (out.size() < limit) {
+          out.add(n);
+        }
+      }
       url = next(r);
     }
     return out;

@@ -29,7 +29,7 @@ import java.util.Map;
  * a later pull of {@code main} can tell whether it moved), prefers the repository's ONNX export,
  * and verifies every file: LFS files by their sha256, the others by their git blob sha1.
  */
-final class HfRegistry implements Registry, Versioned, Searchable {
+final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.registry.Tracking {
   /** What the Hub's {@code sha} always is: a git commit id. */
   private static final java.util.regex.Pattern COMMIT =
       java.util.regex.Pattern.compile("[0-9a-f]{40}");
@@ -189,19 +189,73 @@ final class HfRegistry implements Registry, Versioned, Searchable {
   }
 
   @Override
+  public ModelRef movable(String name, String requested, Map<String, String> lineage) {
+    return new ModelRef("hf", name, requested, null);
+  }
+
+  /**
+   * A resolve is already metadata only on the Hub: one {@code model_info} call with {@code
+   * blobs=True} lists every file of the commit with its size and digest (the tree listing only when
+   * a Hub leaves the sizes out), so a head is that call, whatever the version.
+   */
+  @Override
+  public io.gpux.registry.RemoteHead head(
+      ModelRef movable, PullOptions options, String localVersion) {
+    ResolvedModel m = resolve(movable, options);
+    return new io.gpux.registry.RemoteHead(m.version(), m.files());
+  }
+
+  /** How far back {@code gpux versions} lists the default branch's history. */
+  static final int HISTORY = 100;
+
+  /**
+   * The commits of the default branch, newest first (up to {@link #HISTORY}), each with the
+   * branches and tags pointing at it and its date; then the heads of other branches and tags that
+   * are not in that history. The Hub's listings carry no sizes.
+   */
+  @Override
   public List<RemoteVersion> versions(ModelRef ref) {
     JsonNode refs = api.refs(ref.name());
     Map<String, List<String>> byCommit = new LinkedHashMap<>();
+    String defaultBranch = null;
     for (String kind : new String[] {"branches", "tags"}) {
       for (JsonNode r : refs.path(kind)) {
-        byCommit
-            .computeIfAbsent(r.path("targetCommit").asText(), k -> new ArrayList<>())
-            .add(r.path("name").asText());
+        String name = r.path("name").asText();
+        byCommit.computeIfAbsent(r.path("targetCommit").asText(), k -> new ArrayList<>()).add(name);
+        if (kind.equals("branches") && (defaultBranch == null || name.equals("main"))) {
+          defaultBranch = name;
+        }
       }
     }
     List<RemoteVersion> out = new ArrayList<>();
-    byCommit.forEach((commit, names) -> out.add(new RemoteVersion(commit, names, null, null)));
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    if (defaultBranch != null) {
+      for (JsonNode c : api.commits(ref.name(), defaultBranch, HISTORY)) {
+        String sha = c.path("id").asText();
+        listed.add(sha);
+        out.add(
+            new RemoteVersion(
+                sha,
+                byCommit.getOrDefault(sha, List.of()),
+                instant(c.path("date").asText(null)),
+                c.path("title").asText("").isEmpty() ? null : c.path("title").asText()));
+      }
+    }
+    byCommit.forEach(
+        (commit, names) -> {
+          if (!listed.contains(commit)) {
+            out.add(new RemoteVersion(commit, names, null, null));
+          }
+        });
     return out;
+  }
+
+  private static Instant instant(String s) {
+    try {
+      return s == null ? null : Instant.parse(s);
+    } catch (RuntimeException e) {
+      return null; // a malformed date only costs the date
+    }
   }
 
   @Override

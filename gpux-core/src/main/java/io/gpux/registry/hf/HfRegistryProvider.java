@@ -18,6 +18,11 @@ public final class HfRegistryProvider implements RegistryProvider {
   }
 
   @Override
+  public String defaultName() {
+    return "main";
+  }
+
+  @Override
   public Registry create(RegistryContext context) {
     return new HfRegistry(new HfApi(context));
   }

@@ -36,7 +36,8 @@ import java.util.Map;
  * (see {@link MlflowTarget}) and fetched whole (MLmodel, model.onnx and its external-data files,
  * requirements) through the server's mlflow-artifacts proxy.
  */
-final class MlflowRegistry implements Registry, Versioned, Searchable, Pushable {
+final class MlflowRegistry
+    implements Registry, Versioned, Searchable, Pushable, io.gpux.registry.Tracking {
   private final MlflowApi api;
 
   MlflowRegistry(MlflowApi api) {
@@ -231,6 +232,41 @@ final class MlflowRegistry implements Registry, Versioned, Searchable, Pushable 
     put(lineage, "mlflow.mlflow_version", mlmodel.mlflowVersion());
     lineage.put("mlflow.artifact_uri", artifactUri);
     return new ResolvedModel("mlflow", name, version, requested, source, files, lineage);
+  }
+
+  @Override
+  public ModelRef movable(String name, String requested, Map<String, String> lineage) {
+    if (name.startsWith("runs/") || name.matches("m-[0-9a-f]{32}")) {
+      return new ModelRef("mlflow", name, null, null); // a run's or logged model: one version
+    }
+    // An alias and a stage are both words; the pull recorded which it was.
+    return requested.equals(lineage.get("mlflow.alias"))
+        ? new ModelRef("mlflow", name, requested, null)
+        : new ModelRef("mlflow", name, null, requested);
+  }
+
+  /**
+   * The version an alias, stage or {@code latest} names now: one request ({@code
+   * registered-models/alias} or {@code get-latest-versions}); when it moved, the new version's
+   * artifact listing too. MLflow lists sizes but no digests, so what changed is known by size only.
+   */
+  @Override
+  public io.gpux.registry.RemoteHead head(
+      ModelRef movable, PullOptions options, String localVersion) {
+    MlflowTarget target = MlflowTarget.of(movable);
+    if (target.kind() == MlflowTarget.Kind.LOGGED_MODEL || target.kind() == MlflowTarget.Kind.RUN) {
+      String id = target.kind() == MlflowTarget.Kind.LOGGED_MODEL ? target.name() : localVersion;
+      return new io.gpux.registry.RemoteHead(id, null);
+    }
+    JsonNode version = new MlflowVersions(api).current(target);
+    String name = version.path("name").asText(target.name());
+    String number = version.path("version").asText();
+    if (number.equals(localVersion)) {
+      return new io.gpux.registry.RemoteHead(number, null);
+    }
+    List<RemoteFile> files =
+        new MlflowArtifacts(api, downloadUri(name, number), name + "/" + number).files();
+    return new io.gpux.registry.RemoteHead(number, files);
   }
 
   @Override

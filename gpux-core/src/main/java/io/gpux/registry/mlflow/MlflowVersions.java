@@ -45,6 +45,40 @@ final class MlflowVersions {
     }
   }
 
+  /**
+   * {@link #find} in one request where MLflow allows it (an alias, a stage, {@code latest}): the
+   * registered model is read only when the answer is an error, for its hint.
+   */
+  JsonNode current(MlflowTarget t) {
+    try {
+      return switch (t.kind()) {
+        case ALIAS ->
+            api.get("registered-models/alias", params("name", t.name(), "alias", t.qualifier()))
+                .path("model_version");
+        case STAGE, LATEST -> {
+          Map<String, String> p = new LinkedHashMap<>(params("name", t.name()));
+          if (t.kind() == MlflowTarget.Kind.STAGE) {
+            p.put("stages", t.qualifier());
+          }
+          JsonNode best = null;
+          for (JsonNode v :
+              api.get("registered-models/get-latest-versions", p).path("model_versions")) {
+            if (best == null || v.path("version").asLong() > best.path("version").asLong()) {
+              best = v;
+            }
+          }
+          yield best == null ? find(t) : best;
+        }
+        default -> find(t);
+      };
+    } catch (GpuxException e) {
+      if (e.category() == ErrorCategory.UNAVAILABLE) {
+        throw e;
+      }
+      return find(t); // the same answer with the error that names what exists
+    }
+  }
+
   /** The registered model, or NOT_FOUND naming similar models. */
   JsonNode registeredModel(String name) {
     try {

@@ -35,10 +35,9 @@ final class WandbGraphql {
   WandbGraphql(RegistryContext context) {
     this.context = context;
     this.baseUrl =
-        io.gpux.registry.Endpoints.parse(
-            context.http(),
+        io.gpux.registry.Endpoints.fromEnv(
+            context,
             "WANDB_BASE_URL",
-            context.env("WANDB_BASE_URL", DEFAULT_BASE_URL),
             DEFAULT_BASE_URL,
             "set WANDB_API_KEY or run `gpux login wandb` for the API key");
   }

@@ -35,7 +35,7 @@ import java.util.Map;
  * without credentials, verifying each against the manifest's MD5 (the official client does not).
  * The producing run and the artifact's metadata go into the lineage.
  */
-final class WandbRegistry implements Registry, Versioned, Searchable {
+final class WandbRegistry implements Registry, Versioned, Searchable, io.gpux.registry.Tracking {
   private static final ObjectMapper MAPPER = io.gpux.json.Json.mapper();
   private final WandbGraphql api;
 
@@ -183,6 +183,54 @@ final class WandbRegistry implements Registry, Versioned, Searchable {
         api.baseUrl() + "/" + w.entity() + "/" + w.project() + "/" + collectionName + ":" + version,
         files,
         Async.join(lineageAsked));
+  }
+
+  @Override
+  public ModelRef movable(String name, String requested, Map<String, String> lineage) {
+    return new ModelRef("wandb", name, null, requested);
+  }
+
+  /**
+   * The version an alias names now: one GraphQL request (the collection membership; an
+   * organization's registry one more to find its entity); when it moved, the new version's manifest
+   * too, whose MD5s tell which files changed. No download URLs, no run lineage.
+   */
+  @Override
+  public io.gpux.registry.RemoteHead head(
+      ModelRef movable, PullOptions options, String localVersion) {
+    WandbRef asked = parse(movable);
+    WandbRef w = locate(asked);
+    JsonNode m = membership(w, asked.display(), false);
+    String version = version(m);
+    if (version.equals(localVersion)) {
+      return new io.gpux.registry.RemoteHead(version, null);
+    }
+    String manifestUrl =
+        api.query(WandbQueries.MANIFEST, Map.of("id", m.path("artifact").path("id").asText()))
+            .path("artifact")
+            .path("currentManifest")
+            .path("file")
+            .path("directUrl")
+            .asText(null);
+    if (manifestUrl == null) {
+      throw GpuxException.unavailable(
+          asked.display() + " has no manifest on " + api.baseUrl(), "retry later");
+    }
+    WandbManifest manifest =
+        WandbManifest.parse(api.getJson(manifestUrl, asked.display()), asked.display());
+    List<RemoteFile> files = new ArrayList<>();
+    for (WandbManifest.Entry e : manifest.entries()) {
+      RegistryDigest digest = null;
+      if (e.ref() == null) {
+        try {
+          digest = RegistryDigest.parseBase64Md5(e.digest());
+        } catch (RuntimeException notMd5) {
+          // Left without a digest: compared by size.
+        }
+      }
+      files.add(new RemoteFile(e.path(), e.size() >= 0 ? e.size() : -1, null, digest, null));
+    }
+    return new io.gpux.registry.RemoteHead(version, files);
   }
 
   /** A {@code vN} alias if there is one, else {@code v<versionIndex>} of the membership. */
@@ -380,7 +428,8 @@ final class WandbRegistry implements Registry, Versioned, Searchable {
                   e.path("version").asText("v" + n.path("versionIndex").asText()),
                   aliases,
                   instant(n.path("createdAt").asText(null)),
-                  desc));
+                  desc,
+                  n.path("size").asLong(-1)));
         });
     return out;
   }

@@ -33,10 +33,15 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Pulls from a real MLflow server (basic-auth app) whose models the official client logged. */
+// Its methods run side by side (each has its own store): after the shared server is ready they are
+// the build's critical path, and they mostly wait on the server and on ONNX Runtime.
+@Execution(ExecutionMode.CONCURRENT)
 @Slow
 class MlflowPullTest {
   @TempDir Path home;

@@ -4,8 +4,13 @@ import io.gpux.registry.RegistryContract;
 import io.gpux.testing.Slow;
 import io.gpux.testing.mlflow.MlflowServer;
 import java.util.Map;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** The MLflow plug-in against a real MLflow server behind the basic-auth app. */
+// Its methods run side by side (each has its own store): after the shared server is ready they are
+// the build's critical path, and they mostly wait on the server and on ONNX Runtime.
+@Execution(ExecutionMode.CONCURRENT)
 @Slow
 class MlflowRegistryContractTest extends RegistryContract {
   @Override

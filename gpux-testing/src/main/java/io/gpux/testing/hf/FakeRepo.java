@@ -126,6 +126,31 @@ public final class FakeRepo {
     return sha;
   }
 
+  /**
+   * Squashes the current branch's history into one new commit with its head's files, as {@code
+   * HfApi.super_squash_history} does: the old commits are gone (a client asking for one gets a 404)
+   * unless another branch or a pull request still reaches them; tags on them go too. Returns the
+   * new commit's sha.
+   */
+  public synchronized String superSquash(String message) {
+    if (staged != null) {
+      throw new IllegalStateException("commit the staged files before squashing");
+    }
+    String sha = newCommit(message, null);
+    branches.put(currentBranch, sha);
+    Set<String> reachable = new LinkedHashSet<>();
+    List<String> heads = new ArrayList<>(branches.values());
+    heads.addAll(pullRequests);
+    for (String head : heads) {
+      for (String c = head; c != null && reachable.add(c); ) {
+        c = commits.get(c).parent();
+      }
+    }
+    commits.keySet().retainAll(reachable);
+    tags.values().retainAll(reachable);
+    return sha;
+  }
+
   /** Switches to a branch, creating it at the current head if needed (git checkout -B). */
   public synchronized FakeRepo branch(String name) {
     if (staged != null) {

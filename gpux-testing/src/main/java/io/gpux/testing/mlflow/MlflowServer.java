@@ -13,7 +13,6 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -68,16 +67,51 @@ public final class MlflowServer implements AutoCloseable {
    * printed. Tests that write to it use model names of their own. {@link #close()} leaves it
    * running: it stops with the build.
    *
-   * <p>The first test JVM of a Maven build that asks for it starts it and records its address in a
-   * folder of the temporary directory keyed by the repository path and the Maven process, so a
-   * later module's JVM of the same build finds it, and two builds (other worktrees, or the same one
-   * twice) each get their own. Outside Maven (an IDE) the owner is the test JVM itself.
+   * <p>The first test JVM of a Maven build that asks for it (or {@link #prestartShared}) starts it
+   * and records its address in a folder of the temporary directory ({@link #sharedDir}); later JVMs
+   * of the same build wait for it there. Outside Maven (an IDE) the owner is the test JVM itself.
    */
   public static synchronized MlflowServer shared() throws Exception {
     if (shared != null) {
       return shared;
     }
     Path python = PythonEnv.python("mlflow");
+    Path dir = sharedDir();
+    Path state = dir.resolve("state.json");
+    long bootstrap = startShared(dir, python);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (!Files.isRegularFile(state)) {
+      boolean running = ProcessHandle.of(bootstrap).map(ProcessHandle::isAlive).orElse(false);
+      if ((!running && !Files.isRegularFile(state)) || System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the build's mlflow server did not get ready:\n"
+                + readIfThere(dir.resolve("bootstrap.log"))
+                + readIfThere(dir.resolve("server.log")));
+      }
+      Thread.sleep(100);
+    }
+    JsonNode s = MAPPER.readTree(state.toFile());
+    shared =
+        new MlflowServer(null, s.get("url").asText(), dir, python, true, s.get("summary").asText());
+    return shared;
+  }
+
+  /**
+   * Starts the build's shared server and its fixture without waiting for them, so that they get
+   * ready while the build compiles and runs the modules before the first MLflow test ({@code
+   * MlflowPrestart} calls it when a test JVM starts, in a full {@code bin/test} run). A no-op when
+   * the server is up or starting.
+   */
+  public static void prestartShared() throws Exception {
+    startShared(sharedDir(), PythonEnv.python("mlflow"));
+  }
+
+  /**
+   * The folder of this build's shared server, in the temporary directory, keyed by the repository
+   * path and the Maven process: a later module's JVM of the same build finds it, and two builds
+   * (other worktrees, or the same one twice) each get their own.
+   */
+  private static Path sharedDir() throws Exception {
     ProcessHandle owner = buildProcess();
     String key =
         sha256(
@@ -89,40 +123,71 @@ public final class MlflowServer implements AutoCloseable {
             .substring(0, 16);
     Path dir = Path.of(System.getProperty("java.io.tmpdir")).resolve("gpux-mlflow-" + key);
     Files.createDirectories(dir);
+    return dir;
+  }
+
+  /**
+   * Under the folder's OS lock (test JVMs of one build may overlap: forks, {@code mvn -T}): when no
+   * healthy server is recorded and no start is under way, starts the server and, in a process of
+   * its own (so that a JVM that only prestarts may end), {@code mlflow_fixture.py shared}, which
+   * registers the fixture models once the server answers and then writes {@code state.json}.
+   * Returns the pid of that process (or -1 when the server is ready).
+   */
+  private static long startShared(Path dir, Path python) throws Exception {
     Path state = dir.resolve("state.json");
-    // Test JVMs of one build run one after the other, but forks or `mvn -T` may overlap: the OS
-    // lock makes the second wait for the first to finish the fixture.
+    Path starting = dir.resolve("bootstrap.pid");
     try (FileChannel channel =
             FileChannel.open(
                 dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = channel.lock()) {
       if (Files.isRegularFile(state)) {
-        JsonNode s = MAPPER.readTree(state.toFile());
-        if (healthy(s.get("url").asText())) {
-          shared =
-              new MlflowServer(
-                  null, s.get("url").asText(), dir, python, true, s.get("summary").asText());
-          return shared;
+        if (healthy(MAPPER.readTree(state.toFile()).get("url").asText())) {
+          return -1;
+        }
+      } else if (Files.isRegularFile(starting)) {
+        long pid = Long.parseLong(Files.readString(starting).strip());
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          return pid;
         }
       }
-      // First use in this build (or the server died): start afresh in an empty folder.
-      for (String stale : new String[] {"mlflow.db", "basic_auth.db", "artifacts", "state.json"}) {
+      // First use in this build (or the server died, or its fixture failed): start afresh.
+      for (String stale :
+          new String[] {
+            "mlflow.db",
+            "basic_auth.db",
+            "artifacts",
+            "state.json",
+            "bootstrap.pid",
+            "bootstrap.log",
+            "server.log"
+          }) {
         deleteTree(dir.resolve(stale));
       }
-      MlflowServer s = launch(dir, python, owner, true, true, false, false, null);
-      String summary;
-      try {
-        summary = s.fixture("setup");
-      } catch (Exception | Error e) {
-        s.stop();
-        throw e;
-      }
-      shared = new MlflowServer(null, s.url, dir, python, true, summary);
-      Path tmp = dir.resolve("state.json.tmp");
-      MAPPER.writeValue(tmp.toFile(), Map.of("url", s.url, "summary", summary));
-      Files.move(tmp, state, StandardCopyOption.ATOMIC_MOVE);
-      return shared;
+      ProcessHandle owner = buildProcess();
+      MlflowServer server = launch(dir, python, owner, true, true, false, false, null, false);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  python.toString(),
+                  RepoFiles.root().resolve("python/supervise.py").toString(),
+                  Long.toString(owner.pid()),
+                  "--",
+                  python.toString(),
+                  RepoFiles.root().resolve("python/mlflow_fixture.py").toString(),
+                  "shared",
+                  state.toString())
+              .directory(dir.toFile());
+      pb.environment().putAll(server.clientEnv());
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("bootstrap.log").toFile()));
+      long pid = pb.start().pid();
+      Files.writeString(starting, Long.toString(pid));
+      return pid;
     }
+  }
+
+  private static String readIfThere(Path file) throws IOException {
+    return Files.isRegularFile(file) ? Files.readString(file) : "";
   }
 
   public static MlflowServer start(Path dir) throws Exception {
@@ -151,13 +216,14 @@ public final class MlflowServer implements AutoCloseable {
       throws Exception {
     Path python = PythonEnv.python("mlflow");
     Files.createDirectories(dir);
-    return launch(dir, python, ProcessHandle.current(), false, auth, tls, clientCertificates, "");
+    return launch(
+        dir, python, ProcessHandle.current(), false, auth, tls, clientCertificates, "", true);
   }
 
   /**
-   * Starts {@code mlflow server} under {@code supervise.py}, owned by {@code owner}, and waits
-   * until it answers. With {@code removeDir}, the supervisor also removes {@code dir} when it stops
-   * it.
+   * Starts {@code mlflow server} under {@code supervise.py}, owned by {@code owner}, and, with
+   * {@code awaitHealthy}, waits until it answers. With {@code removeDir}, the supervisor also
+   * removes {@code dir} when it stops it.
    */
   private static MlflowServer launch(
       Path dir,
@@ -167,7 +233,8 @@ public final class MlflowServer implements AutoCloseable {
       boolean auth,
       boolean tls,
       boolean clientCertificates,
-      String summary)
+      String summary,
+      boolean awaitHealthy)
       throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -244,6 +311,9 @@ public final class MlflowServer implements AutoCloseable {
     Process p = pb.start();
     String url = (tls ? "https" : "http") + "://127.0.0.1:" + port;
     MlflowServer server = new MlflowServer(p.toHandle(), url, dir, python, auth, summary);
+    if (!awaitHealthy) {
+      return server;
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
@@ -327,6 +397,14 @@ public final class MlflowServer implements AutoCloseable {
 
   public String url() {
     return url;
+  }
+
+  /**
+   * The folder the server keeps artifacts in ({@code --artifacts-destination}): tests delete a file
+   * there to play a registry that lost it.
+   */
+  public Path artifactsDestination() {
+    return dir.resolve("artifacts");
   }
 
   /** The environment the official client (and gpux) needs to reach this server as admin. */

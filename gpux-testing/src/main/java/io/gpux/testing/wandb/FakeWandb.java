@@ -198,6 +198,18 @@ public final class FakeWandb implements AutoCloseable {
     return v;
   }
 
+  /**
+   * The collection (an artifact's sequence, or a registry's portfolio) {@code entity/project/name},
+   * for moving its aliases ({@link WandbCollection#alias}).
+   */
+  public WandbCollection collectionOf(String entity, String project, String name) {
+    return collection(entity, project, name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no collection " + entity + "/" + project + "/" + name));
+  }
+
   Optional<WandbCollection> collection(String entity, String project, String name) {
     return collections.stream()
         .filter(c -> c.entity.equals(entity) && c.project.equals(project) && c.name.equals(name))
