@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code gpux serve hf:acme/adder@main --follow} as a user runs it (a child process), under load,
- * while {@code gpux pull} moves the local name {@code main} to a new commit of the test hub: the
- * server loads the new version, switches to it and frees the old one, with every request answered
- * 200 by one version or the other, and that version in each answer and in /metrics.
+ * while {@code gpux pull} moves the local name {@code main} to a new commit of the test hub and
+ * {@code gpux rollback} moves it back: each time the server loads the version named, switches to it
+ * and frees the other, with every request answered 200 by one version or the other, and that
+ * version in each answer and in /metrics.
  */
 class ServeFollowTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -142,6 +143,20 @@ class ServeFollowTest {
       waitFor(
           () -> output.toString().contains("gpux: unloaded acme/adder " + v1),
           "the old version freed once its requests ended");
+      // gpux rollback moves the same local name back: followed the same way.
+      CliResult back = gpux("rollback", "hf:acme/adder@main");
+      assertEquals(0, back.exitCode(), back.toString());
+      int before = answers.size();
+      waitFor(
+          () -> output.toString().contains("moved to " + v1), "the rollback to " + v1 + " seen");
+      waitFor(
+          () -> output.toString().contains("gpux: unloaded acme/adder " + v2),
+          "v2 freed after the rollback");
+      waitFor(
+          () ->
+              new ArrayList<>(answers)
+                  .subList(before, answers.size()).stream().anyMatch(a -> v1.equals(a.version())),
+          "answers from " + v1 + " again");
       go.set(false);
       for (Thread th : load) {
         th.join(60_000);
