@@ -114,14 +114,20 @@ wrk_load() {
   line="$(GPUX_BENCH_BODY="$body" timed wrk -t1 -c32 -d"${seconds}s" -s "$root/bench/serve/post.lua" "http://127.0.0.1:$http_port$path" | grep '^{' | tail -1)"
   record "$side" "$r" $(($(ticks) - t0)) "$line"
 }
-# 32 streams on one connection, as tritonclient.grpc, ghz and GrpcLoad use one.
+# 32 streams on one connection, as tritonclient.grpc, ghz and GrpcLoad use one. MODE raw or
+# typed: gRPC; h2c: the same OIP JSON as http-v2, over HTTP/2 (prior knowledge) on the HTTP port.
 h2load_load() {
-  local side="$1" mode="$2" r="$3" line f0
+  local side="$1" mode="$2" r="$3" line f0 target
+  local headers=(-H 'content-type: application/grpc' -H 'te: trailers') body="$work/grpc-$mode.bin"
+  target="http://127.0.0.1:$grpc_port/$call"
+  if [[ "$mode" == h2c ]]; then
+    headers=(-H 'content-type: application/json') body="$work/oip.json"
+    target="http://127.0.0.1:$http_port/v2/models/digits64/infer"
+  fi
   f0="$(failures)"
   t0="$(ticks)"
   timed h2load -t1 -c1 -m32 --warm-up-time="${warm}s" -D "$seconds" --log-file="$work/h2load.log" \
-    -H 'content-type: application/grpc' -H 'te: trailers' -d "$work/grpc-$mode.bin" \
-    "http://127.0.0.1:$grpc_port/$call" >"$work/h2load.out"
+    "${headers[@]}" -d "$body" "$target" >"$work/h2load.out"
   t1="$(ticks)"
   line="$("$py" "$root/bench/serve/grpc_bodies.py" --h2load "$work/h2load.out" "$work/h2load.log" \
     $(($(failures) - f0)))"
@@ -146,13 +152,14 @@ java_load() {
   record "$side" "$r" $(($(ticks) - t0)) "$line"
 }
 
-sides=(http-v2 http-predict h2load-raw h2load-typed ghz-raw java-raw)
+sides=(http-v2 http-predict h2c-v2 h2load-raw h2load-typed ghz-raw java-raw)
 for ((r = 1; r <= rounds; r++)); do
   for ((k = 0; k < ${#sides[@]}; k++)); do
     side="${sides[$(((k + r) % ${#sides[@]}))]}" # rotate who goes first
     case "$side" in
       http-v2) wrk_load "$side" /v2/models/digits64/infer "$work/oip.json" "$r" ;;
       http-predict) wrk_load "$side" /predict "$work/digits64.json" "$r" ;;
+      h2c-v2) h2load_load "$side" h2c "$r" ;;
       h2load-raw) h2load_load "$side" raw "$r" ;;
       h2load-typed) h2load_load "$side" typed "$r" ;;
       ghz-raw) ghz_load "$side" "$work/grpc-raw.json" "$r" ;;

@@ -47,6 +47,7 @@ def cpu():
 WHAT = {
     "http-v2": "HTTP `POST /v2/models/digits64/infer`, OIP JSON (wrk, 32 connections)",
     "http-predict": "HTTP `POST /predict`, GPUX JSON (wrk, 32 connections)",
+    "h2c-v2": "HTTP/2 (h2c) `POST /v2/models/digits64/infer`, OIP JSON (h2load, 1 connection, 32 streams)",
     "h2load-raw": "gRPC ModelInfer, `raw_input_contents` (h2load, 1 connection, 32 streams)",
     "h2load-typed": "gRPC ModelInfer, typed `fp64_contents` (h2load, 1 connection, 32 streams)",
     "ghz-raw": "gRPC ModelInfer, `raw_input_contents` (ghz, 1 connection)",

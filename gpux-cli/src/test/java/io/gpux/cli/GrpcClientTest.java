@@ -10,17 +10,11 @@ import io.gpux.testing.PythonEnv;
 import io.gpux.testing.RepoFiles;
 import io.gpux.testing.SelfSigned;
 import io.gpux.testing.TokenizerFiles;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,77 +28,22 @@ class GrpcClientTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String ADDED = "[[1.0,2.0,3.0,4.0],[5.0,6.0,7.0,8.0]]";
   @TempDir Path dir;
-  private final List<Process> servers = new ArrayList<>();
+  private final List<ServeProcess> servers = new ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
-    for (Process p : servers) {
-      if (p.isAlive()) {
-        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      }
+    for (ServeProcess s : servers) {
+      s.close();
     }
   }
 
-  /** A running {@code gpux serve}: its process, output so far, and gRPC port. */
-  private record Served(Process process, StringBuffer output, int grpcPort) {}
-
-  private Served serve(String... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "io.gpux.cli.Main",
-                "serve",
-                "--port",
-                "0",
-                "--grpc-port",
-                "0"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-    pb.environment().put("GPUX_HOME", dir.resolve("home").toString());
-    // The class path goes in the environment, not on the command line: ONNX Runtime 1.29 reads
-    // /proc/self/cmdline when it creates a session and crashes (SIGSEGV) when it is over ~4 KiB.
-    pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-    Process p = pb.start();
-    servers.add(p);
-    StringBuffer output = new StringBuffer();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    CompletableFuture<Boolean> ready = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                Pattern grpc = Pattern.compile("gRPC \\(Open Inference Protocol.* on [^:]+:(\\d+)");
-                for (String line; (line = in.readLine()) != null; ) {
-                  output.append(line).append('\n');
-                  Matcher m = grpc.matcher(line);
-                  if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                  }
-                  if (line.contains("gpux: ready")) {
-                    ready.complete(true);
-                  }
-                }
-              } catch (java.io.IOException e) {
-                // the process ended
-              }
-              port.complete(-1);
-              ready.complete(false);
-            });
-    reader.setDaemon(true);
-    reader.start();
-    int grpcPort = port.get(120, TimeUnit.SECONDS);
-    assertTrue(
-        grpcPort > 0,
-        () ->
-            "gpux serve printed its gRPC port ("
-                + (p.isAlive() ? "running" : "exit " + p.exitValue())
-                + "):\n"
-                + output);
-    assertTrue(ready.get(120, TimeUnit.SECONDS), "the models warmed up:\n" + output);
-    return new Served(p, output, grpcPort);
+  private ServeProcess serve(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("--grpc-port", "0"));
+    all.addAll(List.of(args));
+    ServeProcess s =
+        ServeProcess.start(dir, Map.of("GPUX_HOME", dir.resolve("home").toString()), all);
+    servers.add(s);
+    return s;
   }
 
   private Path project(String name, Path model) throws Exception {
@@ -115,11 +54,8 @@ class GrpcClientTest {
   }
 
   /** SIGTERM: both front ends drain, the process exits 0. */
-  private void terminate(Served s) throws Exception {
-    new ProcessBuilder("kill", "-TERM", Long.toString(s.process().pid())).start().waitFor();
-    assertTrue(s.process().waitFor(60, TimeUnit.SECONDS), s.output().toString());
-    assertEquals(0, s.process().exitValue(), s.output().toString());
-    assertTrue(s.output().toString().contains("gpux: stopped"), s.output().toString());
+  private void terminate(ServeProcess s) throws Exception {
+    s.terminateAndExpectCleanExit();
   }
 
   @Test
@@ -132,14 +68,14 @@ class GrpcClientTest {
     Path types =
         project("types", OnnxModels.multiDtype(Files.createDirectories(dir.resolve("types"))));
     Path two = project("two", OnnxModels.addOne(Files.createDirectories(dir.resolve("two"))));
-    Served s = serve(add.toString(), ids.toString(), types.toString());
-    Served explicit = serve("--model-control", "explicit");
+    ServeProcess s = serve(add.toString(), ids.toString(), types.toString());
+    ServeProcess explicit = serve("--model-control", "explicit");
     Path out = dir.resolve("report.json");
     PythonEnv.run(
         "triton-grpc",
         "oip_grpc_client_check.py",
         List.of(
-            "--url", "127.0.0.1:" + s.grpcPort(),
+            "--url", "127.0.0.1:" + s.grpcPort,
             "--model", "add-one",
             "--input", "x",
             "--shape", "2,4",
@@ -147,7 +83,7 @@ class GrpcClientTest {
             "--text-model", "ids",
             "--text-input", "input_ids",
             "--types-model", "types",
-            "--explicit-url", "127.0.0.1:" + explicit.grpcPort(),
+            "--explicit-url", "127.0.0.1:" + explicit.grpcPort,
             "--explicit-load", two.toString(),
             "--explicit-name", "two"));
     JsonNode r = MAPPER.readTree(out.toFile());
@@ -210,9 +146,9 @@ class GrpcClientTest {
     assertTrue(marker > 0, "docs/serve.md marks its gRPC example");
     int start = doc.indexOf("```python\n", marker) + "```python\n".length();
     String example = doc.substring(start, doc.indexOf("```", start));
-    Served s = serve(RepoFiles.root().resolve("examples/digits").toString());
+    ServeProcess s = serve(RepoFiles.root().resolve("examples/digits").toString());
     Path script = dir.resolve("example.py");
-    Files.writeString(script, example.replace("127.0.0.1:8001", "127.0.0.1:" + s.grpcPort()));
+    Files.writeString(script, example.replace("127.0.0.1:8001", "127.0.0.1:" + s.grpcPort));
     String printed = PythonEnv.run("triton-grpc", script.toString(), List.of());
     assertTrue(printed.matches("(?s)\\[\\d\\] \\d\\s*"), "label and argmax: " + printed);
     terminate(s);
@@ -223,21 +159,21 @@ class GrpcClientTest {
     PythonEnv.python("triton-grpc");
     Path add = project("add-one", OnnxModels.addOne(Files.createDirectories(dir.resolve("add"))));
     SelfSigned.create(dir, "key.pem", "cert.pem", "/CN=localhost", "subjectAltName=IP:127.0.0.1");
-    Served s =
+    ServeProcess s =
         serve(
             add.toString(),
             "--grpc-tls-cert",
             dir.resolve("cert.pem").toString(),
             "--grpc-tls-key",
             dir.resolve("key.pem").toString());
-    assertTrue(s.output().toString().contains("(TLS)"), s.output().toString());
+    assertTrue(s.output.toString().contains("(TLS)"), s.output.toString());
     Path out = dir.resolve("report.json");
     PythonEnv.run(
         "triton-grpc",
         "oip_grpc_client_check.py",
         List.of(
             "--url",
-            "127.0.0.1:" + s.grpcPort(),
+            "127.0.0.1:" + s.grpcPort,
             "--model",
             "add-one",
             "--input",
@@ -264,13 +200,13 @@ class GrpcClientTest {
   void kserveGrpcClientInfersWithTypedAndRawTensors() throws Exception {
     PythonEnv.python("kserve");
     Path add = project("add-one", OnnxModels.addOne(Files.createDirectories(dir.resolve("add"))));
-    Served s = serve(add.toString());
+    ServeProcess s = serve(add.toString());
     Path out = dir.resolve("report.json");
     PythonEnv.run(
         "kserve",
         "kserve_grpc_client_check.py",
         List.of(
-            "--url", "127.0.0.1:" + s.grpcPort(),
+            "--url", "127.0.0.1:" + s.grpcPort,
             "--model", "add-one",
             "--input", "x",
             "--shape", "2,4",

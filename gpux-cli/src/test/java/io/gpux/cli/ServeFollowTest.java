@@ -7,24 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.hf.FakeHfHub;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,17 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code gpux serve hf:acme/adder@main --follow} as a user runs it (a child process), under load,
- * while {@code gpux pull} moves the local name {@code main} to a new commit of the test hub: the
- * server loads the new version, switches to it and frees the old one, with every request answered
- * 200 by one version or the other, and that version in each answer and in /metrics.
+ * while {@code gpux pull} moves the local name {@code main} to a new commit of the test hub and
+ * {@code gpux rollback} moves it back: each time the server loads the version named, switches to it
+ * and frees the other, with every request answered 200 by one version or the other, and that
+ * version in each answer and in /metrics.
  */
 class ServeFollowTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   @TempDir Path home;
   @TempDir Path cwd;
   private FakeHfHub hub;
-  private Process server;
-  private final StringBuffer output = new StringBuffer();
+  private ServeProcess served;
+  private StringBuffer output;
 
   @BeforeEach
   void start() {
@@ -51,8 +46,8 @@ class ServeFollowTest {
 
   @AfterEach
   void stop() throws Exception {
-    if (server != null && server.isAlive()) {
-      server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    if (served != null) {
+      served.close();
     }
     hub.close();
   }
@@ -77,53 +72,11 @@ class ServeFollowTest {
 
   /** Starts gpux serve as a child process; returns its HTTP port once it is ready. */
   private int serve(String... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "io.gpux.cli.Main",
-                "serve",
-                "--port",
-                "0"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
-    pb.environment().put("GPUX_HOME", home.toString());
-    pb.environment().put("HF_ENDPOINT", hub.url());
-    // In the environment, not on the command line: see GrpcClientTest (ONNX Runtime and
-    // /proc/self/cmdline).
-    pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-    server = pb.start();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    CompletableFuture<Boolean> ready = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              Pattern serving = Pattern.compile("^Serving .* on http://[^:]+:(\\d+)");
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                  output.append(line).append('\n');
-                  Matcher m = serving.matcher(line);
-                  if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                  }
-                  if (line.contains("gpux: ready")) {
-                    ready.complete(true);
-                  }
-                }
-              } catch (java.io.IOException e) {
-                // the process ended
-              }
-              port.complete(-1);
-              ready.complete(false);
-            });
-    reader.setDaemon(true);
-    reader.start();
-    int p = port.get(120, TimeUnit.SECONDS);
-    assertTrue(p > 0, () -> "gpux serve started:\n" + output);
-    assertTrue(ready.get(120, TimeUnit.SECONDS), () -> "the model warmed up:\n" + output);
-    return p;
+    served =
+        ServeProcess.start(
+            cwd, Map.of("GPUX_HOME", home.toString(), "HF_ENDPOINT", hub.url()), List.of(args));
+    output = served.output;
+    return served.httpPort;
   }
 
   /** One answer: its HTTP status, the version it names, and y[0][0]. */
@@ -190,6 +143,20 @@ class ServeFollowTest {
       waitFor(
           () -> output.toString().contains("gpux: unloaded acme/adder " + v1),
           "the old version freed once its requests ended");
+      // gpux rollback moves the same local name back: followed the same way.
+      CliResult back = gpux("rollback", "hf:acme/adder@main");
+      assertEquals(0, back.exitCode(), back.toString());
+      int before = answers.size();
+      waitFor(
+          () -> output.toString().contains("moved to " + v1), "the rollback to " + v1 + " seen");
+      waitFor(
+          () -> output.toString().contains("gpux: unloaded acme/adder " + v2),
+          "v2 freed after the rollback");
+      waitFor(
+          () ->
+              new ArrayList<>(answers)
+                  .subList(before, answers.size()).stream().anyMatch(a -> v1.equals(a.version())),
+          "answers from " + v1 + " again");
       go.set(false);
       for (Thread th : load) {
         th.join(60_000);
@@ -214,9 +181,7 @@ class ServeFollowTest {
     } finally {
       go.set(false);
     }
-    new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
-    assertTrue(server.waitFor(60, TimeUnit.SECONDS), output.toString());
-    assertEquals(0, server.exitValue(), output.toString());
+    served.terminateAndExpectCleanExit();
   }
 
   @Test

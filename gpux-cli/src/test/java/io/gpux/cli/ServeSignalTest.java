@@ -6,21 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.PrometheusSamples;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,76 +31,29 @@ class ServeSignalTest {
   private static final int SIZE = 1024;
   @TempDir Path dir;
   private final HttpClient client = HttpClient.newHttpClient();
+  private ServeProcess served;
   private Process server;
-  private final StringBuffer output = new StringBuffer();
+  private StringBuffer output;
 
   @AfterEach
   void stop() throws Exception {
-    if (server != null && server.isAlive()) {
-      server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    if (served != null) {
+      served.close();
     }
   }
 
   /** Starts {@code gpux serve} on a free port; returns the port once the models are warm. */
   private int serve(Path model, String... extra) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "io.gpux.cli.Main",
-                "serve",
-                model.toString(),
-                "--port",
-                "0"));
-    cmd.addAll(List.of(extra));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-    pb.environment().put("GPUX_HOME", dir.resolve("home").toString());
-    // The class path goes in the environment, not on the command line: ONNX Runtime 1.29 reads
-    // /proc/self/cmdline when it creates a session and crashes (SIGSEGV) when it is over ~4 KiB.
-    pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-    server = pb.start();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                Pattern serving = Pattern.compile("Serving .* on http://[^:]+:(\\d+)");
-                for (String line; (line = in.readLine()) != null; ) {
-                  output.append(line).append('\n');
-                  Matcher m = serving.matcher(line);
-                  if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                  }
-                  if (line.contains("gpux: ready")) {
-                    synchronized (output) {
-                      output.notifyAll();
-                    }
-                  }
-                }
-              } catch (java.io.IOException e) {
-                // the process ended
-              }
-              port.complete(-1);
-            });
-    reader.setDaemon(true);
-    reader.start();
-    int p = port.get(120, TimeUnit.SECONDS);
-    assertTrue(p > 0, "the server printed its port:\n" + output);
-    synchronized (output) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!output.toString().contains("gpux: ready") && System.nanoTime() < deadline) {
-        output.wait(1000);
-      }
-    }
-    assertTrue(output.toString().contains("gpux: ready"), output.toString());
-    return p;
+    List<String> args = new ArrayList<>(List.of(model.toString()));
+    args.addAll(List.of(extra));
+    served = ServeProcess.start(dir, Map.of("GPUX_HOME", dir.resolve("home").toString()), args);
+    server = served.process;
+    output = served.output;
+    return served.httpPort;
   }
 
   private void terminate() throws Exception {
-    Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start();
-    assertEquals(0, kill.waitFor(), "kill -TERM was delivered");
+    served.terminate();
   }
 
   private void assertCleanExit() throws Exception {

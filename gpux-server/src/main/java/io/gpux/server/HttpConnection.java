@@ -207,7 +207,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // A reset or broken pipe is the client going away; nothing to answer.
-    cause.printStackTrace(); // DEBUG
     ctx.close();
   }
 
@@ -446,7 +445,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   /**
    * The server began to drain: an idle connection closes now, a busy one after its answer; an
-   * HTTP/2 connection once its streams are answered (and, with GOAWAY, refusing new ones now).
+   * HTTP/2 connection once its last open stream is answered.
    */
   void drain() {
     ctx.executor()
