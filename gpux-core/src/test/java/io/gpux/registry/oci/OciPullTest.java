@@ -463,6 +463,83 @@ class OciPullTest {
         .pull(ref, PullOptions.defaults().withForce(true), TransferListener.NONE);
   }
 
+  @Test
+  void aBlobRedirectToAnotherHostGetsNoCredentials() throws Exception {
+    DockerRegistry r = keep(DockerRegistry.basic(work.resolve("reg"), "alice", "pw-redirect-9"));
+    String basic =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString("alice:pw-redirect-9".getBytes(StandardCharsets.UTF_8));
+    new OciArtifacts(r.host(), basic)
+        .modelPack("acme/adder", "v1", Map.of("model.onnx", onnx), "onnx");
+    HttpClient http = HttpClient.newHttpClient();
+    List<String> cdnAuth = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // The "CDN": another host name (localhost, not 127.0.0.1) serving the blob, as S3 would.
+    io.gpux.testing.LoopbackServer cdn =
+        keep(
+            io.gpux.testing.LoopbackServer.start(
+                0,
+                "cdn",
+                ex -> {
+                  try (ex) {
+                    cdnAuth.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+                    byte[] body = onnx;
+                    ex.sendResponseHeaders(200, body.length);
+                    ex.getResponseBody().write(body);
+                  }
+                }));
+    // The registry's front: the real registry's answers, except blobs, which redirect to the CDN.
+    io.gpux.testing.LoopbackServer front =
+        keep(
+            io.gpux.testing.LoopbackServer.start(
+                0,
+                "front",
+                ex -> {
+                  try (ex) {
+                    String path = ex.getRequestURI().toString();
+                    if (path.contains("/blobs/") && path.contains(OciArtifacts.digest(onnx))) {
+                      ex.getResponseHeaders()
+                          .add("Location", "http://localhost:" + cdn.port() + "/signed?x=1");
+                      ex.sendResponseHeaders(307, -1);
+                      return;
+                    }
+                    HttpRequest.Builder b =
+                        HttpRequest.newBuilder(URI.create("http://" + r.host() + path))
+                            .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.noBody());
+                    for (String h : List.of("Authorization", "Accept")) {
+                      String v = ex.getRequestHeaders().getFirst(h);
+                      if (v != null) {
+                        b.header(h, v);
+                      }
+                    }
+                    HttpResponse<byte[]> up =
+                        http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                    for (String h :
+                        List.of("Content-Type", "Docker-Content-Digest", "WWW-Authenticate")) {
+                      up.headers().firstValue(h).ifPresent(v -> ex.getResponseHeaders().add(h, v));
+                    }
+                    boolean head = ex.getRequestMethod().equals("HEAD");
+                    ex.sendResponseHeaders(
+                        up.statusCode(), head || up.body().length == 0 ? -1 : up.body().length);
+                    if (!head) {
+                      ex.getResponseBody().write(up.body());
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    Gpux gpux = gpux(Map.of("GPUX_OCI_USERNAME", "alice", "GPUX_OCI_PASSWORD", "pw-redirect-9"));
+    VersionManifest m =
+        gpux.models()
+            .pull(
+                "oci://127.0.0.1:" + front.port() + "/acme/adder:v1",
+                PullOptions.defaults(),
+                TransferListener.NONE)
+            .manifest();
+    assertEquals(io.gpux.digest.Sha256.hex(onnx), files(m).get("model.onnx"));
+    assertEquals(List.of("null"), cdnAuth, "the CDN got the blob request, without credentials");
+  }
+
   /** A push token from the token service, as docker would get one. */
   static String token(TokenService tokens, String user, String password, String repo)
       throws Exception {
