@@ -108,13 +108,19 @@ class OciPullTest {
     assertEquals(java.util.Set.of("model.onnx", "docs/README.md", "gpux.yml"), files(m).keySet());
     assertEquals(io.gpux.digest.Sha256.hex(onnx), files(m).get("model.onnx"));
     assertEquals("modelpack", m.lineage().get("oci.layout"));
-    assertEquals("onnx", m.lineage().get("modelpack.format"));
+    assertTrue(m.lineage().get("oci.config").startsWith("sha256:"), m.lineage().toString());
     assertFalse(gpux.inspect(ref, RuntimeOptions.defaults()).inputs().isEmpty());
     // By digest: the exact reference the store gives back pulls the same version.
     String exact = gpux.models().exactReference(m);
     assertEquals("oci://" + r.host() + "/acme/adder@" + digest, exact);
     assertTrue(
         gpux.models().pull(exact, PullOptions.defaults(), TransferListener.NONE).alreadyPresent());
+    int before = r.requests().size();
+    assertTrue(
+        gpux.models().pull(ref, PullOptions.defaults(), TransferListener.NONE).alreadyPresent());
+    List<String> again = r.requests().subList(before, r.requests().size());
+    assertEquals(1, again.size(), "a no-op re-pull makes one request: " + again);
+    assertTrue(again.get(0).startsWith("GET /v2/acme/adder/manifests/v1 200"), again.toString());
   }
 
   @Test
