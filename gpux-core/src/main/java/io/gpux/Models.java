@@ -234,6 +234,53 @@ public final class Models {
   }
 
   /**
+   * {@code gpux export REF... -o FILE.tar}: stored models into one OCI image layout archive, each
+   * entry named {@code <registry>/<name>:<tag>} ({@code org.opencontainers.image.ref.name}).
+   */
+  public List<io.gpux.bundle.Bundle.Entry> exportBundle(List<String> references, Path file) {
+    Map<String, VersionManifest> models = new java.util.LinkedHashMap<>();
+    Map<String, String> exact = new java.util.LinkedHashMap<>();
+    for (String text : references) {
+      VersionManifest m = findStored(reference(text));
+      if (m == null) {
+        throw notStored(text);
+      }
+      String name = bundleName(m);
+      models.put(name, m);
+      exact.put(name, exactReference(m));
+    }
+    if (models.isEmpty()) {
+      throw GpuxException.invalidInput(
+          "nothing to export", "name the models: gpux export hf:org/m -o models.tar");
+    }
+    return io.gpux.bundle.BundleWriter.write(
+        resources.store(), models, exact, resources.workingDirectory.resolve(file));
+  }
+
+  /**
+   * {@code gpux import FILE.tar}: the models of a bundle into the store, every blob verified
+   * against its digest first; no socket is opened (works with {@code GPUX_OFFLINE=1}).
+   */
+  public List<io.gpux.bundle.Bundle.Entry> importBundle(Path file) {
+    return io.gpux.bundle.BundleReader.read(
+        resources.store(),
+        resources.workingDirectory.resolve(file),
+        resources.settings.clock().instant(),
+        GpuxVersion.VALUE);
+  }
+
+  /** A model's name in a bundle: registry/name:tag with only the characters layouts allow. */
+  static String bundleName(VersionManifest m) {
+    String tag = m.requested() != null ? m.requested() : m.registryVersion();
+    tag = tag.replaceAll("[^A-Za-z0-9._-]", "-");
+    if (tag.length() > 64) {
+      tag = tag.substring(0, 64);
+    }
+    String name = (m.registry() + "/" + m.name()).replaceAll("[^A-Za-z0-9._/-]", "-");
+    return name + ":" + tag;
+  }
+
+  /**
    * One of a model's versions in its registry, and what the store has of it.
    *
    * @param pulled whether the store has it

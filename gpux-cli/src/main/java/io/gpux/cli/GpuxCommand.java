@@ -82,6 +82,8 @@ public final class GpuxCommand implements Runnable {
     m.put("push", PushCommand::new);
     m.put("lock", LockCommand::new);
     m.put("sync", SyncCommand::new);
+    m.put("export", ExportCommand::new);
+    m.put("import", ImportCommand::new);
     m.put("diff", DiffCommand::new);
     m.put("lineage", LineageCommand::new);
     m.put("list", ListCommand::new);

@@ -1,5 +1,5 @@
 /**
- * The registry plug-in interface. Every registry (Hugging Face, MLflow, W&B, and later OCI, ONNX
+ * The registry plug-in interface. Every registry (Hugging Face, MLflow, W&B, OCI, and later ONNX
  * Model Zoo, Kaggle, PyTorch Hub) is a {@link io.gpux.registry.RegistryProvider} found through
  * {@link java.util.ServiceLoader}, so the built-in ones use the same seam a third-party jar would.
  * A provider declares its prefixes and {@link io.gpux.ref.ReferenceGrammar}; its {@link

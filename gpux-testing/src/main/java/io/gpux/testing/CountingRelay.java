@@ -68,6 +68,11 @@ public final class CountingRelay implements AutoCloseable {
     return this;
   }
 
+  /** Bytes passed to clients so far, over every connection. */
+  public long downstream() {
+    return down.get();
+  }
+
   /** Whether the connection {@link #cutOnceAfter} asked for was dropped. */
   public boolean cut() {
     return cutDone;

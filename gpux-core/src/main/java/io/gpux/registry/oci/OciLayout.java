@@ -115,7 +115,16 @@ final class OciLayout {
           "GGUF weights (" + (gguf != null ? gguf : "a Docker Model Runner model") + ")");
     }
     if (configType.equals(OciMediaTypes.MODELPACK_CONFIG)) {
-      modelPack(reference, config.apply(manifest.path("config")), files, lineage);
+      lineage.put("oci.config", manifest.path("config").path("digest").asText(""));
+      boolean onnxFile =
+          files.stream()
+              .anyMatch(
+                  f -> f.unpack() == null && f.path().toLowerCase(Locale.ROOT).endsWith(".onnx"));
+      // The config is read only when the layers do not show an ONNX file: a re-pull of a version
+      // the store has then costs one request, the manifest's.
+      if (!onnxFile) {
+        modelPack(reference, config.apply(manifest.path("config")), files, lineage);
+      }
     }
     if (modelcar) {
       lineage.put("oci.layout", "modelcar");

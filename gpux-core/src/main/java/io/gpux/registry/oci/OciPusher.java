@@ -1,10 +1,8 @@
 package io.gpux.registry.oci;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpux.digest.Sha256;
 import io.gpux.error.GpuxException;
+import io.gpux.modelpack.ModelPack;
 import io.gpux.registry.PushRequest;
 import io.gpux.transfer.HttpCall;
 import java.io.IOException;
@@ -19,7 +17,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -38,7 +35,6 @@ import java.util.stream.Stream;
 final class OciPusher {
   static final int CHUNK = 16 << 20;
   private static final int RESUMES = 5;
-  private static final ObjectMapper JSON = io.gpux.json.Json.mapper();
 
   /** What one push did, blob by blob. */
   record Outcome(
@@ -75,59 +71,26 @@ final class OciPusher {
           "nothing to push in " + request.directory() + ": it has no files", "give a model folder");
     }
     String fromRepo = mountSource(request.from());
-    ObjectNode config = JSON.createObjectNode();
-    ObjectNode descriptor =
-        config.putObject("descriptor").put("name", repo.substring(repo.lastIndexOf('/') + 1));
-    if (tag != null) {
-      descriptor.put("version", tag);
-    }
-    config.putObject("config").put("format", "onnx");
-    ObjectNode fs = config.putObject("modelfs").put("type", "layers");
-    ArrayNode diffIds = fs.putArray("diffIds");
-    layers.forEach(l -> diffIds.add(l.digest()));
-    byte[] configBytes = bytes(config);
-    String configDigest = "sha256:" + Sha256.hex(configBytes);
-
-    for (Layer l : layers) {
-      ensure(l.digest(), l.size(), l.file(), null, fromRepo);
-    }
-    ensure(configDigest, configBytes.length, null, configBytes, fromRepo);
-
-    ObjectNode m = JSON.createObjectNode();
-    m.put("schemaVersion", 2);
-    m.put("mediaType", OciMediaTypes.OCI_MANIFEST);
-    m.put("artifactType", OciMediaTypes.MODELPACK_ARTIFACT);
-    m.putObject("config")
-        .put("mediaType", OciMediaTypes.MODELPACK_CONFIG)
-        .put("digest", configDigest)
-        .put("size", configBytes.length);
-    ArrayNode ls = m.putArray("layers");
-    long total = 0;
-    for (Layer l : layers) {
-      ls.addObject()
-          .put("mediaType", mediaType(l.path()))
-          .put("digest", l.digest())
-          .put("size", l.size())
-          .putObject("annotations")
-          .put(OciMediaTypes.MODELPACK_FILEPATH, l.path())
-          .put(OciMediaTypes.TITLE, l.path());
-      total += l.size();
-    }
-    ObjectNode notes = JSON.createObjectNode();
-    request.lineage().entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> notes.put("io.gpux.lineage." + e.getKey(), e.getValue()));
+    Map<String, String> notes = new java.util.LinkedHashMap<>();
+    request.lineage().forEach((k, v) -> notes.put("io.gpux.lineage." + k, v));
     if (request.from() != null) {
       notes.put("io.gpux.pushed-from", request.from());
     }
-    request.annotations().entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> notes.put(checkKey(e.getKey()), e.getValue()));
-    if (!notes.isEmpty()) {
-      m.set("annotations", notes);
+    request.annotations().forEach((k, v) -> notes.put(checkKey(k), v));
+    List<ModelPack.File> files = new ArrayList<>();
+    long total = 0;
+    for (Layer l : layers) {
+      files.add(new ModelPack.File(l.path(), l.size(), l.digest().substring("sha256:".length())));
+      total += l.size();
     }
-    byte[] manifest = bytes(m);
-    String digest = "sha256:" + Sha256.hex(manifest);
+    ModelPack.Artifact a =
+        ModelPack.build(repo.substring(repo.lastIndexOf('/') + 1), tag, files, notes);
+    for (Layer l : layers) {
+      ensure(l.digest(), l.size(), l.file(), null, fromRepo);
+    }
+    ensure(a.configDigest(), a.config().length, null, a.config(), fromRepo);
+    byte[] manifest = a.manifest();
+    String digest = a.digest();
     putManifest(tag != null ? tag : digest, manifest);
     if (request.alias() != null && !request.alias().equals(tag)) {
       putManifest(request.alias(), manifest);
@@ -315,29 +278,6 @@ final class OciPusher {
     return other.equals(repo) ? null : other;
   }
 
-  /** What a file is to ModelPack: weights, their config, docs or code. */
-  static String mediaType(String path) {
-    String p = path.toLowerCase(Locale.ROOT);
-    String name = p.substring(p.lastIndexOf('/') + 1);
-    String kind;
-    if (name.endsWith(".md")
-        || name.endsWith(".txt")
-        || name.startsWith("license")
-        || name.startsWith("readme")) {
-      kind = "doc";
-    } else if (name.endsWith(".py") || name.endsWith(".sh") || name.endsWith(".js")) {
-      kind = "code";
-    } else if (name.endsWith(".json")
-        || name.endsWith(".yml")
-        || name.endsWith(".yaml")
-        || name.equals("mlmodel")) {
-      kind = "weight.config";
-    } else {
-      kind = "weight";
-    }
-    return OciMediaTypes.MODELPACK_LAYER + kind + ".v1.raw";
-  }
-
   private static String checkKey(String key) {
     if (key.isBlank()
         || key.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
@@ -389,13 +329,5 @@ final class OciPusher {
           "cannot read " + file + ": " + e.getMessage(), "check the folder");
     }
     return out;
-  }
-
-  private static byte[] bytes(ObjectNode node) {
-    try {
-      return JSON.writeValueAsBytes(node);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -108,13 +108,19 @@ class OciPullTest {
     assertEquals(java.util.Set.of("model.onnx", "docs/README.md", "gpux.yml"), files(m).keySet());
     assertEquals(io.gpux.digest.Sha256.hex(onnx), files(m).get("model.onnx"));
     assertEquals("modelpack", m.lineage().get("oci.layout"));
-    assertEquals("onnx", m.lineage().get("modelpack.format"));
+    assertTrue(m.lineage().get("oci.config").startsWith("sha256:"), m.lineage().toString());
     assertFalse(gpux.inspect(ref, RuntimeOptions.defaults()).inputs().isEmpty());
     // By digest: the exact reference the store gives back pulls the same version.
     String exact = gpux.models().exactReference(m);
     assertEquals("oci://" + r.host() + "/acme/adder@" + digest, exact);
     assertTrue(
         gpux.models().pull(exact, PullOptions.defaults(), TransferListener.NONE).alreadyPresent());
+    int before = r.requests().size();
+    assertTrue(
+        gpux.models().pull(ref, PullOptions.defaults(), TransferListener.NONE).alreadyPresent());
+    List<String> again = r.requests().subList(before, r.requests().size());
+    assertEquals(1, again.size(), "a no-op re-pull makes one request: " + again);
+    assertTrue(again.get(0).startsWith("GET /v2/acme/adder/manifests/v1 200"), again.toString());
   }
 
   @Test
@@ -461,6 +467,83 @@ class OciPullTest {
     gpux(Map.of("DOCKER_CONFIG", docker.toString(), "PATH", bin + ":/usr/bin:/bin"))
         .models()
         .pull(ref, PullOptions.defaults().withForce(true), TransferListener.NONE);
+  }
+
+  @Test
+  void aBlobRedirectToAnotherHostGetsNoCredentials() throws Exception {
+    DockerRegistry r = keep(DockerRegistry.basic(work.resolve("reg"), "alice", "pw-redirect-9"));
+    String basic =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString("alice:pw-redirect-9".getBytes(StandardCharsets.UTF_8));
+    new OciArtifacts(r.host(), basic)
+        .modelPack("acme/adder", "v1", Map.of("model.onnx", onnx), "onnx");
+    HttpClient http = HttpClient.newHttpClient();
+    List<String> cdnAuth = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // The "CDN": another host name (localhost, not 127.0.0.1) serving the blob, as S3 would.
+    io.gpux.testing.LoopbackServer cdn =
+        keep(
+            io.gpux.testing.LoopbackServer.start(
+                0,
+                "cdn",
+                ex -> {
+                  try (ex) {
+                    cdnAuth.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+                    byte[] body = onnx;
+                    ex.sendResponseHeaders(200, body.length);
+                    ex.getResponseBody().write(body);
+                  }
+                }));
+    // The registry's front: the real registry's answers, except blobs, which redirect to the CDN.
+    io.gpux.testing.LoopbackServer front =
+        keep(
+            io.gpux.testing.LoopbackServer.start(
+                0,
+                "front",
+                ex -> {
+                  try (ex) {
+                    String path = ex.getRequestURI().toString();
+                    if (path.contains("/blobs/") && path.contains(OciArtifacts.digest(onnx))) {
+                      ex.getResponseHeaders()
+                          .add("Location", "http://localhost:" + cdn.port() + "/signed?x=1");
+                      ex.sendResponseHeaders(307, -1);
+                      return;
+                    }
+                    HttpRequest.Builder b =
+                        HttpRequest.newBuilder(URI.create("http://" + r.host() + path))
+                            .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.noBody());
+                    for (String h : List.of("Authorization", "Accept")) {
+                      String v = ex.getRequestHeaders().getFirst(h);
+                      if (v != null) {
+                        b.header(h, v);
+                      }
+                    }
+                    HttpResponse<byte[]> up =
+                        http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                    for (String h :
+                        List.of("Content-Type", "Docker-Content-Digest", "WWW-Authenticate")) {
+                      up.headers().firstValue(h).ifPresent(v -> ex.getResponseHeaders().add(h, v));
+                    }
+                    boolean head = ex.getRequestMethod().equals("HEAD");
+                    ex.sendResponseHeaders(
+                        up.statusCode(), head || up.body().length == 0 ? -1 : up.body().length);
+                    if (!head) {
+                      ex.getResponseBody().write(up.body());
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    Gpux gpux = gpux(Map.of("GPUX_OCI_USERNAME", "alice", "GPUX_OCI_PASSWORD", "pw-redirect-9"));
+    VersionManifest m =
+        gpux.models()
+            .pull(
+                "oci://127.0.0.1:" + front.port() + "/acme/adder:v1",
+                PullOptions.defaults(),
+                TransferListener.NONE)
+            .manifest();
+    assertEquals(io.gpux.digest.Sha256.hex(onnx), files(m).get("model.onnx"));
+    assertEquals(List.of("null"), cdnAuth, "the CDN got the blob request, without credentials");
   }
 
   /** A push token from the token service, as docker would get one. */

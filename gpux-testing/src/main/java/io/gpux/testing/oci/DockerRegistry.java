@@ -98,7 +98,7 @@ public final class DockerRegistry implements AutoCloseable {
     Path config = dir.resolve("config.yml");
     String yaml =
         "version: 0.1\n"
-            + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+            + "log:\n  level: warn\n"
             + "storage:\n  filesystem:\n    rootdirectory: "
             + dir.resolve("data")
             + "\n"
@@ -136,6 +136,24 @@ public final class DockerRegistry implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * The requests it served, from its access log, in order: {@code "GET /v2/acme/m/manifests/v1
+   * 200"}.
+   */
+  public java.util.List<String> requests() throws IOException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    java.util.regex.Pattern line =
+        java.util.regex.Pattern.compile(
+            "\"(GET|HEAD|POST|PUT|PATCH|DELETE) (\\S+) HTTP/[0-9.]+\" (\\d{3})");
+    for (String l : Files.readAllLines(dir.resolve("registry.log"), StandardCharsets.UTF_8)) {
+      java.util.regex.Matcher m = line.matcher(l);
+      if (m.find()) {
+        out.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
+      }
+    }
+    return out;
   }
 
   /** Where the registry keeps a blob's bytes. */
