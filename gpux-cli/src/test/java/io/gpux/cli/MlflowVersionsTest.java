@@ -146,5 +146,48 @@ class MlflowVersionsTest {
         "exact",
         MAPPER.readTree(exact.out()).get("models").get(0).get("status").asText(),
         exact.toString());
+
+    // A stage moves too: version 1 to Staging, pulled by the stage, then version 2 to Staging.
+    transition("ver-latest", "1", "Staging");
+    assertEquals(0, gpux(url, "pull", "mlflow:ver-latest/Staging").exitCode());
+    assertEquals(0, gpux(url, "outdated", "mlflow:ver-latest/Staging").exitCode());
+    transition("ver-latest", "2", "Staging");
+    CliResult staged = gpux(url, "outdated", "mlflow:ver-latest/Staging", "--json");
+    assertEquals(1, staged.exitCode(), staged.toString());
+    JsonNode s = MAPPER.readTree(staged.out()).get("models").get(0);
+    assertEquals("mlflow:ver-latest:Staging", s.get("ref").asText(), staged.toString());
+    assertEquals("2", s.get("remote").asText());
+  }
+
+  /** MLflow's stage transition, through the server's REST API as the admin. */
+  private static void transition(String name, String version, String stage) throws Exception {
+    String body =
+        MAPPER.writeValueAsString(
+            Map.of(
+                "name",
+                name,
+                "version",
+                version,
+                "stage",
+                stage,
+                "archive_existing_versions",
+                false));
+    String auth =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                (MlflowServer.ADMIN + ":" + MlflowServer.ADMIN_PASSWORD)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            server.url() + "/api/2.0/mlflow/model-versions/transition-stage"))
+                    .header("Authorization", "Basic " + auth)
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
   }
 }
