@@ -20,4 +20,10 @@ public record ModelCheck(
     String remote,
     Status status,
     Changes changes,
-    String error) {}
+    String error) {
+
+  /** The same local name after an update was tried: the remote version, status and error. */
+  ModelCheck after(String remote, Status status, String error) {
+    return new ModelCheck(ref, registry, model, localName, local, remote, status, changes, error);
+  }
+}

@@ -226,33 +226,10 @@ public final class VersionTracker {
       } catch (GpuxException e) {
         String why = e.problem() + (e.hint() == null ? "" : " (" + e.hint() + ")");
         return new UpdateOutcome(
-            new ModelCheck(
-                check.ref(),
-                check.registry(),
-                check.model(),
-                check.localName(),
-                check.local(),
-                check.remote(),
-                Status.UNREACHABLE,
-                check.changes(),
-                why),
-            false,
-            0,
-            0,
-            0);
+            check.after(check.remote(), Status.UNREACHABLE, why), false, 0, 0, 0);
       }
       VersionManifest got = pulled.manifest();
-      ModelCheck moved =
-          new ModelCheck(
-              check.ref(),
-              check.registry(),
-              check.model(),
-              check.localName(),
-              check.local(),
-              got.registryVersion(),
-              Status.OUTDATED,
-              check.changes(),
-              null);
+      ModelCheck moved = check.after(got.registryVersion(), Status.OUTDATED, null);
       return new UpdateOutcome(
           moved,
           !got.version().equals(local.version()),

@@ -156,19 +156,7 @@ final class WandbRegistry implements Registry, Versioned, Searchable, io.gpux.re
         Async.start(() -> fileUrls(w, version));
     java.util.concurrent.CompletableFuture<Map<String, String>> lineageAsked =
         Async.start(() -> lineage(w, asked, version, m, art));
-    String manifestUrl =
-        api.query(WandbQueries.MANIFEST, Map.of("id", id))
-            .path("artifact")
-            .path("currentManifest")
-            .path("file")
-            .path("directUrl")
-            .asText(null);
-    if (manifestUrl == null) {
-      throw GpuxException.unavailable(
-          asked.display() + " has no manifest on " + api.baseUrl(), "retry later");
-    }
-    WandbManifest manifest =
-        WandbManifest.parse(api.getJson(manifestUrl, asked.display()), asked.display());
+    WandbManifest manifest = manifest(id, asked);
     Map<String, String> urls = Async.join(urlsAsked);
     List<RemoteFile> files = new ArrayList<>();
     for (WandbManifest.Entry e : manifest.entries()) {
@@ -183,6 +171,22 @@ final class WandbRegistry implements Registry, Versioned, Searchable, io.gpux.re
         api.baseUrl() + "/" + w.entity() + "/" + w.project() + "/" + collectionName + ":" + version,
         files,
         Async.join(lineageAsked));
+  }
+
+  /** An artifact version's manifest (its files with their MD5s): two requests. */
+  private WandbManifest manifest(String artifactId, WandbRef asked) {
+    String manifestUrl =
+        api.query(WandbQueries.MANIFEST, Map.of("id", artifactId))
+            .path("artifact")
+            .path("currentManifest")
+            .path("file")
+            .path("directUrl")
+            .asText(null);
+    if (manifestUrl == null) {
+      throw GpuxException.unavailable(
+          asked.display() + " has no manifest on " + api.baseUrl(), "retry later");
+    }
+    return WandbManifest.parse(api.getJson(manifestUrl, asked.display()), asked.display());
   }
 
   @Override
@@ -205,19 +209,7 @@ final class WandbRegistry implements Registry, Versioned, Searchable, io.gpux.re
     if (version.equals(localVersion)) {
       return new io.gpux.registry.RemoteHead(version, null);
     }
-    String manifestUrl =
-        api.query(WandbQueries.MANIFEST, Map.of("id", m.path("artifact").path("id").asText()))
-            .path("artifact")
-            .path("currentManifest")
-            .path("file")
-            .path("directUrl")
-            .asText(null);
-    if (manifestUrl == null) {
-      throw GpuxException.unavailable(
-          asked.display() + " has no manifest on " + api.baseUrl(), "retry later");
-    }
-    WandbManifest manifest =
-        WandbManifest.parse(api.getJson(manifestUrl, asked.display()), asked.display());
+    WandbManifest manifest = manifest(m.path("artifact").path("id").asText(), asked);
     List<RemoteFile> files = new ArrayList<>();
     for (WandbManifest.Entry e : manifest.entries()) {
       RegistryDigest digest = null;
