@@ -94,6 +94,11 @@ for _ in $(seq 600); do
   [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/v2/health/ready" || true)" == 200 ]] && break
   sleep 0.1
 done
+# The gRPC port is printed after HTTP answers (it starts right after), so wait for its line too.
+for _ in $(seq 600); do
+  grep -q "gRPC" "$work/gpux.log" && break
+  sleep 0.1
+done
 grep -q "gRPC" "$work/gpux.log" || { log "error: gpux serve did not start gRPC: $(cat "$work/gpux.log")"; exit 1; }
 
 results="$work/results.jsonl"
