@@ -177,11 +177,12 @@ public final class ModelPuller {
         }
         if (f.unpack() != null) {
           anyArchive = true;
-          Path archive = d != null ? d.file() : store.blobPath(f.sha256());
+          Path archive = d != null ? d.file() : store.blobPath(reused.get(f.path()).sha256());
           unpack(unpacked, archive, f);
           continue;
         }
-        String sha = d != null ? d.sha256() : f.sha256();
+        // A reused file's sha256 may have been found by its registry digest (the listing had none).
+        String sha = d != null ? d.sha256() : reused.get(f.path()).sha256();
         long size = d != null ? d.size() : f.size();
         files.put(
             f.path(),
