@@ -45,17 +45,7 @@ final class ExportCommand implements Callable<Integer> {
     try (Gpux gpux = parent.gpux()) {
       List<Bundle.Entry> entries = gpux.models().exportBundle(references, output);
       if (json) {
-        var o = Json.NODES.objectNode().put("file", output.toString());
-        var models = o.putArray("models");
-        for (Bundle.Entry e : entries) {
-          models
-              .addObject()
-              .put("name", e.refName())
-              .put("reference", e.reference())
-              .put("files", e.files())
-              .put("bytes", e.bytes());
-        }
-        parent.out.println(Json.render(o, true));
+        parent.out.println(Json.render(json(output, entries, false), true));
         return ExitCodes.OK;
       }
       for (Bundle.Entry e : entries) {
@@ -70,5 +60,25 @@ final class ExportCommand implements Callable<Integer> {
       parent.out.println("Wrote " + output + "; load it elsewhere: gpux import " + output);
       return ExitCodes.OK;
     }
+  }
+
+  /** A bundle's models as {@code export} and {@code import} print them with {@code --json}. */
+  static com.fasterxml.jackson.databind.node.ObjectNode json(
+      Path file, List<Bundle.Entry> entries, boolean imported) {
+    var o = Json.NODES.objectNode().put("file", file.toString());
+    var models = o.putArray("models");
+    for (Bundle.Entry e : entries) {
+      var m =
+          models
+              .addObject()
+              .put("name", e.refName())
+              .put("reference", e.reference())
+              .put("files", e.files())
+              .put("bytes", e.bytes());
+      if (imported) {
+        m.put("already_present", e.alreadyPresent());
+      }
+    }
+    return o;
   }
 }

@@ -33,18 +33,7 @@ final class ImportCommand implements Callable<Integer> {
     try (Gpux gpux = parent.gpux()) {
       List<Bundle.Entry> entries = gpux.models().importBundle(file);
       if (json) {
-        var o = Json.NODES.objectNode().put("file", file.toString());
-        var models = o.putArray("models");
-        for (Bundle.Entry e : entries) {
-          models
-              .addObject()
-              .put("name", e.refName())
-              .put("reference", e.reference())
-              .put("files", e.files())
-              .put("bytes", e.bytes())
-              .put("already_present", e.alreadyPresent());
-        }
-        parent.out.println(Json.render(o, true));
+        parent.out.println(Json.render(ExportCommand.json(file, entries, true), true));
         return ExitCodes.OK;
       }
       for (Bundle.Entry e : entries) {
