@@ -96,6 +96,42 @@ class OciCliTest {
   }
 
   @Test
+  void aModelcarImageLocksAndSyncsIntoAnotherStore() throws Exception {
+    assumeTrue(DockerRegistry.available(), "docker-registry is not installed");
+    registry = DockerRegistry.anonymous(cwd.resolve("registry"));
+    byte[] onnx = Files.readAllBytes(OnnxModels.addOne(cwd.resolve("m.onnx")));
+    byte[] layer =
+        io.gpux.testing.oci.OciArtifacts.gzip(
+            io.gpux.testing.oci.OciArtifacts.tar(
+                java.util.List.of(
+                    io.gpux.testing.oci.OciArtifacts.Entry.file("bin/sh", new byte[] {1}),
+                    io.gpux.testing.oci.OciArtifacts.Entry.file("models/model.onnx", onnx))));
+    new io.gpux.testing.oci.OciArtifacts(registry.host(), null)
+        .image(
+            "kserve/adder",
+            "v1",
+            null,
+            "application/vnd.oci.image.config.v1+json",
+            "{\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8),
+            java.util.List.of(
+                new io.gpux.testing.oci.OciArtifacts.Layer(
+                    "application/vnd.oci.image.layer.v1.tar+gzip", layer, Map.of())),
+            Map.of());
+    String ref = "oci://" + registry.host() + "/kserve/adder:v1";
+    CliResult lock = gpux("lock", ref, "-o", "gpux.lock");
+    assertEquals(0, lock.exitCode(), lock.toString());
+    assertTrue(Files.readString(cwd.resolve("gpux.lock")).contains("model.onnx"));
+    Map<String, String> env = new HashMap<>();
+    env.put("GPUX_HOME", cwd.resolve("other-home").toString());
+    env.put("DOCKER_CONFIG", cwd.resolve("no-docker").toString());
+    CliResult sync = CliResult.run(cwd, env, "sync", "gpux.lock");
+    assertEquals(0, sync.exitCode(), sync.toString());
+    CliResult run =
+        CliResult.run(cwd, env, "run", ref, "--input", "{\"x\": [[1, 2, 3, 4]]}", "--json", "-q");
+    assertEquals(0, run.exitCode(), run.toString());
+  }
+
+  @Test
   @ResourceLock("java.lang.System.in") // replaces System.in for login --token-stdin
   void loginOciHostStoresAPasswordThatPullsUse() throws Exception {
     assumeTrue(DockerRegistry.available(), "docker-registry is not installed");

@@ -195,6 +195,11 @@ public final class LockRestorer {
 
   /** {@link #firstDifference} against a listing, comparing what the registry states. */
   static String firstDifferenceListed(List<LockedFile> locked, List<RemoteFile> listed) {
+    if (listed.stream().anyMatch(f -> f.unpack() != null)) {
+      // An archive (an OCI tar layer) lists no files until it is unpacked: the pull's guard
+      // compares what it unpacks with the lock before the store takes a byte.
+      return null;
+    }
     Map<String, RemoteFile> byPath = new LinkedHashMap<>();
     listed.forEach(f -> byPath.put(f.path(), f));
     for (LockedFile l : locked) {

@@ -57,13 +57,18 @@ final class DockerConfig {
     if (helper != null && !helper.isBlank()) {
       return helper(helper, host);
     }
-    for (String key :
-        List.of(
-            host,
-            "https://" + host,
-            "http://" + host,
-            "https://" + host + "/v1/",
-            "https://" + host + "/v2/")) {
+    List<String> keys =
+        new java.util.ArrayList<>(
+            List.of(
+                host,
+                "https://" + host,
+                "http://" + host,
+                "https://" + host + "/v1/",
+                "https://" + host + "/v2/"));
+    if (OciHosts.DOCKER_HUB.contains(host)) {
+      keys.add("https://index.docker.io/v1/"); // where docker login stores Docker Hub's entry
+    }
+    for (String key : keys) {
       JsonNode auth = config.path("auths").get(key);
       if (auth != null) {
         Optional<OciLogin> login = fromAuths(auth, key);

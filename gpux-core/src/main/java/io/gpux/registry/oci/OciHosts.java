@@ -17,10 +17,19 @@ final class OciHosts {
     this.insecure = Set.copyOf(insecure);
   }
 
-  /** {@code http(s)://HOST[:PORT]} for a {@code HOST[:PORT]} of a reference. */
+  /**
+   * {@code http(s)://HOST[:PORT]} for a {@code HOST[:PORT]} of a reference. Docker Hub is named
+   * {@code docker.io} in references but serves the API at {@code registry-1.docker.io}, as docker
+   * itself maps it.
+   */
   URI base(String hostPort) {
-    return URI.create((insecure(hostPort) ? "http://" : "https://") + hostPort);
+    String h = DOCKER_HUB.contains(hostPort) ? "registry-1.docker.io" : hostPort;
+    return URI.create((insecure(h) ? "http://" : "https://") + h);
   }
+
+  /** The names of Docker Hub in references. */
+  static final Set<String> DOCKER_HUB =
+      Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
 
   boolean insecure(String hostPort) {
     String hp = hostPort.toLowerCase(Locale.ROOT);

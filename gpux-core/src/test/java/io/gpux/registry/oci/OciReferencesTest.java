@@ -67,6 +67,7 @@ class OciReferencesTest {
     assertEquals("https://registry.lan:5001", hosts.base("registry.lan:5001").toString());
     assertEquals("http://10.0.0.7:443", hosts.base("10.0.0.7:443").toString());
     assertEquals("https://ghcr.io", hosts.base("ghcr.io").toString());
+    assertEquals("https://registry-1.docker.io", hosts.base("docker.io").toString());
   }
 
   @Test
