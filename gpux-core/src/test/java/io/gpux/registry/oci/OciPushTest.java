@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
 import io.gpux.Gpux;
 import io.gpux.GpuxInternals;
 import io.gpux.config.GpuxSettings;
@@ -15,13 +16,21 @@ import io.gpux.registry.PushResult;
 import io.gpux.store.ManifestFile;
 import io.gpux.store.VersionManifest;
 import io.gpux.testing.CountingRelay;
+import io.gpux.testing.LoopbackServer;
 import io.gpux.testing.OnnxModels;
 import io.gpux.testing.oci.DockerRegistry;
 import io.gpux.transfer.TransferListener;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -113,6 +122,108 @@ class OciPushTest {
     assertEquals(
         "model.onnx",
         json.path("layers").path(2).path("annotations").path("org.cncf.model.filepath").asText());
+  }
+
+  /**
+   * A repository with more tags than one page of {@code tags/list?n=100} is listed whole through
+   * {@code Link: <...>; rel="next"}. Debian's docker-registry 2.8 ignores {@code n} and sends every
+   * tag at once, so a relay in front of it pages its list the way the distribution spec says
+   * (distribution 3, Harbor and GHCR do): {@code n} tags after {@code last}, and a Link to the next
+   * page. Everything else is the real registry's answer.
+   */
+  @Test
+  void tagsBeyondOnePageAreFollowedThroughTheLinkHeader() throws Exception {
+    String direct = "oci://" + registry.host() + "/acme/clf";
+    PushResult pushed = gpux.models().push("clf", direct + ":v1", null, Map.of());
+    HttpClient http = HttpClient.newHttpClient();
+    String manifests = "http://" + registry.host() + "/v2/acme/clf/manifests/";
+    String type = "application/vnd.oci.image.manifest.v1+json";
+    byte[] raw =
+        http.send(
+                HttpRequest.newBuilder(URI.create(manifests + "v1")).header("Accept", type).build(),
+                HttpResponse.BodyHandlers.ofByteArray())
+            .body();
+    for (int i = 0; i < 105; i++) {
+      HttpRequest put =
+          HttpRequest.newBuilder(URI.create(manifests + String.format("t%03d", i)))
+              .header("Content-Type", type)
+              .PUT(HttpRequest.BodyPublishers.ofByteArray(raw))
+              .build();
+      assertEquals(201, http.send(put, HttpResponse.BodyHandlers.discarding()).statusCode());
+    }
+    List<String> pages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (LoopbackServer relay =
+        LoopbackServer.start(0, "paging-relay", x -> relay(x, http, pages))) {
+      var versions = gpux.models().versions("oci://127.0.0.1:" + relay.port() + "/acme/clf");
+      assertEquals(1, versions.size(), "106 tags on one digest are one version");
+      assertEquals(pushed.version(), versions.get(0).remote().version());
+      assertEquals(106, versions.get(0).remote().tags().size());
+      assertEquals(
+          List.of("n=100", "last=t099&n=100"), pages, "both pages, the second through the Link");
+    }
+  }
+
+  private void relay(HttpExchange x, HttpClient http, List<String> pages) throws IOException {
+    try {
+      URI target = URI.create("http://" + registry.host() + x.getRequestURI());
+      HttpRequest.Builder forward =
+          HttpRequest.newBuilder(target).method(x.getRequestMethod(), BodyPublishers.noBody());
+      x.getRequestHeaders()
+          .getOrDefault("Accept", List.of())
+          .forEach(a -> forward.header("Accept", a));
+      String query = x.getRequestURI().getRawQuery();
+      if (x.getRequestURI().getPath().endsWith("/tags/list")) {
+        pages.add(query);
+        forward.uri(URI.create("http://" + registry.host() + x.getRequestURI().getPath()));
+      }
+      HttpResponse<byte[]> r = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      byte[] body = r.body();
+      if (x.getRequestURI().getPath().endsWith("/tags/list")) {
+        Map<String, String> q = new HashMap<>();
+        for (String kv : query.split("&")) {
+          q.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        JsonNode all = io.gpux.json.Json.mapper().readTree(body);
+        List<String> tags = new java.util.ArrayList<>();
+        all.path("tags").forEach(t -> tags.add(t.asText()));
+        java.util.Collections.sort(tags);
+        String last = q.get("last");
+        List<String> after =
+            tags.stream().filter(t -> last == null || t.compareTo(last) > 0).toList();
+        int n = Integer.parseInt(q.get("n"));
+        List<String> page = after.subList(0, Math.min(n, after.size()));
+        if (after.size() > n) {
+          x.getResponseHeaders()
+              .add(
+                  "Link",
+                  "</v2/acme/clf/tags/list?last="
+                      + page.get(page.size() - 1)
+                      + "&n="
+                      + n
+                      + ">; rel=\"next\"");
+        }
+        body =
+            io.gpux.json.Json.mapper().writeValueAsBytes(Map.of("name", "acme/clf", "tags", page));
+      }
+      r.headers()
+          .map()
+          .forEach(
+              (k, v) -> {
+                if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase(":status")) {
+                  v.forEach(value -> x.getResponseHeaders().add(k, value));
+                }
+              });
+      boolean head = x.getRequestMethod().equals("HEAD");
+      x.sendResponseHeaders(r.statusCode(), head ? -1 : body.length == 0 ? -1 : body.length);
+      if (!head && body.length > 0) {
+        x.getResponseBody().write(body);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    } finally {
+      x.close();
+    }
   }
 
   @Test
