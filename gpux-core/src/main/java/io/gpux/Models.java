@@ -228,7 +228,17 @@ public final class Models {
       }
       dir = resources.store().materialize(stored);
       return registry.push(
-          new PushRequest(ref, dir, alias, annotations, stored.lineage(), exactReference(stored)));
+          new PushRequest(
+              ref,
+              dir,
+              alias,
+              annotations,
+              stored.lineage(),
+              exactReference(stored),
+              stored.files().stream()
+                  .collect(
+                      java.util.stream.Collectors.toMap(
+                          io.gpux.store.ManifestFile::path, io.gpux.store.ManifestFile::sha256))));
     }
     return registry.push(new PushRequest(ref, dir, alias, annotations, Map.of(), null));
   }

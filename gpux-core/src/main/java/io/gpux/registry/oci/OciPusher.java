@@ -30,10 +30,13 @@ import java.util.stream.Stream;
  * <p>Blobs the repository has are skipped (HEAD); blobs of the stored model's own repository on the
  * same registry are mounted ({@code mount=&from=}); the rest go up in one PUT when small, in {@link
  * #CHUNK}-sized PATCHes when large, an interrupted chunk resumed from the offset the registry
- * reports for the upload.
+ * reports for the upload. Up to {@link #PARALLEL} blobs go up at once, as skopeo and the Docker
+ * client do: one upload at a time leaves the link idle while the registry commits each blob. Files
+ * of a stored model are not hashed again: the store verified them on the way in.
  */
 final class OciPusher {
   static final int CHUNK = 16 << 20;
+  static final int PARALLEL = 4;
   private static final int RESUMES = 5;
 
   /** What one push did, blob by blob. */
@@ -50,10 +53,14 @@ final class OciPusher {
   private final OciClient client;
   private final String repo;
   private final String scope;
-  private int uploaded;
-  private int skipped;
-  private int mounted;
-  private long sent;
+  private final java.util.concurrent.atomic.AtomicInteger uploaded =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger skipped =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger mounted =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong sent =
+      new java.util.concurrent.atomic.AtomicLong();
   int chunkSize = CHUNK;
 
   OciPusher(OciClient client, String repo) {
@@ -65,7 +72,7 @@ final class OciPusher {
   private record Layer(String path, Path file, long size, String digest) {}
 
   Outcome push(PushRequest request, String tag) {
-    List<Layer> layers = files(request.directory());
+    List<Layer> layers = files(request.directory(), request.sha256());
     if (layers.isEmpty()) {
       throw GpuxException.invalidInput(
           "nothing to push in " + request.directory() + ": it has no files", "give a model folder");
@@ -85,9 +92,7 @@ final class OciPusher {
     }
     ModelPack.Artifact a =
         ModelPack.build(repo.substring(repo.lastIndexOf('/') + 1), tag, files, notes);
-    for (Layer l : layers) {
-      ensure(l.digest(), l.size(), l.file(), null, fromRepo);
-    }
+    ensureAll(layers, fromRepo);
     ensure(a.configDigest(), a.config().length, null, a.config(), fromRepo);
     byte[] manifest = a.manifest();
     String digest = a.digest();
@@ -100,10 +105,46 @@ final class OciPusher {
         OciReferences.SCHEME + client.host + "/" + repo + "@" + digest,
         layers.size(),
         total,
-        uploaded,
-        skipped,
-        mounted,
-        sent);
+        uploaded.get(),
+        skipped.get(),
+        mounted.get(),
+        sent.get());
+  }
+
+  /** The layers' blobs, {@link #PARALLEL} at a time; the first failure stops the rest. */
+  private void ensureAll(List<Layer> layers, String fromRepo) {
+    if (layers.size() == 1) {
+      Layer l = layers.get(0);
+      ensure(l.digest(), l.size(), l.file(), null, fromRepo);
+      return;
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            Math.min(PARALLEL, layers.size()),
+            r -> {
+              Thread t = new Thread(r, "gpux-oci-push");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (Layer l : layers) {
+        running.add(pool.submit(() -> ensure(l.digest(), l.size(), l.file(), null, fromRepo)));
+      }
+      for (java.util.concurrent.Future<?> f : running) {
+        f.get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw GpuxException.unavailable("the push was interrupted", "push again");
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private void putManifest(String reference, byte[] manifest) {
@@ -126,7 +167,7 @@ final class OciPusher {
     HttpResponse<byte[]> head =
         client.send(HttpCall.head(client.uri("/v2/" + repo + "/blobs/" + digest)), scope);
     if (head.statusCode() == 200) {
-      skipped++;
+      skipped.incrementAndGet();
       return;
     }
     String start = "/v2/" + repo + "/blobs/uploads/";
@@ -139,18 +180,18 @@ final class OciPusher {
                 "POST", client.uri(start), Map.of(), Map.of(), Duration.ofSeconds(60), new byte[0]),
             scope);
     if (r.statusCode() == 201 && fromRepo != null) {
-      mounted++;
+      mounted.incrementAndGet();
       return;
     }
     if (r.statusCode() != 202) {
       throw client.error(r, "an upload to " + repo);
     }
     URI location = location(r, client.uri(start));
-    uploaded++;
+    uploaded.incrementAndGet();
     if (size <= chunkSize) {
       byte[] body = bytes != null ? bytes : read(file, 0, (int) size);
       finish(location, digest, body);
-      sent += size;
+      sent.addAndGet(size);
       return;
     }
     long offset = 0;
@@ -182,7 +223,7 @@ final class OciPusher {
       if (p != null && p.statusCode() == 202) {
         location = location(p, location);
         offset += n;
-        sent += n;
+        sent.addAndGet(n);
         continue;
       }
       if (p != null && p.statusCode() != 416 && p.statusCode() != 404 && p.statusCode() < 500) {
@@ -288,13 +329,14 @@ final class OciPusher {
     return key;
   }
 
-  private static List<Layer> files(Path dir) {
+  private static List<Layer> files(Path dir, Map<String, String> known) {
     List<Layer> out = new ArrayList<>();
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
         String rel = dir.relativize(p).toString().replace(java.io.File.separatorChar, '/');
         io.gpux.store.ModelStore.checkFilePath(rel);
-        out.add(new Layer(rel, p, Files.size(p), "sha256:" + hash(p)));
+        String sha = known.get(rel);
+        out.add(new Layer(rel, p, Files.size(p), "sha256:" + (sha != null ? sha : hash(p))));
       }
     } catch (IOException e) {
       throw GpuxException.unavailable(
