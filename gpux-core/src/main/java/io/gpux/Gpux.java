@@ -53,6 +53,7 @@ public final class Gpux implements AutoCloseable {
   private final Storage storage;
   private final Accounts accounts;
   private final Versions versions;
+  private final Conformance conformance;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -61,6 +62,7 @@ public final class Gpux implements AutoCloseable {
     this.storage = new Storage(resources, models);
     this.accounts = new Accounts(resources);
     this.versions = new Versions(resources, models);
+    this.conformance = new Conformance(resources, models, this::sessions);
   }
 
   public static Gpux open() {
@@ -121,6 +123,11 @@ public final class Gpux implements AutoCloseable {
   /** Registry credentials ({@code gpux login}). */
   public Accounts accounts() {
     return accounts;
+  }
+
+  /** Models against their expected outputs on this machine ({@code gpux test}). */
+  public Conformance conformance() {
+    return conformance;
   }
 
   public static String version() {
