@@ -11,11 +11,12 @@ import java.util.regex.Pattern;
  * {@code "zoo:Emotion FERPlus@8"}) or in their folder-safe form ({@code zoo:emotion-ferplus}).
  *
  * <p>The parsed name is the catalogue name's <em>key</em>: lower case, each run of characters other
- * than letters, digits, '.', '_' and '-' turned into one '-'. So the store holds one copy whatever
- * case a user typed ({@code onnx.hub} matches names case-insensitively), and names with spaces and
- * parentheses map onto folders safely. The version is an opset ({@code @12}) or an exact version
- * ({@code @12-5c688690f8ba}: the opset and the first 12 hex digits of the file's sha256), which is
- * what a pull records, so that a file changed upstream under the same opset is a new version.
+ * than letters, digits, '.', '_' and '-' turned into '-', and runs of '-' into one. So the store
+ * holds one copy whatever case a user typed ({@code onnx.hub} matches names case-insensitively),
+ * and names with spaces and parentheses map onto folders safely. The version is an opset
+ * ({@code @12}) or an exact version ({@code @12-5c688690f8ba}: the opset and the first 12 hex
+ * digits of the file's sha256), which is what a pull records, so that a file changed upstream under
+ * the same opset is a new version.
  */
 final class ZooReferences implements ReferenceGrammar {
   private static final Pattern OTHER = Pattern.compile("[^a-z0-9._-]+");
@@ -45,7 +46,11 @@ final class ZooReferences implements ReferenceGrammar {
 
   /** The folder-safe, case-free form of a zoo model name. */
   static String key(String name) {
-    String k = OTHER.matcher(name.trim().toLowerCase(Locale.ROOT)).replaceAll("-");
+    String k =
+        OTHER
+            .matcher(name.trim().toLowerCase(Locale.ROOT))
+            .replaceAll("-")
+            .replaceAll("-{2,}", "-");
     while (k.startsWith("-")) {
       k = k.substring(1);
     }
