@@ -42,7 +42,7 @@ def main():
         "opset": info.opset,
         "model_path": info.model_path,
         "model_sha": info.model_sha,
-        "tags": info.tags,
+        "tags": sorted(info.tags),
     }
     try:
         hub.get_model_info(model, repo=repo, opset=999)
