@@ -71,7 +71,8 @@ record ZooCatalogue(List<ZooEntry> entries, String sha256) {
               withData,
               withDataSha == null ? null : withDataSha.toLowerCase(Locale.ROOT),
               meta.path("model_with_data_bytes").asLong(-1),
-              e.path("onnx_version").asText(null)));
+              e.path("onnx_version").asText(null),
+              meta.path("io_ports").isObject() ? meta.path("io_ports").toString() : null));
     }
     return new ZooCatalogue(out, io.gpux.digest.Sha256.hex(json));
   }

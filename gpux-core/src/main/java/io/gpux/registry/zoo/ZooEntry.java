@@ -15,6 +15,8 @@ import java.util.List;
  * @param withDataSha256 that archive's sha256, or null
  * @param withDataBytes its size, or -1
  * @param onnxVersion the catalogue's free-form {@code onnx_version}, or null
+ * @param ioPorts the catalogue's {@code io_ports} as compact JSON (names, shapes, types of the
+ *     inputs and outputs), or null when the entry has none
  */
 record ZooEntry(
     String model,
@@ -26,7 +28,8 @@ record ZooEntry(
     String withDataPath,
     String withDataSha256,
     long withDataBytes,
-    String onnxVersion) {
+    String onnxVersion,
+    String ioPorts) {
 
   ZooEntry {
     tags = List.copyOf(tags);

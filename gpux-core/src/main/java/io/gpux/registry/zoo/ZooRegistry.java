@@ -108,6 +108,10 @@ final class ZooRegistry implements Registry, Versioned, Searchable, Tracking {
     if (e.onnxVersion() != null) {
       out.put("onnx_version", e.onnxVersion());
     }
+    if (e.ioPorts() != null) {
+      // The catalogue's view of the interface, kept beside the gpux.yml made from the file's own.
+      out.put("io_ports", e.ioPorts());
+    }
     return out;
   }
 

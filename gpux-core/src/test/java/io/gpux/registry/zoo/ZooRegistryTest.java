@@ -44,6 +44,14 @@ class ZooRegistryTest {
   void start() {
     zoo = ZooServer.start();
     adder12 = ZooFixtures.addAdder(zoo, dir.resolve("fixture"));
+    zoo.ioPorts(
+        adder12,
+        Map.of(
+            "inputs",
+                List.of(Map.of("name", "x", "shape", List.of("batch", 4), "type", "tensor(float)")),
+            "outputs",
+                List.of(
+                    Map.of("name", "y", "shape", List.of("batch", 4), "type", "tensor(float)"))));
     env.put("GPUX_HOME", home.toString());
     env.put("GPUX_ONNX_ZOO_URL", zoo.url());
   }
@@ -75,6 +83,12 @@ class ZooRegistryTest {
           "12-" + onnx.sha256().substring(0, 12), latest.version(), "opset and the file's sha");
       assertTrue(latest.files().stream().anyMatch(f -> f.path().equals("gpux.yml")));
       assertEquals(zoo.url() + "/" + adder12, latest.source());
+      assertTrue(
+          latest.lineage().get("io_ports").contains("\"name\":\"x\""), latest.lineage().toString());
+      assertEquals(
+          ZooServer.sha256(zoo.manifest()),
+          latest.lineage().get("catalogue_sha256"),
+          "its version");
 
       VersionManifest seven = pull(gpux, "zoo:adder@7");
       assertEquals("7", seven.lineage().get("opset"));
