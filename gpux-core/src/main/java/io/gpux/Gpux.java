@@ -54,6 +54,7 @@ public final class Gpux implements AutoCloseable {
   private final Accounts accounts;
   private final Versions versions;
   private final Batch batch;
+  private final Conformance conformance;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -63,6 +64,7 @@ public final class Gpux implements AutoCloseable {
     this.accounts = new Accounts(resources);
     this.versions = new Versions(resources, models);
     this.batch = new Batch(resources, models);
+    this.conformance = new Conformance(resources, models, this::sessions);
   }
 
   public static Gpux open() {
@@ -128,6 +130,11 @@ public final class Gpux implements AutoCloseable {
   /** Registry credentials ({@code gpux login}). */
   public Accounts accounts() {
     return accounts;
+  }
+
+  /** Models against their expected outputs on this machine ({@code gpux test}). */
+  public Conformance conformance() {
+    return conformance;
   }
 
   public static String version() {

@@ -72,6 +72,7 @@ public final class GpuxCommand implements Runnable {
     m.put("run", RunCommand::new);
     m.put("inspect", InspectCommand::new);
     m.put("providers", ProvidersCommand::new);
+    m.put("test", TestCommand::new);
     m.put("serve", ServeCommand::new);
     m.put("pull", PullCommand::new);
     m.put("batch", BatchCommand::new);

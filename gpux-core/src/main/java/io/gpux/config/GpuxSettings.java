@@ -19,6 +19,9 @@ import java.util.Map;
  *   <li>{@code GPUX_INSECURE_REGISTRIES}: OCI registry hosts ({@code host[:port]}, comma separated)
  *       reached over plain HTTP, like Docker's insecure registries (see {@link
  *       #insecureRegistries})
+ *   <li>{@code GPUX_ONNX_ZOO_URL}: an ONNX Model Zoo mirror, a base URL holding {@code
+ *       ONNX_HUB_MANIFEST.json} and every {@code model_path} (read by the {@code zoo:} plug-in;
+ *       unset, the catalogue shipped with GPUX and the Hugging Face mirror are used)
  *   <li>registry variables, read by their plug-ins: {@code HF_ENDPOINT}, {@code HF_TOKEN}, ...
  * </ul>
  *

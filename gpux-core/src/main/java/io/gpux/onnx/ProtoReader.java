@@ -71,6 +71,46 @@ final class ProtoReader {
     return message;
   }
 
+  /** The wire type of the field {@link #nextField} just read. */
+  int wireType() {
+    return wireType;
+  }
+
+  /**
+   * A length-delimited value as a view of the buffer (no copy), positioned at 0, little-endian:
+   * {@code raw_data}, a packed repeated field.
+   */
+  ByteBuffer readBytesView() throws MalformedProtoException {
+    expectWireType(LENGTH_DELIMITED);
+    int length = readLength();
+    ByteBuffer view = buffer.slice(position, length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    position += length;
+    return view;
+  }
+
+  /** A length-delimited value as a cursor over its varints (a packed repeated integer field). */
+  ProtoReader readPacked() throws MalformedProtoException {
+    return readMessage();
+  }
+
+  /** The next varint of a packed cursor (no tag before it). */
+  long readPackedVarint() throws MalformedProtoException {
+    return readRawVarint();
+  }
+
+  /** An unpacked fixed-width value of the current field: 4 or 8 little-endian bytes. */
+  long readFixedBits() throws MalformedProtoException {
+    int width = wireType == FIXED32 ? 4 : 8;
+    if (wireType != FIXED32 && wireType != FIXED64) {
+      throw new MalformedProtoException(
+          "field " + field + " has wire type " + wireType + ", expected a fixed width" + atStart());
+    }
+    advance(width);
+    return width == 4
+        ? buffer.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(position - 4) & 0xFFFFFFFFL
+        : buffer.order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(position - 8);
+  }
+
   /** Moves past the current field's value without reading it. */
   void skipField() throws MalformedProtoException {
     switch (wireType) {

@@ -15,6 +15,12 @@ import java.util.List;
 public record PullOptions(
     List<String> include, List<String> exclude, String variant, boolean force) {
 
+  /**
+   * The variant under which a registry serves a model together with its test data ({@code
+   * test_data_set_*}; the ONNX Model Zoo's {@code model_with_data} archive), for {@code gpux test}.
+   */
+  public static final String TEST_DATA = "test-data";
+
   public PullOptions {
     include = List.copyOf(include);
     exclude = List.copyOf(exclude);

@@ -220,6 +220,7 @@ public final class TransferEngine {
         listener.completed(r.path(), a.size, a.sha256);
         return new DownloadedFile(r.path(), partial, a.size, a.sha256, transferred, resumedFrom);
       }
+      refuseLfsPointer(r, partial);
       delete(partial);
       if (round >= 2) {
         throw mismatchTwice(r, problem);
@@ -462,6 +463,43 @@ public final class TransferEngine {
     }
   }
 
+  private static final byte[] LFS_POINTER =
+      "version https://git-lfs.github.com/spec/v1"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * A server that keeps a file in Git LFS without serving it (GitHub past its LFS quota, a mirror
+   * cloned without {@code git lfs pull}) answers with the ~130-byte pointer instead of the file: a
+   * short body that would otherwise be retried as a dropped connection and then reported as one. It
+   * is refused at once, by name, and never kept: the content is not available from this server,
+   * which no retry changes (hence "unavailable", exit 3, not bad input).
+   */
+  private static void refuseLfsPointer(DownloadRequest r, Path partial) {
+    long size = size(partial);
+    if (size < LFS_POINTER.length || size > 1024) {
+      return;
+    }
+    byte[] head;
+    try {
+      head = Files.readAllBytes(partial);
+    } catch (IOException e) {
+      return; // unreadable: the ordinary retry and verification report it
+    }
+    if (java.util.Arrays.equals(head, 0, LFS_POINTER.length, LFS_POINTER, 0, LFS_POINTER.length)) {
+      delete(partial);
+      throw GpuxException.unavailable(
+          r.path()
+              + ": content not available here: "
+              + HttpTransport.authority(r.call().uri())
+              + " serves a Git LFS pointer ("
+              + size
+              + " bytes) instead of the file"
+              + (r.size() >= 0 ? " (" + r.size() + " bytes)" : "")
+              + "; nothing was stored",
+          "the server holds only the LFS pointer: use a mirror that serves the file's content");
+    }
+  }
+
   private static GpuxException mismatchTwice(DownloadRequest r, String problem) {
     return new GpuxException(
         ErrorCategory.UNAVAILABLE,
@@ -554,6 +592,7 @@ public final class TransferEngine {
     }
     long total = start[0] + got.received();
     if (r.size() >= 0 && total < r.size()) {
+      refuseLfsPointer(r, partial);
       throw new RetryLoop.Again(
           "the body ended after " + total + " of " + r.size() + " bytes", null, got.received());
     }

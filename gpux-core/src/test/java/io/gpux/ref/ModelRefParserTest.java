@@ -79,7 +79,6 @@ class ModelRefParserTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "zoo:resnet50",
         "kaggle:google/mobilenet-v2/tensorFlow2/classification/2",
         "tfhub:google/imagenet/mobilenet_v2_100_224/classification/5",
         "torchhub:pytorch/vision:v0.10.0/resnet18"

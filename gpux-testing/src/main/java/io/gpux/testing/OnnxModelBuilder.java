@@ -327,7 +327,7 @@ public final class OnnxModelBuilder {
     return graph;
   }
 
-  private static ProtoWriter tensorHeader(String name, DataType type, long[] dims, Object values) {
+  static ProtoWriter tensorHeader(String name, DataType type, long[] dims, Object values) {
     long expected = 1;
     for (long d : dims) {
       expected *= d;
