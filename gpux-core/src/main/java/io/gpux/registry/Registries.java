@@ -27,8 +27,6 @@ public final class Registries {
   static final Map<String, String> PLANNED =
       Map.of(
           "zoo", "ONNX Model Zoo",
-          "kaggle", "Kaggle Models registry",
-          "tfhub", "TensorFlow Hub registry",
           "torchhub", "PyTorch Hub registry");
 
   private final RegistryContext context;
