@@ -100,6 +100,11 @@ public final class Gpux implements AutoCloseable {
     return resources.registries();
   }
 
+  /** The process's transfer engine (the services' own). */
+  io.gpux.transfer.TransferEngine transfer() {
+    return resources.transfer();
+  }
+
   /** Models by reference: pull, find in the store, remove, push, versions, search. */
   public Models models() {
     return models;
