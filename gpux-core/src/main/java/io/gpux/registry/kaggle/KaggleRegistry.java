@@ -42,6 +42,21 @@ final class KaggleRegistry implements Registry, Versioned, Searchable, Tracking 
   /** kagglehub's {@code MAX_NUM_FILES_DIRECT_DOWNLOAD}: more files than this come as an archive. */
   static final int MAX_FILES_ONE_BY_ONE = 25;
 
+  /** {@code ApiModelInstance} fields kept in the lineage as {@code instance.<field>}. */
+  private static final List<String> INSTANCE_FIELDS =
+      List.of(
+          "id",
+          "versionId",
+          "fineTunable",
+          "trainingData",
+          "externalBaseModelUrl",
+          "totalUncompressedBytes",
+          "overview");
+
+  /** {@code ApiModel} fields kept in the lineage as {@code model.<field>}. */
+  private static final List<String> MODEL_FIELDS =
+      List.of("title", "subtitle", "author", "publishTime", "updateTime", "provenanceSources");
+
   private final KaggleApi api;
   private final TfHub tfhub;
 
@@ -268,23 +283,16 @@ final class KaggleRegistry implements Registry, Versioned, Searchable, Tracking 
     out.put("version", Integer.toString(h.version()));
     out.put("files", Integer.toString(files.size()));
     putText(out, "license", instance.path("licenseName"));
-    putText(out, "instance.id", instance.path("id"));
-    putText(out, "instance.versionId", instance.path("versionId"));
     putText(out, "instance.latestVersion", instance.path("versionNumber"));
     putText(out, "instance.type", instance.path("modelInstanceType"));
-    putText(out, "instance.fineTunable", instance.path("fineTunable"));
-    putText(out, "instance.trainingData", instance.path("trainingData"));
-    putText(out, "instance.externalBaseModelUrl", instance.path("externalBaseModelUrl"));
-    putText(out, "instance.totalUncompressedBytes", instance.path("totalUncompressedBytes"));
-    putText(out, "instance.overview", instance.path("overview"));
+    for (String field : INSTANCE_FIELDS) {
+      putText(out, "instance." + field, instance.path(field));
+    }
     if (model != null) {
-      putText(out, "model.title", model.path("title"));
-      putText(out, "model.subtitle", model.path("subtitle"));
-      putText(out, "model.author", model.path("author"));
       putText(out, "model.private", model.path("isPrivate"));
-      putText(out, "model.publishTime", model.path("publishTime"));
-      putText(out, "model.updateTime", model.path("updateTime"));
-      putText(out, "model.provenanceSources", model.path("provenanceSources"));
+      for (String field : MODEL_FIELDS) {
+        putText(out, "model." + field, model.path(field));
+      }
       List<String> tags = new ArrayList<>();
       model.path("tags").forEach(tag -> tags.add(tag.path("name").asText(tag.asText())));
       if (!tags.isEmpty()) {

@@ -341,6 +341,31 @@ class KaggleRegistryTest {
   }
 
   @Test
+  void filesOfTheSameSizeFetchedThroughOneUrlKeepApart() throws Exception {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (int i = 0; i < 4; i++) {
+      byte[] shard = new byte[100_000];
+      new java.util.Random(i).nextBytes(shard);
+      files.put("shard-" + i + ".bin", shard);
+    }
+    files.put("model.onnx", model);
+    kaggle.publish("acme", "shards", "ONNX", "v", files);
+    withGpux(
+        env("KAGGLE_API_TOKEN", TOKEN),
+        g -> {
+          VersionManifest m = pull(g, "kaggle:acme/shards/onnx/v").manifest();
+          for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            ManifestFile stored =
+                m.files().stream()
+                    .filter(x -> x.path().equals(f.getKey()))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(io.gpux.digest.Sha256.hex(f.getValue()), stored.sha256(), f.getKey());
+          }
+        });
+  }
+
+  @Test
   void theTokenGoesToTheApiHostAndNeverToTheSignedStorageUrl() throws Exception {
     withGpux(env("KAGGLE_API_TOKEN", TOKEN), g -> pull(g, REF));
     assertTrue(kaggle.downloads() >= 1, kaggle.requests().toString());

@@ -569,20 +569,12 @@ public final class FakeKaggle implements AutoCloseable {
       }
       if (!ex.getRequestMethod().equals("GET") || !path.startsWith("/gcs/kagglesdsdata/models/")) {
         unknown.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " (storage)");
-        send(
-            ex,
-            404,
-            "application/xml",
-            "<Error>NoSuchKey</Error>".getBytes(StandardCharsets.UTF_8));
+        storageError(ex, 404, "NoSuchKey");
         return;
       }
       String query = ex.getRequestURI().getRawQuery();
       if (query == null || !query.equals("X-Goog-Signature=" + signature)) {
-        send(
-            ex,
-            403,
-            "application/xml",
-            "<Error>SignatureDoesNotMatch</Error>".getBytes(StandardCharsets.UTF_8));
+        storageError(ex, 403, "SignatureDoesNotMatch");
         return;
       }
       String[] p = path.substring("/gcs/kagglesdsdata/models/".length()).split("/", 3);
@@ -594,11 +586,7 @@ public final class FakeKaggle implements AutoCloseable {
       }
       int n = p.length == 3 ? Integer.parseInt(p[1]) : 0;
       if (v == null || n < 1 || n > v.latest()) {
-        send(
-            ex,
-            404,
-            "application/xml",
-            "<Error>NoSuchKey</Error>".getBytes(StandardCharsets.UTF_8));
+        storageError(ex, 404, "NoSuchKey");
         return;
       }
       String file = URLDecoder.decode(p[2], StandardCharsets.UTF_8);
@@ -611,11 +599,7 @@ public final class FakeKaggle implements AutoCloseable {
       } else {
         body = v.versions.get(n - 1).get(file);
         if (body == null) {
-          send(
-              ex,
-              404,
-              "application/xml",
-              "<Error>NoSuchKey</Error>".getBytes(StandardCharsets.UTF_8));
+          storageError(ex, 404, "NoSuchKey");
           return;
         }
         declared = body;
@@ -652,6 +636,15 @@ public final class FakeKaggle implements AutoCloseable {
       }
       send(ex, 200, "application/octet-stream", body);
     }
+  }
+
+  /** An error as GCS's XML API writes it. */
+  private static void storageError(HttpExchange ex, int status, String code) throws IOException {
+    send(
+        ex,
+        status,
+        "application/xml",
+        ("<Error><Code>" + code + "</Code></Error>").getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] archive(Map<String, byte[]> files) {
