@@ -101,6 +101,14 @@ class KaggleCliTest {
     CliResult outdated = gpux("outdated", "kaggle:acme/adder/onnx/default");
     assertEquals(0, outdated.exitCode(), outdated.toString());
 
+    CliResult page = gpux("pull", "https://www.kaggle.com/models/acme/adder/onnx/default/1");
+    assertEquals(0, page.exitCode(), page.toString());
+    CliResult tfhubUrl = gpux("pull", "https://tfhub.dev/acme/adder/1");
+    assertEquals(0, tfhubUrl.exitCode(), tfhubUrl.toString());
+    CliResult plain =
+        gpux("run", "kaggle:acme/adder/onnx/default", "--input", "{\"x\": [[1, 2, 3, 4]]}");
+    assertEquals(0, plain.exitCode(), plain.toString());
+
     CliResult tfhub = gpux("pull", "tfhub:acme/adder/1");
     assertEquals(0, tfhub.exitCode(), tfhub.toString());
     CliResult tfhubRun =
