@@ -39,7 +39,7 @@ import picocli.CommandLine.ParentCommand;
       "  gpux convert --setup",
       "  gpux convert saved_model/ -o my-model",
       "  gpux convert model.tflite --input-shape input=1x224x224x3",
-      "Environment: GPUX_HOME, GPUX_OFFLINE=1 (no install), GPUX_PYTHON (the python3 to create"
+      "Environment: GPUX_HOME, GPUX_OFFLINE=1 (no install), GPUX_BASE_PYTHON (the python3 to create"
           + " the environment with), GPUX_PYTHON_ENV_TENSORFLOW (use an existing environment).",
       "See docs/convert.md."
     })

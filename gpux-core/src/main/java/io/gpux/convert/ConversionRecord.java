@@ -88,7 +88,7 @@ public record ConversionRecord(
   }
 
   private static String number(double d) {
-    return d == Math.rint(d) && Math.abs(d) < 1e6 ? String.valueOf((long) d) : String.valueOf(d);
+    return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
 
   /** The record as the driver wrote it, completed with what only GPUX knows. */

@@ -173,7 +173,10 @@ public final class ModelConverter {
       JsonNode driverRecord = Json.mapper().readTree(recordFile.toFile());
       ConversionRecord record =
           ConversionRecord.fromDriver(
-              driverRecord, source.toString(), settings.clock().instant(), gpuxVersion);
+              driverRecord,
+              source.toString(),
+              settings.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+              gpuxVersion);
       failUnlessPassed(framework, source, driverRecord, record);
       writeProject(project, src, framework, record);
       moveIntoPlace(project, output);

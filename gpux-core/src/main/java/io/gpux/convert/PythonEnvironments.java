@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  */
 public final class PythonEnvironments {
   /** The base interpreter to create environments with, instead of {@code python3} on PATH. */
-  public static final String PYTHON_VARIABLE = "GPUX_PYTHON";
+  public static final String PYTHON_VARIABLE = "GPUX_BASE_PYTHON";
 
   private static final String READY = ".gpux-ready";
   private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
@@ -241,7 +241,7 @@ public final class PythonEnvironments {
     return python;
   }
 
-  /** {@code GPUX_PYTHON}, else {@code python3} on the PATH GPUX was given. */
+  /** {@code GPUX_BASE_PYTHON}, else {@code python3} on the PATH GPUX was given. */
   Path basePython() {
     String configured = settings.env().get(PYTHON_VARIABLE);
     if (configured != null && !configured.isBlank()) {

@@ -188,13 +188,16 @@ class TfLiteModel:
     def run(self, feeds):
         it = self.interpreter
         details = it.get_input_details()
+        names = getattr(self, "names", {})
         for d in details:
-            it.resize_tensor_input(d["index"], list(feeds[d["name"]].shape))
+            it.resize_tensor_input(d["index"], list(feeds[names.get(d["name"], d["name"])].shape))
         it.allocate_tensors()
         for d in details:
-            it.set_tensor(d["index"], feeds[d["name"]].astype(d["dtype"]))
+            it.set_tensor(d["index"], feeds[names.get(d["name"], d["name"])].astype(d["dtype"]))
         it.invoke()
-        return {d["name"]: it.get_tensor(d["index"]).copy() for d in it.get_output_details()}
+        names = getattr(self, "names", {})
+        return {names.get(d["name"], d["name"]): it.get_tensor(d["index"]).copy()
+                for d in it.get_output_details()}
 
     def convert(self, opset, shapes):
         import tf2onnx
@@ -206,7 +209,51 @@ class TfLiteModel:
                            % (", ".join(sorted(unknown)), ", ".join(names)))
         model, _ = tf2onnx.convert.from_tflite(self.source, opset=opset,
                                                shape_override=shapes or None)
+        self.names = self.signature_names()
+        rename_io(model, self.names)
         return model, "tf2onnx", tf2onnx.__version__
+
+    def signature_names(self):
+        """Tensor name -> signature key ("serving_default_image:0" -> "image"), when the model
+        has exactly one signature: the names the model's author gave, as for SavedModels."""
+        try:
+            signatures = self.interpreter._get_full_signature_list()
+        except Exception:
+            return {}
+        if len(signatures) != 1:
+            return {}
+        (sig,) = signatures.values()
+        by_index = {d["index"]: d["name"] for d in self.interpreter.get_tensor_details()}
+        names = {}
+        for key, index in list(sig.get("inputs", {}).items()) + list(sig.get("outputs", {}).items()):
+            if index in by_index:
+                names[by_index[index]] = key
+        return names if len(set(names.values())) == len(names) else {}
+
+
+def rename_io(model, names):
+    """Renames graph inputs and outputs (and every use of them) by the mapping."""
+    if not names:
+        return
+    g = model.graph
+    for v in list(g.input) + list(g.output):
+        v.name = names.get(v.name, v.name)
+    for node in g.node:
+        for i, n in enumerate(node.input):
+            if n in names:
+                node.input[i] = names[n]
+        for i, n in enumerate(node.output):
+            if n in names:
+                node.output[i] = names[n]
+
+
+def name_batch_dims(model):
+    """tf2onnx calls unknown dimensions unk__N; the leading one of each input and output is the
+    batch, and gpux.yml and gpux inspect read better when it says so."""
+    for v in list(model.graph.input) + list(model.graph.output):
+        dims = v.type.tensor_type.shape.dim
+        if len(dims) > 0 and dims[0].dim_param.startswith("unk__"):
+            dims[0].dim_param = "batch"
 
 
 def load(framework, source, exporter):
@@ -357,6 +404,8 @@ def main(argv):
     import onnxruntime as ort
 
     record["onnxruntime_version"] = ort.__version__
+    name_batch_dims(onnx_model)
+    onnx_model.producer_version = version
     for key, value in (("gpux.converter", "%s %s" % (converter, version)),
                        ("gpux.source_framework",
                         "%s %s" % (a.framework, record.get("framework_version", "")))):
