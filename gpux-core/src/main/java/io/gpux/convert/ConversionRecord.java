@@ -25,6 +25,7 @@ import java.util.Map;
  * @param outputs per output, the largest differences between ONNX Runtime and the framework
  * @param absoluteTolerance the check's bound: |onnx - framework| &lt;= abs + rel * |framework|
  * @param seed the seed of the random inputs
+ * @param seconds how long the steps took ({@code load}, {@code convert}, {@code check})
  */
 public record ConversionRecord(
     String source,
@@ -39,6 +40,7 @@ public record ConversionRecord(
     double relativeTolerance,
     long seed,
     String onnxruntimeVersion,
+    Map<String, Double> seconds,
     boolean passed,
     Instant convertedAt,
     String convertedBy) {
@@ -126,9 +128,10 @@ public record ConversionRecord(
       x.put("passed", c.passed());
     }
     o.putObject("tolerance").put("abs", absoluteTolerance).put("rel", relativeTolerance);
-    o.put("seed", seed)
-        .put("onnxruntime_version", onnxruntimeVersion)
-        .put("passed", passed)
+    o.put("seed", seed).put("onnxruntime_version", onnxruntimeVersion);
+    ObjectNode steps = o.putObject("seconds");
+    seconds.forEach(steps::put);
+    o.put("passed", passed)
         .put("converted_at", convertedAt == null ? null : convertedAt.toString())
         .put("converted_by", convertedBy);
     return o;
@@ -164,6 +167,7 @@ public record ConversionRecord(
         r.path("tolerance").path("rel").asDouble(),
         r.path("seed").asLong(),
         text(r, "onnxruntime_version"),
+        seconds(r.path("seconds")),
         r.path("passed").asBoolean(false),
         r.hasNonNull("converted_at") ? Instant.parse(r.path("converted_at").asText()) : null,
         text(r, "converted_by"));
@@ -219,6 +223,12 @@ public record ConversionRecord(
 
   private static String text(JsonNode n, String field) {
     return n.hasNonNull(field) ? n.get(field).asText() : null;
+  }
+
+  private static Map<String, Double> seconds(JsonNode steps) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    steps.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asDouble()));
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   private static List<Long> longs(JsonNode array) {

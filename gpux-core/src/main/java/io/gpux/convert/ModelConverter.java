@@ -78,13 +78,17 @@ public final class ModelConverter {
    * The framework whose model {@code source} is, or a bad-input error saying what was looked for.
    */
   public static Framework detect(Path source) {
+    return detect(source, source.toString());
+  }
+
+  private static Framework detect(Path source, String shown) {
     for (Framework f : Framework.ALL) {
       if (f.locate().apply(source) != null) {
         return f;
       }
     }
     throw GpuxException.invalidInput(
-        source
+        shown
             + " is no model GPUX can convert (no saved_model.pb, no single .keras, .h5 or"
             + " .tflite file)",
         "give a TensorFlow SavedModel folder, a .keras or .h5 file, or a .tflite file; or name the"
@@ -100,7 +104,9 @@ public final class ModelConverter {
           "no such file or folder: " + source, "give the path of a SavedModel, .keras or .tflite");
     }
     Framework framework =
-        options.framework() == null ? detect(src) : framework(options.framework());
+        options.framework() == null
+            ? detect(src, source.toString())
+            : framework(options.framework());
     Path model = framework.locate().apply(src);
     if (model == null) {
       throw GpuxException.invalidInput(
@@ -211,6 +217,12 @@ public final class ModelConverter {
       case "passed" -> {
         return;
       }
+      case "load_failed" ->
+          throw GpuxException.invalidInput(
+              error,
+              "check that it is a complete "
+                  + framework.description()
+                  + " (not a download cut short), or name its framework with --framework");
       case "bad_input" ->
           throw GpuxException.invalidInput(
               error, "check the model and the options (`gpux convert --help`)");

@@ -11,10 +11,10 @@ model (onnxruntime) and the framework run the same seeded random inputs, and the
 and relative difference of every output is compared with the tolerance (numpy.allclose's rule:
 |onnx - framework| <= atol + rtol * |framework|, element by element).
 
-The record (JSON) is written in every case, with "status" passed, check_failed, export_failed or
-bad_input; the process exits 0 whenever it could write it, so the caller reads one place for what
-happened. Progress goes to standard output as "gpux-convert: STEP" lines; the frameworks' own logs
-go to standard error, which the caller keeps only to explain a crash.
+The record (JSON) is written in every case, with "status" passed, check_failed, export_failed,
+load_failed or bad_input; the process exits 0 whenever it could write it, so the caller reads one
+place for what happened. Progress goes to standard output as "gpux-convert: STEP" lines; the
+frameworks' own logs go to standard error, which the caller keeps only to explain a crash.
 """
 
 import argparse
@@ -386,7 +386,7 @@ def main(argv):
     except BadInput as e:
         return finish("bad_input", str(e))
     except Exception as e:  # the framework could not read it: a user's file, not a crash
-        return finish("bad_input", "%s could not load it: %s" % (a.framework, one_line(e)))
+        return finish("load_failed", "%s could not load it: %s" % (a.framework, one_line(e)))
 
     try:
         step("converting")
