@@ -141,7 +141,9 @@ class ConvertTensorFlowTest {
         error.startsWith(
             "gpux: error: tflite could not load it: Model provided has model identifier"),
         r.toString());
-    assertTrue(error.contains("\nhint: check that it is a complete TensorFlow Lite"), r.toString());
+    assertTrue(
+        error.contains("\nhint: check that it is a TensorFlow Lite model (.tflite), complete"),
+        r.toString());
     assertEquals(2, error.strip().split("\n").length, r.toString());
     assertFalse(r.err().contains("Traceback"), r.toString());
   }

@@ -220,9 +220,10 @@ public final class ModelConverter {
       case "load_failed" ->
           throw GpuxException.invalidInput(
               error,
-              "check that it is a complete "
+              "check that it is "
                   + framework.description()
-                  + " (not a download cut short), or name its framework with --framework");
+                  + ", complete (not a download cut short), or name its framework with"
+                  + " --framework");
       case "bad_input" ->
           throw GpuxException.invalidInput(
               error, "check the model and the options (`gpux convert --help`)");

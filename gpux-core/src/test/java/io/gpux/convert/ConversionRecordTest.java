@@ -68,6 +68,33 @@ class ConversionRecordTest {
     assertTrue(l.keySet().stream().allMatch(k -> k.startsWith(ConversionRecord.LINEAGE_PREFIX)));
   }
 
+  /** A pulled model that GPUX converted: its lineage shows the record (gpux lineage, inspect). */
+  @Test
+  void aStoredVersionsLineageCarriesTheRecord() throws Exception {
+    ConversionRecord r =
+        ConversionRecord.fromDriver(
+            Json.mapper().readTree(DRIVER.replace("check_failed", "passed")),
+            "kaggle:o/m/tensorFlow2/v/1",
+            Instant.parse("2026-01-02T03:04:05Z"),
+            "0.9");
+    io.gpux.store.VersionManifest m =
+        new io.gpux.store.VersionManifest(
+            io.gpux.store.VersionManifest.SCHEMA_VERSION,
+            "kaggle",
+            "o/m/tensorflow2/v",
+            "1",
+            null,
+            Instant.parse("2026-01-02T03:04:06Z"),
+            null,
+            List.of(),
+            r.toLineage());
+    Map<String, String> metadata =
+        io.gpux.lineage.ModelLineage.of(m, List.of(), "kaggle:o/m/tensorflow2/v/1").metadata();
+    assertEquals("tf2onnx 1.17.0", metadata.get("conversion.converter"));
+    assertEquals("image=2x8x8x3", metadata.get("conversion.input_shapes"));
+    assertEquals("max abs 1.01, max rel 2.57", metadata.get("conversion.output.logits"));
+  }
+
   @Test
   void aDamagedRecordIsNoRecord() throws Exception {
     Path file = dir.resolve(ConversionRecord.FILE);
