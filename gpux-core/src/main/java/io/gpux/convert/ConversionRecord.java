@@ -69,6 +69,30 @@ public record ConversionRecord(
     }
   }
 
+  /**
+   * The same record naming another source: a registry pull that converted a downloaded folder
+   * records the reference it pulled, not the temporary path.
+   */
+  public ConversionRecord withSource(String newSource) {
+    return new ConversionRecord(
+        newSource,
+        framework,
+        frameworkVersion,
+        converter,
+        converterVersion,
+        opset,
+        inputShapes,
+        outputs,
+        absoluteTolerance,
+        relativeTolerance,
+        seed,
+        onnxruntimeVersion,
+        seconds,
+        passed,
+        convertedAt,
+        convertedBy);
+  }
+
   /** The check's worst output: the first that failed, else the one with the largest difference. */
   public OutputCheck worst() {
     OutputCheck worst = null;
