@@ -3,6 +3,7 @@ package io.gpux;
 import io.gpux.build.BuildReport;
 import io.gpux.build.ProjectBuilder;
 import io.gpux.config.GpuxSettings;
+import io.gpux.convert.ModelConverter;
 import io.gpux.error.ErrorCategory;
 import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
@@ -53,6 +54,7 @@ public final class Gpux implements AutoCloseable {
   private final Storage storage;
   private final Accounts accounts;
   private final Versions versions;
+  private final ModelConverter converter;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -61,6 +63,7 @@ public final class Gpux implements AutoCloseable {
     this.storage = new Storage(resources, models);
     this.accounts = new Accounts(resources);
     this.versions = new Versions(resources, models);
+    this.converter = new ModelConverter(settings, workingDirectory, GpuxVersion.VALUE);
   }
 
   public static Gpux open() {
@@ -121,6 +124,14 @@ public final class Gpux implements AutoCloseable {
    */
   public Versions versions() {
     return versions;
+  }
+
+  /**
+   * Models of other frameworks (TensorFlow, Keras, TFLite) converted to checked ONNX projects, in a
+   * managed Python environment (see {@link io.gpux.convert}).
+   */
+  public ModelConverter convert() {
+    return converter;
   }
 
   /** Registry credentials ({@code gpux login}). */
@@ -248,7 +259,8 @@ public final class Gpux implements AutoCloseable {
         ModelDescription.signatures(info.outputs()),
         sessions().predict(effectiveOptions(project, options)),
         ProjectBuilder.readRecord(project),
-        located.stored());
+        located.stored(),
+        io.gpux.convert.ConversionRecord.read(project.directory()));
   }
 
   public List<ProviderStatus> providers() {
