@@ -16,8 +16,23 @@ else
   VENV="$ROOT/.venv-$NAME"
   REQ="$ROOT/python/requirements-$NAME.txt"
 fi
-STAMP="$VENV/.requirements.sha256"
 PYTHON="${PYTHON:-python3}"
+
+# A heavy environment (its requirements say "# setup-venv: cache") lives outside the clone, in
+# ~/.cache/gpux-ci/venv-NAME-<sha256 of the requirements>, symlinked as .venv-NAME: a fresh clone
+# on the same machine (every CI run) finds it instead of installing ~1.7 GB again. Keyed by the
+# requirements' hash, so changed pins make a new one. GPUX_CI_CACHE moves the cache.
+if [ -n "$NAME" ] && grep -q '^# setup-venv: cache' "$REQ"; then
+  hash="$(sha256sum "$REQ" | cut -d' ' -f1)"
+  cached="${GPUX_CI_CACHE:-$HOME/.cache/gpux-ci}/venv-$NAME-${hash:0:16}"
+  if [ -e "$VENV" ] && [ ! -L "$VENV" ]; then
+    rm -rf "$VENV"
+  fi
+  mkdir -p "$(dirname "$cached")"
+  ln -sfn "$cached" "$VENV"
+  VENV="$cached"
+fi
+STAMP="$VENV/.requirements.sha256"
 
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup-venv: creating $VENV"

@@ -3,6 +3,7 @@ package io.gpux;
 import io.gpux.build.BuildReport;
 import io.gpux.build.ProjectBuilder;
 import io.gpux.config.GpuxSettings;
+import io.gpux.convert.ModelConverter;
 import io.gpux.error.ErrorCategory;
 import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
@@ -55,6 +56,7 @@ public final class Gpux implements AutoCloseable {
   private final Versions versions;
   private final Batch batch;
   private final Conformance conformance;
+  private final ModelConverter converter;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -65,6 +67,7 @@ public final class Gpux implements AutoCloseable {
     this.versions = new Versions(resources, models);
     this.batch = new Batch(resources, models);
     this.conformance = new Conformance(resources, models, this::sessions);
+    this.converter = new ModelConverter(settings, workingDirectory, GpuxVersion.VALUE);
   }
 
   public static Gpux open() {
@@ -104,6 +107,11 @@ public final class Gpux implements AutoCloseable {
     return resources.registries();
   }
 
+  /** The process's transfer engine (the services' own). */
+  io.gpux.transfer.TransferEngine transfer() {
+    return resources.transfer();
+  }
+
   /** Models by reference: pull, find in the store, remove, push, versions, search. */
   public Models models() {
     return models;
@@ -125,6 +133,14 @@ public final class Gpux implements AutoCloseable {
    */
   public Versions versions() {
     return versions;
+  }
+
+  /**
+   * Models of other frameworks (TensorFlow, Keras, TFLite) converted to checked ONNX projects, in a
+   * managed Python environment (see {@link io.gpux.convert}).
+   */
+  public ModelConverter convert() {
+    return converter;
   }
 
   /** Registry credentials ({@code gpux login}). */
@@ -257,7 +273,8 @@ public final class Gpux implements AutoCloseable {
         ModelDescription.signatures(info.outputs()),
         sessions().predict(effectiveOptions(project, options)),
         ProjectBuilder.readRecord(project),
-        located.stored());
+        located.stored(),
+        io.gpux.convert.ConversionRecord.read(project.directory()));
   }
 
   public List<ProviderStatus> providers() {

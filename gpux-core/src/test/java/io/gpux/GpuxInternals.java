@@ -17,4 +17,10 @@ public final class GpuxInternals {
   public static ModelStore store(Gpux gpux) {
     return gpux.store();
   }
+
+  /** A puller on the facade's registries, store and transfer engine, for the pipeline's hooks. */
+  public static io.gpux.pull.ModelPuller puller(Gpux gpux) {
+    return new io.gpux.pull.ModelPuller(
+        gpux.registries(), gpux.store(), gpux.transfer(), java.time.Clock.systemUTC());
+  }
 }

@@ -71,6 +71,7 @@ public final class GpuxCommand implements Runnable {
     m.put("build", BuildCommand::new);
     m.put("run", RunCommand::new);
     m.put("inspect", InspectCommand::new);
+    m.put("convert", ConvertCommand::new);
     m.put("providers", ProvidersCommand::new);
     m.put("test", TestCommand::new);
     m.put("serve", ServeCommand::new);

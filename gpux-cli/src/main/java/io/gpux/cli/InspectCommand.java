@@ -88,6 +88,9 @@ final class InspectCommand implements Callable<Integer> {
     if (d.stored() != null) {
       printSource(out, d.stored());
     }
+    if (d.conversion() != null) {
+      ConvertCommand.printRecord(out, d.conversion());
+    }
     if (!m.metadata().isEmpty()) {
       out.println("Metadata:");
       m.metadata().forEach((k, v) -> out.printf(Locale.ROOT, "  %s = %s%n", k, v));

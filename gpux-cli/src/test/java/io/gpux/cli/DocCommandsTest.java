@@ -160,7 +160,9 @@ class DocCommandsTest {
         .anyMatch(
             a ->
                 remote.contains(a)
-                    || a.matches("(hf|mlflow|wandb|oci|zoo|kaggle|torchhub):.*")
+                    || a.matches("(hf|mlflow|wandb|oci|zoo|kaggle|tfhub|torchhub):.*")
+                    || a.startsWith("https://tfhub.dev/")
+                    || a.startsWith("https://www.kaggle.com/models/")
                     || a.startsWith("models:/")
                     || a.startsWith("runs:/"));
   }

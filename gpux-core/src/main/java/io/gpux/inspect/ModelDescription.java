@@ -2,6 +2,7 @@ package io.gpux.inspect;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gpux.convert.ConversionRecord;
 import io.gpux.onnx.OnnxModelInfo;
 import io.gpux.onnx.OnnxValueInfo;
 import io.gpux.project.Project;
@@ -21,6 +22,8 @@ import java.util.List;
  * @param buildRecord the last {@code gpux build}'s record, or null
  * @param stored the store's record of the pulled version (registry, version, lineage), or null for
  *     a local project
+ * @param conversion how {@code gpux convert} made the model (its {@code .gpux/conversion.json}), or
+ *     null for a model that was not converted
  */
 public record ModelDescription(
     Project project,
@@ -31,7 +34,8 @@ public record ModelDescription(
     List<TensorSignature> outputs,
     ProviderChoice provider,
     ObjectNode buildRecord,
-    VersionManifest stored) {
+    VersionManifest stored,
+    ConversionRecord conversion) {
 
   public static List<TensorSignature> signatures(List<OnnxValueInfo> values) {
     List<TensorSignature> out = new ArrayList<>();
@@ -99,6 +103,9 @@ public record ModelDescription(
     }
     if (stored != null) {
       root.set("source", sourceJson(stored));
+    }
+    if (conversion != null) {
+      root.set("conversion", conversion.toJson());
     }
     return root;
   }

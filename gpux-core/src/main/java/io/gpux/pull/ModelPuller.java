@@ -4,7 +4,9 @@ import io.gpux.archive.Overlay;
 import io.gpux.digest.Sha256;
 import io.gpux.error.GpuxException;
 import io.gpux.ref.ModelRef;
+import io.gpux.registry.Conversion;
 import io.gpux.registry.DerivedFile;
+import io.gpux.registry.ModelConverter;
 import io.gpux.registry.PullOptions;
 import io.gpux.registry.Registries;
 import io.gpux.registry.Registry;
@@ -45,6 +47,7 @@ public final class ModelPuller {
   private final Clock clock;
   private String pulledBy;
   private InFlightBlobs shared;
+  private ModelConverter converter;
 
   /** The lineage key that records which GPUX pulled a version ({@code gpux lineage} shows it). */
   public static final String PULLED_BY = "gpux.version";
@@ -151,6 +154,8 @@ public final class ModelPuller {
       String selection,
       PullGuard guard,
       String action) {
+    // Before a byte is fetched: a model that needs converting and no converter is refused now.
+    ModelConverter converter = model.conversion() == null ? null : converter(model.conversion());
     List<DownloadRequest> requests = new ArrayList<>();
     Map<String, RemoteFile> reused = new LinkedHashMap<>();
     Map<String, String> known = options.force() ? Map.of() : knownByRegistryDigest(model);
@@ -259,13 +264,14 @@ public final class ModelPuller {
         }
         String sha = d != null ? d.sha256() : storedSha;
         long size = d != null ? d.size() : f.size();
-        files.put(
-            f.path(),
-            new ManifestFile(
-                f.path(),
-                size,
-                sha,
-                f.registryDigest() == null ? null : f.registryDigest().toString()));
+        // The digest checked: the listed one, or what the storage server declared with the bytes.
+        String registryDigest =
+            d != null && d.registryDigest() != null
+                ? d.registryDigest()
+                : f.registryDigest() == null || f.registryDigest().fromResponse()
+                    ? null
+                    : f.registryDigest().toString();
+        files.put(f.path(), new ManifestFile(f.path(), size, sha, registryDigest));
         if (d != null) {
           toStore.put(f.path(), d.file());
         }
@@ -296,6 +302,9 @@ public final class ModelPuller {
       onDisk.put(f.path(), store.blobPath(f.sha256()));
     }
     Map<String, String> lineage = new LinkedHashMap<>(model.lineage());
+    if (converter != null) {
+      convert(converter, model.conversion(), files, onDisk, lineage);
+    }
     for (DerivedFile derived : registry.derive(model, onDisk)) {
       String sha = putDerived(derived);
       files.put(
@@ -371,6 +380,78 @@ public final class ModelPuller {
       }
     }
     return out;
+  }
+
+  /** Overrides the converter {@link java.util.ServiceLoader} finds (tests, embedders). */
+  public ModelPuller converter(ModelConverter c) {
+    this.converter = c;
+    return this;
+  }
+
+  private ModelConverter converter(Conversion c) {
+    if (converter != null) {
+      return converter;
+    }
+    return java.util.ServiceLoader.load(ModelConverter.class, ModelPuller.class.getClassLoader())
+        .findFirst()
+        .orElseThrow(
+            () ->
+                GpuxException.unavailable(
+                    c.reference()
+                        + " is a "
+                        + c.title()
+                        + " model; converting it needs `gpux convert` (coming)",
+                    c.alternatives() != null
+                        ? c.alternatives()
+                        : "pull an ONNX version of the model instead"));
+  }
+
+  /**
+   * Hands the verified original files to the converter and adds what it makes to the version, as
+   * derived files (the originals stay: the conversion can be checked against them again).
+   */
+  private void convert(
+      ModelConverter c,
+      Conversion conversion,
+      Map<String, ManifestFile> files,
+      Map<String, Path> onDisk,
+      Map<String, String> lineage) {
+    Path work;
+    try {
+      work = Files.createTempDirectory(store.tempDir(), "convert");
+    } catch (IOException e) {
+      throw GpuxException.unavailable(
+          "cannot create a work folder in " + store.tempDir() + ": " + e.getMessage(),
+          "check GPUX_HOME");
+    }
+    try {
+      ModelConverter.Converted out = c.convert(conversion, Map.copyOf(onDisk), work);
+      for (Map.Entry<String, Path> made : out.files().entrySet()) {
+        String path = ModelStore.checkFilePath(made.getKey());
+        String sha = Sha256.of(made.getValue());
+        long size = Files.size(made.getValue());
+        if (!store.hasBlob(sha)) {
+          store.putBlob(made.getValue(), sha);
+        }
+        files.put(path, new ManifestFile(path, size, sha, null));
+        onDisk.put(path, store.blobPath(sha));
+        lineage.put("derived:" + path, "converted from " + conversion.title());
+      }
+      lineage.putAll(out.lineage());
+    } catch (IOException e) {
+      throw GpuxException.unavailable(
+          "cannot store the converted model: " + e.getMessage(), "check GPUX_HOME");
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(ModelPuller::deleteQuietly);
+    } catch (IOException ignored) {
+      // A leftover in the work folder is removed by gpux prune.
+    }
   }
 
   private String putDerived(DerivedFile derived) {

@@ -6,8 +6,10 @@
  * <pre>
  * reference  = prefix rest            ; rest is read by the registry's own ReferenceGrammar
  *            | default                ; no prefix: a local project, a stored model, then Hugging Face
- * prefix     = registry ":"           ; a plug-in's name or alias (hf, huggingface, mlflow, wandb)
- *            | scheme                 ; a URI scheme a plug-in declares (models:/, runs:/)
+ * prefix     = registry ":"           ; a plug-in's name or alias (hf, huggingface, mlflow, wandb,
+ *                                     ; kaggle, tfhub)
+ *            | scheme                 ; a URI scheme a plug-in declares (models:/, runs:/,
+ *                                     ; https://tfhub.dev/)
  * default    = name [ ":" tag ] [ "@" version ]
  * name       = segment *( "/" segment )
  * segment    = 1*( ALPHA / DIGIT / "." / "_" / "-" ), and never "." or ".."

@@ -26,8 +26,6 @@ public final class Registries {
    */
   static final Map<String, String> PLANNED =
       Map.of(
-          "kaggle", "Kaggle Models registry",
-          "tfhub", "TensorFlow Hub registry",
           "torchhub", "PyTorch Hub registry");
 
   private final RegistryContext context;

@@ -87,18 +87,34 @@ public record HttpCall(
 
   /** Where to send this, with the credentials only if {@code target} is on the original host. */
   HttpCall redirectedTo(URI target) {
+    return redirectedTo(target, 307);
+  }
+
+  /**
+   * {@link #redirectedTo(URI)} after a {@code status} redirect: a POST answered with 301, 302 or
+   * 303 becomes a GET without a body, as browsers and the official Python clients ({@code
+   * requests}) do. That is how an RPC-style download (Kaggle's {@code
+   * DownloadModelInstanceVersion}) reaches the signed storage URL it answers with.
+   */
+  HttpCall redirectedTo(URI target, int status) {
     boolean sameHost =
         target.getHost() != null
             && target.getHost().equalsIgnoreCase(uri.getHost())
             && port(target) == port(uri)
             && target.getScheme().equalsIgnoreCase(uri.getScheme());
+    boolean toGet = "POST".equals(method) && (status == 301 || status == 302 || status == 303);
+    Map<String, String> h = headers;
+    if (toGet) {
+      h = new LinkedHashMap<>(headers);
+      h.keySet().removeIf(k -> k.equalsIgnoreCase("Content-Type"));
+    }
     return new HttpCall(
-        method,
+        toGet ? "GET" : method,
         target,
-        headers,
+        h,
         sameHost ? credentials : Map.of(),
         timeout,
-        sameHost ? body : null,
+        sameHost && !toGet ? body : null,
         sameHost ? renewal : null);
   }
 

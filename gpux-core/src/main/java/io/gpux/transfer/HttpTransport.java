@@ -284,7 +284,7 @@ public final class HttpTransport {
       URI next = redirect(current, response.statusCode(), response.headers());
       if (next != null) {
         discard(response);
-        current = current.redirectedTo(next);
+        current = current.redirectedTo(next, response.statusCode());
         continue;
       }
       return response;
@@ -380,7 +380,7 @@ public final class HttpTransport {
       refusedByProxy(current, response.statusCode());
       URI next = redirect(current, response.statusCode(), response.headers());
       if (next != null) {
-        current = current.redirectedTo(next);
+        current = current.redirectedTo(next, response.statusCode());
         continue;
       }
       return response;

@@ -90,6 +90,9 @@ final class PartedDownload {
     if (r.size() < 2 * options.partSize() || options.maxParts() < 2) {
       return false;
     }
+    if (r.registryDigest() != null && r.registryDigest().fromResponse()) {
+      return false; // the digest is declared per response: one stream, one declaration
+    }
     if (Files.exists(sidecar(partial))) {
       return true; // a parted download to resume
     }

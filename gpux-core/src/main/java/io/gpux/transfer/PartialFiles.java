@@ -43,7 +43,9 @@ public final class PartialFiles {
             + "|"
             + r.sha256()
             + "|"
-            + r.registryDigest();
+            + r.registryDigest()
+            // An RPC-style download (Kaggle's POST) names its file in the body, not the URL.
+            + (r.call().body() == null ? "" : "|" + Sha256.hex(r.call().body()));
     String key = Sha256.hex(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
     return workDir.resolve(key + "." + (r.size() >= 0 ? Long.toString(r.size()) : "x") + SUFFIX);
   }

@@ -64,6 +64,9 @@ final class SocketFetch {
       Proxies.Via plainProxy = tls ? null : proxy;
       out.write(
           request(call, extraHeaders, port, tls, plainProxy).getBytes(StandardCharsets.ISO_8859_1));
+      if (call.body() != null) {
+        out.write(call.body()); // an RPC-style download (Kaggle's POST), redirected to the bytes
+      }
       out.flush();
       HeadReader in = new HeadReader(socket.getInputStream());
       int status = statusLine(readLine(in));
@@ -180,6 +183,9 @@ final class SocketFetch {
       sb.append(':').append(port);
     }
     sb.append("\r\nConnection: close\r\nAccept-Encoding: identity\r\n");
+    if (call.body() != null) {
+      sb.append("Content-Length: ").append(call.body().length).append("\r\n");
+    }
     extra.forEach((k, v) -> header(sb, k, v));
     call.headers().forEach((k, v) -> header(sb, k, v));
     call.credentialHeaders().forEach((k, v) -> header(sb, k, v));

@@ -197,7 +197,13 @@ public final class TransferEngine {
           List<PartedDownload.Part> parts = PartedDownload.plan(partial, r.size(), options);
           PartedDownload.Result got =
               new PartedDownload(this, watchdog).run(r, partial, parts, listener);
-          a = new Attempt(size(partial), got.sha256(), got.registryDigest(), got.transferred());
+          a =
+              new Attempt(
+                  size(partial),
+                  got.sha256(),
+                  got.registryDigest(),
+                  r.registryDigest() == null ? null : r.registryDigest().hex(),
+                  got.transferred());
         } catch (PartedDownload.RangesIgnored e) {
           // The server sends whole files only: fetch this one as a single stream from the start.
           delete(PartedDownload.sidecar(partial));
@@ -218,7 +224,16 @@ public final class TransferEngine {
           flush(partial);
         }
         listener.completed(r.path(), a.size, a.sha256);
-        return new DownloadedFile(r.path(), partial, a.size, a.sha256, transferred, resumedFrom);
+        return new DownloadedFile(
+            r.path(),
+            partial,
+            a.size,
+            a.sha256,
+            transferred,
+            resumedFrom,
+            a.registryDigest == null || a.expected == null
+                ? null
+                : r.registryDigest().named(a.registryDigest));
       }
       refuseLfsPointer(r, partial);
       delete(partial);
@@ -268,7 +283,8 @@ public final class TransferEngine {
                       + size(partial)
                       + " bytes already downloaded");
             });
-    return new Attempt(a.size, a.sha256, a.registryDigest, a.transferred + transferred[0]);
+    return new Attempt(
+        a.size, a.sha256, a.registryDigest, a.expected, a.transferred + transferred[0]);
   }
 
   /** What one GET of a file's bytes gave: the status, and whether its body went to the sink. */
@@ -515,12 +531,16 @@ public final class TransferEngine {
     if (r.sha256() != null && !r.sha256().equalsIgnoreCase(a.sha256)) {
       return "sha256 " + a.sha256 + ", expected " + r.sha256();
     }
-    if (a.registryDigest != null && !a.registryDigest.equals(r.registryDigest().hex())) {
+    // The expected value is the listed one, or what the response that brought the bytes declared.
+    if (a.registryDigest != null && a.expected != null && !a.registryDigest.equals(a.expected)) {
       return r.registryDigest().algorithm().name().toLowerCase(java.util.Locale.ROOT)
           + " "
           + a.registryDigest
           + ", expected "
-          + r.registryDigest().hex();
+          + a.expected
+          + (r.registryDigest().fromResponse()
+              ? " (as the server's " + r.registryDigest().header() + " declares)"
+              : "");
     }
     return null;
   }
@@ -538,19 +558,30 @@ public final class TransferEngine {
     return (int) Math.max(1, options.stallTimeout().toMillis());
   }
 
-  /** The result of one attempt that got the whole body. */
-  private record Attempt(long size, String sha256, String registryDigest, long transferred) {}
+  /**
+   * The result of one attempt that got the whole body.
+   *
+   * @param registryDigest the registry digest computed over the bytes (hex), or null
+   * @param expected what it must be (hex): listed, or declared by the response; null for none
+   */
+  private record Attempt(
+      long size, String sha256, String registryDigest, String expected, long transferred) {}
 
   private Attempt attempt(
       DownloadRequest r, Path partial, TransferListener listener, ScheduledExecutorService watchdog)
       throws RetryLoop.Again {
     long offset = size(partial);
-    if (r.size() >= 0 && offset == r.size() && offset > 0) {
+    boolean declared = r.registryDigest() != null && r.registryDigest().fromResponse();
+    // A digest the response declares needs a response: a complete partial file is asked for from
+    // its end, which the server refuses (416), and fetched again.
+    if (r.size() >= 0 && offset == r.size() && offset > 0 && !declared) {
       return hashWhole(r, partial);
     }
     MessageDigest sha = Sha256.digest();
     MessageDigest extra =
-        r.registryDigest() == null || r.size() < 0 ? null : r.registryDigest().start(r.size());
+        r.registryDigest() == null || (r.size() < 0 && r.registryDigest().needsSize())
+            ? null
+            : r.registryDigest().start(r.size());
     long[] start = {offset};
     FileBodySubscriber[] body = new FileBodySubscriber[1];
     Fetched got;
@@ -597,7 +628,11 @@ public final class TransferEngine {
           "the body ended after " + total + " of " + r.size() + " bytes", null, got.received());
     }
     return new Attempt(
-        total, Sha256.hex(sha), extra == null ? null : Sha256.hex(extra), got.received());
+        total,
+        Sha256.hex(sha),
+        extra == null ? null : Sha256.hex(extra),
+        r.registryDigest() == null ? null : r.registryDigest().expected(got.headers()),
+        got.received());
   }
 
   private Attempt hashWhole(DownloadRequest r, Path partial) {
@@ -605,7 +640,12 @@ public final class TransferEngine {
     MessageDigest extra = r.registryDigest() == null ? null : r.registryDigest().start(r.size());
     long size = size(partial);
     hashPrefix(partial, size, sha, extra);
-    return new Attempt(size, Sha256.hex(sha), extra == null ? null : Sha256.hex(extra), 0);
+    return new Attempt(
+        size,
+        Sha256.hex(sha),
+        extra == null ? null : Sha256.hex(extra),
+        r.registryDigest() == null ? null : r.registryDigest().hex(),
+        0);
   }
 
   private static void hashPrefix(Path file, long length, MessageDigest sha, MessageDigest extra) {

@@ -77,12 +77,7 @@ class ModelRefParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "kaggle:google/mobilenet-v2/tensorFlow2/classification/2",
-        "tfhub:google/imagenet/mobilenet_v2_100_224/classification/5",
-        "torchhub:pytorch/vision:v0.10.0/resnet18"
-      })
+  @ValueSource(strings = {"torchhub:pytorch/vision:v0.10.0/resnet18"})
   void registriesNotInThisBuildAreNamedNotReadAsLocalNames(String text) {
     GpuxException e = assertThrows(GpuxException.class, () -> parser.parse(text));
     assertTrue(e.problem().contains("does not include yet"), e.problem());

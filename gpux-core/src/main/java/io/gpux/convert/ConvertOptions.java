@@ -1,0 +1,127 @@
+package io.gpux.convert;
+
+import io.gpux.error.GpuxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to convert.
+ *
+ * @param framework the framework's name, or null to detect it from the files
+ * @param opset the ONNX opset to convert to (null: {@link #DEFAULT_OPSET})
+ * @param inputShapes fixed shapes for inputs by name (dynamic dimensions otherwise get a small size
+ *     in the check and stay dynamic in the model)
+ * @param outputDir where the project goes (null: {@code <source name>-onnx} beside the source)
+ * @param absoluteTolerance the check's absolute tolerance (null: {@link #DEFAULT_ABS})
+ * @param relativeTolerance the check's relative tolerance (null: {@link #DEFAULT_REL})
+ */
+public record ConvertOptions(
+    String framework,
+    Integer opset,
+    Map<String, List<Long>> inputShapes,
+    Path outputDir,
+    Double absoluteTolerance,
+    Double relativeTolerance) {
+
+  /** Opset 17: supported by tf2onnx 1.17 and by every ONNX Runtime GPUX runs on. */
+  public static final int DEFAULT_OPSET = 17;
+
+  public static final double DEFAULT_ABS = 1e-4;
+  public static final double DEFAULT_REL = 1e-3;
+
+  public ConvertOptions {
+    inputShapes =
+        inputShapes == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(inputShapes));
+    if (opset != null && (opset < 7 || opset > 23)) {
+      throw GpuxException.invalidInput(
+          "opset " + opset + " is out of range", "give an ONNX opset from 7 to 23 (default 17)");
+    }
+    if (absoluteTolerance != null && !(absoluteTolerance >= 0)
+        || relativeTolerance != null && !(relativeTolerance >= 0)) {
+      throw GpuxException.invalidInput(
+          "a tolerance must be a number of zero or more", "e.g. --atol 1e-4 --rtol 1e-3");
+    }
+  }
+
+  public static ConvertOptions defaults() {
+    return new ConvertOptions(null, null, Map.of(), null, null, null);
+  }
+
+  public ConvertOptions withFramework(String f) {
+    return new ConvertOptions(
+        f, opset, inputShapes, outputDir, absoluteTolerance, relativeTolerance);
+  }
+
+  public ConvertOptions withOpset(Integer o) {
+    return new ConvertOptions(
+        framework, o, inputShapes, outputDir, absoluteTolerance, relativeTolerance);
+  }
+
+  public ConvertOptions withInputShapes(Map<String, List<Long>> shapes) {
+    return new ConvertOptions(
+        framework, opset, shapes, outputDir, absoluteTolerance, relativeTolerance);
+  }
+
+  public ConvertOptions withOutputDir(Path dir) {
+    return new ConvertOptions(
+        framework, opset, inputShapes, dir, absoluteTolerance, relativeTolerance);
+  }
+
+  public ConvertOptions withTolerance(Double abs, Double rel) {
+    return new ConvertOptions(framework, opset, inputShapes, outputDir, abs, rel);
+  }
+
+  public int effectiveOpset() {
+    return opset == null ? DEFAULT_OPSET : opset;
+  }
+
+  public double effectiveAbs() {
+    return absoluteTolerance == null ? DEFAULT_ABS : absoluteTolerance;
+  }
+
+  public double effectiveRel() {
+    return relativeTolerance == null ? DEFAULT_REL : relativeTolerance;
+  }
+
+  /** {@code NAME=1x224x224x3} (as {@code --input-shape} takes it) parsed into the map. */
+  public static Map<String, List<Long>> parseShapes(List<String> values) {
+    Map<String, List<Long>> out = new LinkedHashMap<>();
+    for (String v : values) {
+      int eq = v.lastIndexOf('=');
+      String name = eq < 0 ? "" : v.substring(0, eq).trim();
+      String dims = eq < 0 ? "" : v.substring(eq + 1).trim();
+      if (name.isEmpty() || !dims.matches("[0-9]+(?:[xX][0-9]+)*")) {
+        throw GpuxException.invalidInput(
+            "--input-shape '" + v + "' is not NAME=DIMS",
+            "give the input's name and its dimensions joined by x, e.g. --input-shape"
+                + " image=1x224x224x3");
+      }
+      List<Long> sizes = new ArrayList<>();
+      for (String d : dims.split("[xX]")) {
+        long n = d.length() > 7 ? Long.MAX_VALUE : Long.parseLong(d);
+        if (n < 1 || n > 1_000_000) {
+          throw GpuxException.invalidInput(
+              "--input-shape '" + v + "': dimension " + d + " is out of range",
+              "each dimension is a size from 1 to 1000000");
+        }
+        sizes.add(n);
+      }
+      if (out.put(name, List.copyOf(sizes)) != null) {
+        throw GpuxException.invalidInput(
+            "--input-shape names " + name + " twice", "give each input's shape once");
+      }
+    }
+    return out;
+  }
+
+  /** {@code 1x224x224x3}: a shape as {@code --input-shape} writes it. */
+  public static String format(List<Long> shape) {
+    return String.join("x", shape.stream().map(String::valueOf).toList());
+  }
+}

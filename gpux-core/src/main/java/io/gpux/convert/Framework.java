@@ -1,0 +1,108 @@
+package io.gpux.convert;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * A framework GPUX converts from: how its models look on disk, the Python environment that has its
+ * converter, and the driver script that runs it. New frameworks (PyTorch, Transformers,
+ * scikit-learn) are new instances in {@link #ALL}, each with its own environment when its pins
+ * conflict with the others'.
+ *
+ * @param name what {@code --framework} takes
+ * @param description what its models are, for help and errors
+ * @param locate the model file or folder inside a path given by the user, or null when the path is
+ *     no model of this framework
+ * @param environment the managed environment its converter runs in
+ * @param driver the driver script, a resource beside this class
+ */
+public record Framework(
+    String name,
+    String description,
+    Function<Path, Path> locate,
+    PythonEnvironment environment,
+    String driver) {
+
+  private static final String TF_DRIVER = "convert_driver.py";
+
+  public static final Framework TENSORFLOW =
+      new Framework(
+          "tensorflow",
+          "a TensorFlow SavedModel (a folder with saved_model.pb)",
+          p -> Files.isRegularFile(p.resolve("saved_model.pb")) ? p : null,
+          PythonEnvironment.TENSORFLOW,
+          TF_DRIVER);
+
+  public static final Framework KERAS =
+      new Framework(
+          "keras",
+          "a Keras model (.keras, or HDF5 .h5)",
+          p -> single(p, ".keras", ".h5"),
+          PythonEnvironment.TENSORFLOW,
+          TF_DRIVER);
+
+  public static final Framework TFLITE =
+      new Framework(
+          "tflite",
+          "a TensorFlow Lite model (.tflite)",
+          p -> single(p, ".tflite"),
+          PythonEnvironment.TENSORFLOW,
+          TF_DRIVER);
+
+  /** In detection order: a SavedModel folder may also hold a .tflite export of itself. */
+  public static final List<Framework> ALL = List.of(TENSORFLOW, KERAS, TFLITE);
+
+  /** The framework named {@code name} (case-insensitive), or null. */
+  public static Framework named(String name) {
+    for (Framework f : ALL) {
+      if (f.name.equalsIgnoreCase(name.trim())) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** The names, for errors and help: {@code tensorflow, keras, tflite}. */
+  public static String names() {
+    return String.join(", ", ALL.stream().map(Framework::name).toList());
+  }
+
+  /**
+   * The path itself when it is a file with one of the suffixes, or the one such file in a folder
+   * (several are ambiguous: the user names the file).
+   */
+  static Path single(Path p, String... suffixes) {
+    if (Files.isRegularFile(p)) {
+      return hasSuffix(p, suffixes) ? p : null;
+    }
+    if (!Files.isDirectory(p)) {
+      return null;
+    }
+    try (Stream<Path> s = Files.list(p)) {
+      List<Path> found = s.filter(f -> Files.isRegularFile(f) && hasSuffix(f, suffixes)).toList();
+      return found.size() == 1 ? found.get(0) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static boolean hasSuffix(Path p, String... suffixes) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    for (String s : suffixes) {
+      if (n.endsWith(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
