@@ -5,6 +5,7 @@
 One Keras model with seeded weights (an 8x8x3 image through a convolution to two outputs,
 "logits" and "features"), saved by TensorFlow itself three ways: OUT_DIR/saved_model (a
 SavedModel, by model.export), OUT_DIR/tiny.keras and OUT_DIR/tiny.tflite (from the SavedModel).
+OUT_DIR/unsupported is a SavedModel with an op tf2onnx has no ONNX equivalent for.
 OUT_DIR/expected.json has one sample input (batch of 1) and what TensorFlow gives for it, for the
 tests to compare with `gpux run` of the converted model. Nothing is downloaded.
 """
@@ -34,6 +35,16 @@ def main(out):
     converter = tf.lite.TFLiteConverter.from_saved_model(os.path.join(out, "saved_model"))
     with open(os.path.join(out, "tiny.tflite"), "wb") as f:
         f.write(converter.convert())
+
+    # A SavedModel with an op tf2onnx cannot convert (string hashing), for the export error.
+    class Hashing(tf.Module):
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="text")])
+        def serve(self, text):
+            return {"bucket": tf.strings.to_hash_bucket_fast(text, 10)}
+
+    hashing = Hashing()
+    tf.saved_model.save(hashing, os.path.join(out, "unsupported"),
+                        signatures={"serving_default": hashing.serve})
 
     sample = np.random.default_rng(42).standard_normal((1, 8, 8, 3)).astype(np.float32)
     result = model(sample, training=False)

@@ -148,6 +148,21 @@ class ConvertTensorFlowTest {
     assertFalse(r.err().contains("Traceback"), r.toString());
   }
 
+  /** An op the exporter cannot convert: its name, on one line, and nothing kept. */
+  @Test
+  void anExportErrorNamesTheOpAndKeepsNothing() {
+    CliResult r = CliResult.run(dir, env, "convert", "models/unsupported", "-o", "unsupported");
+    assertEquals(1, r.exitCode(), r.toString());
+    String error = r.err().substring(r.err().indexOf("gpux: error: "));
+    assertTrue(
+        error.startsWith(
+            "gpux: error: tf2onnx could not convert models/unsupported: no ONNX equivalent for the"
+                + " tensorflow op StringToHashBucketFast\nhint: "),
+        r.toString());
+    assertEquals(2, error.strip().split("\n").length, r.toString());
+    assertFalse(Files.exists(dir.resolve("unsupported")), r.toString());
+  }
+
   @Test
   void setupFindsTheEnvironmentReady() {
     CliResult r = CliResult.run(dir, env, "convert", "--setup");

@@ -20,6 +20,7 @@ frameworks' own logs go to standard error, which the caller keeps only to explai
 import argparse
 import json
 import os
+import re
 import sys
 import time
 import traceback
@@ -416,9 +417,18 @@ def main(argv):
     onnx.save(onnx_model, a.output)
 
     try:
+        session = ort.InferenceSession(a.output, providers=["CPUExecutionProvider"])
+    except Exception as e:
+        # tf2onnx keeps an op it has no handler for as it is; ONNX Runtime then refuses the graph.
+        missing = re.findall(r"No Op registered for (\w+)", str(e))
+        return finish("export_failed", "no ONNX equivalent for the %s op%s %s" % (
+            a.framework, "s" if len(set(missing)) > 1 else "",
+            ", ".join(sorted(set(missing))))
+            if missing else "the converted model does not load in onnxruntime: " + one_line(e))
+
+    try:
         step("checking")
         t = time.perf_counter()
-        session = ort.InferenceSession(a.output, providers=["CPUExecutionProvider"])
         feeds, used = sample_inputs(session, shapes, a.seed)
         record["input_shapes"] = used
         got = dict(zip([o.name for o in session.get_outputs()], session.run(None, feeds)))
