@@ -43,17 +43,8 @@ public final class Batch {
    * to {@code listener} as they happen.
    */
   public BatchPullReport pull(ModelList list, BatchPullOptions options, BatchListener listener) {
-    ModelPuller puller =
-        new ModelPuller(
-                resources.registries(),
-                resources::store,
-                resources.transfer(),
-                resources.settings.clock())
-            .pulledBy(GpuxVersion.VALUE)
-            .sharing(new InFlightBlobs());
-    LockRestorer restorer =
-        new LockRestorer(
-            resources.registries(), resources::store, puller, resources.settings.offline());
+    ModelPuller puller = models.puller().sharing(new InFlightBlobs());
+    LockRestorer restorer = models.restorer(puller);
     return new BatchPuller(
             resources.registries(),
             resources::store,

@@ -404,13 +404,21 @@ public final class Models {
   }
 
   private LockRestorer restorer() {
-    ModelPuller puller =
-        new ModelPuller(
-                resources.registries(),
-                resources::store,
-                resources.transfer(),
-                resources.settings.clock())
-            .pulledBy(GpuxVersion.VALUE);
+    return restorer(puller());
+  }
+
+  /** The pull pipeline on this process's store and transfer engine (a batch shares one). */
+  ModelPuller puller() {
+    return new ModelPuller(
+            resources.registries(),
+            resources::store,
+            resources.transfer(),
+            resources.settings.clock())
+        .pulledBy(GpuxVersion.VALUE);
+  }
+
+  /** A lockfile restore that pulls with {@code puller}. */
+  LockRestorer restorer(ModelPuller puller) {
     return new LockRestorer(
         resources.registries(), resources::store, puller, resources.settings.offline());
   }
