@@ -53,6 +53,7 @@ public final class Gpux implements AutoCloseable {
   private final Storage storage;
   private final Accounts accounts;
   private final Versions versions;
+  private final BatchRuns batchRuns;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -61,6 +62,7 @@ public final class Gpux implements AutoCloseable {
     this.storage = new Storage(resources, models);
     this.accounts = new Accounts(resources);
     this.versions = new Versions(resources, models);
+    this.batchRuns = new BatchRuns(this);
   }
 
   public static Gpux open() {
@@ -116,6 +118,14 @@ public final class Gpux implements AutoCloseable {
    */
   public Versions versions() {
     return versions;
+  }
+
+  /**
+   * Many models at once: {@code gpux batch run} and {@code gpux batch benchmark} (see {@link
+   * io.gpux.batch}).
+   */
+  public BatchRuns batchRuns() {
+    return batchRuns;
   }
 
   /** Registry credentials ({@code gpux login}). */
@@ -204,6 +214,14 @@ public final class Gpux implements AutoCloseable {
     OnnxModelReader.read(modelFile); // a clear error for a missing, LFS-pointer or non-ONNX file
     ModelSession session = sessions().open(modelFile, options);
     return new InferenceModel(project, session);
+  }
+
+  /**
+   * A session of the caller's own, outside the cache: a batch opens one per model and closes it
+   * when the model's work is done, while another job may hold a session on the same model.
+   */
+  InferenceModel openUnshared(Project project, RuntimeOptions options) {
+    return open(project, effectiveOptions(project, options));
   }
 
   /** Frees a model {@link #load} gave: its session closes and a later load opens a new one. */

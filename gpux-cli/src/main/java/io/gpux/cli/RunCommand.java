@@ -159,12 +159,7 @@ final class RunCommand implements Callable<Integer> {
    * when the model is batched; 1 for inputs without dimensions.
    */
   static long batchSize(Map<String, Tensor> feeds) {
-    for (Tensor t : feeds.values()) {
-      if (t.shape().length > 0) {
-        return t.shape()[0];
-      }
-    }
-    return 1;
+    return io.gpux.tensor.TensorRows.leadingRows(feeds);
   }
 
   private ObjectNode statsJson(InferenceModel m, LatencyStats s, long rows) {
@@ -218,7 +213,7 @@ final class RunCommand implements Callable<Integer> {
     return sw.toString().stripTrailing();
   }
 
-  private static String ms(double v) {
+  static String ms(double v) {
     return String.format(Locale.ROOT, "%.3f ms", v);
   }
 }
