@@ -53,6 +53,7 @@ public final class Gpux implements AutoCloseable {
   private final Storage storage;
   private final Accounts accounts;
   private final Versions versions;
+  private final Batch batch;
   private final BatchRuns batchRuns;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
@@ -62,6 +63,7 @@ public final class Gpux implements AutoCloseable {
     this.storage = new Storage(resources, models);
     this.accounts = new Accounts(resources);
     this.versions = new Versions(resources, models);
+    this.batch = new Batch(resources, models);
     this.batchRuns = new BatchRuns(this);
   }
 
@@ -105,6 +107,11 @@ public final class Gpux implements AutoCloseable {
   /** Models by reference: pull, find in the store, remove, push, versions, search. */
   public Models models() {
     return models;
+  }
+
+  /** Many models at once: lists of references, batch pull. */
+  public Batch batch() {
+    return batch;
   }
 
   /** The local store's administration: list, disk use, prune, verify. */

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Parameters;
@@ -59,7 +60,29 @@ final class CompletionCommand implements Callable<Integer> {
     sb.append("complete -c gpux -e\n");
     sb.append("complete -c gpux -f\n");
     options(sb, root.getCommandSpec(), "__fish_use_subcommand");
-    for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {
+    // `gpux batch pull` must not be offered `gpux pull`'s options: fish only knows which words
+    // were seen, so a top-level command's lines exclude the command groups.
+    List<String> groups = new ArrayList<>();
+    root.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (!sub.getSubcommands().isEmpty() && !(sub.getCommand() instanceof HelpCommand)) {
+                groups.add(name);
+              }
+            });
+    String outsideGroups =
+        groups.isEmpty() ? "" : "; and not __fish_seen_subcommand_from " + String.join(" ", groups);
+    commands(sb, root, "__fish_use_subcommand", "", outsideGroups);
+    return sb.toString();
+  }
+
+  /**
+   * The lines of {@code parent}'s subcommands: their names where {@code offer} holds, their options
+   * once they were typed ({@code within}: the conditions of the groups above).
+   */
+  private static void commands(
+      StringBuilder sb, CommandLine parent, String offer, String within, String outsideGroups) {
+    for (Map.Entry<String, CommandLine> e : parent.getSubcommands().entrySet()) {
       CommandSpec spec = e.getValue().getCommandSpec();
       if (!e.getKey().equals(spec.name())) {
         continue; // an alias: completed through its command's names below
@@ -68,28 +91,42 @@ final class CompletionCommand implements Callable<Integer> {
       names.add(spec.name());
       names.addAll(List.of(spec.aliases()));
       for (String name : names) {
-        sb.append("complete -c gpux -n __fish_use_subcommand -a ")
+        sb.append("complete -c gpux -n ")
+            .append(quote(offer))
+            .append(" -a ")
             .append(quote(name))
             .append(" -d ")
             .append(quote(summary(spec)))
             .append('\n');
       }
-      String seen = "__fish_seen_subcommand_from " + String.join(" ", names);
-      options(sb, spec, seen);
-      if (!spec.positionalParameters().isEmpty()) {
-        sb.append("complete -c gpux -n ").append(quote(seen)).append(" -F\n");
-      }
-      for (CommandLine.Model.PositionalParamSpec p : spec.positionalParameters()) {
-        if (p.completionCandidates() != null) {
-          sb.append("complete -c gpux -n ")
-              .append(quote(seen))
-              .append(" -a ")
-              .append(quote(String.join(" ", p.completionCandidates())))
-              .append('\n');
-        }
+      String seen = within + "__fish_seen_subcommand_from " + String.join(" ", names);
+      Map<String, CommandLine> children = e.getValue().getSubcommands();
+      if (children.isEmpty()) {
+        arguments(sb, spec, within.isEmpty() ? seen + outsideGroups : seen);
+      } else {
+        String beforeChild =
+            seen + "; and not __fish_seen_subcommand_from " + String.join(" ", children.keySet());
+        arguments(sb, spec, beforeChild);
+        commands(sb, e.getValue(), beforeChild, seen + "; and ", "");
       }
     }
-    return sb.toString();
+  }
+
+  /** The options and positional parameters of one command, where {@code condition} holds. */
+  private static void arguments(StringBuilder sb, CommandSpec spec, String condition) {
+    options(sb, spec, condition);
+    if (!spec.positionalParameters().isEmpty()) {
+      sb.append("complete -c gpux -n ").append(quote(condition)).append(" -F\n");
+    }
+    for (CommandLine.Model.PositionalParamSpec p : spec.positionalParameters()) {
+      if (p.completionCandidates() != null) {
+        sb.append("complete -c gpux -n ")
+            .append(quote(condition))
+            .append(" -a ")
+            .append(quote(String.join(" ", p.completionCandidates())))
+            .append('\n');
+      }
+    }
   }
 
   private static void options(StringBuilder sb, CommandSpec spec, String condition) {

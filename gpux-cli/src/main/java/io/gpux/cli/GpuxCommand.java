@@ -33,6 +33,9 @@ public final class GpuxCommand implements Runnable {
   final PrintWriter out;
   final PrintWriter err;
 
+  /** Standard input ({@code gpux batch pull -}); tests give their own. */
+  java.io.InputStream in = System.in;
+
   /** Applied to the settings read from the environment: tests inject a clock and a sleeper. */
   UnaryOperator<GpuxSettings> tune = UnaryOperator.identity();
 
@@ -71,6 +74,7 @@ public final class GpuxCommand implements Runnable {
     m.put("providers", ProvidersCommand::new);
     m.put("serve", ServeCommand::new);
     m.put("pull", PullCommand::new);
+    m.put("batch", BatchCommand::new);
     m.put("search", SearchCommand::new);
     m.put("versions", VersionsCommand::new);
     m.put("outdated", OutdatedCommand::new);

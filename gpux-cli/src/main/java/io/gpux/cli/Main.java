@@ -67,9 +67,22 @@ public final class Main {
       Path workingDirectory,
       Map<String, String> env,
       java.util.function.UnaryOperator<io.gpux.config.GpuxSettings> tune) {
+    return run(args, System.in, out, err, workingDirectory, env, tune);
+  }
+
+  /** {@link #run(String[], PrintWriter, PrintWriter, Path, Map)} reading {@code in} as stdin. */
+  public static int run(
+      String[] args,
+      java.io.InputStream in,
+      PrintWriter out,
+      PrintWriter err,
+      Path workingDirectory,
+      Map<String, String> env,
+      java.util.function.UnaryOperator<io.gpux.config.GpuxSettings> tune) {
     boolean debug = Arrays.asList(args).contains("--debug") || "1".equals(env.get("GPUX_DEBUG"));
     CommandLine cli = commandLine(verb(args), debug, out, err, workingDirectory, env);
     ((GpuxCommand) cli.getCommand()).tune = tune;
+    ((GpuxCommand) cli.getCommand()).in = in;
     return cli.execute(args);
   }
 

@@ -77,6 +77,9 @@ class CompletionTest {
     assertEquals(List.of("--force"), bash(script, "gpux pull --fo").lines().toList());
     assertEquals(List.of("coreml", "cpu", "cuda"), sorted(bash(script, "gpux run --provider c")));
     assertEquals(List.of("bash"), bash(script, "gpux completion b").lines().toList());
+    // A nested command: gpux batch pull.
+    assertEquals(List.of("pull"), bash(script, "gpux batch pu").lines().toList());
+    assertEquals(List.of("--fail-fast"), bash(script, "gpux batch pull --fa").lines().toList());
   }
 
   private static List<String> sorted(String lines) {
@@ -109,6 +112,20 @@ class CompletionTest {
     String options =
         shell("fish", "--no-config", "-c", "source '" + script + "'; complete -C 'gpux pull --fo'");
     assertTrue(options.startsWith("--force\t"), options);
+    String nested =
+        shell(
+            "fish",
+            "--no-config",
+            "-c",
+            "source '"
+                + script
+                + "'; complete -C 'gpux batch pu'; echo ---; complete -C 'gpux batch pull --f';"
+                + " echo ---; complete -C 'gpux pull --fa'");
+    String[] parts = nested.split("---\n", -1);
+    assertTrue(parts[0].startsWith("pull\t"), nested);
+    List<String> batchPull = parts[1].lines().map(l -> l.split("\t")[0]).sorted().toList();
+    assertEquals(List.of("--fail-fast", "--file"), batchPull, "not gpux pull's --force: " + nested);
+    assertEquals("", parts[2].strip(), "gpux pull has no --fail-fast: " + nested);
     String providers =
         shell(
             "fish",

@@ -191,13 +191,19 @@ class DocCommandsTest {
                 "a doc names a command gpux does not have: " + d);
             continue;
           }
-          commands.putIfAbsent(sub.getCommandName(), d);
+          // A nested command (gpux batch pull): its options are the subcommand's.
+          String path = sub.getCommandName();
+          for (int i = 1; i < w.size() && sub.getSubcommands().containsKey(w.get(i)); i++) {
+            sub = sub.getSubcommands().get(w.get(i));
+            path = path + " " + sub.getCommandName();
+          }
+          commands.putIfAbsent(path, d);
           for (String option : w) {
             String o = option.replaceAll("^[\\[(]+|[\\])]+$", "").replaceFirst("=.*", "");
             if (o.matches("--?[a-zA-Z][-a-zA-Z]*")) {
               assertTrue(
                   sub.getCommandSpec().findOption(o) != null,
-                  d + ": gpux " + sub.getCommandName() + " has no option " + o);
+                  d + ": gpux " + path + " has no option " + o);
             }
           }
         }
@@ -205,7 +211,9 @@ class DocCommandsTest {
     }
     assertTrue(commands.size() >= 15, "commands the docs use: " + commands.keySet());
     for (Map.Entry<String, DocLine> c : commands.entrySet()) {
-      CliResult r = CliResult.run(root, c.getKey(), "--help");
+      List<String> help = new ArrayList<>(List.of(c.getKey().split(" ")));
+      help.add("--help");
+      CliResult r = CliResult.run(root, help.toArray(String[]::new));
       assertEquals(0, r.exitCode(), c.getValue() + "\n" + r);
       assertTrue(r.out().startsWith("Usage: gpux " + c.getKey()), c.getValue() + "\n" + r);
     }

@@ -238,11 +238,11 @@ class BatchRunnerTest {
     List<JsonNode> union = new ArrayList<>();
     int shards = 4;
     for (int i = 0; i < shards; i++) {
-      int index = i;
-      java.util.function.Predicate<String> owns = k -> Math.floorMod(k.hashCode(), shards) == index;
+      Shard shard = new Shard(i, shards);
       Path part = work.resolve("part-" + i + ".jsonl");
       gpux.batchRuns()
-          .run(jobs(models, input, part), options().withOwns(owns), new StringWriter(), null);
+          .run(
+              jobs(models, input, part), options().withOwns(shard::owns), new StringWriter(), null);
       List<JsonNode> got = rows(part);
       assertTrue(got.size() < expected.size(), "shard " + i + " took only its slice");
       union.addAll(got);
