@@ -79,6 +79,10 @@ public final class ResultFile implements AutoCloseable {
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "permission denied";
     }
+    if (e instanceof java.nio.file.FileAlreadyExistsException
+        || e instanceof java.nio.file.NotDirectoryException) {
+      return ((java.nio.file.FileSystemException) e).getFile() + " is a file, not a folder";
+    }
     if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
       return fse.getReason();
     }
