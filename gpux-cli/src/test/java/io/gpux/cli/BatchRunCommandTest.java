@@ -211,6 +211,19 @@ class BatchRunCommandTest {
   }
 
   @Test
+  void relativeAndAbsolutePathsInTheListAreModelsAsRunTakesThem() throws Exception {
+    models(2);
+    data(2);
+    String absolute = dir.resolve("m1/model.onnx").toString();
+    Files.writeString(dir.resolve("paths.txt"), "./m0\n" + absolute + "\n");
+    CliResult r = run("batch", "run", "-f", "paths.txt", "--input", "data.jsonl");
+    assertEquals(0, r.exitCode(), r.toString());
+    Map<String, String> results = byPair(r.out());
+    assertEquals(4, results.size(), r.out());
+    assertTrue(results.containsKey("./m0#1") && results.containsKey(absolute + "#0"), r.out());
+  }
+
+  @Test
   void everyBatchSubcommandAnswersHelp() {
     for (String sub : List.of("run", "benchmark")) {
       CliResult r = run("batch", sub, "--help");
