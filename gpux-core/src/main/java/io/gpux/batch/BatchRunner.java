@@ -67,7 +67,8 @@ public final class BatchRunner {
    * Runs the jobs. Every output is opened and every input read before any model runs, so an
    * unwritable output or a missing input fails at once.
    *
-   * @param stdout where jobs without an output file write (flushed, never closed)
+   * @param stdout where jobs without an output file write (flushed, never closed); may be null when
+   *     every job has an output file
    * @param listener told as models start and finish; may be null
    */
   public BatchRunReport run(List<BatchJob> jobs, Writer stdout, Listener listener) {
@@ -90,7 +91,7 @@ public final class BatchRunner {
           files.computeIfAbsent(job.output(), p -> ResultFile.open(p, options.resume()));
         }
       }
-      standard = ResultFile.of("standard output", stdout);
+      standard = ResultFile.of("standard output", stdout == null ? Writer.nullWriter() : stdout);
       List<ModelSummary> summaries = runAll(jobs, inputs, files, standard, events);
       return new BatchRunReport(summaries, budget.peak(), (System.nanoTime() - start) / 1e9);
     } finally {

@@ -331,6 +331,37 @@ class BatchRunnerTest {
   }
 
   @Test
+  void registryModelsMissingFromTheStoreArePulledFirst() throws Exception {
+    try (io.gpux.testing.hf.FakeHfHub hub = io.gpux.testing.hf.FakeHfHub.start()) {
+      List<String> refs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Path model = adder("src" + i, 10 * i).resolve("model.onnx");
+        hub.repo("acme/adder" + i).file("model.onnx", Files.readAllBytes(model)).commit("c");
+        refs.add("hf:acme/adder" + i);
+      }
+      Map<String, String> env =
+          Map.of("GPUX_HOME", home.resolve("hub-home").toString(), "HF_ENDPOINT", hub.url());
+      Path input = data(5);
+      try (Gpux g = Gpux.open(work, GpuxSettings.fromEnvironment(env, home))) {
+        StringWriter refused = new StringWriter();
+        BatchRunReport none =
+            g.batchRuns().run(jobs(refs, input, null), options().withPull(false), refused, null);
+        assertEquals(15, none.errors(), "--no-pull: each line of each missing model fails");
+        assertTrue(none.models().get(0).error().contains("not in the store"), none.toString());
+
+        Path output = work.resolve("hub.jsonl");
+        BatchRunReport report = g.batchRuns().run(jobs(refs, input, output), options(), null, null);
+        assertEquals(0, report.errors(), report.toString());
+        Map<String, JsonNode> results = byPair(rows(output));
+        assertEquals(15, results.size());
+        assertEquals(
+            20.5, results.get("hf:acme/adder2#0").get("outputs").get("y").get(0).get(0).asDouble());
+        assertTrue(g.models().findStored(g.models().reference("hf:acme/adder1")) != null);
+      }
+    }
+  }
+
+  @Test
   void resumeNeedsAnOutputFile() throws Exception {
     adder("m", 1);
     GpuxException e =
