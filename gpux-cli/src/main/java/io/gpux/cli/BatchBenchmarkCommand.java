@@ -50,17 +50,7 @@ final class BatchBenchmarkCommand implements Callable<Integer> {
       description = "A JSON file of inputs for every model (default: zeros per model).")
   Path input;
 
-  @Option(
-      names = "--runs",
-      defaultValue = "100",
-      description = "Timed runs per model (default: ${DEFAULT-VALUE}).")
-  int runs;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "10",
-      description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
-  int warmup;
+  @Mixin BenchmarkOptions timing;
 
   @Option(
       names = "--no-pull",
@@ -82,7 +72,7 @@ final class BatchBenchmarkCommand implements Callable<Integer> {
                 Json.readFile(root.workingDirectory.resolve(input), "input file"),
                 "the input file");
     BatchBenchmark.Options options =
-        new BatchBenchmark.Options(warmup, runs, inputs, !noPull, runtime.options());
+        new BatchBenchmark.Options(timing.warmup, timing.runs, inputs, !noPull, runtime.options());
     try (Gpux gpux = root.gpux()) {
       ModelList models = list.read(gpux, references, root);
       if (models.entries().isEmpty()) {

@@ -69,17 +69,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--benchmark", description = "Time repeated runs instead of printing outputs.")
   boolean benchmark;
 
-  @Option(
-      names = "--runs",
-      defaultValue = "100",
-      description = "Timed runs for --benchmark (default: ${DEFAULT-VALUE}).")
-  int runs;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "10",
-      description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
-  int warmup;
+  @Mixin BenchmarkOptions timing;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -107,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
       Map<String, Tensor> feeds = loaded.toTensors(request);
       String text;
       if (benchmark) {
-        LatencyStats stats = Benchmark.run(warmup, runs, () -> loaded.run(feeds));
+        LatencyStats stats = Benchmark.run(timing.warmup, timing.runs, () -> loaded.run(feeds));
         long rows = batchSize(feeds);
         text =
             json || output != null
@@ -167,7 +157,7 @@ final class RunCommand implements Callable<Integer> {
     o.put("model", m.project().name());
     o.put("provider", m.provider().chosen().ortName());
     o.put("runs", s.runs());
-    o.put("warmup", warmup);
+    o.put("warmup", timing.warmup);
     o.put("mean_ms", s.meanMs());
     o.put("std_ms", s.stdMs());
     o.put("median_ms", s.medianMs());
@@ -190,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
         m.project().name(),
         s.runs(),
         rows,
-        warmup,
+        timing.warmup,
         m.provider().chosen().ortName());
     new TextTable("METRIC", "VALUE")
         .row("mean", ms(s.meanMs()))

@@ -39,16 +39,7 @@ class BatchRunCommandTest {
 
   /** float32 x[batch, 4] + c, in folder {@code name}. */
   private void adder(String name, float c) throws Exception {
-    Path folder = Files.createDirectories(dir.resolve(name));
-    OnnxModels.builder()
-        .producer("gpux-test", "1")
-        .irVersion(8)
-        .opset(17)
-        .input("x", "float32", "batch", 4)
-        .initializer("c", "float32", new long[0], new float[] {c})
-        .node("Add", List.of("x", "c"), List.of("y"))
-        .output("y", "float32", "batch", 4)
-        .writeTo(folder.resolve("model.onnx"));
+    OnnxModels.addConstant(Files.createDirectories(dir.resolve(name)).resolve("model.onnx"), c);
   }
 
   private List<String> models(int n) throws Exception {

@@ -13,10 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -34,8 +30,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     output: results/sentiment.jsonl
  * </pre>
  *
- * It is read as gpux.yml is (SnakeYAML's node tree, so that every error names the line); unknown
- * fields are errors here, because a misspelt {@code output} would otherwise send results elsewhere.
+ * It is read as gpux.yml is ({@link io.gpux.project.ProjectConfigParser#compose}: every error names
+ * its line); unknown fields are errors here, because a misspelt {@code output} would otherwise send
+ * results elsewhere.
  */
 public final class JobsFile {
   private static final Set<String> JOB_FIELDS = Set.of("model", "input", "output");
@@ -60,19 +57,7 @@ public final class JobsFile {
 
   /** Parses a jobs file named {@code name}, resolving its relative paths against {@code dir}. */
   public static List<BatchJob> parse(String name, Reader yaml, Path dir) {
-    Node root;
-    try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      root = new Yaml(options).compose(yaml);
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-      throw GpuxException.invalidInput(
-          name + ":" + line + ": malformed YAML: " + oneLine(e.getProblem()),
-          "fix the YAML syntax at that line (indentation, a missing ':' or an unclosed quote)");
-    } catch (YAMLException e) {
-      throw GpuxException.invalidInput(name + ": malformed YAML: " + oneLine(e.getMessage()), HINT);
-    }
+    Node root = io.gpux.project.ProjectConfigParser.compose(name, yaml);
     if (root == null) {
       throw GpuxException.invalidInput(name + " is empty", "add 'jobs:' with a list of jobs");
     }
@@ -155,9 +140,5 @@ public final class JobsFile {
   private static GpuxException error(String name, Node at, String problem, String hint) {
     int line = at.getStartMark() == null ? 0 : at.getStartMark().getLine() + 1;
     return GpuxException.invalidInput(name + ":" + line + ": " + problem, hint);
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s+", " ").trim();
   }
 }

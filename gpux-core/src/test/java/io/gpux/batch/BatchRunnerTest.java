@@ -52,15 +52,7 @@ class BatchRunnerTest {
   /** float32 {@code x[batch, 4]} → {@code y = x + c}: each model answers differently. */
   private Path adder(String name, float c) throws Exception {
     Path dir = Files.createDirectories(work.resolve(name));
-    OnnxModels.builder()
-        .producer("gpux-test", "1")
-        .irVersion(8)
-        .opset(17)
-        .input("x", "float32", "batch", 4)
-        .initializer("c", "float32", new long[0], new float[] {c})
-        .node("Add", List.of("x", "c"), List.of("y"))
-        .output("y", "float32", "batch", 4)
-        .writeTo(dir.resolve("model.onnx"));
+    OnnxModels.addConstant(dir.resolve("model.onnx"), c);
     return dir;
   }
 
