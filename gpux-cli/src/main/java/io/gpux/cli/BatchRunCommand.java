@@ -70,7 +70,7 @@ final class BatchRunCommand implements Callable<Integer> {
   Path output;
 
   @Option(
-      names = "--jobs",
+      names = {"-j", "--jobs"},
       paramLabel = "N",
       defaultValue = "" + BatchRunOptions.DEFAULT_JOBS,
       description = "Models running at once (default: ${DEFAULT-VALUE}).")

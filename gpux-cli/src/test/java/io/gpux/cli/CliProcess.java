@@ -18,6 +18,35 @@ import java.util.concurrent.TimeUnit;
 final class CliProcess {
   private CliProcess() {}
 
+  /**
+   * Starts {@code gpux ARGS} as a process of its own, its output and errors into {@code log}, to be
+   * killed mid-way ({@link Process#destroyForcibly()} is {@code kill -9} on Linux).
+   */
+  static Process start(Map<String, String> env, Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.gpux.cli.Main"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    return pb.start();
+  }
+
+  /** The size of the largest partial download in a store's work folder ({@code GPUX_HOME/tmp}). */
+  static long partialBytes(Path tmp) throws IOException {
+    if (!Files.isDirectory(tmp)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+      return files
+          .filter(p -> p.toString().endsWith(".partial"))
+          .mapToLong(p -> p.toFile().length())
+          .max()
+          .orElse(0);
+    }
+  }
+
   static CliResult run(Path workingDirectory, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();

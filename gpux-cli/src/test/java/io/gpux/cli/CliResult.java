@@ -37,6 +37,24 @@ record CliResult(int exitCode, String out, String err) {
     return new CliResult(code, out.toString(), err.toString());
   }
 
+  /** With {@code stdin} as the command's standard input ({@code gpux batch pull -}). */
+  static CliResult withInput(
+      String stdin, Path workingDirectory, Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Main.run(
+            args,
+            new java.io.ByteArrayInputStream(
+                stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            workingDirectory,
+            env,
+            UnaryOperator.identity());
+    return new CliResult(code, out.toString(), err.toString());
+  }
+
   @Override
   public String toString() {
     return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;

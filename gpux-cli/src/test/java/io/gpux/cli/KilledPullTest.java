@@ -38,18 +38,12 @@ class KilledPullTest {
           .commit("c");
       // The first download sends 700 kB, then hangs: the process is killed while it waits.
       hub.faults().next("model.onnx_data", Fault.stall(700_000, java.time.Duration.ofSeconds(60)));
-      ProcessBuilder pb =
-          new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-cp",
-              System.getProperty("java.class.path"),
-              "io.gpux.cli.Main",
+      Process first =
+          CliProcess.start(
+              Map.of("GPUX_HOME", home.toString(), "HF_ENDPOINT", hub.url()),
+              home.resolve("first.log"),
               "pull",
               "hf:acme/big");
-      pb.environment().put("GPUX_HOME", home.toString());
-      pb.environment().put("HF_ENDPOINT", hub.url());
-      pb.redirectErrorStream(true).redirectOutput(home.resolve("first.log").toFile());
-      Process first = pb.start();
       Path tmp = home.resolve("tmp");
       long deadline = System.currentTimeMillis() + 60_000;
       while (partialBytes(tmp) < 700_000 && System.currentTimeMillis() < deadline) {
@@ -82,16 +76,7 @@ class KilledPullTest {
   }
 
   private static long partialBytes(Path tmp) throws Exception {
-    if (!Files.isDirectory(tmp)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(tmp)) {
-      return files
-          .filter(p -> p.toString().endsWith(".partial"))
-          .mapToLong(p -> p.toFile().length())
-          .max()
-          .orElse(0);
-    }
+    return CliProcess.partialBytes(tmp);
   }
 
   private static boolean isEmpty(Path dir) throws Exception {

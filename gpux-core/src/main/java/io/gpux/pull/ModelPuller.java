@@ -44,6 +44,7 @@ public final class ModelPuller {
   private final TransferEngine transfer;
   private final Clock clock;
   private String pulledBy;
+  private InFlightBlobs shared;
 
   /** The lineage key that records which GPUX pulled a version ({@code gpux lineage} shows it). */
   public static final String PULLED_BY = "gpux.version";
@@ -71,6 +72,15 @@ public final class ModelPuller {
   /** Records {@code version} (GPUX's own) in the lineage of each version this puller commits. */
   public ModelPuller pulledBy(String version) {
     this.pulledBy = version;
+    return this;
+  }
+
+  /**
+   * Shares {@code inFlight} with the other pulls that run beside this one (a batch): a file with
+   * the same sha256 is fetched by one of them only. Returns this.
+   */
+  public ModelPuller sharing(InFlightBlobs inFlight) {
+    this.shared = inFlight;
     return this;
   }
 
@@ -158,7 +168,71 @@ public final class ModelPuller {
             new DownloadRequest(f.path(), f.download(), f.size(), f.sha256(), f.registryDigest()));
       }
     }
-    List<DownloadedFile> downloaded = transfer.download(requests, store.tempDir(), listener);
+    Object pull = new Object();
+    try {
+      List<DownloadedFile> downloaded = download(pull, model, requests, reused, listener);
+      return commit(registry, model, options, selection, guard, action, downloaded, reused);
+    } finally {
+      if (shared != null) {
+        shared.release(pull);
+      }
+    }
+  }
+
+  /**
+   * Fetches {@code requests}; with other pulls beside this one, a file another pull is fetching is
+   * waited for instead (after this pull's own files) and then taken from the store, or fetched here
+   * when that pull failed.
+   */
+  private List<DownloadedFile> download(
+      Object pull,
+      ResolvedModel model,
+      List<DownloadRequest> requests,
+      Map<String, RemoteFile> reused,
+      TransferListener listener) {
+    Map<String, java.util.concurrent.CompletableFuture<Void>> elsewhere =
+        shared == null
+            ? Map.of()
+            : shared.claim(
+                pull,
+                requests.stream()
+                    .map(DownloadRequest::sha256)
+                    .filter(java.util.Objects::nonNull)
+                    .toList());
+    List<DownloadRequest> mine = new ArrayList<>();
+    List<DownloadRequest> waited = new ArrayList<>();
+    for (DownloadRequest r : requests) {
+      (r.sha256() != null && elsewhere.containsKey(r.sha256()) ? waited : mine).add(r);
+    }
+    List<DownloadedFile> downloaded =
+        new ArrayList<>(transfer.download(mine, store.tempDir(), listener));
+    List<DownloadRequest> again = new ArrayList<>();
+    for (DownloadRequest r : waited) {
+      elsewhere.get(r.sha256()).join();
+      if (store.hasBlob(r.sha256())) {
+        RemoteFile f =
+            model.files().stream().filter(x -> x.path().equals(r.path())).findFirst().get();
+        reused.put(
+            f.path(),
+            new RemoteFile(f.path(), f.size(), r.sha256(), f.registryDigest(), f.download()));
+        listener.skipped(f.path(), f.size());
+      } else {
+        again.add(r);
+      }
+    }
+    downloaded.addAll(transfer.download(again, store.tempDir(), listener));
+    return downloaded;
+  }
+
+  private PullResult commit(
+      Registry registry,
+      ResolvedModel model,
+      PullOptions options,
+      String selection,
+      PullGuard guard,
+      String action,
+      List<DownloadedFile> downloaded,
+      Map<String, RemoteFile> reused) {
     Map<String, DownloadedFile> byPath = new LinkedHashMap<>();
     downloaded.forEach(d -> byPath.put(d.path(), d));
     // Each file of the version: the bytes to move into the store (null when the store has them).

@@ -226,6 +226,40 @@ public final class FakeHfHub implements AutoCloseable {
     requests.add(r);
   }
 
+  /** Requests being answered now, and the most seen at once, by the Host they were sent to. */
+  private final Map<String, int[]> concurrent = new ConcurrentHashMap<>();
+
+  void entered(RecordedRequest r) {
+    int[] c = concurrent.computeIfAbsent(String.valueOf(r.host()), h -> new int[2]);
+    synchronized (c) {
+      c[0]++;
+      c[1] = Math.max(c[1], c[0]);
+    }
+  }
+
+  void left(RecordedRequest r) {
+    int[] c = concurrent.get(String.valueOf(r.host()));
+    synchronized (c) {
+      c[0]--;
+    }
+  }
+
+  /**
+   * The most requests the hub was answering at the same time for one {@code Host} (the API and the
+   * CDN are two hosts to a client, as on the real Hub): with HTTP/1.1 each needs a connection of
+   * its own, so this is the most connections a client held to that host at once.
+   */
+  public java.util.SortedMap<String, Integer> maxConcurrentRequests() {
+    java.util.SortedMap<String, Integer> out = new java.util.TreeMap<>();
+    concurrent.forEach(
+        (host, c) -> {
+          synchronized (c) {
+            out.put(host, c[1]);
+          }
+        });
+    return out;
+  }
+
   void unknownRoute(HttpExchange x, RecordedRequest r) throws IOException {
     unknownRoutes.add(r);
     String message = "fake hub: unknown route " + r.method() + " " + r.rawPath();

@@ -30,6 +30,7 @@ final class HubHandler implements HttpHandler {
   public void handle(HttpExchange x) throws IOException {
     RecordedRequest req = record(x);
     hub.record(req);
+    hub.entered(req);
     try {
       route(x, req);
     } catch (FileRoutes.HangUp e) {
@@ -42,6 +43,7 @@ final class HubHandler implements HttpHandler {
       Reply.error(x, 500, null, "fake hub: " + e);
     } finally {
       x.close();
+      hub.left(req);
     }
   }
 
