@@ -253,30 +253,22 @@ class BatchRunCommandTest {
   @Slow
   @Test
   void aKilledBatchResumes() throws Exception {
-    models(20);
-    data(200);
+    // Enough work (20,000 calls of one line each) that the batch is still going when it is killed.
+    models(40);
+    data(500);
     Path out = dir.resolve("killed.jsonl");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.gpux.cli.Main",
-            "batch",
-            "run",
-            "-f",
-            "models.txt",
-            "--input",
-            "data.jsonl",
-            "-o",
-            out.toString(),
-            "--jobs",
-            "2",
-            "--batch-size",
-            "1");
-    pb.directory(dir.toFile()).environment().putAll(env);
-    pb.redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile());
-    Process first = pb.start();
+    // Absolute paths: the child runs in the build's folder, not in dir.
+    List<String> absolute = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      absolute.add(dir.resolve("m" + i).toString());
+    }
+    Path list = Files.writeString(dir.resolve("absolute.txt"), String.join("\n", absolute));
+    String[] batch = {
+      "batch", "run", "-f", list.toString(), "--input", dir.resolve("data.jsonl").toString()
+    };
+    List<String> killed = new ArrayList<>(List.of(batch));
+    killed.addAll(List.of("-o", out.toString(), "--jobs", "2", "--batch-size", "1"));
+    Process first = CliProcess.start(env, dir.resolve("first.log"), killed.toArray(String[]::new));
     long deadline = System.currentTimeMillis() + 120_000;
     while (lines(out) < 500 && first.isAlive() && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);
@@ -284,26 +276,17 @@ class BatchRunCommandTest {
     assertTrue(first.isAlive(), "the batch was still running when it was killed");
     first.destroyForcibly().waitFor();
     long before = lines(out);
-    assertTrue(before >= 500 && before < 4000, "killed halfway: " + before);
+    assertTrue(before >= 500 && before < 20_000, "killed halfway: " + before);
 
-    CliResult again =
-        run(
-            "batch",
-            "run",
-            "-f",
-            "models.txt",
-            "--input",
-            "data.jsonl",
-            "-o",
-            out.toString(),
-            "--resume",
-            "--json");
+    List<String> resume = new ArrayList<>(List.of(batch));
+    resume.addAll(List.of("-o", out.toString(), "--resume", "--json"));
+    CliResult again = run(resume.toArray(String[]::new));
     assertEquals(0, again.exitCode(), again.toString());
     JsonNode summary = MAPPER.readTree(again.out()).get("summary");
     assertTrue(summary.get("skipped").asInt() >= 500, summary.toString());
-    assertEquals(4000, summary.get("skipped").asInt() + summary.get("lines").asInt());
+    assertEquals(20_000, summary.get("skipped").asInt() + summary.get("lines").asInt());
 
-    CliResult whole = run("batch", "run", "-f", "models.txt", "--input", "data.jsonl");
+    CliResult whole = run(batch);
     assertEquals(byPair(whole.out()), byPair(Files.readString(out, StandardCharsets.UTF_8)));
   }
 
