@@ -79,8 +79,11 @@ public final class BatchRunner {
     ResultFile standard = null;
     checkDistinct(jobs);
     try {
+      // Inputs first: a missing input must fail before any output file is emptied.
       for (BatchJob job : jobs) {
         inputs.computeIfAbsent(job.input(), InputLines::read);
+      }
+      for (BatchJob job : jobs) {
         if (job.output() == null) {
           if (options.resume()) {
             throw GpuxException.invalidInput(
