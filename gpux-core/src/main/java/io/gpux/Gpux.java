@@ -57,6 +57,7 @@ public final class Gpux implements AutoCloseable {
   private final Batch batch;
   private final Conformance conformance;
   private final ModelConverter converter;
+  private final BatchRuns batchRuns;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -68,6 +69,7 @@ public final class Gpux implements AutoCloseable {
     this.batch = new Batch(resources, models);
     this.conformance = new Conformance(resources, models, this::sessions);
     this.converter = new ModelConverter(settings, workingDirectory, GpuxVersion.VALUE);
+    this.batchRuns = new BatchRuns(this);
   }
 
   public static Gpux open() {
@@ -141,6 +143,14 @@ public final class Gpux implements AutoCloseable {
    */
   public ModelConverter convert() {
     return converter;
+  }
+
+  /**
+   * Many models at once: {@code gpux batch run} and {@code gpux batch benchmark} (see {@link
+   * io.gpux.batch}).
+   */
+  public BatchRuns batchRuns() {
+    return batchRuns;
   }
 
   /** Registry credentials ({@code gpux login}). */
@@ -234,6 +244,14 @@ public final class Gpux implements AutoCloseable {
     OnnxModelReader.read(modelFile); // a clear error for a missing, LFS-pointer or non-ONNX file
     ModelSession session = sessions().open(modelFile, options);
     return new InferenceModel(project, session);
+  }
+
+  /**
+   * A session of the caller's own, outside the cache: a batch opens one per model and closes it
+   * when the model's work is done, while another job may hold a session on the same model.
+   */
+  InferenceModel openUnshared(Project project, RuntimeOptions options) {
+    return open(project, effectiveOptions(project, options));
   }
 
   /** Frees a model {@link #load} gave: its session closes and a later load opens a new one. */

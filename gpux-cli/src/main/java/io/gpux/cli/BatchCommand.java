@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 /** {@code gpux batch}: a parent of the commands that work on many models at once. */
 @Command(
     name = "batch",
-    description = "Work on many models at once: pull a list of them in parallel.",
-    subcommands = {BatchPullCommand.class},
+    description = "Work on many models at once: pull, run or benchmark a list of them.",
+    subcommands = {BatchPullCommand.class, BatchRunCommand.class, BatchBenchmarkCommand.class},
     footer = {
       "",
       "A list: references as arguments, -f FILE (one per line, # comments), - (standard",
@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  gpux batch pull -f models.txt --jobs 8",
       "  gpux batch pull --locked gpux.lock --json",
+      "  gpux batch run -f models.txt --input data.jsonl -o results.jsonl",
+      "  gpux batch benchmark -f models.txt",
       "See docs/batch.md."
     })
 final class BatchCommand implements Runnable {

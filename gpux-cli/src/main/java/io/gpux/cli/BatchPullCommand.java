@@ -64,12 +64,23 @@ final class BatchPullCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  @Option(
+      names = "--shard",
+      paramLabel = "I/N",
+      description =
+          "Pull only the I-th of N slices of the list, by model (0-based, as Kubernetes'"
+              + " JOB_COMPLETION_INDEX).")
+  String shard;
+
   @Override
   public Integer call() {
     GpuxCommand root = batch.parent;
     BatchPullOptions options = new BatchPullOptions(jobs, failFast);
     try (Gpux gpux = root.gpux()) {
       ModelList models = list.read(gpux, references, root);
+      if (shard != null) {
+        models = models.shard(io.gpux.batch.Shard.parse(shard));
+      }
       BatchProgress progress =
           new BatchProgress(
               json ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : root.err,

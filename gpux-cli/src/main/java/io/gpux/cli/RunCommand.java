@@ -69,17 +69,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--benchmark", description = "Time repeated runs instead of printing outputs.")
   boolean benchmark;
 
-  @Option(
-      names = "--runs",
-      defaultValue = "100",
-      description = "Timed runs for --benchmark (default: ${DEFAULT-VALUE}).")
-  int runs;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "10",
-      description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
-  int warmup;
+  @Mixin BenchmarkOptions timing;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -107,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
       Map<String, Tensor> feeds = loaded.toTensors(request);
       String text;
       if (benchmark) {
-        LatencyStats stats = Benchmark.run(warmup, runs, () -> loaded.run(feeds));
+        LatencyStats stats = Benchmark.run(timing.warmup, timing.runs, () -> loaded.run(feeds));
         long rows = batchSize(feeds);
         text =
             json || output != null
@@ -159,12 +149,7 @@ final class RunCommand implements Callable<Integer> {
    * when the model is batched; 1 for inputs without dimensions.
    */
   static long batchSize(Map<String, Tensor> feeds) {
-    for (Tensor t : feeds.values()) {
-      if (t.shape().length > 0) {
-        return t.shape()[0];
-      }
-    }
-    return 1;
+    return io.gpux.tensor.TensorRows.leadingRows(feeds);
   }
 
   private ObjectNode statsJson(InferenceModel m, LatencyStats s, long rows) {
@@ -172,7 +157,7 @@ final class RunCommand implements Callable<Integer> {
     o.put("model", m.project().name());
     o.put("provider", m.provider().chosen().ortName());
     o.put("runs", s.runs());
-    o.put("warmup", warmup);
+    o.put("warmup", timing.warmup);
     o.put("mean_ms", s.meanMs());
     o.put("std_ms", s.stdMs());
     o.put("median_ms", s.medianMs());
@@ -195,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
         m.project().name(),
         s.runs(),
         rows,
-        warmup,
+        timing.warmup,
         m.provider().chosen().ortName());
     new TextTable("METRIC", "VALUE")
         .row("mean", ms(s.meanMs()))
@@ -218,7 +203,7 @@ final class RunCommand implements Callable<Integer> {
     return sw.toString().stripTrailing();
   }
 
-  private static String ms(double v) {
+  static String ms(double v) {
     return String.format(Locale.ROOT, "%.3f ms", v);
   }
 }

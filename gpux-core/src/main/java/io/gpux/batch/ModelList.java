@@ -35,7 +35,8 @@ public final class ModelList {
    * One model of the list.
    *
    * @param text the reference as written (a lockfile's model: its exact reference)
-   * @param ref the parsed reference
+   * @param ref the parsed reference; null for a local project folder or .onnx file that is not one
+   *     (an absolute or {@code ./} path, as {@code gpux run} takes)
    * @param where where it was given: {@code models.txt:7}, {@code argument 2}, {@code stdin:3}
    * @param line its line in that source (the argument's position for arguments), 1-based
    * @param locked the lockfile's entry when it came from {@code --locked}, else null
@@ -46,6 +47,9 @@ public final class ModelList {
      * selection). Duplicates share it; shards are cut by it.
      */
     public String key() {
+      if (ref == null) {
+        return "path:" + text;
+      }
       String selection = locked == null ? null : locked.selection();
       return ref.toString() + (selection == null ? "" : " (" + selection + ")");
     }
@@ -250,8 +254,13 @@ public final class ModelList {
         }
         ref = parser.apply(text);
       } catch (GpuxException e) {
-        invalid.add(new Invalid(where, line, text, e.problem(), e.hint()));
-        return;
+        if (!text.isEmpty() && Files.exists(workingDirectory.resolve(text))) {
+          // A project folder or .onnx file (./my-model, /data/m.onnx): what `gpux run` takes too.
+          ref = null;
+        } else {
+          invalid.add(new Invalid(where, line, text, e.problem(), e.hint()));
+          return;
+        }
       }
       Entry entry = new Entry(text, ref, where, line, locked);
       Entry first = entries.putIfAbsent(entry.key(), entry);

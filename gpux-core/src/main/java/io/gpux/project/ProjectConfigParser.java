@@ -108,20 +108,7 @@ public final class ProjectConfigParser {
 
   public static ProjectConfig parse(
       String fileName, Reader yaml, Consumer<ConfigWarning> warnings) {
-    Node root;
-    try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      root = new Yaml(options).compose(yaml);
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-      throw GpuxException.invalidInput(
-          fileName + ":" + line + ": malformed YAML: " + oneLine(e.getProblem()),
-          "fix the YAML syntax at that line (indentation, a missing ':' or an unclosed quote)");
-    } catch (YAMLException e) {
-      throw GpuxException.invalidInput(
-          fileName + ": malformed YAML: " + oneLine(e.getMessage()), "fix the YAML syntax");
-    }
+    Node root = compose(fileName, yaml);
     if (root == null) {
       throw GpuxException.invalidInput(
           fileName + " is empty", "add at least 'name:' and 'model: {source: ...}'");
@@ -133,6 +120,29 @@ public final class ProjectConfigParser {
     found.sort(java.util.Comparator.comparingInt(ConfigWarning::line));
     found.forEach(warnings);
     return config;
+  }
+
+  /**
+   * A YAML file as SnakeYAML's node tree, which keeps every value's line (duplicate keys refused),
+   * or null when it is empty: how gpux's YAML files (gpux.yml, a batch's JOBS.yml) are read, so
+   * that each error can name its line.
+   *
+   * @throws GpuxException naming the file and the line of malformed YAML
+   */
+  public static Node compose(String fileName, Reader yaml) {
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      return new Yaml(options).compose(yaml);
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      throw GpuxException.invalidInput(
+          fileName + ":" + line + ": malformed YAML: " + oneLine(e.getProblem()),
+          "fix the YAML syntax at that line (indentation, a missing ':' or an unclosed quote)");
+    } catch (YAMLException e) {
+      throw GpuxException.invalidInput(
+          fileName + ": malformed YAML: " + oneLine(e.getMessage()), "fix the YAML syntax");
+    }
   }
 
   private static String oneLine(String s) {

@@ -398,6 +398,20 @@ public final class ModelStore implements AutoCloseable {
   }
 
   /**
+   * Keeps what {@code gpux batch benchmark} measured (see {@link io.gpux.index.BenchmarkTables}).
+   */
+  public void recordBenchmark(io.gpux.index.BenchmarkTables.BenchmarkRow row) {
+    index.recordBenchmark(row);
+  }
+
+  /**
+   * What {@code gpux batch benchmark} measured of {@code model} (null: every model), oldest first.
+   */
+  public List<io.gpux.index.BenchmarkTables.BenchmarkRow> benchmarks(String model) {
+    return index.benchmarks(model);
+  }
+
+  /**
    * The version a text names: an exact version first, then a tag, then {@code latest} (or null) as
    * the newest pull, then a unique prefix of 7+ hex digits (a short commit sha). Only copies with
    * the registry's default file selection count for {@code latest}, a tag and a prefix: a {@code

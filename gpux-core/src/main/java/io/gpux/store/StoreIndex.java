@@ -1,5 +1,6 @@
 package io.gpux.store;
 
+import io.gpux.index.BenchmarkTables;
 import io.gpux.index.IndexDatabase;
 import io.gpux.index.TagMove;
 import io.gpux.index.TagTables;
@@ -24,11 +25,13 @@ final class StoreIndex implements AutoCloseable {
   private final IndexDatabase db;
   private final VersionTables versions;
   private final TagTables tags;
+  private final BenchmarkTables benchmarks;
 
   private StoreIndex(IndexDatabase db) {
     this.db = db;
     this.versions = new VersionTables(db);
     this.tags = new TagTables(db);
+    this.benchmarks = new BenchmarkTables(db);
   }
 
   static StoreIndex open(Path file) {
@@ -186,6 +189,14 @@ final class StoreIndex implements AutoCloseable {
   /** Every move of a tag, oldest first. */
   List<TagMove> tagHistory(String registry, String name, String tag) {
     return tags.history(registry, name, tag);
+  }
+
+  void recordBenchmark(BenchmarkTables.BenchmarkRow row) {
+    db.transaction(() -> benchmarks.insert(row));
+  }
+
+  List<BenchmarkTables.BenchmarkRow> benchmarks(String model) {
+    return benchmarks.list(model);
   }
 
   static String time(Instant t) {

@@ -2,13 +2,10 @@ package io.gpux.server;
 
 import io.gpux.error.GpuxException;
 import io.gpux.inference.InferenceModel;
-import io.gpux.onnx.ElementType;
 import io.gpux.tensor.Tensor;
+import io.gpux.tensor.TensorRows;
 import io.gpux.tensor.TensorSignature;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -61,20 +58,7 @@ final class DynamicBatcher implements AutoCloseable {
 
   /** Whether every input and output has a dynamic first dimension and a numeric type. */
   static boolean canBatch(InferenceModel m) {
-    return batchable(m.inputs()) && batchable(m.outputs());
-  }
-
-  private static boolean batchable(List<TensorSignature> sigs) {
-    for (TensorSignature s : sigs) {
-      if (s.type() == null
-          || s.type() == ElementType.STRING
-          || s.shape() == null
-          || s.shape().isEmpty()
-          || s.shape().get(0) >= 0) {
-        return false;
-      }
-    }
-    return !sigs.isEmpty();
+    return TensorRows.batchable(m.inputs()) && TensorRows.batchable(m.outputs());
   }
 
   Map<String, Tensor> run(Map<String, Tensor> feeds) {
@@ -84,7 +68,6 @@ final class DynamicBatcher implements AutoCloseable {
   /** Runs one request, batched with others when they come together; times its queue and run. */
   Map<String, Tensor> run(Map<String, Tensor> feeds, RequestTiming timing) {
     long rows = -1;
-    StringBuilder key = new StringBuilder();
     for (TensorSignature s : model.inputs()) {
       Tensor t = feeds.get(s.name());
       if (t == null || t.rank() == 0) {
@@ -97,17 +80,18 @@ final class DynamicBatcher implements AutoCloseable {
             "give every input the same number of rows");
       }
       rows = shape[0];
-      key.append(s.name())
-          .append(Arrays.toString(Arrays.copyOfRange(shape, 1, shape.length)))
-          .append(t.type())
-          .append(';');
     }
     if (rows <= 0 || rows >= maxBatch) {
       return timed(List.of(timing), () -> model.run(feeds));
     }
     Pending p =
         new Pending(
-            feeds, rows, key.toString(), timing, System.nanoTime(), new CompletableFuture<>());
+            feeds,
+            rows,
+            TensorRows.joinKey(model.inputs(), feeds),
+            timing,
+            System.nanoTime(),
+            new CompletableFuture<>());
     queue.add(p);
     try {
       return p.result().get();
@@ -219,20 +203,13 @@ final class DynamicBatcher implements AutoCloseable {
       formed.accept((int) rows);
       return;
     }
-    List<Map<String, Tensor>> answers = new ArrayList<>();
+    List<Map<String, Tensor>> answers;
     try {
-      Map<String, Tensor> joined = concat(batch, rows);
+      Map<String, Tensor> joined =
+          TensorRows.concat(model.inputs(), batch.stream().map(Pending::feeds).toList(), rows);
       Map<String, Tensor> outputs =
           timed(batch.stream().map(Pending::timing).toList(), () -> model.run(joined));
-      long offset = 0;
-      for (Pending p : batch) {
-        Map<String, Tensor> mine = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
-          mine.put(e.getKey(), slice(e.getValue(), rows, offset, p.rows()));
-        }
-        offset += p.rows();
-        answers.add(mine);
-      }
+      answers = TensorRows.split(outputs, rows, batch.stream().mapToLong(Pending::rows).toArray());
     } catch (RuntimeException e) {
       // A bad request, or outputs that do not follow the batch: run each alone, so each request
       // gets its own answer and no neighbour fails for it.
@@ -262,35 +239,6 @@ final class DynamicBatcher implements AutoCloseable {
     } catch (RuntimeException e) {
       p.result().completeExceptionally(e);
     }
-  }
-
-  private Map<String, Tensor> concat(List<Pending> batch, long rows) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (TensorSignature s : model.inputs()) {
-      Tensor first = batch.get(0).feeds().get(s.name());
-      long[] shape = first.shape();
-      shape[0] = rows;
-      ByteBuffer joined = Tensor.allocate(first.type(), Tensor.elementCount(shape));
-      for (Pending p : batch) {
-        joined.put(p.feeds().get(s.name()).data());
-      }
-      joined.flip();
-      out.put(s.name(), Tensor.of(first.type(), shape, joined));
-    }
-    return out;
-  }
-
-  private static Tensor slice(Tensor t, long totalRows, long offset, long rows) {
-    long[] shape = t.shape();
-    if (shape.length == 0 || shape[0] != totalRows) {
-      throw new IllegalStateException("output does not follow the batch");
-    }
-    long rowBytes = t.elementCount() / totalRows * t.type().byteSize();
-    ByteBuffer data = t.data();
-    data.position((int) (offset * rowBytes));
-    data.limit((int) ((offset + rows) * rowBytes));
-    shape[0] = rows;
-    return Tensor.of(t.type(), shape, data.slice());
   }
 
   @Override

@@ -1,11 +1,8 @@
 package io.gpux.server;
 
 import io.gpux.inference.InferenceModel;
-import io.gpux.onnx.ElementType;
 import io.gpux.tensor.Tensor;
-import io.gpux.tensor.TensorSignature;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import io.gpux.tensor.TensorRows;
 import java.util.Map;
 
 /**
@@ -28,22 +25,6 @@ final class Warmup {
   }
 
   static Map<String, Tensor> zeros(InferenceModel model) {
-    Map<String, Tensor> feeds = new LinkedHashMap<>();
-    for (TensorSignature s : model.inputs()) {
-      long[] shape =
-          s.shape() == null
-              ? new long[] {1}
-              : s.shape().stream().mapToLong(d -> d < 0 ? 1 : d).toArray();
-      ElementType type = s.type() == null ? ElementType.FLOAT32 : s.type();
-      if (type == ElementType.STRING) {
-        String[] values = new String[(int) Tensor.elementCount(shape)];
-        Arrays.fill(values, "");
-        feeds.put(s.name(), Tensor.ofStrings(shape, values));
-      } else {
-        feeds.put(
-            s.name(), Tensor.of(type, shape, Tensor.allocate(type, Tensor.elementCount(shape))));
-      }
-    }
-    return feeds;
+    return TensorRows.zeros(model.inputs());
   }
 }

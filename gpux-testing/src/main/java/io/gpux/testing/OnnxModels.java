@@ -33,6 +33,19 @@ public final class OnnxModels {
   }
 
   /**
+   * float32 {@code x[batch, 4]} → {@code y = x + c}: many models that answer differently (batch
+   * tests give each its own constant).
+   */
+  public static Path addConstant(Path target, float c) {
+    return base()
+        .input("x", "float32", "batch", 4)
+        .initializer("c", "float32", new long[0], new float[] {c})
+        .node("Add", List.of("x", "c"), List.of("y"))
+        .output("y", "float32", "batch", 4)
+        .writeTo(file(target, "add_constant.onnx"));
+  }
+
+  /**
    * One {@code [batch, 2]} input per type of {@link #MULTI_DTYPE_TYPES}, named after the type
    * ({@code float32}, {@code int8}...), copied by Identity to {@code <name>_out}.
    */

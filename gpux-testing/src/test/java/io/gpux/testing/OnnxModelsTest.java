@@ -48,6 +48,17 @@ class OnnxModelsTest {
   }
 
   @Test
+  void addConstantAddsItsConstant() throws OrtException {
+    Path model = OnnxModels.addConstant(dir, 2.5f);
+    assertEquals(dir.resolve("add_constant.onnx"), model);
+    try (OrtSession session = session(model)) {
+      float[][] y =
+          (float[][]) run(session, Map.of("x", tensor(new float[][] {{1, 2, 3, 4}}))).get("y");
+      assertArrayEquals(new float[] {3.5f, 4.5f, 5.5f, 6.5f}, y[0]);
+    }
+  }
+
+  @Test
   void addOneDeclaresANamedBatchDimension() throws OrtException {
     try (OrtSession session = session(OnnxModels.addOne(dir))) {
       TensorInfo x = (TensorInfo) session.getInputInfo().get("x").getInfo();

@@ -1,0 +1,95 @@
+package io.gpux.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gpux.benchmark.Benchmark;
+import io.gpux.benchmark.LatencyStats;
+import io.gpux.error.GpuxException;
+import io.gpux.inference.InferenceModel;
+import io.gpux.project.Project;
+import io.gpux.runtime.RuntimeOptions;
+import io.gpux.tensor.Tensor;
+import io.gpux.tensor.TensorRows;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code gpux batch benchmark}: each model timed as {@code gpux run --benchmark} times it ({@link
+ * Benchmark}: warm-up, then timed runs), one after another so that the models do not compete for
+ * the cores they are measured on. Each session is closed before the next model opens. A model that
+ * cannot be found, loaded or run is a result with an error; the rest go on.
+ */
+public final class BatchBenchmark {
+  /**
+   * What to time.
+   *
+   * @param input the inputs for every model (what {@code run --benchmark --file} takes); null feeds
+   *     each model zeros shaped by its signature, dynamic dimensions set to 1
+   */
+  public record Options(
+      int warmup, int runs, JsonNode input, boolean pull, RuntimeOptions runtime) {
+    public Options {
+      if (runs < 1) {
+        throw GpuxException.invalidInput(
+            "--runs must be at least 1, got " + runs, "e.g. --runs 100");
+      }
+      if (warmup < 0) {
+        throw GpuxException.invalidInput(
+            "--warmup must not be negative, got " + warmup, "e.g. --warmup 10");
+      }
+      runtime = runtime == null ? RuntimeOptions.defaults() : runtime;
+    }
+  }
+
+  /**
+   * One model's timing.
+   *
+   * @param stats null when {@code error} is set
+   * @param batchSize rows per timed call (dimension 0 of the inputs)
+   */
+  public record Result(
+      String model,
+      java.nio.file.Path modelFile,
+      String provider,
+      long batchSize,
+      LatencyStats stats,
+      String error) {}
+
+  private final ModelAccess access;
+  private final Options options;
+
+  public BatchBenchmark(ModelAccess access, Options options) {
+    this.access = access;
+    this.options = options;
+  }
+
+  /** Times the models in order; {@code each} sees every result as it is measured. */
+  public List<Result> run(List<String> models, Consumer<Result> each) {
+    List<Result> results = new ArrayList<>();
+    for (String model : models) {
+      Result r = time(model);
+      each.accept(r);
+      results.add(r);
+    }
+    return results;
+  }
+
+  private Result time(String model) {
+    String provider = null;
+    java.nio.file.Path file = null;
+    try {
+      Project project = access.locate(model, options.pull());
+      file = project.modelFile();
+      try (InferenceModel m = access.open(project, options.runtime())) {
+        provider = m.provider().chosen().ortName();
+        Map<String, Tensor> feeds =
+            options.input() == null ? TensorRows.zeros(m.inputs()) : m.toTensors(options.input());
+        LatencyStats stats = Benchmark.run(options.warmup(), options.runs(), () -> m.run(feeds));
+        return new Result(model, file, provider, TensorRows.leadingRows(feeds), stats, null);
+      }
+    } catch (GpuxException e) {
+      return new Result(model, file, provider, 0, null, e.problem());
+    }
+  }
+}
