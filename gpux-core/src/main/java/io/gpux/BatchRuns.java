@@ -15,7 +15,9 @@ import io.gpux.runtime.RuntimeOptions;
 import io.gpux.transfer.TransferListener;
 import java.io.Writer;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Running many models at once: {@code gpux batch run} (every model over every line of a JSONL file,
@@ -25,11 +27,25 @@ import java.util.function.Consumer;
  * each closes when its model's work is done.
  */
 public final class BatchRuns {
-  private final Gpux gpux;
+  private final Resources resources;
+  private final Models models;
+  private final Function<String, Project> projects;
+  private final BiFunction<Project, RuntimeOptions, InferenceModel> open;
   private final ModelAccess access;
 
-  BatchRuns(Gpux gpux) {
-    this.gpux = gpux;
+  /**
+   * @param projects finds a model's project by reference, as {@link Gpux#project} does
+   * @param open opens a session the batch owns (not the facade's shared cache)
+   */
+  BatchRuns(
+      Resources resources,
+      Models models,
+      Function<String, Project> projects,
+      BiFunction<Project, RuntimeOptions, InferenceModel> open) {
+    this.resources = resources;
+    this.models = models;
+    this.projects = projects;
+    this.open = open;
     this.access = new Access();
   }
 
@@ -55,7 +71,7 @@ public final class BatchRuns {
             models,
             r -> {
               if (r.stats() != null) {
-                gpux.store().recordBenchmark(row(r, options));
+                resources.store().recordBenchmark(row(r, options));
               }
               each.accept(r);
             });
@@ -63,13 +79,13 @@ public final class BatchRuns {
 
   /** What {@code gpux batch benchmark} measured of {@code model} (null: all), oldest first. */
   public List<BenchmarkTables.BenchmarkRow> benchmarks(String model) {
-    return gpux.store().benchmarks(model);
+    return resources.store().benchmarks(model);
   }
 
   private BenchmarkTables.BenchmarkRow row(BatchBenchmark.Result r, BatchBenchmark.Options o) {
     LatencyStats s = r.stats();
     return new BenchmarkTables.BenchmarkRow(
-        gpux.settings().clock().instant(),
+        resources.settings.clock().instant(),
         r.model(),
         r.modelFile() == null ? null : r.modelFile().toString(),
         r.provider(),
@@ -90,15 +106,15 @@ public final class BatchRuns {
   private final class Access implements ModelAccess {
     @Override
     public Project locate(String reference, boolean pull) {
-      if (pull && gpux.models().needsPull(reference)) {
-        gpux.models().pull(reference, PullOptions.defaults(), TransferListener.NONE);
+      if (pull && models.needsPull(reference)) {
+        models.pull(reference, PullOptions.defaults(), TransferListener.NONE);
       }
-      return gpux.project(reference);
+      return projects.apply(reference);
     }
 
     @Override
     public InferenceModel open(Project project, RuntimeOptions options) {
-      return gpux.openUnshared(project, options);
+      return open.apply(project, options);
     }
   }
 }

@@ -69,7 +69,7 @@ public final class Gpux implements AutoCloseable {
     this.batch = new Batch(resources, models);
     this.conformance = new Conformance(resources, models, this::sessions);
     this.converter = new ModelConverter(settings, workingDirectory, GpuxVersion.VALUE);
-    this.batchRuns = new BatchRuns(this);
+    this.batchRuns = new BatchRuns(resources, models, this::project, this::openUnshared);
   }
 
   public static Gpux open() {
