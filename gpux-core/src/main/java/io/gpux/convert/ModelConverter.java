@@ -38,6 +38,13 @@ public final class ModelConverter {
    */
   public static final String TAMPER_VARIABLE = "GPUX_CONVERT_TEST_TAMPER";
 
+  /**
+   * The driver's Python modules, resources beside this class, copied together into the work folder
+   * so a driver can import the framework modules beside it (one module per framework family keeps
+   * the TensorFlow driver free of torch imports and the other way round).
+   */
+  static final List<String> DRIVER_MODULES = List.of("convert_driver.py");
+
   private static final String DRIVER_PREFIX = "gpux-convert: ";
 
   private final GpuxSettings settings;
@@ -121,8 +128,10 @@ public final class ModelConverter {
       work = Files.createTempDirectory(output.getParent(), ".gpux-convert-");
       Path project = Files.createDirectories(work.resolve("project"));
       Path driver = work.resolve(framework.driver());
-      try (InputStream in = ModelConverter.class.getResourceAsStream(framework.driver())) {
-        Files.copy(in, driver);
+      for (String module : DRIVER_MODULES) {
+        try (InputStream in = ModelConverter.class.getResourceAsStream(module)) {
+          Files.copy(in, work.resolve(module));
+        }
       }
       Path recordFile = work.resolve("record.json");
       List<String> command = new ArrayList<>(List.of(python.toString(), driver.toString()));

@@ -26,6 +26,14 @@ public record PythonEnvironment(String name, String requirements) {
   public static final PythonEnvironment TENSORFLOW =
       fromResource("tensorflow", "requirements-tensorflow.txt");
 
+  /**
+   * PyTorch (with torchvision, onnxscript for the torch.export-based exporter), Transformers and
+   * scikit-learn with skl2onnx (python/requirements-pytorch.txt): one environment, because their
+   * pins agree and a second copy of torch would cost another few GB.
+   */
+  public static final PythonEnvironment PYTORCH =
+      fromResource("pytorch", "requirements-pytorch.txt");
+
   public PythonEnvironment {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(requirements, "requirements");

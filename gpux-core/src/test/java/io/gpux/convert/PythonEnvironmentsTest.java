@@ -53,6 +53,16 @@ class PythonEnvironmentsTest {
   }
 
   @Test
+  void theShippedPyTorchRequirementsAreTheFileBinTestInstalls() throws Exception {
+    String file =
+        Files.readString(
+            RepoFiles.root().resolve("python/requirements-pytorch.txt"), StandardCharsets.UTF_8);
+    assertEquals(file, PythonEnvironment.PYTORCH.requirements());
+    assertTrue(PythonEnvironment.PYTORCH.requirements().contains("torch=="));
+    assertEquals("GPUX_PYTHON_ENV_PYTORCH", PythonEnvironment.PYTORCH.overrideVariable());
+  }
+
+  @Test
   void withoutPython3OnThePathTheErrorSaysWhatToInstall() {
     GpuxException e =
         assertThrows(
