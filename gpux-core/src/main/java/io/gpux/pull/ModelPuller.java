@@ -170,7 +170,13 @@ public final class ModelPuller {
         listener.skipped(f.path(), f.size());
       } else {
         requests.add(
-            new DownloadRequest(f.path(), f.download(), f.size(), f.sha256(), f.registryDigest()));
+            new DownloadRequest(
+                f.path(),
+                f.download(),
+                f.size(),
+                f.sha256(),
+                f.registryDigest(),
+                registry.accessHint()));
       }
     }
     Object pull = new Object();

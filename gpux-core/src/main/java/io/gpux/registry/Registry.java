@@ -37,4 +37,17 @@ public interface Registry {
   default List<DerivedFile> derive(ResolvedModel model, Map<String, Path> files) {
     return List.of();
   }
+
+  /**
+   * The fix for a file download this registry's server refused (HTTP 401 or 403): where this
+   * registry's credentials come from. The transfer engine serves every registry and cannot know
+   * that, so the puller hands this to it with each file.
+   */
+  default String accessHint() {
+    return "check the credentials for "
+        + name()
+        + " (gpux login "
+        + name()
+        + ") and that the account may read this model";
+  }
 }

@@ -721,7 +721,9 @@ public final class TransferEngine {
           new GpuxException(
               ErrorCategory.INVALID_INPUT,
               "access denied (HTTP " + status + ") downloading " + r.path() + said,
-              "check the registry token (e.g. HF_TOKEN, or gpux login) and that its account may read this model");
+              r.deniedHint() != null
+                  ? r.deniedHint()
+                  : "check the registry's credentials (gpux login) and that the account may read this model");
       case 404 ->
           GpuxException.notFound(
               "the registry has no file " + r.path() + " (HTTP 404)" + said,

@@ -125,6 +125,24 @@ class TransferEngineTest {
   }
 
   @Test
+  void aRefusedFileGetsTheRegistrysOwnCredentialHint() {
+    hub.faults().next("model.onnx", Fault.status(403));
+    DownloadRequest r = lfs();
+    DownloadRequest withHint =
+        new DownloadRequest(
+            r.path(), r.call(), r.size(), r.sha256(), null, "set ACME_TOKEN for this registry");
+    GpuxException e = assertThrows(GpuxException.class, () -> fetch(withHint));
+    assertTrue(e.problem().contains("access denied (HTTP 403)"), e.problem());
+    assertEquals("set ACME_TOKEN for this registry", e.hint());
+    // Without one the hint is generic: the engine serves every registry, so it must not name
+    // Hugging Face's variable for an OCI or Kaggle download.
+    hub.faults().next("model.onnx", Fault.status(401));
+    GpuxException generic = assertThrows(GpuxException.class, () -> fetch(lfs()));
+    assertFalse(generic.hint().contains("HF_TOKEN"), generic.hint());
+    assertTrue(generic.hint().contains("gpux login"), generic.hint());
+  }
+
+  @Test
   void honoursRetryAfterOn503And429() {
     hub.faults().next("model.onnx", Fault.status(503, java.time.Duration.ofSeconds(2)));
     hub.faults().next("model.onnx", Fault.status(429, java.time.Duration.ofSeconds(1)));

@@ -46,6 +46,11 @@ final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.regis
   }
 
   @Override
+  public String accessHint() {
+    return "set HF_TOKEN (or run `gpux login hf`) for an account that may read this model; a gated model needs access granted on its page";
+  }
+
+  @Override
   public ResolvedModel resolve(ModelRef ref, PullOptions options) {
     String revision = ref.qualifier() == null ? "main" : ref.qualifier();
     return resolve(ref, options, api.modelInfo(ref.name(), revision));

@@ -70,6 +70,11 @@ final class KaggleRegistry implements Registry, Versioned, Searchable, Tracking 
     return "kaggle";
   }
 
+  @Override
+  public String accessHint() {
+    return "set KAGGLE_API_TOKEN (or KAGGLE_USERNAME and KAGGLE_KEY, or run `gpux login kaggle`) for an account that may read this model; some models need their license accepted on kaggle.com first";
+  }
+
   /** The variation a reference names, TF Hub handles mapped through tfhub.dev's redirect. */
   private Target target(ModelRef ref) {
     String text = ref.toString();

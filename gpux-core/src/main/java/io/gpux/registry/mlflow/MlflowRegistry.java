@@ -50,6 +50,11 @@ final class MlflowRegistry
   }
 
   @Override
+  public String accessHint() {
+    return "set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN, or run `gpux login mlflow`) for an account that may read this model";
+  }
+
+  @Override
   public ResolvedModel resolve(ModelRef ref, PullOptions options) {
     MlflowTarget target = MlflowTarget.of(ref);
     return switch (target.kind()) {

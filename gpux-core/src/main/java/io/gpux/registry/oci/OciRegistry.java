@@ -46,6 +46,11 @@ final class OciRegistry implements Registry, Versioned, Pushable, Tracking, Sear
     return "oci";
   }
 
+  @Override
+  public String accessHint() {
+    return "log in to the registry (docker login HOST, gpux login oci://HOST, or GPUX_OCI_USERNAME and GPUX_OCI_PASSWORD) with an account that may pull this repository";
+  }
+
   OciClient client(String host) {
     return clients.computeIfAbsent(
         host,

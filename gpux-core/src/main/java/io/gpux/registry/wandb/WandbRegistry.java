@@ -48,6 +48,11 @@ final class WandbRegistry implements Registry, Versioned, Searchable, io.gpux.re
     return "wandb";
   }
 
+  @Override
+  public String accessHint() {
+    return "set WANDB_API_KEY (or run `gpux login wandb`) for an account that may read this artifact";
+  }
+
   private WandbRef parse(ModelRef ref) {
     return WandbRef.of(ref, api.context().env("WANDB_ENTITY", null));
   }

@@ -46,6 +46,11 @@ final class ZooRegistry implements Registry, Versioned, Searchable, Tracking {
   }
 
   @Override
+  public String accessHint() {
+    return "the zoo's files come from a Hugging Face mirror: set HF_TOKEN (or run `gpux login hf`) if the mirror needs one, or point GPUX_ONNX_ZOO_URL at a mirror you may read";
+  }
+
+  @Override
   public ResolvedModel resolve(ModelRef ref, PullOptions options) {
     ZooCatalogue catalogue = source.catalogue();
     ZooEntry e = catalogue.find(ref.name(), ref.version());
