@@ -267,7 +267,10 @@ class BatchRunCommandTest {
     byte[] weights = new byte[2_000_000];
     new Random(7).nextBytes(weights);
     try (FakeHfHub hub = FakeHfHub.start()) {
-      hub.repo("acme/held").file("model.onnx", model).lfsFile("weights.bin", weights).commit("c");
+      hub.repo("acme/held")
+          .file("model.onnx", model)
+          .lfsFile("model.onnx_data", weights)
+          .commit("c");
       // Held for longer than any test runs: the process is killed while it waits.
       hub.faults().next(Sha256.hex(weights), Fault.stall(700_000, Duration.ofMinutes(30)));
       Map<String, String> env =
