@@ -9,22 +9,16 @@
 # namespace the script creates) where the machine allows it; where not, it says so and skips it.
 # Writes bench/results/batch-pull.md.
 # Usage: [BENCH_MODES="hub nodelay"] bash bench/batch-pull.sh [MODELS] [ROUNDS]
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 models=${1:-100}
 rounds=${2:-1}
 work="$root/bench/.work/batch-pull"
 mkdir -p "$work" "$root/bench/results"
-log() { echo "bench: $*" >&2; }
 [[ -x .venv/bin/python ]] || bash python/setup-venv.sh >/dev/null
 .venv/bin/python -c 'import huggingface_hub' || { log "error: .venv lacks huggingface_hub"; exit 1; }
-bin/gpux --version >/dev/null # builds the CLI when the sources changed
+build_cli
 log "building the test hub's class path"
-(mvn -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl gpux-bench -am package \
-  dependency:build-classpath -Dmdep.outputFile="$work/cp.txt") >"$work/build.log" 2>&1 ||
-  { cat "$work/build.log" >&2; log "error: gpux-bench did not build"; exit 1; }
-cp_="$root/gpux-bench/target/classes:$(cat "$work/cp.txt")"
+cp_=$(build_classpath "$work" gpux-bench)
 
 data="$work/models-$models"
 if [[ ! -f "$data/models.txt" ]]; then
@@ -54,8 +48,6 @@ start_hub() {
   [[ -n $url ]] || { cat "$work/hub.err" >&2; log "error: the hub did not start"; exit 1; }
 }
 
-now() { date +%s.%N; }
-
 # One side, timed from its process start to its end: prints the seconds.
 side() {
   local name=$1 prefix=$2 home="$work/home-$1"
@@ -82,7 +74,7 @@ side() {
   local got
   got=$(du -sb --apparent-size "$home" | cut -f1)
   rm -rf "$home"
-  echo "$name $(echo "$t1 - $t0" | bc) $got"
+  echo "$name $(secs "$t0" "$t1") $got"
 }
 
 # Every side, $rounds times interleaved, against a hub started with JVM options $2: "MODE NAME S B".
@@ -99,7 +91,7 @@ run_mode() {
   stop_hub
 }
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+load_before=$(load_avg)
 log "load average before: $load_before; $models models ($((bytes >> 20)) MB), $rounds round(s)"
 : >"$work/times.txt"
 # BENCH_MODES picks the loopback modes (default both; the netem part runs when allowed).
@@ -124,24 +116,23 @@ else
 fi
 ip netns del "$ns" 2>/dev/null || true
 ns=
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(load_avg)
 hf_version=$(.venv/bin/python -c 'import huggingface_hub as h; print(h.__version__)')
 
 python3 - "$work/times.txt" "$load_before" "$load_after" "$hf_version" "$models" "$bytes" \
-  "$rounds" "$netem" >"$root/bench/results/batch-pull.md" <<'PY'
-import collections, datetime, statistics, subprocess, sys
-times, lb, la, hf, models, size, rounds, netem = sys.argv[1:9]
+  "$rounds" "$netem" "$(machine)" >"$root/bench/results/batch-pull.md" <<'PY'
+import collections, datetime, statistics, sys
+times, lb, la, hf, models, size, rounds, netem, machine = sys.argv[1:10]
 runs = collections.defaultdict(lambda: collections.defaultdict(list))
 got = {}
 for line in open(times):
     mode, side, s, b = line.split()
     runs[mode][side].append(float(s))
     got[(mode, side)] = int(b)
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 med = statistics.median
 print("# gpux batch pull vs a gpux pull loop and huggingface_hub\n")
-print(f"Measured {datetime.date.today()} with `bash bench/batch-pull.sh {models} {rounds}`, {cpu}, "
-      f"{subprocess.check_output(['nproc']).decode().strip()} cores; load average {lb} before, {la} "
+print(f"Measured {datetime.date.today()} with `bash bench/batch-pull.sh {models} {rounds}`, {machine}; "
+      f"load average {lb} before, {la} "
       f"after (other builds and tests ran on the machine: absolute times are inflated, compare within "
       f"a row); huggingface_hub {hf}. {models} models on the test hub ({int(size) >> 20} MB of files, "
       f"1-20 MB of weights each; a 2 MB tokenizer.json shared by every 4th model, the last 10 with the "
