@@ -8,9 +8,7 @@
 # report says so). Outputs of the sampled pairs are compared with the batch's lines for them.
 # Writes bench/results/batch-run.md.
 # Usage: bash bench/batch-run.sh [MODELS] [LINES] [SAMPLE_MODELS] [SAMPLE_LINES]
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 models=${1:-100}
 lines=${2:-100}
 sample_models=${3:-4}
@@ -18,8 +16,7 @@ sample_lines=${4:-5}
 work="$root/bench/.work/batch-run"
 rm -rf "$work"
 mkdir -p "$work/models" "$root/bench/results"
-log() { echo "bench: $*" >&2; }
-bin/gpux --version >/dev/null # builds the CLI when the sources changed
+build_cli
 export GPUX_HOME="$work/home"
 
 log "making $models models and $lines lines"
@@ -38,21 +35,21 @@ for _ in range(int(sys.argv[1])):
     print(json.dumps({"pixels": [[float(rng.randint(0, 16)) for _ in range(64)]]}))
 PY
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+load_before=$(load_avg)
 log "load average before: $load_before"
 
 log "gpux batch run: $models models x $lines lines"
-start=$(date +%s.%N)
+start=$(now)
 /usr/bin/time -v -o "$work/time.txt" bin/gpux batch run -f "$work/models.txt" \
   --input "$work/data.jsonl" -o "$work/results.jsonl" --json >"$work/summary.json"
-end=$(date +%s.%N)
-batch_s=$(python3 -c "print($end - $start)")
+end=$(now)
+batch_s=$(secs "$start" "$end")
 rss_kb=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time.txt")
 log "batch: ${batch_s} s, peak RSS ${rss_kb} kB"
 
 log "shell loop of gpux run: $sample_models models x $sample_lines lines (sampled)"
 : >"$work/loop.jsonl"
-start=$(date +%s.%N)
+start=$(now)
 for ((i = 0; i < sample_models; i++)); do
   for ((j = 0; j < sample_lines; j++)); do
     line=$(sed -n "$((j + 1))p" "$work/data.jsonl")
@@ -60,13 +57,13 @@ for ((i = 0; i < sample_models; i++)); do
     printf '%s\t%s\t%s\n' "$work/models/m$i" "$j" "$out" >>"$work/loop.jsonl"
   done
 done
-end=$(date +%s.%N)
-loop_s=$(python3 -c "print($end - $start)")
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+end=$(now)
+loop_s=$(secs "$start" "$end")
+load_after=$(load_avg)
 
 python3 - "$work" "$models" "$lines" "$sample_models" "$sample_lines" "$batch_s" "$loop_s" \
-  "$rss_kb" "$load_before" "$load_after" >"$root/bench/results/batch-run.md" <<'PY'
-import datetime, json, subprocess, sys
+  "$rss_kb" "$load_before" "$load_after" "$(machine)" >"$root/bench/results/batch-run.md" <<'PY'
+import datetime, json, sys
 work = sys.argv[1]
 models, lines, sm, sl = map(int, sys.argv[2:6])
 batch_s, loop_s, rss_kb = float(sys.argv[6]), float(sys.argv[7]), int(sys.argv[8])
@@ -83,10 +80,9 @@ pairs = models * lines
 per_pair = loop_s / (sm * sl)
 loop_total = per_pair * pairs
 ratio = loop_total / batch_s
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print("# gpux batch run vs a shell loop of gpux run\n")
-print(f"Measured {datetime.date.today()} with `bash bench/batch-run.sh`, {cpu}, "
-      f"{subprocess.check_output(['nproc']).decode().strip()} cores; load average {sys.argv[9]} before, "
+print(f"Measured {datetime.date.today()} with `bash bench/batch-run.sh`, {sys.argv[11]}; "
+      f"load average {sys.argv[9]} before, "
       f"{sys.argv[10]} after (other helpers' builds and tests shared the machine). {models} copies of "
       f"examples/digits (each its own project folder, so its own session) x {lines} lines of seeded random "
       f"digits.\n")

@@ -6,10 +6,7 @@
 # listens there. Writes bench/results/kaggle-pull.md. Usage: bash bench/kaggle-pull.sh
 # gpux runs through bin/gpux, as users run it; GPUX_LAUNCHER=0 runs plain `java -cp` from the
 # reactor instead (no launcher build, no class-data-sharing archive).
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-source "$root/bench/rounds.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work="$root/bench/.work/kaggle-pull"
 mkdir -p "$work" "$root/bench/results"
 bash python/setup-venv.sh kaggle >/dev/null
@@ -62,7 +59,7 @@ hub_s=$(median "${times[kagglehub]}")
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.0f", b / 1048576}')
 rate() { awk -v b="$bytes" -v s="$1" 'BEGIN {printf "%.0f", b / 1048576 / s}'; }
 {
-  echo "measured on $(date +%F), median of 5 interleaved rounds after a warm-up of each, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; loopback, Kaggle test server"
+  echo "measured on $(date +%F), median of 5 interleaved rounds after a warm-up of each, $(machine), load average $(load_avg) at the end; loopback, Kaggle test server"
   echo
   echo "| client | time | throughput | ratio (kagglehub time / gpux time) | target |"
   echo "|---|---|---|---|---|"

@@ -7,13 +7,9 @@
 #   bash bench/mlflow-pull.sh      # ~3 minutes the first time (model logging), then ~1 minute
 #
 # Not part of the tests. Report: bench/results/mlflow-pull.md.
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-source "$root/bench/rounds.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work="$root/bench/.work/mlflow"
 mkdir -p "$work" "$root/bench/results"
-log() { echo "bench: $*" >&2; }
 bash python/setup-venv.sh mlflow >/dev/null
 py="$root/.venv-mlflow/bin/python"
 bin/gpux --version >/dev/null 2>&1
@@ -51,7 +47,7 @@ before=$(grep -c "GET /api/2.0/mlflow-artifacts/artifacts/" "$work/server.log" |
 t0=$(now); GPUX_HOME="$work/home" bin/gpux pull "mlflow:$name/1" >/dev/null 2>&1; t1=$(now)
 after=$(grep -c "GET /api/2.0/mlflow-artifacts/artifacts/" "$work/server.log" || true)
 {
-  echo "measured on $(date +%F), median of 5 interleaved rounds, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; loopback, mlflow server $("$py" -c 'import mlflow; print(mlflow.__version__)')"
+  echo "measured on $(date +%F), median of 5 interleaved rounds, $(machine); loopback, mlflow server $("$py" -c 'import mlflow; print(mlflow.__version__)')"
   echo
   echo "| client | time | ratio (mlflow / gpux) | target |"
   echo "|---|---|---|---|"

@@ -12,10 +12,7 @@
 # run; the order of the sides rotates each round; each side's first run is a warm-up. gpux runs
 # through bin/gpux, as users type it, JVM start included. A push goes to a registry whose storage
 # is empty (restarted between runs), so neither side can skip a blob the registry already has.
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-source "$root/bench/rounds.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 rounds="${1:-3}"
 work="$root/bench/.work/oci"
 mkdir -p "$work" "$root/bench/results"
@@ -145,7 +142,7 @@ verdict() { awk -v r="$1" -v t="$2" 'BEGIN {print (r >= t) ? "PASS" : "MISS"}'; 
 pull_ratio=$(ratio "$pull_skopeo" "$pull_gpux")
 push_ratio=$(ratio "$push_skopeo" "$push_gpux")
 {
-  echo "measured on $(date +%F) $(date +%H:%M) UTC, median of $rounds interleaved rounds after a warm-up of each side, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; loopback, Debian docker-registry $(dpkg-query -W -f '${Version}' docker-registry 2>/dev/null || echo '?'), $(skopeo --version)"
+  echo "measured on $(date +%F) $(date +%H:%M) UTC, median of $rounds interleaved rounds after a warm-up of each side, $(machine), load average $(load_avg) at the end; loopback, Debian docker-registry $(dpkg-query -W -f '${Version}' docker-registry 2>/dev/null || echo '?'), $(skopeo --version)"
   echo
   echo "| transfer | gpux | skopeo | ratio (skopeo time / gpux time) | target | result |"
   echo "|---|---|---|---|---|---|"

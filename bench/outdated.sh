@@ -5,23 +5,17 @@
 # rounds; then `gpux update --all` after 10 more moved, counting the files it fetched (only the 10
 # changed READMEs may come). Writes bench/results/outdated.md.
 # Usage: bash bench/outdated.sh [MODELS] [ROUNDS]
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 models=${1:-100}
 rounds=${2:-5}
 work="$root/bench/.work/outdated"
 mkdir -p "$work" "$root/bench/results"
-log() { echo "bench: $*" >&2; }
 [[ -x .venv/bin/python ]] || bash python/setup-venv.sh >/dev/null
 .venv/bin/python -c 'import huggingface_hub' || { log "error: .venv lacks huggingface_hub"; exit 1; }
-bin/gpux --version >/dev/null # builds the CLI when the sources changed
+build_cli
 log "building gpux-bench and its class path"
-(mvn -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl gpux-bench -am package \
-  dependency:build-classpath -Dmdep.outputFile="$work/cp.txt") >"$work/build.log" 2>&1 ||
-  { cat "$work/build.log" >&2; log "error: gpux-bench did not build"; exit 1; }
-cp_="$root/gpux-bench/target/classes:$(cat "$work/cp.txt")"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+cp_=$(build_classpath "$work" gpux-bench)
+load_before=$(load_avg)
 log "load average before: $load_before; $models models, $rounds rounds"
 # Twice: the test hub as it is (the JDK's HTTP server leaves Nagle's algorithm on, so a request on
 # a kept-alive connection waits ~40 ms for the delayed ACK: about a round trip to a real Hub), and
@@ -32,7 +26,7 @@ for mode in hub nodelay; do
     "$root/bench/outdated/model_info_loop.py" "$work" "$models" "$rounds" \
     $([[ $mode == nodelay ]] && echo nodelay) >"$work/result-$mode.json"
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(load_avg)
 hf_version=$(.venv/bin/python -c 'import huggingface_hub as h; print(h.__version__)')
 python3 - "$work" "$load_before" "$load_after" "$hf_version" >"$root/bench/results/outdated.md" <<'PY'
 import json, statistics, subprocess, sys, datetime

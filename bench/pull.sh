@@ -3,10 +3,7 @@
 # by the fake Hub on loopback, fetched side by side by `gpux pull`, curl (the wire limit) and
 # huggingface_hub's snapshot_download; then a re-pull of the unchanged model, and a 2 GB file
 # pulled with a 256 MB heap. Writes bench/results/pull.md. Usage: bash bench/pull.sh
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-source "$root/bench/rounds.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work="$root/bench/.work/pull"
 mkdir -p "$work" "$root/bench/results"
 bash python/setup-venv.sh >/dev/null
@@ -37,7 +34,7 @@ url="http://127.0.0.1:$port"
 files=(model.onnx model.onnx_data shard-1.onnx_data shard-2.onnx_data config.json .complete)
 bytes=$(du -cb "$repo"/model.onnx "$repo"/*.onnx_data "$repo"/config.json | tail -1 | cut -f1)
 
-# Five interleaved rounds, each number the median (bench/rounds.sh).
+# Five interleaved rounds, each number the median (bench/lib.sh).
 args=()
 for f in "${files[@]}"; do args+=(-o "$work/curl/$f" "$url/bench/multi/resolve/main/$f"); done
 run_gpux() {
@@ -76,7 +73,7 @@ huge_s=$(secs "$t0" "$t1")
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.0f", b / 1048576}')
 rate() { awk -v b="$bytes" -v s="$1" 'BEGIN {printf "%.0f", b / 1048576 / s}'; }
 {
-  echo "measured on $(date +%F), median of 5 interleaved rounds, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; loopback, fake Hub"
+  echo "measured on $(date +%F), median of 5 interleaved rounds, $(machine); loopback, fake Hub"
   echo
   echo "| client | time | throughput | ratio GPUX/client (throughput) | target |"
   echo "|---|---|---|---|---|"

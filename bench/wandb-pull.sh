@@ -5,10 +5,7 @@
 # Writes bench/results/wandb-pull.md. Usage: bash bench/wandb-pull.sh
 # gpux runs through bin/gpux, as users run it; GPUX_LAUNCHER=0 runs plain `java -cp` from the
 # reactor instead (no launcher build, no class-data-sharing archive).
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-source "$root/bench/rounds.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work="$root/bench/.work/wandb-pull"
 mkdir -p "$work" "$root/bench/results"
 bash python/setup-venv.sh wandb >/dev/null
@@ -61,7 +58,7 @@ wandb_s=$(median "${times[wandb]}")
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.0f", b / 1048576}')
 rate() { awk -v b="$bytes" -v s="$1" 'BEGIN {printf "%.0f", b / 1048576 / s}'; }
 {
-  echo "measured on $(date +%F), median of 5 interleaved rounds after a warm-up of each, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; loopback, W&B test server"
+  echo "measured on $(date +%F), median of 5 interleaved rounds after a warm-up of each, $(machine); loopback, W&B test server"
   echo
   echo "| client | time | throughput | ratio (wandb time / gpux time) | target |"
   echo "|---|---|---|---|---|"

@@ -1,25 +1,64 @@
 package io.gpux;
 
+import io.gpux.batch.BatchBenchmark;
+import io.gpux.batch.BatchJob;
 import io.gpux.batch.BatchListener;
 import io.gpux.batch.BatchPullOptions;
 import io.gpux.batch.BatchPullReport;
 import io.gpux.batch.BatchPuller;
+import io.gpux.batch.BatchRunOptions;
+import io.gpux.batch.BatchRunReport;
+import io.gpux.batch.BatchRunner;
+import io.gpux.batch.ModelAccess;
 import io.gpux.batch.ModelList;
+import io.gpux.benchmark.LatencyStats;
+import io.gpux.index.BenchmarkTables;
+import io.gpux.inference.InferenceModel;
 import io.gpux.lock.LockRestorer;
+import io.gpux.project.Project;
 import io.gpux.pull.InFlightBlobs;
 import io.gpux.pull.ModelPuller;
+import io.gpux.registry.PullOptions;
+import io.gpux.runtime.RuntimeOptions;
+import io.gpux.transfer.TransferListener;
+import java.io.Writer;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Many models at once ({@code gpux batch}): the list a batch works on, read with the installed
- * registries' grammars, and the batch operations over it. Get it from {@link Gpux#batch()}.
+ * registries' grammars, and the three operations over it: {@link #pull} (every model into the
+ * store), {@link #run} (every model over every line of a JSONL file, within a memory budget,
+ * sharded, resumable: {@link BatchRunner}) and {@link #benchmark} ({@link BatchBenchmark}). Get it
+ * from {@link Gpux#batch()}.
+ *
+ * <p>Models a run needs that the store lacks are pulled through {@link Models#pull}, the same pull
+ * {@code gpux run} does; a run's sessions are the batch's own (not the facade's cache), so each
+ * closes when its model's work is done.
  */
 public final class Batch {
   private final Resources resources;
   private final Models models;
+  private final Function<String, Project> projects;
+  private final BiFunction<Project, RuntimeOptions, InferenceModel> open;
+  private final ModelAccess access;
 
-  Batch(Resources resources, Models models) {
+  /**
+   * @param projects finds a model's project by reference, as {@link Gpux#project} does
+   * @param open opens a session the batch owns (not the facade's shared cache)
+   */
+  Batch(
+      Resources resources,
+      Models models,
+      Function<String, Project> projects,
+      BiFunction<Project, RuntimeOptions, InferenceModel> open) {
     this.resources = resources;
     this.models = models;
+    this.projects = projects;
+    this.open = open;
+    this.access = new Access();
   }
 
   /**
@@ -53,5 +92,74 @@ public final class Batch {
             models::findStored,
             resources.settings.offline())
         .pull(list, options, listener);
+  }
+
+  /** A runner for these options; its {@link BatchRunner#budget()} shows the sessions open. */
+  public BatchRunner runner(BatchRunOptions options) {
+    return new BatchRunner(access, options);
+  }
+
+  /** Runs the jobs (see {@link BatchRunner#run}). */
+  public BatchRunReport run(
+      List<BatchJob> jobs, BatchRunOptions options, Writer stdout, BatchRunner.Listener listener) {
+    return runner(options).run(jobs, stdout, listener);
+  }
+
+  /**
+   * Times each model as {@code gpux run --benchmark} does, one after another, and keeps every
+   * measurement in the index database's {@code benchmarks} table (see {@link #benchmarks}).
+   */
+  public List<BatchBenchmark.Result> benchmark(
+      List<String> models, BatchBenchmark.Options options, Consumer<BatchBenchmark.Result> each) {
+    return new BatchBenchmark(access, options)
+        .run(
+            models,
+            r -> {
+              if (r.stats() != null) {
+                resources.store().recordBenchmark(row(r, options));
+              }
+              each.accept(r);
+            });
+  }
+
+  /** What {@code gpux batch benchmark} measured of {@code model} (null: all), oldest first. */
+  public List<BenchmarkTables.BenchmarkRow> benchmarks(String model) {
+    return resources.store().benchmarks(model);
+  }
+
+  private BenchmarkTables.BenchmarkRow row(BatchBenchmark.Result r, BatchBenchmark.Options o) {
+    LatencyStats s = r.stats();
+    return new BenchmarkTables.BenchmarkRow(
+        resources.settings.clock().instant(),
+        r.model(),
+        r.modelFile() == null ? null : r.modelFile().toString(),
+        r.provider(),
+        r.batchSize(),
+        o.warmup(),
+        s.runs(),
+        s.meanMs(),
+        s.medianMs(),
+        s.p95Ms(),
+        s.p99Ms(),
+        s.minMs(),
+        s.maxMs(),
+        s.throughputPerSecond(),
+        GpuxVersion.VALUE);
+  }
+
+  /** Finds (pulling when allowed and missing) and opens models for a batch. */
+  private final class Access implements ModelAccess {
+    @Override
+    public Project locate(String reference, boolean pull) {
+      if (pull && models.needsPull(reference)) {
+        models.pull(reference, PullOptions.defaults(), TransferListener.NONE);
+      }
+      return projects.apply(reference);
+    }
+
+    @Override
+    public InferenceModel open(Project project, RuntimeOptions options) {
+      return open.apply(project, options);
+    }
   }
 }

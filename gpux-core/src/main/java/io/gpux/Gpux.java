@@ -57,7 +57,6 @@ public final class Gpux implements AutoCloseable {
   private final Batch batch;
   private final Conformance conformance;
   private final ModelConverter converter;
-  private final BatchRuns batchRuns;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -66,10 +65,9 @@ public final class Gpux implements AutoCloseable {
     this.storage = new Storage(resources, models);
     this.accounts = new Accounts(resources);
     this.versions = new Versions(resources, models);
-    this.batch = new Batch(resources, models);
+    this.batch = new Batch(resources, models, this::project, this::openUnshared);
     this.conformance = new Conformance(resources, models, this::sessions);
     this.converter = new ModelConverter(settings, workingDirectory, GpuxVersion.VALUE);
-    this.batchRuns = new BatchRuns(resources, models, this::project, this::openUnshared);
   }
 
   public static Gpux open() {
@@ -119,7 +117,10 @@ public final class Gpux implements AutoCloseable {
     return models;
   }
 
-  /** Many models at once: lists of references, batch pull. */
+  /**
+   * Many models at once: lists of references, batch pull, run and benchmark (see {@link
+   * io.gpux.batch}).
+   */
   public Batch batch() {
     return batch;
   }
@@ -143,14 +144,6 @@ public final class Gpux implements AutoCloseable {
    */
   public ModelConverter convert() {
     return converter;
-  }
-
-  /**
-   * Many models at once: {@code gpux batch run} and {@code gpux batch benchmark} (see {@link
-   * io.gpux.batch}).
-   */
-  public BatchRuns batchRuns() {
-    return batchRuns;
   }
 
   /** Registry credentials ({@code gpux login}). */

@@ -81,7 +81,7 @@ final class BatchBenchmarkCommand implements Callable<Integer> {
             "name them as arguments, with -f FILE or with --locked gpux.lock");
       }
       List<BatchBenchmark.Result> results =
-          gpux.batchRuns()
+          gpux.batch()
               .benchmark(
                   models.entries().stream().map(ModelList.Entry::text).toList(),
                   options,

@@ -126,7 +126,7 @@ final class BatchRunCommand implements Callable<Integer> {
     try (Gpux gpux = root.gpux()) {
       List<BatchJob> work = jobs(gpux, root);
       BatchRunReport report =
-          gpux.batchRuns()
+          gpux.batch()
               .run(
                   work,
                   options,

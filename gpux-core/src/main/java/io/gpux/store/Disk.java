@@ -22,6 +22,16 @@ final class Disk {
   private Disk() {}
 
   static void write(Path target, byte[] content) throws IOException {
+    write(target, content, true);
+  }
+
+  /**
+   * {@link #write}, with the bytes forced to disk before the rename only when {@code force}: the
+   * rename is made durable either way. Unforced, the file is whole for every process from the
+   * rename on, but a power cut may leave it empty or cut short under its name; only for files whose
+   * readers take that for "unknown" ({@link WriteBack}'s records).
+   */
+  static void write(Path target, byte[] content, boolean force) throws IOException {
     Path dir = target.getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
@@ -31,7 +41,9 @@ final class Disk {
         while (buffer.hasRemaining()) {
           ch.write(buffer);
         }
-        ch.force(true);
+        if (force) {
+          ch.force(true);
+        }
       }
       move(tmp, target);
     } finally {

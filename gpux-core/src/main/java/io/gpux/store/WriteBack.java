@@ -72,9 +72,14 @@ final class WriteBack {
 
   /** Records, durably, that {@code sha256}'s bytes may not be on disk yet; before it is stored. */
   void pending(String sha256, long size) throws IOException {
+    // The record's name must be durable before the blob's rename, its bytes need not be: one fsync
+    // (the folder's) a blob, not two. A power cut that loses them leaves the record empty or cut
+    // short, which reads as a record of an earlier boot (its boot id is not this one), so recover()
+    // re-hashes the blob. Every other process sees the record whole, since it is renamed in.
     Disk.write(
         record(sha256),
-        (bootId + " " + clock.millis() + " " + size + "\n").getBytes(StandardCharsets.US_ASCII));
+        (bootId + " " + clock.millis() + " " + size + "\n").getBytes(StandardCharsets.US_ASCII),
+        false);
   }
 
   /**

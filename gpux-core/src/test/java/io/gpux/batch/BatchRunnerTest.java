@@ -122,7 +122,7 @@ class BatchRunnerTest {
     Path output = work.resolve("out/results.jsonl");
     long oneSession = SessionBudget.estimate(work.resolve("m000/model.onnx"));
     BatchRunner runner =
-        gpux.batchRuns().runner(options().withJobs(8).withMaxMemory(3 * oneSession + 4096));
+        gpux.batch().runner(options().withJobs(8).withMaxMemory(3 * oneSession + 4096));
     BatchRunReport report = runner.run(jobs(models, input, output), new StringWriter(), null);
     assertTrue(report.peakSessions() <= 3, "peak " + report.peakSessions());
     assertTrue(report.peakSessions() >= 1);
@@ -177,8 +177,7 @@ class BatchRunnerTest {
                 + "\n");
     Path output = work.resolve("mixed-out.jsonl");
     BatchRunReport report =
-        gpux.batchRuns()
-            .run(jobs(List.of("m"), input, output), options(), new StringWriter(), null);
+        gpux.batch().run(jobs(List.of("m"), input, output), options(), new StringWriter(), null);
     Map<String, JsonNode> results = byPair(rows(output));
     assertEquals(7, results.size(), "no result for the blank line 2: " + results.keySet());
     assertFalse(results.containsKey("m#2"));
@@ -210,8 +209,7 @@ class BatchRunnerTest {
     Path input = Files.writeString(work.resolve("text.jsonl"), String.join("\n", inputs) + "\n");
     Path output = work.resolve("text-out.jsonl");
     BatchRunReport report =
-        gpux.batchRuns()
-            .run(jobs(List.of("text"), input, output), options(), new StringWriter(), null);
+        gpux.batch().run(jobs(List.of("text"), input, output), options(), new StringWriter(), null);
     assertEquals(0, report.errors(), report.toString());
     Map<String, JsonNode> results = byPair(rows(output));
     for (int j = 0; j < inputs.size(); j++) {
@@ -225,14 +223,14 @@ class BatchRunnerTest {
     List<String> models = adders(6);
     Path input = data(15);
     Path whole = work.resolve("whole.jsonl");
-    gpux.batchRuns().run(jobs(models, input, whole), options(), new StringWriter(), null);
+    gpux.batch().run(jobs(models, input, whole), options(), new StringWriter(), null);
     Map<String, JsonNode> expected = byPair(rows(whole));
     List<JsonNode> union = new ArrayList<>();
     int shards = 4;
     for (int i = 0; i < shards; i++) {
       Shard shard = new Shard(i, shards);
       Path part = work.resolve("part-" + i + ".jsonl");
-      gpux.batchRuns()
+      gpux.batch()
           .run(
               jobs(models, input, part), options().withOwns(shard::owns), new StringWriter(), null);
       List<JsonNode> got = rows(part);
@@ -247,21 +245,21 @@ class BatchRunnerTest {
     List<String> models = adders(3);
     Path input = data(10);
     Path output = work.resolve("resume.jsonl");
-    gpux.batchRuns().run(jobs(models, input, output), options(), new StringWriter(), null);
+    gpux.batch().run(jobs(models, input, output), options(), new StringWriter(), null);
     Map<String, JsonNode> expected = byPair(rows(output));
     // What a kill leaves: the first 12 lines whole, the 13th cut in the middle.
     List<String> written = Files.readAllLines(output);
     String torn = written.get(12).substring(0, written.get(12).length() / 2);
     Files.writeString(output, String.join("\n", written.subList(0, 12)) + "\n" + torn);
     BatchRunReport report =
-        gpux.batchRuns()
+        gpux.batch()
             .run(jobs(models, input, output), options().withResume(true), new StringWriter(), null);
     assertEquals(12, report.models().stream().mapToInt(ModelSummary::skipped).sum());
     assertEquals(30 - 12, report.lines());
     assertEquals(expected, byPair(rows(output)));
     // Once complete, a resume runs nothing and opens no session.
     BatchRunReport again =
-        gpux.batchRuns()
+        gpux.batch()
             .run(jobs(models, input, output), options().withResume(true), new StringWriter(), null);
     assertEquals(0, again.lines());
     assertEquals(0, again.peakSessions());
@@ -276,7 +274,7 @@ class BatchRunnerTest {
         assertThrows(
             GpuxException.class,
             () ->
-                gpux.batchRuns()
+                gpux.batch()
                     .run(
                         jobs(List.of("m"), input, blocker.resolve("out.jsonl")),
                         options(),
@@ -288,7 +286,7 @@ class BatchRunnerTest {
         assertThrows(
             GpuxException.class,
             () ->
-                gpux.batchRuns()
+                gpux.batch()
                     .run(jobs(List.of("m"), input, work), options(), new StringWriter(), null));
     assertTrue(dir.problem().contains("it is a folder"), dir.problem());
   }
@@ -299,7 +297,7 @@ class BatchRunnerTest {
     Path input = data(4);
     StringWriter stdout = new StringWriter();
     BatchRunReport report =
-        gpux.batchRuns()
+        gpux.batch()
             .run(
                 jobs(List.of("missing-folder", "hf:acme/not-pulled", "good"), input, null),
                 options().withPull(false),
@@ -337,12 +335,12 @@ class BatchRunnerTest {
       try (Gpux g = Gpux.open(work, GpuxSettings.fromEnvironment(env, home))) {
         StringWriter refused = new StringWriter();
         BatchRunReport none =
-            g.batchRuns().run(jobs(refs, input, null), options().withPull(false), refused, null);
+            g.batch().run(jobs(refs, input, null), options().withPull(false), refused, null);
         assertEquals(15, none.errors(), "--no-pull: each line of each missing model fails");
         assertTrue(none.models().get(0).error().contains("not in the store"), none.toString());
 
         Path output = work.resolve("hub.jsonl");
-        BatchRunReport report = g.batchRuns().run(jobs(refs, input, output), options(), null, null);
+        BatchRunReport report = g.batch().run(jobs(refs, input, output), options(), null, null);
         assertEquals(0, report.errors(), report.toString());
         Map<String, JsonNode> results = byPair(rows(output));
         assertEquals(15, results.size());
@@ -360,7 +358,7 @@ class BatchRunnerTest {
         assertThrows(
             GpuxException.class,
             () ->
-                gpux.batchRuns()
+                gpux.batch()
                     .run(
                         jobs(List.of("m"), data(2), null),
                         options().withResume(true),

@@ -85,6 +85,37 @@ class WriteBackTest {
     }
   }
 
+  /**
+   * Records are not forced (only their folder is), so a power cut may leave one empty, cut short or
+   * zero-filled: each still has its blob checked after the restart, never trusted.
+   */
+  @Test
+  void aRecordThePowerCutEmptiedOrCutShortStillHasItsBlobChecked() throws Exception {
+    ManifestFile[] f = new ManifestFile[4];
+    try (ModelStore store = open("boot-a", T0)) {
+      for (int i = 0; i < f.length; i++) {
+        f[i] = StoreFixture.put(store, "f" + i + ".bin", "bytes that never reached the disk " + i);
+      }
+    }
+    Path records = home.resolve("writeback");
+    String whole = Files.readString(records.resolve(f[0].sha256()));
+    StoreFixture.overwrite(records.resolve(f[0].sha256()), "");
+    StoreFixture.overwrite(records.resolve(f[1].sha256()), whole.substring(0, 3));
+    StoreFixture.overwrite(records.resolve(f[2].sha256()), "\0".repeat(whole.length()));
+    // The record lost its size, not its boot id: the digest still decides.
+    StoreFixture.overwrite(
+        records.resolve(f[3].sha256()), whole.substring(0, whole.lastIndexOf(' ')));
+    for (ManifestFile m : f) {
+      StoreFixture.overwrite(home.resolve("blobs/sha256").resolve(m.sha256()), "torn");
+    }
+    try (ModelStore store = open("boot-b", T0.plusSeconds(5))) {
+      assertEquals(
+          java.util.Arrays.stream(f).map(ManifestFile::sha256).sorted().toList(),
+          store.damagedAfterRestart().stream().sorted().toList());
+      assertTrue(records().isEmpty());
+    }
+  }
+
   @Test
   void forcedBlobsAndSystemsWithoutABootIdKeepNoRecords() throws Exception {
     try (ModelStore store =
