@@ -22,14 +22,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code gpux convert}: a TensorFlow, Keras or TFLite model to a checked ONNX project. */
+/**
+ * {@code gpux convert}: a TensorFlow, Keras, TFLite, Transformers or scikit-learn model to a
+ * checked ONNX project.
+ */
 @Command(
     name = "convert",
     description = {
-      "Convert a TensorFlow SavedModel, Keras (.keras, .h5) or TFLite model to a checked ONNX"
-          + " project (model.onnx + gpux.yml).",
-      "The converter (tf2onnx) runs in a Python environment GPUX creates on first use under"
-          + " GPUX_HOME/python (about 1.7 GB; --setup prepares it ahead). Every conversion is"
+      "Convert a TensorFlow SavedModel, Keras (.keras, .h5), TFLite, Transformers"
+          + " (save_pretrained folder) or scikit-learn (pickle/joblib, with --trust) model to a"
+          + " checked ONNX project (model.onnx + gpux.yml).",
+      "The converter (tf2onnx, torch.onnx, skl2onnx) runs in a Python environment GPUX creates on"
+          + " first use under GPUX_HOME/python (--setup prepares it ahead). Every conversion is"
           + " checked: ONNX Runtime and the framework run the same seeded random inputs, and each"
           + " output's largest difference must be within the tolerance, or nothing is kept."
     },
@@ -39,6 +43,8 @@ import picocli.CommandLine.ParentCommand;
       "  gpux convert --setup",
       "  gpux convert saved_model/ -o my-model",
       "  gpux convert model.tflite --input-shape input=1x224x224x3",
+      "  gpux convert --framework transformers my-bert/ --task text-classification",
+      "  gpux convert --framework sklearn pipeline.pkl --trust",
       "Environment: GPUX_HOME, GPUX_OFFLINE=1 (no install), GPUX_BASE_PYTHON (the python3 to create"
           + " the environment with), GPUX_PYTHON_ENV_TENSORFLOW (use an existing environment).",
       "See docs/convert.md."
@@ -50,19 +56,44 @@ final class ConvertCommand implements Callable<Integer> {
       index = "0",
       arity = "0..1",
       paramLabel = "PATH",
-      description = "A SavedModel folder, a .keras/.h5 file or a .tflite file.")
+      description =
+          "A SavedModel folder, a .keras/.h5 or .tflite file, a Transformers folder or a"
+              + " .pkl/.joblib file.")
   String path;
 
   @Option(
       names = "--framework",
       paramLabel = "NAME",
-      description = "tensorflow, keras or tflite (default: detected from the files).")
+      description =
+          "tensorflow, keras, tflite, transformers or sklearn (default: detected from the"
+              + " files).")
   String framework;
+
+  @Option(
+      names = "--task",
+      paramLabel = "TASK",
+      description =
+          "Transformers: the head to export (text-classification, token-classification,"
+              + " fill-mask, text-generation, feature-extraction; default: from config.json's"
+              + " architectures).")
+  String task;
+
+  @Option(
+      names = "--trust",
+      description =
+          "Load a model that is a pickle (scikit-learn files, Transformers .bin weights):"
+              + " loading one runs its code, so only for a source you trust.")
+  boolean trust;
 
   @Option(
       names = "--opset",
       paramLabel = "N",
-      description = "ONNX opset to convert to (default: " + ConvertOptions.DEFAULT_OPSET + ").")
+      description =
+          "ONNX opset to convert to (default: "
+              + ConvertOptions.DEFAULT_OPSET
+              + "; "
+              + ConvertOptions.TORCH_DEFAULT_OPSET
+              + " for Transformers and scikit-learn).")
   Integer opset;
 
   @Option(
@@ -115,7 +146,9 @@ final class ConvertCommand implements Callable<Integer> {
             .withOpset(opset)
             .withInputShapes(ConvertOptions.parseShapes(inputShapes))
             .withOutputDir(output)
-            .withTolerance(atol, rtol);
+            .withTolerance(atol, rtol)
+            .withTask(task, null)
+            .withTrust(trust);
     try (Gpux gpux = parent.gpux()) {
       Progress progress = new Progress(parent.err, json);
       if (setup) {
@@ -178,12 +211,21 @@ final class ConvertCommand implements Callable<Integer> {
         r.convertedAt() == null ? "" : ", " + r.convertedAt());
     List<String> shapes = new ArrayList<>();
     r.inputShapes().forEach((k, v) -> shapes.add(k + "=" + ConvertOptions.format(v)));
+    if (r.details().containsKey("task")) {
+      out.printf(
+          Locale.ROOT,
+          "Task:       %s (from %s), exported by %s%n",
+          r.details().get("task"),
+          r.details().get("task_from"),
+          r.details().getOrDefault("export_path", "?"));
+    }
     out.printf(
         Locale.ROOT,
-        "Check:      %s on seeded random inputs %s (seed %d), tolerance %s%n",
+        "Check:      %s on %s, tolerance %s%n",
         r.passed() ? "passed" : "FAILED",
-        String.join(", ", shapes),
-        r.seed(),
+        r.details().containsKey("check_inputs")
+            ? r.details().get("check_inputs")
+            : "seeded random inputs " + String.join(", ", shapes) + " (seed " + r.seed() + ")",
         r.toleranceText());
     for (ConversionRecord.OutputCheck o : r.outputs()) {
       out.printf(

@@ -21,6 +21,7 @@ import picocli.CommandLine.ParentCommand;
       "Examples:",
       "  gpux pull hf:Xenova/distilbert-base-uncased-finetuned-sst-2-english",
       "  gpux pull hf:org/model@v1.0 --variant quantized",
+      "  gpux pull hf:org/bert-model --convert (no ONNX file: export its Transformers weights)",
       "  gpux pull --locked gpux.lock",
       "Environment: HF_ENDPOINT, HF_TOKEN, GPUX_HOME, GPUX_OFFLINE=1."
     })
@@ -71,6 +72,28 @@ final class PullCommand implements Callable<Integer> {
   boolean json;
 
   @Option(
+      names = "--convert",
+      description =
+          "A model with no ONNX file (Hugging Face: Transformers weights) is exported to ONNX in"
+              + " GPUX's Python environment and checked (see docs/convert.md).")
+  boolean convert;
+
+  @Option(
+      names = "--trust",
+      description =
+          "With --convert: load weights that are pickles (pytorch_model.bin); loading one runs"
+              + " its code, so only for a source you trust.")
+  boolean trust;
+
+  @Option(
+      names = "--task",
+      paramLabel = "TASK",
+      description =
+          "With --convert: the head to export (text-classification, token-classification,"
+              + " fill-mask, text-generation, feature-extraction; default: from config.json).")
+  String task;
+
+  @Option(
       names = "--locked",
       paramLabel = "LOCKFILE",
       description =
@@ -105,8 +128,18 @@ final class PullCommand implements Callable<Integer> {
       if (!json) {
         parent.err.println("gpux: pulling " + ref);
       }
+      if ((trust || task != null) && !convert) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--trust and --task go with --convert");
+      }
+      String checkedTask = task == null ? null : io.gpux.convert.ConvertOptions.checkTask(task);
       PullResult r =
-          gpux.models().pull(ref, new PullOptions(include, exclude, variant, force), progress);
+          gpux.models()
+              .pull(
+                  ref,
+                  new PullOptions(include, exclude, variant, force)
+                      .withConversion(convert, trust, checkedTask),
+                  progress);
       var m = r.manifest();
       if (json) {
         var o = Json.NODES.objectNode();

@@ -18,6 +18,10 @@ import java.util.Map;
  * @param outputDir where the project goes (null: {@code <source name>-onnx} beside the source)
  * @param absoluteTolerance the check's absolute tolerance (null: {@link #DEFAULT_ABS})
  * @param relativeTolerance the check's relative tolerance (null: {@link #DEFAULT_REL})
+ * @param task the Transformers task head to export ({@code --task}; null: from the repository)
+ * @param declaredTask the task the model's registry declares (the Hub's pipeline_tag), used when
+ *     config.json names no architecture; null when there is none
+ * @param trust whether a model that is code (a pickle) may be loaded ({@code --trust})
  */
 public record ConvertOptions(
     String framework,
@@ -25,7 +29,42 @@ public record ConvertOptions(
     Map<String, List<Long>> inputShapes,
     Path outputDir,
     Double absoluteTolerance,
-    Double relativeTolerance) {
+    Double relativeTolerance,
+    String task,
+    String declaredTask,
+    boolean trust) {
+
+  /**
+   * The Transformers tasks {@code --task} takes, each a head: classifier logits, per-token logits,
+   * masked-LM logits, causal-LM logits (no KV cache), the encoder's last hidden state.
+   */
+  public static final List<String> TASKS =
+      List.of(
+          "text-classification",
+          "token-classification",
+          "fill-mask",
+          "text-generation",
+          "feature-extraction");
+
+  /** Without options. */
+  public ConvertOptions(
+      String framework,
+      Integer opset,
+      Map<String, List<Long>> inputShapes,
+      Path outputDir,
+      Double absoluteTolerance,
+      Double relativeTolerance) {
+    this(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        null,
+        null,
+        false);
+  }
 
   /** Opset 17: supported by tf2onnx 1.17 and by every ONNX Runtime GPUX runs on. */
   public static final int DEFAULT_OPSET = 17;
@@ -47,6 +86,30 @@ public record ConvertOptions(
       throw GpuxException.invalidInput(
           "a tolerance must be a number of zero or more", "e.g. --atol 1e-4 --rtol 1e-3");
     }
+    if (task != null) {
+      task = checkTask(task);
+    }
+  }
+
+  /** {@code task} if it is one of {@link #TASKS}, else a bad-input error naming the close ones. */
+  public static String checkTask(String task) {
+    String t = task.trim().toLowerCase(java.util.Locale.ROOT);
+    if (TASKS.contains(t)) {
+      return t;
+    }
+    List<String> close =
+        TASKS.stream()
+            .filter(
+                k ->
+                    io.gpux.spelling.EditDistance.between(k, t) <= Math.max(3, t.length() / 3)
+                        || k.contains(t) && !t.isEmpty())
+            .toList();
+    throw GpuxException.invalidInput(
+        "unknown task '"
+            + task
+            + "'"
+            + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?"),
+        "--task takes " + String.join(", ", TASKS));
   }
 
   public static ConvertOptions defaults() {
@@ -55,30 +118,107 @@ public record ConvertOptions(
 
   public ConvertOptions withFramework(String f) {
     return new ConvertOptions(
-        f, opset, inputShapes, outputDir, absoluteTolerance, relativeTolerance);
+        f,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        task,
+        declaredTask,
+        trust);
   }
 
   public ConvertOptions withOpset(Integer o) {
     return new ConvertOptions(
-        framework, o, inputShapes, outputDir, absoluteTolerance, relativeTolerance);
+        framework,
+        o,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        task,
+        declaredTask,
+        trust);
   }
 
   public ConvertOptions withInputShapes(Map<String, List<Long>> shapes) {
     return new ConvertOptions(
-        framework, opset, shapes, outputDir, absoluteTolerance, relativeTolerance);
+        framework,
+        opset,
+        shapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        task,
+        declaredTask,
+        trust);
   }
 
   public ConvertOptions withOutputDir(Path dir) {
     return new ConvertOptions(
-        framework, opset, inputShapes, dir, absoluteTolerance, relativeTolerance);
+        framework,
+        opset,
+        inputShapes,
+        dir,
+        absoluteTolerance,
+        relativeTolerance,
+        task,
+        declaredTask,
+        trust);
   }
 
   public ConvertOptions withTolerance(Double abs, Double rel) {
-    return new ConvertOptions(framework, opset, inputShapes, outputDir, abs, rel);
+    return new ConvertOptions(
+        framework, opset, inputShapes, outputDir, abs, rel, task, declaredTask, trust);
+  }
+
+  /** With the task head ({@code --task}, null: from the model) and the registry's declared one. */
+  public ConvertOptions withTask(String t, String declared) {
+    return new ConvertOptions(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        t,
+        declared,
+        trust);
+  }
+
+  /** With {@code --trust}: a model that is a pickle may be loaded. */
+  public ConvertOptions withTrust(boolean t) {
+    return new ConvertOptions(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        task,
+        declaredTask,
+        t);
   }
 
   public int effectiveOpset() {
     return opset == null ? DEFAULT_OPSET : opset;
+  }
+
+  /**
+   * Opset 18 for PyTorch exports: the torch.export-based exporter writes opset 18, and converting
+   * its graph down to 17 can leave nodes 17 lacks (the export then falls back to TorchScript).
+   */
+  public static final int TORCH_DEFAULT_OPSET = 18;
+
+  /** The opset for {@code framework}: the one asked for, else the framework's default. */
+  public int effectiveOpset(Framework framework) {
+    if (opset != null) {
+      return opset;
+    }
+    return framework.environment().equals(PythonEnvironment.PYTORCH)
+        ? TORCH_DEFAULT_OPSET
+        : DEFAULT_OPSET;
   }
 
   public double effectiveAbs() {

@@ -43,7 +43,8 @@ public final class ModelConverter {
    * so a driver can import the framework modules beside it (one module per framework family keeps
    * the TensorFlow driver free of torch imports and the other way round).
    */
-  static final List<String> DRIVER_MODULES = List.of("convert_driver.py");
+  static final List<String> DRIVER_MODULES =
+      List.of("convert_driver.py", "transformers_export.py", "sklearn_export.py");
 
   private static final String DRIVER_PREFIX = "gpux-convert: ";
 
@@ -96,10 +97,11 @@ public final class ModelConverter {
     }
     throw GpuxException.invalidInput(
         shown
-            + " is no model GPUX can convert (no saved_model.pb, no single .keras, .h5 or"
-            + " .tflite file)",
-        "give a TensorFlow SavedModel folder, a .keras or .h5 file, or a .tflite file; or name the"
-            + " framework with --framework "
+            + " is no model GPUX can convert (no saved_model.pb, no single .keras, .h5, .tflite,"
+            + " .pkl or .joblib file, no config.json with weights)",
+        "give a TensorFlow SavedModel folder, a .keras, .h5 or .tflite file, a Transformers"
+            + " save_pretrained folder or a pickled scikit-learn model; or name the framework"
+            + " with --framework "
             + Framework.names());
   }
 
@@ -108,7 +110,8 @@ public final class ModelConverter {
     Path src = workingDirectory.resolve(source).toAbsolutePath().normalize();
     if (!Files.exists(src)) {
       throw GpuxException.notFound(
-          "no such file or folder: " + source, "give the path of a SavedModel, .keras or .tflite");
+          "no such file or folder: " + source,
+          "give the path of a SavedModel, .keras, .tflite, Transformers folder or .pkl");
     }
     Framework framework =
         options.framework() == null
@@ -119,6 +122,17 @@ public final class ModelConverter {
       throw GpuxException.invalidInput(
           source + " is not " + framework.description(),
           "give " + framework.description() + ", or leave out --framework to detect it");
+    }
+    String untrusted = framework.untrustedBecause(model);
+    if (untrusted != null && !options.trust()) {
+      throw GpuxException.invalidInput(
+          untrusted + ": add --trust to convert it",
+          "only if you trust where it came from; docs/convert.md says what --trust allows");
+    }
+    if (options.task() != null && !framework.equals(Framework.TRANSFORMERS)) {
+      throw GpuxException.invalidInput(
+          "--task applies to Transformers models, and " + source + " is " + framework.description(),
+          "leave out --task");
     }
     Path output = outputFolder(src, options);
     Path python = environments.ensure(framework.environment(), listener);
@@ -146,7 +160,7 @@ public final class ModelConverter {
               "--record",
               recordFile.toString(),
               "--opset",
-              String.valueOf(options.effectiveOpset()),
+              String.valueOf(options.effectiveOpset(framework)),
               "--atol",
               String.valueOf(options.effectiveAbs()),
               "--rtol",
@@ -156,6 +170,15 @@ public final class ModelConverter {
           .forEach(
               (k, v) ->
                   command.addAll(List.of("--input-shape", k + "=" + ConvertOptions.format(v))));
+      if (options.task() != null) {
+        command.addAll(List.of("--task", options.task()));
+      }
+      if (options.declaredTask() != null) {
+        command.addAll(List.of("--declared-task", options.declaredTask()));
+      }
+      if (options.trust()) {
+        command.add("--trust");
+      }
       if ("1".equals(settings.env().get(TAMPER_VARIABLE))) {
         command.add("--tamper");
       }
@@ -271,6 +294,16 @@ public final class ModelConverter {
   private static void writeProject(
       Path project, Path source, Framework framework, ConversionRecord record) throws IOException {
     Path modelFile = project.resolve("model.onnx");
+    Map<String, Path> files = new java.util.LinkedHashMap<>();
+    files.put("model.onnx", modelFile);
+    // The tokenizer and config.json come along: text inputs and id2label labels work as for a
+    // repository that ships ONNX.
+    for (String companion : framework.companions()) {
+      Path from = source.resolve(companion);
+      if (Files.isRegularFile(from)) {
+        files.put(companion, Files.copy(from, project.resolve(companion)));
+      }
+    }
     String name = projectName(source);
     String yaml =
         OnnxProjectGenerator.generate(
@@ -279,8 +312,10 @@ public final class ModelConverter {
             name,
             "1",
             "model.onnx",
-            Map.of("model.onnx", modelFile),
-            Map.of(),
+            files,
+            record.details().containsKey("task")
+                ? Map.of("pipeline_tag", record.details().get("task"))
+                : Map.of(),
             "gpux convert (" + record.converter() + " " + record.converterVersion() + ")");
     Files.writeString(project.resolve("gpux.yml"), yaml, StandardCharsets.UTF_8);
     Path recordFile = project.resolve(ConversionRecord.FILE);

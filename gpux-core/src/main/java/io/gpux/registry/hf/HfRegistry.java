@@ -68,6 +68,29 @@ final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.regis
               + ", then set HF_TOKEN or run `gpux login hf`");
     }
     Map<String, JsonNode> listing = listing(repo, commit, info);
+    String display = "hf:" + repo + "@" + revision;
+    TransformersFiles transformers = TransformersFiles.of(new ArrayList<>(listing.keySet()));
+    if (transformers != null && options.include().isEmpty()) {
+      List<String> picked = transformers.choose(display, options);
+      List<RemoteFile> files = new ArrayList<>();
+      for (String path : picked) {
+        files.add(remoteFile(repo, commit, path, listing.get(path)));
+      }
+      return new ResolvedModel(
+          "hf",
+          repo,
+          commit,
+          revision,
+          api.endpoint() + "/" + repo,
+          files,
+          lineage(repo, commit, revision, info),
+          new io.gpux.registry.Conversion(
+              "transformers",
+              "Transformers",
+              display,
+              null,
+              info.path("pipeline_tag").asText(null)));
+    }
     List<String> chosen =
         OnnxFileChoice.choose(
             "hf:" + repo + "@" + revision,
