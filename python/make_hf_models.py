@@ -9,7 +9,8 @@ id2label {0: negative, 1: positive}, a WordPiece tokenizer.json built with the t
 library, saved by save_pretrained in safetensors. OUT_DIR/gpt2: a GPT2LMHeadModel likewise with a
 byte-level BPE tokenizer. OUT_DIR/bert-bin: the BERT model saved as a pickle pytorch_model.bin
 only. OUT_DIR/pipeline.pkl: StandardScaler + LogisticRegression fitted on seeded data (4
-features, 3 classes). Nothing is downloaded.
+features, 3 classes); OUT_DIR/unsupported.pkl: an estimator skl2onnx cannot convert. Nothing is
+downloaded.
 """
 
 import json
@@ -105,6 +106,10 @@ def make(out):
     y = (x[:, 0] > 0).astype(int) + (x[:, 1] > 5).astype(int)
     pipe = make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y)
     joblib.dump(pipe, os.path.join(out, "pipeline.pkl"))
+    # An estimator skl2onnx has no converter for: the export error.
+    from sklearn.semi_supervised import LabelSpreading
+
+    joblib.dump(LabelSpreading().fit(x, y), os.path.join(out, "unsupported.pkl"))
 
 
 def reference(folder, task, texts):

@@ -97,13 +97,18 @@ public record ConvertOptions(
     if (TASKS.contains(t)) {
       return t;
     }
-    List<String> close =
+    // The nearest names only, and only when near: a typo, not any task.
+    int best =
         TASKS.stream()
-            .filter(
-                k ->
-                    io.gpux.spelling.EditDistance.between(k, t) <= Math.max(3, t.length() / 3)
-                        || k.contains(t) && !t.isEmpty())
-            .toList();
+            .mapToInt(k -> io.gpux.spelling.EditDistance.between(k, t))
+            .min()
+            .orElse(Integer.MAX_VALUE);
+    List<String> close =
+        best > Math.max(3, t.length() / 3)
+            ? List.of()
+            : TASKS.stream()
+                .filter(k -> io.gpux.spelling.EditDistance.between(k, t) == best)
+                .toList();
     throw GpuxException.invalidInput(
         "unknown task '"
             + task
