@@ -3,8 +3,12 @@
 Run by io.gpux.convert.ModelConverter in a managed Python environment (never by hand, but it
 works by hand too):
 
-  python convert_driver.py --framework tensorflow|keras|tflite --source PATH --output model.onnx
-      --record record.json [--opset 17] [--input-shape NAME=1x224x224x3]... [--atol A --rtol R]
+  python convert_driver.py --framework tensorflow|keras|tflite|pytorch|pytorch-hub --source PATH
+      --output model.onnx --record record.json [--opset 17] [--input-shape NAME=1x224x224x3]...
+      [--atol A --rtol R] [--entrypoint NAME --entry-arg K=V...]   (the last two: pytorch-hub)
+
+PyTorch models (a TorchScript file; a hub repository's entrypoint) are in torch_models.py and
+their export in torch_export.py, beside this file: imported only for those frameworks.
 
 It loads the model with its own framework, converts it, then checks the conversion: the ONNX
 model (onnxruntime) and the framework run the same seeded random inputs, and the largest absolute
@@ -35,6 +39,13 @@ DYNAMIC_DIM = 2
 
 class BadInput(Exception):
     """The user's model or options are wrong (not the converter's fault)."""
+
+
+# What counts as bad input: the framework modules beside this one add their own class (they
+# cannot import this one: it runs as __main__).
+BAD_INPUT = [BadInput]
+# An export the converter could not do, with its message: a framework module adds its class.
+EXPORT_FAILED = []
 
 
 def step(name):
@@ -257,7 +268,15 @@ def name_batch_dims(model):
             dims[0].dim_param = "batch"
 
 
-def load(framework, source, exporter):
+def load(framework, source, exporter, entrypoint=None, entry_args=()):
+    if framework in ("pytorch", "pytorch-hub"):
+        import torch_models
+
+        BAD_INPUT.append(torch_models.BadInput)
+        EXPORT_FAILED.append(torch_models.ExportFailed)
+        if framework == "pytorch":
+            return torch_models.TorchScriptModel(source)
+        return torch_models.HubModel(source, entrypoint, list(entry_args))
     if framework == "tensorflow":
         return TensorFlowSavedModel(source)
     if framework == "keras":
@@ -364,6 +383,8 @@ def main(argv):
     p.add_argument("--atol", type=float, default=1e-4)
     p.add_argument("--rtol", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--entrypoint")
+    p.add_argument("--entry-arg", action="append", default=[])
     p.add_argument("--tamper", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
 
@@ -381,10 +402,10 @@ def main(argv):
         shapes = parse_shapes(a.input_shape)
         step("loading")
         t = time.perf_counter()
-        model = load(a.framework, a.source, a.exporter)
+        model = load(a.framework, a.source, a.exporter, a.entrypoint, a.entry_arg)
         record.update(model.versions())
         record["seconds"]["load"] = round(time.perf_counter() - t, 3)
-    except BadInput as e:
+    except tuple(BAD_INPUT) as e:
         return finish("bad_input", str(e))
     except Exception as e:  # the framework could not read it: a user's file, not a crash
         return finish("load_failed", "%s could not load it: %s" % (a.framework, one_line(e)))
@@ -396,8 +417,21 @@ def main(argv):
         record["converter"] = converter
         record["converter_version"] = version
         record["seconds"]["convert"] = round(time.perf_counter() - t, 3)
-    except BadInput as e:
+        if getattr(model, "path_taken", None):
+            import torch_export
+
+            record["export_path"] = model.path_taken
+            if torch_export.last_failures:
+                record["export_fallback_reason"] = "; ".join(torch_export.last_failures)
+        # The opset the model has: an exporter may keep a newer one than asked for (torch's
+        # exporter starts at 18 and keeps it when it cannot convert down).
+        for o in onnx_model.opset_import:
+            if o.domain in ("", "ai.onnx"):
+                record["opset"] = int(o.version)
+    except tuple(BAD_INPUT) as e:
         return finish("bad_input", str(e))
+    except tuple(EXPORT_FAILED) as e:
+        return finish("export_failed", str(e))
     except Exception as e:
         return finish("export_failed", one_line(e))
 
@@ -435,7 +469,7 @@ def main(argv):
         want = model.run(feeds)
         record["outputs"] = compare(got, want, a.atol, a.rtol)
         record["seconds"]["check"] = round(time.perf_counter() - t, 3)
-    except BadInput as e:
+    except tuple(BAD_INPUT) as e:
         return finish("bad_input", str(e))
     except Exception as e:
         return finish("check_failed", "the check could not run: " + one_line(e))
