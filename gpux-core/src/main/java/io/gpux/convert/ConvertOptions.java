@@ -18,6 +18,10 @@ import java.util.Map;
  * @param outputDir where the project goes (null: {@code <source name>-onnx} beside the source)
  * @param absoluteTolerance the check's absolute tolerance (null: {@link #DEFAULT_ABS})
  * @param relativeTolerance the check's relative tolerance (null: {@link #DEFAULT_REL})
+ * @param entrypoint the PyTorch Hub entrypoint that builds the model, for a hub repository
+ * @param arguments the entrypoint's keyword arguments as {@code NAME=VALUE} (a Python literal such
+ *     as {@code None}, {@code 10}, {@code True}, else the text), in the order given
+ * @param trust the model's own code may run (a hub repository's hubconf.py): the user said so
  */
 public record ConvertOptions(
     String framework,
@@ -25,7 +29,29 @@ public record ConvertOptions(
     Map<String, List<Long>> inputShapes,
     Path outputDir,
     Double absoluteTolerance,
-    Double relativeTolerance) {
+    Double relativeTolerance,
+    String entrypoint,
+    List<String> arguments,
+    boolean trust) {
+
+  public ConvertOptions(
+      String framework,
+      Integer opset,
+      Map<String, List<Long>> inputShapes,
+      Path outputDir,
+      Double absoluteTolerance,
+      Double relativeTolerance) {
+    this(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        null,
+        List.of(),
+        false);
+  }
 
   /** Opset 17: supported by tf2onnx 1.17 and by every ONNX Runtime GPUX runs on. */
   public static final int DEFAULT_OPSET = 17;
@@ -38,6 +64,15 @@ public record ConvertOptions(
         inputShapes == null
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(inputShapes));
+    arguments = arguments == null ? List.of() : List.copyOf(arguments);
+    for (String a : arguments) {
+      int eq = a.indexOf('=');
+      if (eq <= 0 || !a.substring(0, eq).trim().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw GpuxException.invalidInput(
+            "entrypoint argument '" + a + "' is not NAME=VALUE",
+            "give a keyword argument of the entrypoint, e.g. --arg weights=None");
+      }
+    }
     if (opset != null && (opset < 7 || opset > 23)) {
       throw GpuxException.invalidInput(
           "opset " + opset + " is out of range", "give an ONNX opset from 7 to 23 (default 17)");
@@ -55,26 +90,91 @@ public record ConvertOptions(
 
   public ConvertOptions withFramework(String f) {
     return new ConvertOptions(
-        f, opset, inputShapes, outputDir, absoluteTolerance, relativeTolerance);
+        f,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        trust);
   }
 
   public ConvertOptions withOpset(Integer o) {
     return new ConvertOptions(
-        framework, o, inputShapes, outputDir, absoluteTolerance, relativeTolerance);
+        framework,
+        o,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        trust);
   }
 
   public ConvertOptions withInputShapes(Map<String, List<Long>> shapes) {
     return new ConvertOptions(
-        framework, opset, shapes, outputDir, absoluteTolerance, relativeTolerance);
+        framework,
+        opset,
+        shapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        trust);
   }
 
   public ConvertOptions withOutputDir(Path dir) {
     return new ConvertOptions(
-        framework, opset, inputShapes, dir, absoluteTolerance, relativeTolerance);
+        framework,
+        opset,
+        inputShapes,
+        dir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        trust);
   }
 
   public ConvertOptions withTolerance(Double abs, Double rel) {
-    return new ConvertOptions(framework, opset, inputShapes, outputDir, abs, rel);
+    return new ConvertOptions(
+        framework, opset, inputShapes, outputDir, abs, rel, entrypoint, arguments, trust);
+  }
+
+  /** A hub repository's entrypoint and its keyword arguments ({@code NAME=VALUE}). */
+  public ConvertOptions withEntrypoint(String entry, List<String> args) {
+    return new ConvertOptions(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entry,
+        args,
+        trust);
+  }
+
+  public ConvertOptions withTrust(boolean t) {
+    return new ConvertOptions(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        t);
+  }
+
+  /** The opset asked for, else the framework's default. */
+  public int effectiveOpset(Framework f) {
+    return opset == null ? f.defaultOpset() : opset;
   }
 
   public int effectiveOpset() {

@@ -11,9 +11,16 @@ import java.util.List;
  * @param variant a model variant where a registry has several (Hugging Face: {@code quantized},
  *     {@code fp16}, ... picks {@code onnx/model_<variant>.onnx})
  * @param force fetch again even when the version is already in the store
+ * @param trust the user trusts the model's own code to run ({@code --trust}): a PyTorch Hub
+ *     repository's hubconf.py; a registry whose models are code refuses them without it (or its own
+ *     list of trusted sources)
  */
 public record PullOptions(
-    List<String> include, List<String> exclude, String variant, boolean force) {
+    List<String> include, List<String> exclude, String variant, boolean force, boolean trust) {
+
+  public PullOptions(List<String> include, List<String> exclude, String variant, boolean force) {
+    this(include, exclude, variant, force, false);
+  }
 
   /**
    * The variant under which a registry serves a model together with its test data ({@code
@@ -56,6 +63,10 @@ public record PullOptions(
   }
 
   public PullOptions withForce(boolean f) {
-    return new PullOptions(include, exclude, variant, f);
+    return new PullOptions(include, exclude, variant, f, trust);
+  }
+
+  public PullOptions withTrust(boolean t) {
+    return new PullOptions(include, exclude, variant, force, t);
   }
 }

@@ -3,9 +3,9 @@
 Run by io.gpux.convert.ModelConverter in a managed Python environment (never by hand, but it
 works by hand too):
 
-  python convert_driver.py --framework tensorflow|keras|tflite|pytorch|pytorch-hub --source PATH
+  python convert_driver.py --framework tensorflow|keras|tflite|pytorch --source PATH
       --output model.onnx --record record.json [--opset 17] [--input-shape NAME=1x224x224x3]...
-      [--atol A --rtol R] [--entrypoint NAME --entry-arg K=V...]   (the last two: pytorch-hub)
+      [--atol A --rtol R] [--entrypoint NAME --entry-arg K=V...]   (the last two: a hub folder)
 
 PyTorch models (a TorchScript file; a hub repository's entrypoint) are in torch_models.py and
 their export in torch_export.py, beside this file: imported only for those frameworks.
@@ -274,9 +274,9 @@ def load(framework, source, exporter, entrypoint=None, entry_args=()):
 
         BAD_INPUT.append(torch_models.BadInput)
         EXPORT_FAILED.append(torch_models.ExportFailed)
-        if framework == "pytorch":
-            return torch_models.TorchScriptModel(source)
-        return torch_models.HubModel(source, entrypoint, list(entry_args))
+        if os.path.isdir(source):  # an unpacked hub repository: its entrypoint builds the model
+            return torch_models.HubModel(source, entrypoint, list(entry_args))
+        return torch_models.TorchScriptModel(source)
     if framework == "tensorflow":
         return TensorFlowSavedModel(source)
     if framework == "keras":

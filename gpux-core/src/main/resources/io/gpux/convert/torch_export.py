@@ -15,6 +15,7 @@ The weights are kept inside the .onnx file (no external data), so models up to O
 """
 
 import os
+import re
 import warnings
 
 DYNAMO = "dynamo"
@@ -118,14 +119,19 @@ def _remove(path):
 
 
 def short(e, limit=300):
-    """An exception as one line: the first meaningful line of its message, at most limit chars."""
-    text = str(e).strip() or type(e).__name__
+    """An exception as one line: what failed (torch.export's errors open with generic advice and
+    name the cause under "## Exception summary"), at most limit characters."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(e)).strip() or type(e).__name__
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    # torch's export errors open with a generic line and say what failed on the next ones.
-    first = lines[0] if lines else text
-    for ln in lines:
-        if not ln.startswith(("Failed to export", "Traceback", "[torch.onnx]")):
-            first = ln
-            break
-    first = "%s: %s" % (type(e).__name__, first)
+    if "## Exception summary" in lines:
+        after = lines[lines.index("## Exception summary") + 1:]
+        first = after[0] if after else text
+        first = re.sub(r"^<class '(?:[\w.]+\.)?(\w+)'>:\s*", r"\1: ", first)
+    else:
+        first = lines[0] if lines else text
+        for ln in lines:
+            if not ln.startswith(("Failed to export", "Traceback", "[torch.onnx]", "- ")):
+                first = ln
+                break
+        first = "%s: %s" % (type(e).__name__, first)
     return first if len(first) <= limit else first[:limit - 3] + "..."

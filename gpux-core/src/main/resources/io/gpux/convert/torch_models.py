@@ -1,6 +1,6 @@
 """PyTorch models for convert_driver.py: a TorchScript file, or a PyTorch Hub entrypoint.
 
-Imported by the driver only for --framework pytorch and pytorch-hub, so the TensorFlow driver
+Imported by the driver only for --framework pytorch (a file: TorchScript; a folder: a hub), so the TensorFlow driver
 never imports torch. Each class has the driver's interface: versions(), run(feeds) (the reference
 side of the check) and convert(opset, shapes) -> (onnx model, converter, converter version).
 
@@ -160,8 +160,6 @@ class HubModel(TorchModel):
     source='local', **kwargs) builds it: hubconf.py imported with the repository on sys.path, its
     `dependencies` checked, the entrypoint called (its weights, if any, through torch.hub's own
     checkpoint download with its hash-prefix check)."""
-
-    framework = "pytorch-hub"
 
     def __init__(self, repo, entrypoint, arguments):
         import torch
