@@ -64,34 +64,14 @@ public final class Models {
     // The store opens (SQLite, migrations: ~0.14 s) while the registry resolves the reference;
     // Resources.close() waits for it, so a pull that fails fast never leaves it writing.
     CompletableFuture<ModelStore> opening = resources.openStoreAsync();
-    ModelPuller puller =
-        new ModelPuller(
-                resources.registries(),
-                () -> Async.join(opening),
-                resources.transfer(),
-                resources.settings.clock())
-            .pulledBy(GpuxVersion.VALUE);
-    return withConverter(puller, options).pull(ref, options, listener);
-  }
-
-  /**
-   * With {@code --convert}, the puller converts a model that has no ONNX file in GPUX's managed
-   * Python environment ({@link io.gpux.convert}), with the check and lineage of {@code gpux
-   * convert}.
-   */
-  ModelPuller withConverter(ModelPuller puller, PullOptions options) {
-    if (!options.convert()) {
-      return puller;
-    }
-    var converter =
-        new io.gpux.convert.ModelConverter(
-            resources.settings, resources.workingDirectory, GpuxVersion.VALUE);
-    return puller.converter(
-        new io.gpux.convert.PullConverter(
-            converter,
-            io.gpux.convert.ConvertOptions.defaults()
-                .withTask(options.task(), null)
-                .withTrust(options.trust())));
+    return new ModelPuller(
+            resources.registries(),
+            () -> Async.join(opening),
+            resources.transfer(),
+            resources.settings.clock())
+        .pulledBy(GpuxVersion.VALUE)
+        .converter(resources.pullConverter())
+        .pull(ref, options, listener);
   }
 
   /**
@@ -435,7 +415,8 @@ public final class Models {
             resources::store,
             resources.transfer(),
             resources.settings.clock())
-        .pulledBy(GpuxVersion.VALUE);
+        .pulledBy(GpuxVersion.VALUE)
+        .converter(resources.pullConverter());
   }
 
   /** A lockfile restore that pulls with {@code puller}. */

@@ -91,9 +91,7 @@ final class ConvertCommand implements Callable<Integer> {
       description =
           "ONNX opset to convert to (default: "
               + ConvertOptions.DEFAULT_OPSET
-              + "; "
-              + ConvertOptions.TORCH_DEFAULT_OPSET
-              + " for Transformers and scikit-learn).")
+              + "; 18 for PyTorch, Transformers and scikit-learn: torch's exporter starts at 18).")
   Integer opset;
 
   @Option(

@@ -81,8 +81,8 @@ final class PullCommand implements Callable<Integer> {
   @Option(
       names = "--trust",
       description =
-          "With --convert: load weights that are pickles (pytorch_model.bin); loading one runs"
-              + " its code, so only for a source you trust.")
+          "Let the model's own code run: weights that are pickles (pytorch_model.bin, with"
+              + " --convert), a PyTorch Hub repository's hubconf.py. Only for a source you trust.")
   boolean trust;
 
   @Option(
@@ -128,9 +128,9 @@ final class PullCommand implements Callable<Integer> {
       if (!json) {
         parent.err.println("gpux: pulling " + ref);
       }
-      if ((trust || task != null) && !convert) {
+      if (task != null && !convert) {
         throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--trust and --task go with --convert");
+            spec.commandLine(), "--task goes with --convert");
       }
       String checkedTask = task == null ? null : io.gpux.convert.ConvertOptions.checkTask(task);
       PullResult r =

@@ -133,6 +133,13 @@ public record ConversionRecord(
   static ConversionRecord fromDriver(
       JsonNode r, String source, Instant convertedAt, String convertedBy) {
     ObjectNode o = r.deepCopy();
+    // The PyTorch driver writes the exporter's path at the top level: one place for it, details.
+    for (String key : List.of("export_path", "export_fallback_reason")) {
+      if (r.hasNonNull(key) && !r.path("details").has(key)) {
+        (o.path("details").isObject() ? (ObjectNode) o.get("details") : o.putObject("details"))
+            .put(key, r.path(key).asText());
+      }
+    }
     o.put("source", source)
         .put("passed", "passed".equals(r.path("status").asText()))
         .put("converted_at", convertedAt.toString())

@@ -18,10 +18,14 @@ import java.util.Map;
  * @param outputDir where the project goes (null: {@code <source name>-onnx} beside the source)
  * @param absoluteTolerance the check's absolute tolerance (null: {@link #DEFAULT_ABS})
  * @param relativeTolerance the check's relative tolerance (null: {@link #DEFAULT_REL})
- * @param task the Transformers task head to export ({@code --task}; null: from the repository)
+ * @param entrypoint the PyTorch Hub entrypoint that builds the model, for a hub repository
+ * @param arguments the entrypoint's keyword arguments as {@code NAME=VALUE} (a Python literal such
+ *     as {@code None}, {@code 10}, {@code True}, else the text), in the order given
+ * @param trust the model's own code may run (a hub repository's hubconf.py, a pickle: scikit-learn
+ *     files, Transformers .bin weights): the user said so ({@code --trust})
+ * @param task the Transformers task head to export ({@code --task}; null: from the model)
  * @param declaredTask the task the model's registry declares (the Hub's pipeline_tag), used when
  *     config.json names no architecture; null when there is none
- * @param trust whether a model that is code (a pickle) may be loaded ({@code --trust})
  */
 public record ConvertOptions(
     String framework,
@@ -30,9 +34,11 @@ public record ConvertOptions(
     Path outputDir,
     Double absoluteTolerance,
     Double relativeTolerance,
+    String entrypoint,
+    List<String> arguments,
+    boolean trust,
     String task,
-    String declaredTask,
-    boolean trust) {
+    String declaredTask) {
 
   /**
    * The Transformers tasks {@code --task} takes, each a head: classifier logits, per-token logits,
@@ -46,7 +52,6 @@ public record ConvertOptions(
           "text-generation",
           "feature-extraction");
 
-  /** Without options. */
   public ConvertOptions(
       String framework,
       Integer opset,
@@ -62,8 +67,10 @@ public record ConvertOptions(
         absoluteTolerance,
         relativeTolerance,
         null,
+        List.of(),
+        false,
         null,
-        false);
+        null);
   }
 
   /** Opset 17: supported by tf2onnx 1.17 and by every ONNX Runtime GPUX runs on. */
@@ -73,10 +80,22 @@ public record ConvertOptions(
   public static final double DEFAULT_REL = 1e-3;
 
   public ConvertOptions {
+    if (task != null) {
+      task = checkTask(task);
+    }
     inputShapes =
         inputShapes == null
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(inputShapes));
+    arguments = arguments == null ? List.of() : List.copyOf(arguments);
+    for (String a : arguments) {
+      int eq = a.indexOf('=');
+      if (eq <= 0 || !a.substring(0, eq).trim().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw GpuxException.invalidInput(
+            "entrypoint argument '" + a + "' is not NAME=VALUE",
+            "give a keyword argument of the entrypoint, e.g. --arg weights=None");
+      }
+    }
     if (opset != null && (opset < 7 || opset > 23)) {
       throw GpuxException.invalidInput(
           "opset " + opset + " is out of range", "give an ONNX opset from 7 to 23 (default 17)");
@@ -85,9 +104,6 @@ public record ConvertOptions(
         || relativeTolerance != null && !(relativeTolerance >= 0)) {
       throw GpuxException.invalidInput(
           "a tolerance must be a number of zero or more", "e.g. --atol 1e-4 --rtol 1e-3");
-    }
-    if (task != null) {
-      task = checkTask(task);
     }
   }
 
@@ -117,6 +133,22 @@ public record ConvertOptions(
         "--task takes " + String.join(", ", TASKS));
   }
 
+  /** With the task head ({@code --task}, null: from the model) and the registry's declared one. */
+  public ConvertOptions withTask(String t, String declared) {
+    return new ConvertOptions(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        trust,
+        t,
+        declared);
+  }
+
   public static ConvertOptions defaults() {
     return new ConvertOptions(null, null, Map.of(), null, null, null);
   }
@@ -129,9 +161,11 @@ public record ConvertOptions(
         outputDir,
         absoluteTolerance,
         relativeTolerance,
+        entrypoint,
+        arguments,
+        trust,
         task,
-        declaredTask,
-        trust);
+        declaredTask);
   }
 
   public ConvertOptions withOpset(Integer o) {
@@ -142,9 +176,11 @@ public record ConvertOptions(
         outputDir,
         absoluteTolerance,
         relativeTolerance,
+        entrypoint,
+        arguments,
+        trust,
         task,
-        declaredTask,
-        trust);
+        declaredTask);
   }
 
   public ConvertOptions withInputShapes(Map<String, List<Long>> shapes) {
@@ -155,9 +191,11 @@ public record ConvertOptions(
         outputDir,
         absoluteTolerance,
         relativeTolerance,
+        entrypoint,
+        arguments,
+        trust,
         task,
-        declaredTask,
-        trust);
+        declaredTask);
   }
 
   public ConvertOptions withOutputDir(Path dir) {
@@ -168,18 +206,30 @@ public record ConvertOptions(
         dir,
         absoluteTolerance,
         relativeTolerance,
+        entrypoint,
+        arguments,
+        trust,
         task,
-        declaredTask,
-        trust);
+        declaredTask);
   }
 
   public ConvertOptions withTolerance(Double abs, Double rel) {
     return new ConvertOptions(
-        framework, opset, inputShapes, outputDir, abs, rel, task, declaredTask, trust);
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        abs,
+        rel,
+        entrypoint,
+        arguments,
+        trust,
+        task,
+        declaredTask);
   }
 
-  /** With the task head ({@code --task}, null: from the model) and the registry's declared one. */
-  public ConvertOptions withTask(String t, String declared) {
+  /** A hub repository's entrypoint and its keyword arguments ({@code NAME=VALUE}). */
+  public ConvertOptions withEntrypoint(String entry, List<String> args) {
     return new ConvertOptions(
         framework,
         opset,
@@ -187,12 +237,13 @@ public record ConvertOptions(
         outputDir,
         absoluteTolerance,
         relativeTolerance,
-        t,
-        declared,
-        trust);
+        entry,
+        args,
+        trust,
+        task,
+        declaredTask);
   }
 
-  /** With {@code --trust}: a model that is a pickle may be loaded. */
   public ConvertOptions withTrust(boolean t) {
     return new ConvertOptions(
         framework,
@@ -201,29 +252,20 @@ public record ConvertOptions(
         outputDir,
         absoluteTolerance,
         relativeTolerance,
+        entrypoint,
+        arguments,
+        t,
         task,
-        declaredTask,
-        t);
+        declaredTask);
+  }
+
+  /** The opset asked for, else the framework's default. */
+  public int effectiveOpset(Framework f) {
+    return opset == null ? f.defaultOpset() : opset;
   }
 
   public int effectiveOpset() {
     return opset == null ? DEFAULT_OPSET : opset;
-  }
-
-  /**
-   * Opset 18 for PyTorch exports: the torch.export-based exporter writes opset 18, and converting
-   * its graph down to 17 can leave nodes 17 lacks (the export then falls back to TorchScript).
-   */
-  public static final int TORCH_DEFAULT_OPSET = 18;
-
-  /** The opset for {@code framework}: the one asked for, else the framework's default. */
-  public int effectiveOpset(Framework framework) {
-    if (opset != null) {
-      return opset;
-    }
-    return framework.environment().equals(PythonEnvironment.PYTORCH)
-        ? TORCH_DEFAULT_OPSET
-        : DEFAULT_OPSET;
   }
 
   public double effectiveAbs() {

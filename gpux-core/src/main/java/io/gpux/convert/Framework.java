@@ -20,14 +20,27 @@ import java.util.stream.Stream;
  *     no model of this framework
  * @param environment the managed environment its converter runs in
  * @param driver the driver script, a resource beside this class
+ * @param defaultOpset the opset converted to when none is asked for: the lowest the converter fully
+ *     supports (torch's exporter starts at 18)
  */
 public record Framework(
     String name,
     String description,
     Function<Path, Path> locate,
     PythonEnvironment environment,
-    String driver) {
+    String driver,
+    int defaultOpset) {
 
+  public Framework(
+      String name,
+      String description,
+      Function<Path, Path> locate,
+      PythonEnvironment environment,
+      String driver) {
+    this(name, description, locate, environment, driver, ConvertOptions.DEFAULT_OPSET);
+  }
+
+  /** One driver for every framework; it imports each framework's module only when asked. */
   private static final String TF_DRIVER = "convert_driver.py";
 
   public static final Framework TENSORFLOW =
@@ -55,6 +68,25 @@ public record Framework(
           TF_DRIVER);
 
   /**
+   * A TorchScript file (torch.jit.save; .pt, .pth), or an unpacked PyTorch Hub repository (a folder
+   * with hubconf.py) whose entrypoint builds the model: that runs the repository's code, so it
+   * needs trust ({@link ConvertOptions#trust()}).
+   */
+  public static final Framework PYTORCH =
+      new Framework(
+          "pytorch",
+          "a TorchScript file (.pt, .pth) or a PyTorch Hub repository (a folder with hubconf.py)",
+          p -> isHubRepository(p) ? p : single(p, ".pt", ".pth"),
+          PythonEnvironment.PYTORCH,
+          TF_DRIVER,
+          18);
+
+  /** A folder with a hubconf.py: a PyTorch Hub repository, whose entrypoints are code. */
+  public static boolean isHubRepository(Path p) {
+    return Files.isDirectory(p) && Files.isRegularFile(p.resolve("hubconf.py"));
+  }
+
+  /**
    * A Transformers model folder as {@code save_pretrained} writes it: config.json and its weights
    * (safetensors, or pickle {@code .bin} files that need {@code --trust}).
    */
@@ -68,7 +100,8 @@ public record Framework(
                   ? p
                   : null,
           PythonEnvironment.PYTORCH,
-          TF_DRIVER);
+          TF_DRIVER,
+          18);
 
   /** A pickled or joblib scikit-learn estimator or pipeline: always code, so always trusted. */
   public static final Framework SKLEARN =
@@ -77,14 +110,8 @@ public record Framework(
           "a pickled scikit-learn estimator or pipeline (.pkl, .pickle or .joblib)",
           p -> single(p, ".pkl", ".pickle", ".joblib"),
           PythonEnvironment.PYTORCH,
-          TF_DRIVER);
-
-  /**
-   * In detection order: a SavedModel folder may also hold a .tflite export of itself; a
-   * Transformers folder is recognized by its config.json before a stray pickle in it.
-   */
-  public static final List<Framework> ALL =
-      List.of(TENSORFLOW, KERAS, TFLITE, TRANSFORMERS, SKLEARN);
+          TF_DRIVER,
+          18);
 
   /** What weights a Transformers folder has. */
   enum Weights {
@@ -143,6 +170,14 @@ public record Framework(
           "vocab.txt",
           "merges.txt",
           "generation_config.json");
+
+  /**
+   * In detection order: a SavedModel folder may also hold a .tflite export of itself; a hub
+   * repository is recognised by its hubconf.py before any single .pt file in it; a Transformers
+   * folder by its config.json and weights.
+   */
+  public static final List<Framework> ALL =
+      List.of(TENSORFLOW, KERAS, TFLITE, PYTORCH, TRANSFORMERS, SKLEARN);
 
   /** The framework named {@code name} (case-insensitive), or null. */
   public static Framework named(String name) {

@@ -44,7 +44,12 @@ public final class ModelConverter {
    * the TensorFlow driver free of torch imports and the other way round).
    */
   static final List<String> DRIVER_MODULES =
-      List.of("convert_driver.py", "transformers_export.py", "sklearn_export.py");
+      List.of(
+          "convert_driver.py",
+          "torch_export.py",
+          "torch_models.py",
+          "transformers_export.py",
+          "sklearn_export.py");
 
   private static final String DRIVER_PREFIX = "gpux-convert: ";
 
@@ -98,10 +103,10 @@ public final class ModelConverter {
     throw GpuxException.invalidInput(
         shown
             + " is no model GPUX can convert (no saved_model.pb, no single .keras, .h5, .tflite,"
-            + " .pkl or .joblib file, no config.json with weights)",
-        "give a TensorFlow SavedModel folder, a .keras, .h5 or .tflite file, a Transformers"
-            + " save_pretrained folder or a pickled scikit-learn model; or name the framework"
-            + " with --framework "
+            + " .pt, .pth, .pkl or .joblib file, no hubconf.py, no config.json with weights)",
+        "give a TensorFlow SavedModel folder, a .keras, .h5 or .tflite file, a TorchScript .pt"
+            + " file, a PyTorch Hub repository folder, a Transformers save_pretrained folder or a"
+            + " pickled scikit-learn model; or name the framework with --framework "
             + Framework.names());
   }
 
@@ -111,7 +116,8 @@ public final class ModelConverter {
     if (!Files.exists(src)) {
       throw GpuxException.notFound(
           "no such file or folder: " + source,
-          "give the path of a SavedModel, .keras, .tflite, Transformers folder or .pkl");
+          "give the path of a SavedModel, .keras, .tflite, TorchScript .pt, hub repository,"
+              + " Transformers folder or .pkl");
     }
     Framework framework =
         options.framework() == null
@@ -122,6 +128,16 @@ public final class ModelConverter {
       throw GpuxException.invalidInput(
           source + " is not " + framework.description(),
           "give " + framework.description() + ", or leave out --framework to detect it");
+    }
+    boolean hub = Framework.isHubRepository(model);
+    if (hub) {
+      checkHub(source, options);
+    } else if (options.entrypoint() != null || !options.arguments().isEmpty()) {
+      throw GpuxException.invalidInput(
+          "--entrypoint and --arg are for a PyTorch Hub repository, and "
+              + source
+              + " is none (no hubconf.py)",
+          "give the repository's folder, or leave them out");
     }
     String untrusted = framework.untrustedBecause(model);
     if (untrusted != null && !options.trust()) {
@@ -170,13 +186,17 @@ public final class ModelConverter {
           .forEach(
               (k, v) ->
                   command.addAll(List.of("--input-shape", k + "=" + ConvertOptions.format(v))));
+      if (hub) {
+        command.addAll(List.of("--entrypoint", options.entrypoint()));
+        options.arguments().forEach(a -> command.addAll(List.of("--entry-arg", a)));
+      }
       if (options.task() != null) {
         command.addAll(List.of("--task", options.task()));
       }
       if (options.declaredTask() != null) {
         command.addAll(List.of("--declared-task", options.declaredTask()));
       }
-      if (options.trust()) {
+      if (options.trust() && framework.untrustedBecause(model) != null) {
         command.add("--trust");
       }
       if ("1".equals(settings.env().get(TAMPER_VARIABLE))) {
@@ -240,6 +260,25 @@ public final class ModelConverter {
     }
   }
 
+  /**
+   * A hub repository's hubconf.py is code that runs in the converter: only with trust, and only
+   * with an entrypoint named.
+   */
+  private static void checkHub(Path source, ConvertOptions options) {
+    if (!options.trust()) {
+      throw GpuxException.invalidInput(
+          source
+              + " is a PyTorch Hub repository: converting it runs its hubconf.py, which is code,"
+              + " and it is not trusted",
+          "read its hubconf.py, then pass --trust");
+    }
+    if (options.entrypoint() == null || options.entrypoint().isBlank()) {
+      throw GpuxException.invalidInput(
+          "a PyTorch Hub repository needs an entrypoint to build the model",
+          "name one of hubconf.py's functions with --entrypoint NAME");
+    }
+  }
+
   /** The driver's verdict as GPUX's errors: bad input (2), export failed or check failed (1). */
   private static void failUnlessPassed(
       Framework framework, Path source, JsonNode driver, ConversionRecord record) {
@@ -265,8 +304,12 @@ public final class ModelConverter {
               record.converter() == null
                   ? "the " + framework.name() + " model could not be converted: " + error
                   : record.converter() + " could not convert " + source + ": " + error,
-              "try another --opset, or fix dynamic input shapes with --input-shape NAME=DIMS;"
-                  + " docs/convert.md says what else to try when an export fails");
+              framework == Framework.PYTORCH
+                  ? "give the model's example input shapes with --input-shape NAME=DIMS, or try"
+                      + " another --opset; docs/convert.md says what else to try when an export"
+                      + " fails"
+                  : "try another --opset, or fix dynamic input shapes with --input-shape"
+                      + " NAME=DIMS; docs/convert.md says what else to try when an export fails");
       default -> {
         ConversionRecord.OutputCheck worst = record.worst();
         String what =

@@ -389,10 +389,13 @@ public final class ModelPuller {
   }
 
   private ModelConverter converter(Conversion c) {
-    if (converter != null) {
+    if (converter != null && converter.converts(c)) {
       return converter;
     }
     return java.util.ServiceLoader.load(ModelConverter.class, ModelPuller.class.getClassLoader())
+        .stream()
+        .map(java.util.ServiceLoader.Provider::get)
+        .filter(found -> found.converts(c))
         .findFirst()
         .orElseThrow(
             () ->

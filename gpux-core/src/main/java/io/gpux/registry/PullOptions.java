@@ -11,10 +11,11 @@ import java.util.List;
  * @param variant a model variant where a registry has several (Hugging Face: {@code quantized},
  *     {@code fp16}, ... picks {@code onnx/model_<variant>.onnx})
  * @param force fetch again even when the version is already in the store
+ * @param trust the user trusts the model's own code to run ({@code --trust}): a PyTorch Hub
+ *     repository's hubconf.py, a Hugging Face repository's pickle {@code .bin} weights; a registry
+ *     whose models are code refuses them without it (or its own list of trusted sources)
  * @param convert a model with no ONNX file may be converted to ONNX after the download ({@code
  *     --convert}; Hugging Face: Transformers weights)
- * @param trust a model whose weights are code (pickle {@code .bin} files) may be loaded to convert
- *     it ({@code --trust})
  * @param task the task head a conversion exports ({@code --task}), null: from the repository
  */
 public record PullOptions(
@@ -22,12 +23,17 @@ public record PullOptions(
     List<String> exclude,
     String variant,
     boolean force,
-    boolean convert,
     boolean trust,
+    boolean convert,
     String task) {
 
   public PullOptions(List<String> include, List<String> exclude, String variant, boolean force) {
     this(include, exclude, variant, force, false, false, null);
+  }
+
+  public PullOptions(
+      List<String> include, List<String> exclude, String variant, boolean force, boolean trust) {
+    this(include, exclude, variant, force, trust, false, null);
   }
 
   /**
@@ -75,11 +81,15 @@ public record PullOptions(
   }
 
   public PullOptions withForce(boolean f) {
-    return new PullOptions(include, exclude, variant, f, convert, trust, task);
+    return new PullOptions(include, exclude, variant, f, trust, convert, task);
+  }
+
+  public PullOptions withTrust(boolean t) {
+    return new PullOptions(include, exclude, variant, force, t, convert, task);
   }
 
   /** With {@code --convert}, {@code --trust} and {@code --task}. */
   public PullOptions withConversion(boolean convert, boolean trust, String task) {
-    return new PullOptions(include, exclude, variant, force, convert, trust, task);
+    return new PullOptions(include, exclude, variant, force, trust, convert, task);
   }
 }

@@ -3,14 +3,18 @@
 Run by io.gpux.convert.ModelConverter in a managed Python environment (never by hand, but it
 works by hand too):
 
-  python convert_driver.py --framework tensorflow|keras|tflite|transformers|sklearn --source PATH
-      --output model.onnx --record record.json [--opset 17] [--input-shape NAME=1x224x224x3]...
-      [--atol A --rtol R] [--task TASK] [--declared-task PIPELINE_TAG] [--trust]
+  python convert_driver.py --framework tensorflow|keras|tflite|pytorch|transformers|sklearn
+      --source PATH --output model.onnx --record record.json [--opset 17]
+      [--input-shape NAME=1x224x224x3]... [--atol A --rtol R]
+      [--entrypoint NAME --entry-arg K=V...]   (these two: a hub folder)
+      [--task TASK] [--declared-task PIPELINE_TAG] [--trust]   (Transformers, scikit-learn)
 
-The TensorFlow frameworks live here; Transformers in transformers_export.py and scikit-learn in
-sklearn_export.py beside it (imported only when asked for, so one environment never needs the
-other's packages). A framework may give its own check inputs (check_inputs: tokenized text for a
-language model) instead of the seeded random ones, and "details" for the record.
+The TensorFlow frameworks live here. PyTorch models (a TorchScript file; a hub repository's
+entrypoint) are in torch_models.py and their export in torch_export.py; Transformers in
+transformers_export.py and scikit-learn in sklearn_export.py, beside this file: each imported only
+for its frameworks, so one environment never needs another's packages. A framework may give its
+own check inputs (check_inputs: tokenized text for a language model) instead of the seeded random
+ones, and "details" for the record.
 
 It loads the model with its own framework, converts it, then checks the conversion: the ONNX
 model (onnxruntime) and the framework run the same seeded random inputs, and the largest absolute
@@ -46,6 +50,11 @@ class BadInput(Exception):
 # The framework modules import BadInput from here: run as a script this module is __main__, and
 # without this alias they would import a second copy whose BadInput main() does not catch.
 sys.modules.setdefault("convert_driver", sys.modules[__name__])
+# What counts as bad input: the framework modules beside this one add their own class (they
+# cannot import this one: it runs as __main__).
+BAD_INPUT = [BadInput]
+# An export the converter could not do, with its message: a framework module adds its class.
+EXPORT_FAILED = []
 
 
 def step(name):
@@ -268,7 +277,7 @@ def name_batch_dims(model):
             dims[0].dim_param = "batch"
 
 
-def load(framework, source, exporter, a=None):
+def load(framework, source, exporter, entrypoint=None, entry_args=(), a=None):
     if framework == "transformers":
         from transformers_export import TransformersModel
 
@@ -278,6 +287,14 @@ def load(framework, source, exporter, a=None):
         from sklearn_export import SklearnModel
 
         return SklearnModel(source, trust=a.trust)
+    if framework in ("pytorch", "pytorch-hub"):
+        import torch_models
+
+        BAD_INPUT.append(torch_models.BadInput)
+        EXPORT_FAILED.append(torch_models.ExportFailed)
+        if os.path.isdir(source):  # an unpacked hub repository: its entrypoint builds the model
+            return torch_models.HubModel(source, entrypoint, list(entry_args))
+        return torch_models.TorchScriptModel(source)
     if framework == "tensorflow":
         return TensorFlowSavedModel(source)
     if framework == "keras":
@@ -415,6 +432,8 @@ def main(argv):
     p.add_argument("--task", default=None)
     p.add_argument("--declared-task", default=None)
     p.add_argument("--trust", action="store_true")
+    p.add_argument("--entrypoint")
+    p.add_argument("--entry-arg", action="append", default=[])
     p.add_argument("--tamper", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
 
@@ -432,10 +451,10 @@ def main(argv):
         shapes = parse_shapes(a.input_shape)
         step("loading")
         t = time.perf_counter()
-        model = load(a.framework, a.source, a.exporter, a)
+        model = load(a.framework, a.source, a.exporter, a.entrypoint, a.entry_arg, a)
         record.update(model.versions())
         record["seconds"]["load"] = round(time.perf_counter() - t, 3)
-    except BadInput as e:
+    except tuple(BAD_INPUT) as e:
         return finish("bad_input", str(e))
     except Exception as e:  # the framework could not read it: a user's file, not a crash
         return finish("load_failed", "%s could not load it: %s" % (a.framework, one_line(e)))
@@ -447,8 +466,21 @@ def main(argv):
         record["converter"] = converter
         record["converter_version"] = version
         record["seconds"]["convert"] = round(time.perf_counter() - t, 3)
-    except BadInput as e:
+        if getattr(model, "path_taken", None):
+            import torch_export
+
+            record["export_path"] = model.path_taken
+            if torch_export.last_failures:
+                record["export_fallback_reason"] = "; ".join(torch_export.last_failures)
+        # The opset the model has: an exporter may keep a newer one than asked for (torch's
+        # exporter starts at 18 and keeps it when it cannot convert down).
+        for o in onnx_model.opset_import:
+            if o.domain in ("", "ai.onnx"):
+                record["opset"] = int(o.version)
+    except tuple(BAD_INPUT) as e:
         return finish("bad_input", str(e))
+    except tuple(EXPORT_FAILED) as e:
+        return finish("export_failed", str(e))
     except Exception as e:
         record["details"] = dict(getattr(model, "details", {}))
         return finish("export_failed", one_line(e))
@@ -500,7 +532,7 @@ def main(argv):
                 "%s %s" % (label, " ".join("%s=%s" % (k, "x".join(map(str, v.shape)))
                                            for k, v in feeds.items())) for label, feeds in sets)
         record["seconds"]["check"] = round(time.perf_counter() - t, 3)
-    except BadInput as e:
+    except tuple(BAD_INPUT) as e:
         return finish("bad_input", str(e))
     except Exception as e:
         return finish("check_failed", "the check could not run: " + one_line(e))

@@ -213,52 +213,26 @@ class TransformersModel:
         import tempfile
 
         import onnx
+        import torch_export
 
         if shapes:
             raise BadInput("--input-shape does not apply to Transformers models: their inputs are"
                            " token ids of any batch and length")
         example = self.seeded(0)
         args = tuple(self.torch.from_numpy(example[n]) for n in self.input_names)
-        axes = {n: {0: "batch", 1: "sequence"} for n in self.input_names}
-        # A classifier's logits are per text; every other head's are per token.
-        axes[self.output_name] = ({0: "batch"} if self.task == "text-classification"
-                                  else {0: "batch", 1: "sequence"})
+        # The batch is dynamic already; the sequence too, on every input and on a per-token
+        # output (a classifier's logits are per text).
+        more = {n: {1: "sequence"} for n in self.input_names}
+        if self.task != "text-classification":
+            more[self.output_name] = {1: "sequence"}
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "model.onnx")
-            self.export_path = export_module(
+            self.export_path = torch_export.export_module(
                 self.module(), args, list(self.input_names), [self.output_name], path, opset,
-                dynamic_axes=axes)
+                more_dynamic=more)
             model = onnx.load(path)
         self.details["export_path"] = self.export_path
-        if export_module.errors:
-            self.details["export_fallback"] = export_module.errors[0]
-        return model, "torch.onnx", self.torch.__version__
+        if torch_export.last_failures:
+            self.details["export_fallback"] = torch_export.last_failures[0]
+        return model, torch_export.converter_name(self.export_path), self.torch.__version__
 
-
-def export_module(module, example_inputs, input_names, output_names, path, opset,
-                  dynamic_axes=None):
-    """torch.onnx.export with the torch.export-based exporter (dynamo=True) first and the
-    TorchScript exporter as the fallback; returns the path taken ("dynamo" or "torchscript").
-    Both errors are reported when both fail."""
-    import torch
-
-    errors = export_module.errors = []
-    for dynamo in (True, False):
-        try:
-            torch.onnx.export(module, example_inputs, path, input_names=input_names,
-                              output_names=output_names, opset_version=opset,
-                              dynamic_axes=dynamic_axes, dynamo=dynamo, external_data=False)
-            # Below opset 18 the torch.export-based exporter converts its opset-18 graph down,
-            # and that can leave a node the older opset does not have (Split's num_outputs):
-            # a model ONNX's checker refuses is no export.
-            import onnx
-
-            onnx.checker.check_model(path)
-            return "dynamo" if dynamo else "torchscript"
-        except Exception as e:  # the next exporter may manage
-            errors.append("%s: %s" % ("torch.export" if dynamo else "TorchScript",
-                                      " ".join(str(e).split())[:300]))
-    raise RuntimeError("; ".join(errors))
-
-
-export_module.errors = []  # why the last call fell back, for the record

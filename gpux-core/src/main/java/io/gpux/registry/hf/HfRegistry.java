@@ -85,11 +85,7 @@ final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.regis
           files,
           lineage(repo, commit, revision, info),
           new io.gpux.registry.Conversion(
-              "transformers",
-              "Transformers",
-              display,
-              null,
-              info.path("pipeline_tag").asText(null)));
+              "transformers", "Transformers", display, null, parameters(options, info)));
     }
     List<String> chosen =
         OnnxFileChoice.choose(
@@ -110,6 +106,19 @@ final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.regis
         api.endpoint() + "/" + repo,
         files,
         lineage(repo, commit, revision, info));
+  }
+
+  /** What the converter needs beyond the files: trust, the task asked for, the declared one. */
+  private static Map<String, String> parameters(PullOptions options, JsonNode info) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(io.gpux.registry.Conversion.PARAM_TRUSTED, String.valueOf(options.trust()));
+    if (options.task() != null) {
+      p.put(io.gpux.registry.Conversion.PARAM_TASK, options.task());
+    }
+    if (info.path("pipeline_tag").isTextual()) {
+      p.put(io.gpux.registry.Conversion.PARAM_DECLARED_TASK, info.path("pipeline_tag").asText());
+    }
+    return p;
   }
 
   /** The commit a {@code model_info} names: only a real commit id goes into file URLs. */
