@@ -23,15 +23,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code gpux convert}: a TensorFlow, Keras, TFLite, Transformers or scikit-learn model to a
- * checked ONNX project.
+ * {@code gpux convert}: a TensorFlow, Keras, TFLite, PyTorch, Transformers or scikit-learn model to
+ * a checked ONNX project.
  */
 @Command(
     name = "convert",
     description = {
-      "Convert a TensorFlow SavedModel, Keras (.keras, .h5), TFLite, Transformers"
-          + " (save_pretrained folder) or scikit-learn (pickle/joblib, with --trust) model to a"
-          + " checked ONNX project (model.onnx + gpux.yml).",
+      "Convert a TensorFlow SavedModel, Keras (.keras, .h5), TFLite, PyTorch (TorchScript .pt, or"
+          + " a PyTorch Hub repository's entrypoint), Transformers (save_pretrained folder) or"
+          + " scikit-learn (pickle/joblib, with --trust) model to a checked ONNX project"
+          + " (model.onnx + gpux.yml).",
       "The converter (tf2onnx, torch.onnx, skl2onnx) runs in a Python environment GPUX creates on"
           + " first use under GPUX_HOME/python (--setup prepares it ahead). Every conversion is"
           + " checked: ONNX Runtime and the framework run the same seeded random inputs, and each"
@@ -43,10 +44,13 @@ import picocli.CommandLine.ParentCommand;
       "  gpux convert --setup",
       "  gpux convert saved_model/ -o my-model",
       "  gpux convert model.tflite --input-shape input=1x224x224x3",
+      "  gpux convert --framework pytorch model.pt --input-shape x=1x3x224x224",
+      "  gpux convert vision/ --entrypoint resnet18 --arg weights=None --trust",
       "  gpux convert --framework transformers my-bert/ --task text-classification",
       "  gpux convert --framework sklearn pipeline.pkl --trust",
       "Environment: GPUX_HOME, GPUX_OFFLINE=1 (no install), GPUX_BASE_PYTHON (the python3 to create"
-          + " the environment with), GPUX_PYTHON_ENV_TENSORFLOW (use an existing environment).",
+          + " the environment with), GPUX_PYTHON_ENV_TENSORFLOW, GPUX_PYTHON_ENV_PYTORCH (use an"
+          + " existing environment).",
       "See docs/convert.md."
     })
 final class ConvertCommand implements Callable<Integer> {
@@ -57,16 +61,17 @@ final class ConvertCommand implements Callable<Integer> {
       arity = "0..1",
       paramLabel = "PATH",
       description =
-          "A SavedModel folder, a .keras/.h5 or .tflite file, a Transformers folder or a"
-              + " .pkl/.joblib file.")
+          "A SavedModel folder, a .keras/.h5 or .tflite file, a TorchScript .pt file, a PyTorch"
+              + " Hub repository folder (with hubconf.py), a Transformers folder or a .pkl/.joblib"
+              + " file.")
   String path;
 
   @Option(
       names = "--framework",
       paramLabel = "NAME",
       description =
-          "tensorflow, keras, tflite, transformers or sklearn (default: detected from the"
-              + " files).")
+          "tensorflow, keras, tflite, pytorch, transformers or sklearn (default: detected from"
+              + " the files).")
   String framework;
 
   @Option(
@@ -79,19 +84,13 @@ final class ConvertCommand implements Callable<Integer> {
   String task;
 
   @Option(
-      names = "--trust",
-      description =
-          "Load a model that is a pickle (scikit-learn files, Transformers .bin weights):"
-              + " loading one runs its code, so only for a source you trust.")
-  boolean trust;
-
-  @Option(
       names = "--opset",
       paramLabel = "N",
       description =
           "ONNX opset to convert to (default: "
               + ConvertOptions.DEFAULT_OPSET
-              + "; 18 for PyTorch, Transformers and scikit-learn: torch's exporter starts at 18).")
+              + "; 18 for PyTorch, Transformers and scikit-learn, the lowest torch's exporter"
+              + " supports).")
   Integer opset;
 
   @Option(
@@ -127,6 +126,28 @@ final class ConvertCommand implements Callable<Integer> {
               + " convert.")
   boolean setup;
 
+  @Option(
+      names = "--entrypoint",
+      paramLabel = "NAME",
+      description = "The hubconf.py function that builds the model (a PyTorch Hub repository).")
+  String entrypoint;
+
+  @Option(
+      names = "--arg",
+      paramLabel = "NAME=VALUE",
+      description =
+          "A keyword argument of the entrypoint (repeatable), e.g. weights=None or"
+              + " num_classes=10: a Python literal, else text.")
+  List<String> args = new ArrayList<>();
+
+  @Option(
+      names = "--trust",
+      description =
+          "Let the model's own code run: a PyTorch Hub repository's hubconf.py builds the model;"
+              + " a pickle (scikit-learn files, Transformers .bin weights) runs code when loaded."
+              + " Only for a source you trust.")
+  boolean trust;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -145,6 +166,7 @@ final class ConvertCommand implements Callable<Integer> {
             .withInputShapes(ConvertOptions.parseShapes(inputShapes))
             .withOutputDir(output)
             .withTolerance(atol, rtol)
+            .withEntrypoint(entrypoint, args)
             .withTask(task, null)
             .withTrust(trust);
     try (Gpux gpux = parent.gpux()) {

@@ -176,7 +176,8 @@ public final class ModelPuller {
     Object pull = new Object();
     try {
       List<DownloadedFile> downloaded = download(pull, model, requests, reused, listener);
-      return commit(registry, model, options, selection, guard, action, downloaded, reused);
+      return commit(
+          registry, model, options, selection, guard, action, downloaded, reused, converter);
     } finally {
       if (shared != null) {
         shared.release(pull);
@@ -237,7 +238,8 @@ public final class ModelPuller {
       PullGuard guard,
       String action,
       List<DownloadedFile> downloaded,
-      Map<String, RemoteFile> reused) {
+      Map<String, RemoteFile> reused,
+      ModelConverter converter) {
     Map<String, DownloadedFile> byPath = new LinkedHashMap<>();
     downloaded.forEach(d -> byPath.put(d.path(), d));
     // Each file of the version: the bytes to move into the store (null when the store has them).

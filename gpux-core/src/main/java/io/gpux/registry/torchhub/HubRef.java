@@ -97,8 +97,8 @@ record HubRef(
         throw invalid(text, "argument '" + pair + "' is not NAME=VALUE");
       }
       String value = decode(pair.substring(eq + 1));
-      if (value.indexOf('\n') >= 0 || value.indexOf('&') >= 0) {
-        throw invalid(text, "the value of " + key + " has a line break or '&'");
+      if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+        throw invalid(text, "the value of " + key + " has a line break");
       }
       if (args.put(key, value) != null) {
         throw invalid(text, "names argument " + key + " twice");
@@ -131,10 +131,18 @@ record HubRef(
     return owner + "/" + repo;
   }
 
-  /** The arguments as the query string: {@code num_classes=10&weights=None}, or empty. */
+  /**
+   * The arguments as the query string: {@code num_classes=10&weights=None}, values percent-encoded
+   * where they need it (so {@code &} in a value survives), or empty.
+   */
   String query() {
     List<String> pairs = new ArrayList<>();
-    arguments.forEach((k, v) -> pairs.add(k + "=" + v));
+    arguments.forEach(
+        (k, v) ->
+            pairs.add(
+                k
+                    + "="
+                    + java.net.URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20")));
     return String.join("&", pairs);
   }
 
