@@ -70,6 +70,7 @@ public final class Models {
             resources.transfer(),
             resources.settings.clock())
         .pulledBy(GpuxVersion.VALUE)
+        .converter(resources.pullConverter())
         .pull(ref, options, listener);
   }
 
@@ -414,7 +415,8 @@ public final class Models {
             resources::store,
             resources.transfer(),
             resources.settings.clock())
-        .pulledBy(GpuxVersion.VALUE);
+        .pulledBy(GpuxVersion.VALUE)
+        .converter(resources.pullConverter());
   }
 
   /** A lockfile restore that pulls with {@code puller}. */

@@ -93,7 +93,11 @@ final class Resources implements AutoCloseable {
                 settings.offline(),
                 "gpux/" + GpuxVersion.VALUE,
                 proxies);
-        registries = new Registries(new RegistryContext(http, credentials, settings.env()));
+        // GPUX_HOME as resolved (a default one is not in the environment): a registry may keep
+        // its own files there (PyTorch Hub's trusted list).
+        java.util.Map<String, String> env = new java.util.HashMap<>(settings.env());
+        env.put("GPUX_HOME", settings.home().toString());
+        registries = new Registries(new RegistryContext(http, credentials, env));
         // One engine for every pull of this process: the per-host limits hold for all of them.
         transfer =
             new TransferEngine(
@@ -103,6 +107,16 @@ final class Resources implements AutoCloseable {
       }
       return registries;
     }
+  }
+
+  /**
+   * What converts pulled models that are not ONNX (PyTorch Hub repositories): {@code gpux
+   * convert}'s converter, in its managed Python environment.
+   */
+  io.gpux.registry.ModelConverter pullConverter() {
+    return new io.gpux.convert.PullConversions(
+        new io.gpux.convert.ModelConverter(settings, workingDirectory, GpuxVersion.VALUE),
+        io.gpux.convert.ConvertListener.NONE);
   }
 
   /** The process's one transfer engine (created with the registries). */

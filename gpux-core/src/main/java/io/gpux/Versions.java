@@ -37,10 +37,11 @@ public final class Versions {
         resources::store,
         () ->
             new ModelPuller(
-                resources.registries(),
-                resources.store(),
-                resources.transfer(),
-                resources.settings.clock()));
+                    resources.registries(),
+                    resources.store(),
+                    resources.transfer(),
+                    resources.settings.clock())
+                .converter(resources.pullConverter()));
   }
 
   private List<ModelRef> refs(List<String> references) {

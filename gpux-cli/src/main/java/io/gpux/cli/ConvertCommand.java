@@ -22,14 +22,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code gpux convert}: a TensorFlow, Keras or TFLite model to a checked ONNX project. */
+/**
+ * {@code gpux convert}: a TensorFlow, Keras, TFLite, PyTorch, Transformers or scikit-learn model to
+ * a checked ONNX project.
+ */
 @Command(
     name = "convert",
     description = {
-      "Convert a TensorFlow SavedModel, Keras (.keras, .h5) or TFLite model to a checked ONNX"
-          + " project (model.onnx + gpux.yml).",
-      "The converter (tf2onnx) runs in a Python environment GPUX creates on first use under"
-          + " GPUX_HOME/python (about 1.7 GB; --setup prepares it ahead). Every conversion is"
+      "Convert a TensorFlow SavedModel, Keras (.keras, .h5), TFLite, PyTorch (TorchScript .pt, or"
+          + " a PyTorch Hub repository's entrypoint), Transformers (save_pretrained folder) or"
+          + " scikit-learn (pickle/joblib, with --trust) model to a checked ONNX project"
+          + " (model.onnx + gpux.yml).",
+      "The converter (tf2onnx, torch.onnx, skl2onnx) runs in a Python environment GPUX creates on"
+          + " first use under GPUX_HOME/python (--setup prepares it ahead). Every conversion is"
           + " checked: ONNX Runtime and the framework run the same seeded random inputs, and each"
           + " output's largest difference must be within the tolerance, or nothing is kept."
     },
@@ -39,8 +44,13 @@ import picocli.CommandLine.ParentCommand;
       "  gpux convert --setup",
       "  gpux convert saved_model/ -o my-model",
       "  gpux convert model.tflite --input-shape input=1x224x224x3",
+      "  gpux convert --framework pytorch model.pt --input-shape x=1x3x224x224",
+      "  gpux convert vision/ --entrypoint resnet18 --arg weights=None --trust",
+      "  gpux convert --framework transformers my-bert/ --task text-classification",
+      "  gpux convert --framework sklearn pipeline.pkl --trust",
       "Environment: GPUX_HOME, GPUX_OFFLINE=1 (no install), GPUX_BASE_PYTHON (the python3 to create"
-          + " the environment with), GPUX_PYTHON_ENV_TENSORFLOW (use an existing environment).",
+          + " the environment with), GPUX_PYTHON_ENV_TENSORFLOW, GPUX_PYTHON_ENV_PYTORCH (use an"
+          + " existing environment).",
       "See docs/convert.md."
     })
 final class ConvertCommand implements Callable<Integer> {
@@ -50,19 +60,37 @@ final class ConvertCommand implements Callable<Integer> {
       index = "0",
       arity = "0..1",
       paramLabel = "PATH",
-      description = "A SavedModel folder, a .keras/.h5 file or a .tflite file.")
+      description =
+          "A SavedModel folder, a .keras/.h5 or .tflite file, a TorchScript .pt file, a PyTorch"
+              + " Hub repository folder (with hubconf.py), a Transformers folder or a .pkl/.joblib"
+              + " file.")
   String path;
 
   @Option(
       names = "--framework",
       paramLabel = "NAME",
-      description = "tensorflow, keras or tflite (default: detected from the files).")
+      description =
+          "tensorflow, keras, tflite, pytorch, transformers or sklearn (default: detected from"
+              + " the files).")
   String framework;
+
+  @Option(
+      names = "--task",
+      paramLabel = "TASK",
+      description =
+          "Transformers: the head to export (text-classification, token-classification,"
+              + " fill-mask, text-generation, feature-extraction; default: from config.json's"
+              + " architectures).")
+  String task;
 
   @Option(
       names = "--opset",
       paramLabel = "N",
-      description = "ONNX opset to convert to (default: " + ConvertOptions.DEFAULT_OPSET + ").")
+      description =
+          "ONNX opset to convert to (default: "
+              + ConvertOptions.DEFAULT_OPSET
+              + "; 18 for PyTorch, Transformers and scikit-learn, the lowest torch's exporter"
+              + " supports).")
   Integer opset;
 
   @Option(
@@ -98,6 +126,28 @@ final class ConvertCommand implements Callable<Integer> {
               + " convert.")
   boolean setup;
 
+  @Option(
+      names = "--entrypoint",
+      paramLabel = "NAME",
+      description = "The hubconf.py function that builds the model (a PyTorch Hub repository).")
+  String entrypoint;
+
+  @Option(
+      names = "--arg",
+      paramLabel = "NAME=VALUE",
+      description =
+          "A keyword argument of the entrypoint (repeatable), e.g. weights=None or"
+              + " num_classes=10: a Python literal, else text.")
+  List<String> args = new ArrayList<>();
+
+  @Option(
+      names = "--trust",
+      description =
+          "Let the model's own code run: a PyTorch Hub repository's hubconf.py builds the model;"
+              + " a pickle (scikit-learn files, Transformers .bin weights) runs code when loaded."
+              + " Only for a source you trust.")
+  boolean trust;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -115,7 +165,10 @@ final class ConvertCommand implements Callable<Integer> {
             .withOpset(opset)
             .withInputShapes(ConvertOptions.parseShapes(inputShapes))
             .withOutputDir(output)
-            .withTolerance(atol, rtol);
+            .withTolerance(atol, rtol)
+            .withEntrypoint(entrypoint, args)
+            .withTask(task, null)
+            .withTrust(trust);
     try (Gpux gpux = parent.gpux()) {
       Progress progress = new Progress(parent.err, json);
       if (setup) {
@@ -178,12 +231,21 @@ final class ConvertCommand implements Callable<Integer> {
         r.convertedAt() == null ? "" : ", " + r.convertedAt());
     List<String> shapes = new ArrayList<>();
     r.inputShapes().forEach((k, v) -> shapes.add(k + "=" + ConvertOptions.format(v)));
+    if (r.details().containsKey("task")) {
+      out.printf(
+          Locale.ROOT,
+          "Task:       %s (from %s), exported by %s%n",
+          r.details().get("task"),
+          r.details().get("task_from"),
+          r.details().getOrDefault("export_path", "?"));
+    }
     out.printf(
         Locale.ROOT,
-        "Check:      %s on seeded random inputs %s (seed %d), tolerance %s%n",
+        "Check:      %s on %s, tolerance %s%n",
         r.passed() ? "passed" : "FAILED",
-        String.join(", ", shapes),
-        r.seed(),
+        r.details().containsKey("check_inputs")
+            ? r.details().get("check_inputs")
+            : "seeded random inputs " + String.join(", ", shapes) + " (seed " + r.seed() + ")",
         r.toleranceText());
     for (ConversionRecord.OutputCheck o : r.outputs()) {
       out.printf(

@@ -18,10 +18,14 @@ import picocli.CommandLine.ParentCommand;
     footer = {
       "",
       "References: hf:org/name[@revision] (Hugging Face; the default registry).",
+      "  torchhub:OWNER/REPO[:REF]/ENTRYPOINT[?NAME=VALUE&...] (PyTorch Hub: runs the",
+      "  repository's hubconf.py in GPUX's PyTorch environment, so only with --trust).",
       "Examples:",
       "  gpux pull hf:Xenova/distilbert-base-uncased-finetuned-sst-2-english",
       "  gpux pull hf:org/model@v1.0 --variant quantized",
+      "  gpux pull hf:org/bert-model --convert (no ONNX file: export its Transformers weights)",
       "  gpux pull --locked gpux.lock",
+      "  gpux pull torchhub:pytorch/vision:v0.29.2/resnet18 --arg weights=None",
       "Environment: HF_ENDPOINT, HF_TOKEN, GPUX_HOME, GPUX_OFFLINE=1."
     })
 final class PullCommand implements Callable<Integer> {
@@ -67,8 +71,39 @@ final class PullCommand implements Callable<Integer> {
               + " gpux run).")
   boolean force;
 
+  @Option(
+      names = "--trust",
+      description =
+          "Trust the model's code to run: a PyTorch Hub repository's hubconf.py (remembered in"
+              + " GPUX_HOME/torchhub/trusted_list), pickle weights (pytorch_model.bin) with"
+              + " --convert.")
+  boolean trust;
+
+  @Option(
+      names = "--arg",
+      paramLabel = "NAME=VALUE",
+      description =
+          "A keyword argument of the PyTorch Hub entrypoint (repeatable), e.g. weights=None; the"
+              + " same as ?NAME=VALUE in the reference.")
+  List<String> args = List.of();
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
+
+  @Option(
+      names = "--convert",
+      description =
+          "A model with no ONNX file (Hugging Face: Transformers weights) is exported to ONNX in"
+              + " GPUX's Python environment and checked (see docs/convert.md).")
+  boolean convert;
+
+  @Option(
+      names = "--task",
+      paramLabel = "TASK",
+      description =
+          "With --convert: the head to export (text-classification, token-classification,"
+              + " fill-mask, text-generation, feature-extraction; default: from config.json).")
+  String task;
 
   @Option(
       names = "--locked",
@@ -86,6 +121,8 @@ final class PullCommand implements Callable<Integer> {
           || revision != null
           || variant != null
           || force
+          || trust
+          || !args.isEmpty()
           || !include.isEmpty()
           || !exclude.isEmpty()) {
         throw new picocli.CommandLine.ParameterException(
@@ -99,14 +136,27 @@ final class PullCommand implements Callable<Integer> {
           spec.commandLine(), "missing REFERENCE (or --locked LOCKFILE)");
     }
     String ref = revision == null ? reference : reference + "@" + revision;
+    if (!args.isEmpty()) {
+      ref = withArguments(ref, args);
+    }
     try (Gpux gpux = parent.gpux()) {
       ProgressRenderer progress =
           new ProgressRenderer(parent.err, !json && System.console() != null);
       if (!json) {
         parent.err.println("gpux: pulling " + ref);
       }
+      if (task != null && !convert) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--task goes with --convert");
+      }
+      String checkedTask = task == null ? null : io.gpux.convert.ConvertOptions.checkTask(task);
       PullResult r =
-          gpux.models().pull(ref, new PullOptions(include, exclude, variant, force), progress);
+          gpux.models()
+              .pull(
+                  ref,
+                  new PullOptions(include, exclude, variant, force)
+                      .withConversion(convert, trust, checkedTask),
+                  progress);
       var m = r.manifest();
       if (json) {
         var o = Json.NODES.objectNode();
@@ -156,5 +206,33 @@ final class PullCommand implements Callable<Integer> {
               + ")");
       return ExitCodes.OK;
     }
+  }
+
+  /**
+   * {@code --arg NAME=VALUE} as the reference's query string ({@code ?NAME=VALUE&...}, values
+   * percent-encoded), which only PyTorch Hub references take.
+   */
+  private String withArguments(String ref, List<String> arguments) {
+    if (!ref.regionMatches(true, 0, "torchhub:", 0, 9)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--arg passes PyTorch Hub entrypoint arguments: give a torchhub: reference with it");
+    }
+    StringBuilder sb = new StringBuilder(ref);
+    for (String a : arguments) {
+      int eq = a.indexOf('=');
+      if (eq <= 0) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--arg '" + a + "' is not NAME=VALUE, e.g. --arg weights=None");
+      }
+      sb.append(sb.indexOf("?") < 0 ? '?' : '&')
+          .append(a, 0, eq)
+          .append('=')
+          .append(
+              java.net.URLEncoder.encode(
+                      a.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8)
+                  .replace("+", "%20"));
+    }
+    return sb.toString();
   }
 }

@@ -26,6 +26,9 @@ import java.util.Map;
  * @param absoluteTolerance the check's bound: |onnx - framework| &lt;= abs + rel * |framework|
  * @param seed the seed of the random inputs
  * @param seconds how long the steps took ({@code load}, {@code convert}, {@code check})
+ * @param details what else the framework's converter says about the path it took: the task head and
+ *     where it came from, the exporter used ({@code export_path}: dynamo or torchscript) and why it
+ *     fell back, the check's input sets (tokenized text, seeded ids); empty for TensorFlow
  */
 public record ConversionRecord(
     String source,
@@ -43,7 +46,15 @@ public record ConversionRecord(
     Map<String, Double> seconds,
     boolean passed,
     Instant convertedAt,
-    String convertedBy) {
+    String convertedBy,
+    Map<String, String> details) {
+
+  public ConversionRecord {
+    details =
+        details == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+  }
 
   /** Where a converted project keeps its record, relative to the project folder. */
   public static final String FILE = ".gpux/conversion.json";
@@ -90,7 +101,8 @@ public record ConversionRecord(
         seconds,
         passed,
         convertedAt,
-        convertedBy);
+        convertedBy,
+        details);
   }
 
   /** The check's worst output: the first that failed, else the one with the largest difference. */
@@ -121,6 +133,13 @@ public record ConversionRecord(
   static ConversionRecord fromDriver(
       JsonNode r, String source, Instant convertedAt, String convertedBy) {
     ObjectNode o = r.deepCopy();
+    // The PyTorch driver writes the exporter's path at the top level: one place for it, details.
+    for (String key : List.of("export_path", "export_fallback_reason")) {
+      if (r.hasNonNull(key) && !r.path("details").has(key)) {
+        (o.path("details").isObject() ? (ObjectNode) o.get("details") : o.putObject("details"))
+            .put(key, r.path(key).asText());
+      }
+    }
     o.put("source", source)
         .put("passed", "passed".equals(r.path("status").asText()))
         .put("converted_at", convertedAt.toString())
@@ -158,6 +177,10 @@ public record ConversionRecord(
     o.put("passed", passed)
         .put("converted_at", convertedAt == null ? null : convertedAt.toString())
         .put("converted_by", convertedBy);
+    if (!details.isEmpty()) {
+      ObjectNode d = o.putObject("details");
+      details.forEach(d::put);
+    }
     return o;
   }
 
@@ -194,7 +217,14 @@ public record ConversionRecord(
         seconds(r.path("seconds")),
         r.path("passed").asBoolean(false),
         r.hasNonNull("converted_at") ? Instant.parse(r.path("converted_at").asText()) : null,
-        text(r, "converted_by"));
+        text(r, "converted_by"),
+        texts(r.path("details")));
+  }
+
+  private static Map<String, String> texts(JsonNode object) {
+    Map<String, String> out = new LinkedHashMap<>();
+    object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
   }
 
   /** The record of a converted project folder, or null when it has none (or an unreadable one). */
@@ -234,6 +264,7 @@ public record ConversionRecord(
             + seed
             + (onnxruntimeVersion == null ? "" : ", onnxruntime " + onnxruntimeVersion)
             + ")");
+    details.forEach((k, v) -> l.putIfAbsent(LINEAGE_PREFIX + k, v));
     if (convertedAt != null) {
       l.put(LINEAGE_PREFIX + "converted_at", convertedAt.toString());
     }

@@ -18,6 +18,14 @@ import java.util.Map;
  * @param outputDir where the project goes (null: {@code <source name>-onnx} beside the source)
  * @param absoluteTolerance the check's absolute tolerance (null: {@link #DEFAULT_ABS})
  * @param relativeTolerance the check's relative tolerance (null: {@link #DEFAULT_REL})
+ * @param entrypoint the PyTorch Hub entrypoint that builds the model, for a hub repository
+ * @param arguments the entrypoint's keyword arguments as {@code NAME=VALUE} (a Python literal such
+ *     as {@code None}, {@code 10}, {@code True}, else the text), in the order given
+ * @param trust the model's own code may run (a hub repository's hubconf.py, a pickle: scikit-learn
+ *     files, Transformers .bin weights): the user said so ({@code --trust})
+ * @param task the Transformers task head to export ({@code --task}; null: from the model)
+ * @param declaredTask the task the model's registry declares (the Hub's pipeline_tag), used when
+ *     config.json names no architecture; null when there is none
  */
 public record ConvertOptions(
     String framework,
@@ -25,7 +33,45 @@ public record ConvertOptions(
     Map<String, List<Long>> inputShapes,
     Path outputDir,
     Double absoluteTolerance,
-    Double relativeTolerance) {
+    Double relativeTolerance,
+    String entrypoint,
+    List<String> arguments,
+    boolean trust,
+    String task,
+    String declaredTask) {
+
+  /**
+   * The Transformers tasks {@code --task} takes, each a head: classifier logits, per-token logits,
+   * masked-LM logits, causal-LM logits (no KV cache), the encoder's last hidden state.
+   */
+  public static final List<String> TASKS =
+      List.of(
+          "text-classification",
+          "token-classification",
+          "fill-mask",
+          "text-generation",
+          "feature-extraction");
+
+  public ConvertOptions(
+      String framework,
+      Integer opset,
+      Map<String, List<Long>> inputShapes,
+      Path outputDir,
+      Double absoluteTolerance,
+      Double relativeTolerance) {
+    this(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        null,
+        List.of(),
+        false,
+        null,
+        null);
+  }
 
   /** Opset 17: supported by tf2onnx 1.17 and by every ONNX Runtime GPUX runs on. */
   public static final int DEFAULT_OPSET = 17;
@@ -34,10 +80,22 @@ public record ConvertOptions(
   public static final double DEFAULT_REL = 1e-3;
 
   public ConvertOptions {
+    if (task != null) {
+      task = checkTask(task);
+    }
     inputShapes =
         inputShapes == null
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(inputShapes));
+    arguments = arguments == null ? List.of() : List.copyOf(arguments);
+    for (String a : arguments) {
+      int eq = a.indexOf('=');
+      if (eq <= 0 || !a.substring(0, eq).trim().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw GpuxException.invalidInput(
+            "entrypoint argument '" + a + "' is not NAME=VALUE",
+            "give a keyword argument of the entrypoint, e.g. --arg weights=None");
+      }
+    }
     if (opset != null && (opset < 7 || opset > 23)) {
       throw GpuxException.invalidInput(
           "opset " + opset + " is out of range", "give an ONNX opset from 7 to 23 (default 17)");
@@ -49,32 +107,161 @@ public record ConvertOptions(
     }
   }
 
+  /** {@code task} if it is one of {@link #TASKS}, else a bad-input error naming the close ones. */
+  public static String checkTask(String task) {
+    String t = task.trim().toLowerCase(java.util.Locale.ROOT);
+    if (TASKS.contains(t)) {
+      return t;
+    }
+    // The nearest names only, and only when near: a typo, not any task.
+    int best =
+        TASKS.stream()
+            .mapToInt(k -> io.gpux.spelling.EditDistance.between(k, t))
+            .min()
+            .orElse(Integer.MAX_VALUE);
+    List<String> close =
+        best > Math.max(3, t.length() / 3)
+            ? List.of()
+            : TASKS.stream()
+                .filter(k -> io.gpux.spelling.EditDistance.between(k, t) == best)
+                .toList();
+    throw GpuxException.invalidInput(
+        "unknown task '"
+            + task
+            + "'"
+            + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?"),
+        "--task takes " + String.join(", ", TASKS));
+  }
+
+  /** With the task head ({@code --task}, null: from the model) and the registry's declared one. */
+  public ConvertOptions withTask(String t, String declared) {
+    return new ConvertOptions(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        trust,
+        t,
+        declared);
+  }
+
   public static ConvertOptions defaults() {
     return new ConvertOptions(null, null, Map.of(), null, null, null);
   }
 
   public ConvertOptions withFramework(String f) {
     return new ConvertOptions(
-        f, opset, inputShapes, outputDir, absoluteTolerance, relativeTolerance);
+        f,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        trust,
+        task,
+        declaredTask);
   }
 
   public ConvertOptions withOpset(Integer o) {
     return new ConvertOptions(
-        framework, o, inputShapes, outputDir, absoluteTolerance, relativeTolerance);
+        framework,
+        o,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        trust,
+        task,
+        declaredTask);
   }
 
   public ConvertOptions withInputShapes(Map<String, List<Long>> shapes) {
     return new ConvertOptions(
-        framework, opset, shapes, outputDir, absoluteTolerance, relativeTolerance);
+        framework,
+        opset,
+        shapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        trust,
+        task,
+        declaredTask);
   }
 
   public ConvertOptions withOutputDir(Path dir) {
     return new ConvertOptions(
-        framework, opset, inputShapes, dir, absoluteTolerance, relativeTolerance);
+        framework,
+        opset,
+        inputShapes,
+        dir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        trust,
+        task,
+        declaredTask);
   }
 
   public ConvertOptions withTolerance(Double abs, Double rel) {
-    return new ConvertOptions(framework, opset, inputShapes, outputDir, abs, rel);
+    return new ConvertOptions(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        abs,
+        rel,
+        entrypoint,
+        arguments,
+        trust,
+        task,
+        declaredTask);
+  }
+
+  /** A hub repository's entrypoint and its keyword arguments ({@code NAME=VALUE}). */
+  public ConvertOptions withEntrypoint(String entry, List<String> args) {
+    return new ConvertOptions(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entry,
+        args,
+        trust,
+        task,
+        declaredTask);
+  }
+
+  public ConvertOptions withTrust(boolean t) {
+    return new ConvertOptions(
+        framework,
+        opset,
+        inputShapes,
+        outputDir,
+        absoluteTolerance,
+        relativeTolerance,
+        entrypoint,
+        arguments,
+        t,
+        task,
+        declaredTask);
+  }
+
+  /** The opset asked for, else the framework's default. */
+  public int effectiveOpset(Framework f) {
+    return opset == null ? f.defaultOpset() : opset;
   }
 
   public int effectiveOpset() {

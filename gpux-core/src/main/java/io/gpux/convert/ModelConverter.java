@@ -43,7 +43,13 @@ public final class ModelConverter {
    * so a driver can import the framework modules beside it (one module per framework family keeps
    * the TensorFlow driver free of torch imports and the other way round).
    */
-  static final List<String> DRIVER_MODULES = List.of("convert_driver.py");
+  static final List<String> DRIVER_MODULES =
+      List.of(
+          "convert_driver.py",
+          "torch_export.py",
+          "torch_models.py",
+          "transformers_export.py",
+          "sklearn_export.py");
 
   private static final String DRIVER_PREFIX = "gpux-convert: ";
 
@@ -96,10 +102,11 @@ public final class ModelConverter {
     }
     throw GpuxException.invalidInput(
         shown
-            + " is no model GPUX can convert (no saved_model.pb, no single .keras, .h5 or"
-            + " .tflite file)",
-        "give a TensorFlow SavedModel folder, a .keras or .h5 file, or a .tflite file; or name the"
-            + " framework with --framework "
+            + " is no model GPUX can convert (no saved_model.pb, no single .keras, .h5, .tflite,"
+            + " .pt, .pth, .pkl or .joblib file, no hubconf.py, no config.json with weights)",
+        "give a TensorFlow SavedModel folder, a .keras, .h5 or .tflite file, a TorchScript .pt"
+            + " file, a PyTorch Hub repository folder, a Transformers save_pretrained folder or a"
+            + " pickled scikit-learn model; or name the framework with --framework "
             + Framework.names());
   }
 
@@ -108,7 +115,9 @@ public final class ModelConverter {
     Path src = workingDirectory.resolve(source).toAbsolutePath().normalize();
     if (!Files.exists(src)) {
       throw GpuxException.notFound(
-          "no such file or folder: " + source, "give the path of a SavedModel, .keras or .tflite");
+          "no such file or folder: " + source,
+          "give the path of a SavedModel, .keras, .tflite, TorchScript .pt, hub repository,"
+              + " Transformers folder or .pkl");
     }
     Framework framework =
         options.framework() == null
@@ -119,6 +128,27 @@ public final class ModelConverter {
       throw GpuxException.invalidInput(
           source + " is not " + framework.description(),
           "give " + framework.description() + ", or leave out --framework to detect it");
+    }
+    boolean hub = Framework.isHubRepository(model);
+    if (hub) {
+      checkHub(source, options);
+    } else if (options.entrypoint() != null || !options.arguments().isEmpty()) {
+      throw GpuxException.invalidInput(
+          "--entrypoint and --arg are for a PyTorch Hub repository, and "
+              + source
+              + " is none (no hubconf.py)",
+          "give the repository's folder, or leave them out");
+    }
+    String untrusted = framework.untrustedBecause(model);
+    if (untrusted != null && !options.trust()) {
+      throw GpuxException.invalidInput(
+          untrusted + ": add --trust to convert it",
+          "only if you trust where it came from; docs/convert.md says what --trust allows");
+    }
+    if (options.task() != null && !framework.equals(Framework.TRANSFORMERS)) {
+      throw GpuxException.invalidInput(
+          "--task applies to Transformers models, and " + source + " is " + framework.description(),
+          "leave out --task");
     }
     Path output = outputFolder(src, options);
     Path python = environments.ensure(framework.environment(), listener);
@@ -146,7 +176,7 @@ public final class ModelConverter {
               "--record",
               recordFile.toString(),
               "--opset",
-              String.valueOf(options.effectiveOpset()),
+              String.valueOf(options.effectiveOpset(framework)),
               "--atol",
               String.valueOf(options.effectiveAbs()),
               "--rtol",
@@ -156,6 +186,19 @@ public final class ModelConverter {
           .forEach(
               (k, v) ->
                   command.addAll(List.of("--input-shape", k + "=" + ConvertOptions.format(v))));
+      if (hub) {
+        command.addAll(List.of("--entrypoint", options.entrypoint()));
+        options.arguments().forEach(a -> command.addAll(List.of("--entry-arg", a)));
+      }
+      if (options.task() != null) {
+        command.addAll(List.of("--task", options.task()));
+      }
+      if (options.declaredTask() != null) {
+        command.addAll(List.of("--declared-task", options.declaredTask()));
+      }
+      if (options.trust() && framework.untrustedBecause(model) != null) {
+        command.add("--trust");
+      }
       if ("1".equals(settings.env().get(TAMPER_VARIABLE))) {
         command.add("--tamper");
       }
@@ -217,6 +260,25 @@ public final class ModelConverter {
     }
   }
 
+  /**
+   * A hub repository's hubconf.py is code that runs in the converter: only with trust, and only
+   * with an entrypoint named.
+   */
+  private static void checkHub(Path source, ConvertOptions options) {
+    if (!options.trust()) {
+      throw GpuxException.invalidInput(
+          source
+              + " is a PyTorch Hub repository: converting it runs its hubconf.py, which is code,"
+              + " and it is not trusted",
+          "read its hubconf.py, then pass --trust");
+    }
+    if (options.entrypoint() == null || options.entrypoint().isBlank()) {
+      throw GpuxException.invalidInput(
+          "a PyTorch Hub repository needs an entrypoint to build the model",
+          "name one of hubconf.py's functions with --entrypoint NAME");
+    }
+  }
+
   /** The driver's verdict as GPUX's errors: bad input (2), export failed or check failed (1). */
   private static void failUnlessPassed(
       Framework framework, Path source, JsonNode driver, ConversionRecord record) {
@@ -242,8 +304,12 @@ public final class ModelConverter {
               record.converter() == null
                   ? "the " + framework.name() + " model could not be converted: " + error
                   : record.converter() + " could not convert " + source + ": " + error,
-              "try another --opset, or fix dynamic input shapes with --input-shape NAME=DIMS;"
-                  + " docs/convert.md says what else to try when an export fails");
+              framework == Framework.PYTORCH
+                  ? "give the model's example input shapes with --input-shape NAME=DIMS, or try"
+                      + " another --opset; docs/convert.md says what else to try when an export"
+                      + " fails"
+                  : "try another --opset, or fix dynamic input shapes with --input-shape"
+                      + " NAME=DIMS; docs/convert.md says what else to try when an export fails");
       default -> {
         ConversionRecord.OutputCheck worst = record.worst();
         String what =
@@ -271,6 +337,16 @@ public final class ModelConverter {
   private static void writeProject(
       Path project, Path source, Framework framework, ConversionRecord record) throws IOException {
     Path modelFile = project.resolve("model.onnx");
+    Map<String, Path> files = new java.util.LinkedHashMap<>();
+    files.put("model.onnx", modelFile);
+    // The tokenizer and config.json come along: text inputs and id2label labels work as for a
+    // repository that ships ONNX.
+    for (String companion : framework.companions()) {
+      Path from = source.resolve(companion);
+      if (Files.isRegularFile(from)) {
+        files.put(companion, Files.copy(from, project.resolve(companion)));
+      }
+    }
     String name = projectName(source);
     String yaml =
         OnnxProjectGenerator.generate(
@@ -279,8 +355,10 @@ public final class ModelConverter {
             name,
             "1",
             "model.onnx",
-            Map.of("model.onnx", modelFile),
-            Map.of(),
+            files,
+            record.details().containsKey("task")
+                ? Map.of("pipeline_tag", record.details().get("task"))
+                : Map.of(),
             "gpux convert (" + record.converter() + " " + record.converterVersion() + ")");
     Files.writeString(project.resolve("gpux.yml"), yaml, StandardCharsets.UTF_8);
     Path recordFile = project.resolve(ConversionRecord.FILE);

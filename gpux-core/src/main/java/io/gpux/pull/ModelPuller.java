@@ -182,7 +182,8 @@ public final class ModelPuller {
     Object pull = new Object();
     try {
       List<DownloadedFile> downloaded = download(pull, model, requests, reused, listener);
-      return commit(registry, model, options, selection, guard, action, downloaded, reused);
+      return commit(
+          registry, model, options, selection, guard, action, downloaded, reused, converter);
     } finally {
       if (shared != null) {
         shared.release(pull);
@@ -243,7 +244,8 @@ public final class ModelPuller {
       PullGuard guard,
       String action,
       List<DownloadedFile> downloaded,
-      Map<String, RemoteFile> reused) {
+      Map<String, RemoteFile> reused,
+      ModelConverter converter) {
     Map<String, DownloadedFile> byPath = new LinkedHashMap<>();
     downloaded.forEach(d -> byPath.put(d.path(), d));
     // Each file of the version: the bytes to move into the store (null when the store has them).
@@ -395,10 +397,13 @@ public final class ModelPuller {
   }
 
   private ModelConverter converter(Conversion c) {
-    if (converter != null) {
+    if (converter != null && converter.converts(c)) {
       return converter;
     }
     return java.util.ServiceLoader.load(ModelConverter.class, ModelPuller.class.getClassLoader())
+        .stream()
+        .map(java.util.ServiceLoader.Provider::get)
+        .filter(found -> found.converts(c))
         .findFirst()
         .orElseThrow(
             () ->

@@ -12,6 +12,14 @@ import java.util.Map;
  */
 public interface ModelConverter {
   /**
+   * Whether this converter takes such models (its frameworks); a pull of one it does not take is
+   * refused before a byte is fetched, as without a converter.
+   */
+  default boolean converts(Conversion conversion) {
+    return true;
+  }
+
+  /**
    * Converts.
    *
    * @param conversion what the files are

@@ -11,9 +11,30 @@ import java.util.List;
  * @param variant a model variant where a registry has several (Hugging Face: {@code quantized},
  *     {@code fp16}, ... picks {@code onnx/model_<variant>.onnx})
  * @param force fetch again even when the version is already in the store
+ * @param trust the user trusts the model's own code to run ({@code --trust}): a PyTorch Hub
+ *     repository's hubconf.py, a Hugging Face repository's pickle {@code .bin} weights; a registry
+ *     whose models are code refuses them without it (or its own list of trusted sources)
+ * @param convert a model with no ONNX file may be converted to ONNX after the download ({@code
+ *     --convert}; Hugging Face: Transformers weights)
+ * @param task the task head a conversion exports ({@code --task}), null: from the repository
  */
 public record PullOptions(
-    List<String> include, List<String> exclude, String variant, boolean force) {
+    List<String> include,
+    List<String> exclude,
+    String variant,
+    boolean force,
+    boolean trust,
+    boolean convert,
+    String task) {
+
+  public PullOptions(List<String> include, List<String> exclude, String variant, boolean force) {
+    this(include, exclude, variant, force, false, false, null);
+  }
+
+  public PullOptions(
+      List<String> include, List<String> exclude, String variant, boolean force, boolean trust) {
+    this(include, exclude, variant, force, trust, false, null);
+  }
 
   /**
    * The variant under which a registry serves a model together with its test data ({@code
@@ -41,6 +62,10 @@ public record PullOptions(
     if (variant != null && !variant.isBlank()) {
       parts.add(variant.trim());
     }
+    // Another head is another model: its conversion is stored beside the repository's own.
+    if (task != null && !task.isBlank()) {
+      parts.add("task-" + task.trim());
+    }
     if (!include.isEmpty() || !exclude.isEmpty()) {
       String canonical = "include=" + include + ";exclude=" + exclude;
       try {
@@ -56,6 +81,15 @@ public record PullOptions(
   }
 
   public PullOptions withForce(boolean f) {
-    return new PullOptions(include, exclude, variant, f);
+    return new PullOptions(include, exclude, variant, f, trust, convert, task);
+  }
+
+  public PullOptions withTrust(boolean t) {
+    return new PullOptions(include, exclude, variant, force, t, convert, task);
+  }
+
+  /** With {@code --convert}, {@code --trust} and {@code --task}. */
+  public PullOptions withConversion(boolean convert, boolean trust, String task) {
+    return new PullOptions(include, exclude, variant, force, trust, convert, task);
   }
 }

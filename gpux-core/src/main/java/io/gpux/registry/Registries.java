@@ -24,7 +24,7 @@ public final class Registries {
    * Prefixes of registries GPUX knows of that are not plug-ins yet, so that {@code zoo:resnet50} is
    * refused with a clear message instead of being read as a local name with a tag.
    */
-  static final Map<String, String> PLANNED = Map.of("torchhub", "PyTorch Hub registry");
+  static final Map<String, String> PLANNED = Map.of();
 
   private final RegistryContext context;
   private final List<RegistryProvider> providers = new ArrayList<>();

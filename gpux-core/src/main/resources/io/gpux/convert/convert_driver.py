@@ -3,8 +3,18 @@
 Run by io.gpux.convert.ModelConverter in a managed Python environment (never by hand, but it
 works by hand too):
 
-  python convert_driver.py --framework tensorflow|keras|tflite --source PATH --output model.onnx
-      --record record.json [--opset 17] [--input-shape NAME=1x224x224x3]... [--atol A --rtol R]
+  python convert_driver.py --framework tensorflow|keras|tflite|pytorch|transformers|sklearn
+      --source PATH --output model.onnx --record record.json [--opset 17]
+      [--input-shape NAME=1x224x224x3]... [--atol A --rtol R]
+      [--entrypoint NAME --entry-arg K=V...]   (these two: a hub folder)
+      [--task TASK] [--declared-task PIPELINE_TAG] [--trust]   (Transformers, scikit-learn)
+
+The TensorFlow frameworks live here. PyTorch models (a TorchScript file; a hub repository's
+entrypoint) are in torch_models.py and their export in torch_export.py; Transformers in
+transformers_export.py and scikit-learn in sklearn_export.py, beside this file: each imported only
+for its frameworks, so one environment never needs another's packages. A framework may give its
+own check inputs (check_inputs: tokenized text for a language model) instead of the seeded random
+ones, and "details" for the record.
 
 It loads the model with its own framework, converts it, then checks the conversion: the ONNX
 model (onnxruntime) and the framework run the same seeded random inputs, and the largest absolute
@@ -35,6 +45,16 @@ DYNAMIC_DIM = 2
 
 class BadInput(Exception):
     """The user's model or options are wrong (not the converter's fault)."""
+
+
+# The framework modules import BadInput from here: run as a script this module is __main__, and
+# without this alias they would import a second copy whose BadInput main() does not catch.
+sys.modules.setdefault("convert_driver", sys.modules[__name__])
+# What counts as bad input: the framework modules beside this one add their own class (they
+# cannot import this one: it runs as __main__).
+BAD_INPUT = [BadInput]
+# An export the converter could not do, with its message: a framework module adds its class.
+EXPORT_FAILED = []
 
 
 def step(name):
@@ -257,7 +277,24 @@ def name_batch_dims(model):
             dims[0].dim_param = "batch"
 
 
-def load(framework, source, exporter):
+def load(framework, source, exporter, entrypoint=None, entry_args=(), a=None):
+    if framework == "transformers":
+        from transformers_export import TransformersModel
+
+        return TransformersModel(source, task=a.task, declared_task=a.declared_task,
+                                 trust=a.trust)
+    if framework == "sklearn":
+        from sklearn_export import SklearnModel
+
+        return SklearnModel(source, trust=a.trust)
+    if framework in ("pytorch", "pytorch-hub"):
+        import torch_models
+
+        BAD_INPUT.append(torch_models.BadInput)
+        EXPORT_FAILED.append(torch_models.ExportFailed)
+        if os.path.isdir(source):  # an unpacked hub repository: its entrypoint builds the model
+            return torch_models.HubModel(source, entrypoint, list(entry_args))
+        return torch_models.TorchScriptModel(source)
     if framework == "tensorflow":
         return TensorFlowSavedModel(source)
     if framework == "keras":
@@ -319,7 +356,15 @@ def compare(onnx_outputs, reference, atol, rtol):
         got = onnx_outputs[name]
         want = reference[name] if paired else (ref_values[index] if index < len(ref_values) else None)
         entry = {"name": name}
-        if want is None:
+        kinds = (np.asarray(got).dtype.kind, np.asarray(want).dtype.kind
+                 if want is not None else "f")
+        if want is not None and any(k in "OSU" for k in kinds):
+            # Class labels as strings: equal or not.
+            ok = np.shape(got) == np.shape(want) and bool(np.all(np.asarray(got).astype(str)
+                                                                 == np.asarray(want).astype(str)))
+            entry.update(shape=list(np.shape(got)), max_abs=0.0 if ok else 1.0,
+                         max_rel=0.0 if ok else 1.0, passed=ok)
+        elif want is None:
             entry.update(passed=False, problem="the framework gave no output for it")
         elif np.shape(got) != np.shape(want):
             entry.update(passed=False, problem="shape %s, the framework's is %s"
@@ -340,6 +385,21 @@ def compare(onnx_outputs, reference, atol, rtol):
     return results
 
 
+def merge(results):
+    """Per output, the worst of several input sets' comparisons (a failure wins)."""
+    merged = []
+    for entries in zip(*results):
+        worst = dict(entries[0])
+        for e in entries[1:]:
+            if not e.get("passed", False) and worst.get("passed", False):
+                worst = dict(e)
+            elif "max_abs" in e and "max_abs" in worst and e["passed"] == worst["passed"]:
+                worst["max_abs"] = max(worst["max_abs"], e["max_abs"])
+                worst["max_rel"] = max(worst["max_rel"], e["max_rel"])
+        merged.append(worst)
+    return merged
+
+
 def tamper(model):
     """Test hook (--tamper): shifts one float initializer, so a test sees the check fail."""
     from onnx import numpy_helper
@@ -347,7 +407,12 @@ def tamper(model):
     for init in model.graph.initializer:
         value = numpy_helper.to_array(init)
         if value.dtype.kind == "f" and value.size > 1:
-            init.CopyFrom(numpy_helper.from_array(value + 0.5, init.name))
+            # Every other element shifted: a uniform shift could vanish behind a normalization
+            # (a LayerNorm after an embedding subtracts it again).
+            import numpy as np
+
+            ramp = (np.arange(value.size) % 2).reshape(value.shape).astype(value.dtype)
+            init.CopyFrom(numpy_helper.from_array(value + 0.5 * ramp, init.name))
             return init.name
     return None
 
@@ -364,6 +429,11 @@ def main(argv):
     p.add_argument("--atol", type=float, default=1e-4)
     p.add_argument("--rtol", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--task", default=None)
+    p.add_argument("--declared-task", default=None)
+    p.add_argument("--trust", action="store_true")
+    p.add_argument("--entrypoint")
+    p.add_argument("--entry-arg", action="append", default=[])
     p.add_argument("--tamper", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
 
@@ -381,10 +451,10 @@ def main(argv):
         shapes = parse_shapes(a.input_shape)
         step("loading")
         t = time.perf_counter()
-        model = load(a.framework, a.source, a.exporter)
+        model = load(a.framework, a.source, a.exporter, a.entrypoint, a.entry_arg, a)
         record.update(model.versions())
         record["seconds"]["load"] = round(time.perf_counter() - t, 3)
-    except BadInput as e:
+    except tuple(BAD_INPUT) as e:
         return finish("bad_input", str(e))
     except Exception as e:  # the framework could not read it: a user's file, not a crash
         return finish("load_failed", "%s could not load it: %s" % (a.framework, one_line(e)))
@@ -396,10 +466,25 @@ def main(argv):
         record["converter"] = converter
         record["converter_version"] = version
         record["seconds"]["convert"] = round(time.perf_counter() - t, 3)
-    except BadInput as e:
+        if getattr(model, "path_taken", None):
+            import torch_export
+
+            record["export_path"] = model.path_taken
+            if torch_export.last_failures:
+                record["export_fallback_reason"] = "; ".join(torch_export.last_failures)
+        # The opset the model has: an exporter may keep a newer one than asked for (torch's
+        # exporter starts at 18 and keeps it when it cannot convert down).
+        for o in onnx_model.opset_import:
+            if o.domain in ("", "ai.onnx"):
+                record["opset"] = int(o.version)
+    except tuple(BAD_INPUT) as e:
         return finish("bad_input", str(e))
+    except tuple(EXPORT_FAILED) as e:
+        return finish("export_failed", str(e))
     except Exception as e:
+        record["details"] = dict(getattr(model, "details", {}))
         return finish("export_failed", one_line(e))
+    record["details"] = dict(getattr(model, "details", {}))
 
     import onnx
     import onnxruntime as ort
@@ -429,13 +514,25 @@ def main(argv):
     try:
         step("checking")
         t = time.perf_counter()
-        feeds, used = sample_inputs(session, shapes, a.seed)
-        record["input_shapes"] = used
-        got = dict(zip([o.name for o in session.get_outputs()], session.run(None, feeds)))
-        want = model.run(feeds)
-        record["outputs"] = compare(got, want, a.atol, a.rtol)
+        if hasattr(model, "check_inputs"):
+            sets = model.check_inputs(session, shapes, a.seed)
+        else:
+            feeds, _ = sample_inputs(session, shapes, a.seed)
+            sets = [("seeded random inputs (seed %d)" % a.seed, feeds)]
+        names = [o.name for o in session.get_outputs()]
+        results = []
+        for label, feeds in sets:
+            got = dict(zip(names, session.run(None, feeds)))
+            results.append(compare(got, model.run(feeds), a.atol, a.rtol))
+        # The seeded set's shapes are what the record shows; every set must pass.
+        record["input_shapes"] = {k: list(v.shape) for k, v in sets[-1][1].items()}
+        record["outputs"] = merge(results)
+        if len(sets) > 1 or hasattr(model, "check_inputs"):
+            record["details"]["check_inputs"] = "; ".join(
+                "%s %s" % (label, " ".join("%s=%s" % (k, "x".join(map(str, v.shape)))
+                                           for k, v in feeds.items())) for label, feeds in sets)
         record["seconds"]["check"] = round(time.perf_counter() - t, 3)
-    except BadInput as e:
+    except tuple(BAD_INPUT) as e:
         return finish("bad_input", str(e))
     except Exception as e:
         return finish("check_failed", "the check could not run: " + one_line(e))

@@ -71,8 +71,16 @@ class ConvertOptionsTest {
     Files.write(lite.resolve("other.tflite"), new byte[] {0});
     GpuxException two = assertThrows(GpuxException.class, () -> ModelConverter.detect(lite));
     assertEquals(ErrorCategory.INVALID_INPUT, two.category());
-    assertTrue(two.hint().contains("--framework tensorflow, keras, tflite"), two.hint());
-    assertNull(Framework.named("pytorch"));
+    assertTrue(two.hint().contains("--framework tensorflow, keras, tflite, pytorch"), two.hint());
+    assertNull(Framework.named("caffe"));
+    assertEquals(Framework.PYTORCH, Framework.named("pytorch"));
+    Path pt = Files.write(dir.resolve("m.pt"), new byte[] {0});
+    assertEquals(Framework.PYTORCH, ModelConverter.detect(pt));
+    Path hub = Files.createDirectories(dir.resolve("hub"));
+    Files.writeString(hub.resolve("hubconf.py"), "dependencies = []\n");
+    Files.write(hub.resolve("weights.pt"), new byte[] {0});
+    assertEquals(Framework.PYTORCH, ModelConverter.detect(hub));
+    assertEquals(hub, Framework.PYTORCH.locate().apply(hub), "the repository, not its .pt file");
     assertEquals(Framework.TFLITE, Framework.named(" TFLite"));
     GpuxException unknown =
         assertThrows(GpuxException.class, () -> ModelConverter.framework("caffe"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpux.error.GpuxException;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,9 +78,15 @@ class ModelRefParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"torchhub:pytorch/vision:v0.10.0/resnet18"})
+  @ValueSource(strings = {"planned:some/model:v1"})
   void registriesNotInThisBuildAreNamedNotReadAsLocalNames(String text) {
-    GpuxException e = assertThrows(GpuxException.class, () -> parser.parse(text));
+    ModelRefParser withPlanned =
+        new ModelRefParser(
+            List.of(
+                new ModelRefParser.Prefix("hf", "hf", ReferenceGrammar.DEFAULT),
+                new ModelRefParser.Prefix("mlflow", "mlflow", ReferenceGrammar.DEFAULT)),
+            java.util.Map.of("planned", "Planned registry"));
+    GpuxException e = assertThrows(GpuxException.class, () -> withPlanned.parse(text));
     assertTrue(e.problem().contains("does not include yet"), e.problem());
     assertTrue(e.hint().contains("hf") && e.hint().contains("mlflow"), e.hint());
   }

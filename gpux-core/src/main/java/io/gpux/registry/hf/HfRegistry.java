@@ -73,6 +73,25 @@ final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.regis
               + ", then set HF_TOKEN or run `gpux login hf`");
     }
     Map<String, JsonNode> listing = listing(repo, commit, info);
+    String display = "hf:" + repo + "@" + revision;
+    TransformersFiles transformers = TransformersFiles.of(new ArrayList<>(listing.keySet()));
+    if (transformers != null && options.include().isEmpty()) {
+      List<String> picked = transformers.choose(display, options);
+      List<RemoteFile> files = new ArrayList<>();
+      for (String path : picked) {
+        files.add(remoteFile(repo, commit, path, listing.get(path)));
+      }
+      return new ResolvedModel(
+          "hf",
+          repo,
+          commit,
+          revision,
+          api.endpoint() + "/" + repo,
+          files,
+          lineage(repo, commit, revision, info),
+          new io.gpux.registry.Conversion(
+              "transformers", "Transformers", display, null, parameters(options, info)));
+    }
     List<String> chosen =
         OnnxFileChoice.choose(
             "hf:" + repo + "@" + revision,
@@ -92,6 +111,19 @@ final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.regis
         api.endpoint() + "/" + repo,
         files,
         lineage(repo, commit, revision, info));
+  }
+
+  /** What the converter needs beyond the files: trust, the task asked for, the declared one. */
+  private static Map<String, String> parameters(PullOptions options, JsonNode info) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(io.gpux.registry.Conversion.PARAM_TRUSTED, String.valueOf(options.trust()));
+    if (options.task() != null) {
+      p.put(io.gpux.registry.Conversion.PARAM_TASK, options.task());
+    }
+    if (info.path("pipeline_tag").isTextual()) {
+      p.put(io.gpux.registry.Conversion.PARAM_DECLARED_TASK, info.path("pipeline_tag").asText());
+    }
+    return p;
   }
 
   /** The commit a {@code model_info} names: only a real commit id goes into file URLs. */
