@@ -58,6 +58,7 @@ public final class Gpux implements AutoCloseable {
   private final Conformance conformance;
   private final ModelConverter converter;
   private final BatchRuns batchRuns;
+  private final Discovery discovery;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -70,6 +71,7 @@ public final class Gpux implements AutoCloseable {
     this.conformance = new Conformance(resources, models, this::sessions);
     this.converter = new ModelConverter(settings, workingDirectory, GpuxVersion.VALUE);
     this.batchRuns = new BatchRuns(resources, models, this::project, this::openUnshared);
+    this.discovery = new Discovery(resources, models, this::project, this::openUnshared);
   }
 
   public static Gpux open() {
@@ -151,6 +153,14 @@ public final class Gpux implements AutoCloseable {
    */
   public BatchRuns batchRuns() {
     return batchRuns;
+  }
+
+  /**
+   * Models across registries: {@code gpux search} over all of them at once, {@code gpux compare}
+   * (see {@link io.gpux.discover}).
+   */
+  public Discovery discover() {
+    return discovery;
   }
 
   /** Registry credentials ({@code gpux login}). */
