@@ -48,7 +48,7 @@ class CrossRegistrySearchTest {
   private FakeKaggle kaggle;
   private final Map<String, String> env = new HashMap<>();
 
-  /** The build's shared MLflow server; the model names disc-* are this class's own. */
+  /** The build's shared MLflow server; the model name review-sentiment is this class's own. */
   @BeforeAll
   static void startMlflow(@TempDir Path dir) throws Exception {
     mlflow = MlflowServer.shared();
@@ -57,9 +57,9 @@ class CrossRegistrySearchTest {
     Files.write(project.resolve("model.onnx"), model);
     Map<String, String> env = new HashMap<>(mlflow.clientEnv());
     env.put("GPUX_HOME", dir.resolve("home").toString());
-    CliResult push = CliResult.run(dir, env, "push", "reviews", "mlflow:disc-review-sentiment");
+    CliResult push = CliResult.run(dir, env, "push", "reviews", "mlflow:review-sentiment");
     assertEquals(0, push.exitCode(), push.toString());
-    setTag("disc-review-sentiment", "task", "sentiment-analysis");
+    setTag("review-sentiment", "task", "sentiment-analysis");
   }
 
   /** MLflow's REST call for a registered model's tag, as MlflowClient.set_registered_model_tag. */
@@ -89,6 +89,11 @@ class CrossRegistrySearchTest {
     hub = FakeHfHub.start();
     hub.repo("acme/review-sentiment-onnx")
         .file("model.onnx", model)
+        .file(
+            "README.md",
+            "---\nlicense: apache-2.0\nmodel-index:\n- name: review-sentiment-onnx\n  results:\n"
+                + "  - task: {type: text-classification}\n    dataset: {name: imdb, type: imdb}\n"
+                + "    metrics:\n    - {type: accuracy, value: 0.91}\n---\n# reviews\n")
         .tags("onnx")
         .pipelineTag("text-classification")
         .license("apache-2.0")
@@ -149,7 +154,7 @@ class CrossRegistrySearchTest {
     JsonNode hits = MAPPER.readTree(r.out());
     List<String> refs = field(hits, "reference");
     assertTrue(refs.contains("hf:acme/review-sentiment-onnx"), refs.toString());
-    assertTrue(refs.contains("mlflow:disc-review-sentiment"), "an MLflow task tag: " + refs);
+    assertTrue(refs.contains("mlflow:review-sentiment"), "an MLflow task tag: " + refs);
     assertTrue(refs.contains("wandb:acme/models/review-sentiment"), "a W&B description: " + refs);
     assertTrue(refs.contains("kaggle:acme/review-sentiment/onnx/default"), "Kaggle tags: " + refs);
     assertFalse(refs.contains("hf:acme/digits"), refs.toString());
@@ -159,7 +164,7 @@ class CrossRegistrySearchTest {
     JsonNode hf = hits.get(refs.indexOf("hf:acme/review-sentiment-onnx"));
     assertEquals(1200, hf.get("downloads").asLong());
     assertEquals("apache-2.0", hf.get("license").asText());
-    JsonNode ml = hits.get(refs.indexOf("mlflow:disc-review-sentiment"));
+    JsonNode ml = hits.get(refs.indexOf("mlflow:review-sentiment"));
     assertTrue(
         ml.get("tags").toString().contains("task=sentiment-analysis"),
         "MLflow's own word, mapped: " + ml);
@@ -167,7 +172,7 @@ class CrossRegistrySearchTest {
     CliResult table = gpux("search", "sentiment", "--task", "sentiment-analysis");
     assertEquals(0, table.exitCode(), table.toString());
     assertTrue(table.out().startsWith("REFERENCE"), table.out());
-    assertTrue(table.out().contains("mlflow:disc-review-sentiment"), table.out());
+    assertTrue(table.out().contains("mlflow:review-sentiment"), table.out());
 
     CliResult filtered =
         gpux("search", "sentiment", "--license", "apache-2.0", "--min-downloads", "1000", "--json");
@@ -186,7 +191,7 @@ class CrossRegistrySearchTest {
     assertTrue(r.err().contains("gpux: warning: wandb did not answer"), r.err());
     List<String> refs = field(MAPPER.readTree(r.out()), "reference");
     assertTrue(refs.contains("hf:acme/review-sentiment-onnx"), refs.toString());
-    assertTrue(refs.contains("mlflow:disc-review-sentiment"), refs.toString());
+    assertTrue(refs.contains("mlflow:review-sentiment"), refs.toString());
     assertFalse(refs.stream().anyMatch(x -> x.startsWith("wandb:")), refs.toString());
 
     CliResult none = gpux("search", "sentiment", "--registry", "wandb");
@@ -257,6 +262,33 @@ class CrossRegistrySearchTest {
     for (CliResult r : List.of(task, size, registry, sort)) {
       assertFalse(r.err().contains("\tat "), r.err());
     }
+  }
+
+  /** Every search and compare line of docs/discover.md, run against the test servers. */
+  @Test
+  void theDocsCommandsRun() throws Exception {
+    int ran = 0;
+    for (DocCommandsTest.DocLine d : DocCommandsTest.docLines(io.gpux.testing.RepoFiles.root())) {
+      if (d.file().equals("docs/discover.md")) {
+        List<String> args = DocCommandsTest.words(d.text().replaceFirst("^gpux ", ""));
+        CliResult r = gpux(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), d + " -> " + r);
+        ran++;
+      }
+    }
+    assertEquals(7, ran, "the doc's commands");
+    CliResult c =
+        gpux("compare", "hf:acme/review-sentiment-onnx", "mlflow:review-sentiment/1", "--json");
+    JsonNode compare = MAPPER.readTree(c.out());
+    JsonNode hf = compare.get("models").get(0);
+    assertEquals("text-classification", hf.get("task").asText(), hf.toString());
+    assertEquals("apache-2.0", hf.get("license").asText());
+    assertEquals("accuracy", hf.get("figures").get(0).get("metric").asText(), hf.toString());
+    assertEquals("hf model-index", hf.get("figures").get(0).get("source").asText());
+    assertEquals(
+        "mlflow:review-sentiment/1",
+        compare.get("replaceable").get("hf:acme/review-sentiment-onnx").path(0).asText(),
+        "the same ONNX file in two registries: the same signature");
   }
 
   @Test
