@@ -57,6 +57,7 @@ public final class Gpux implements AutoCloseable {
   private final Batch batch;
   private final Conformance conformance;
   private final ModelConverter converter;
+  private final Discovery discovery;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -68,6 +69,7 @@ public final class Gpux implements AutoCloseable {
     this.batch = new Batch(resources, models, this::project, this::openUnshared);
     this.conformance = new Conformance(resources, models, this::sessions);
     this.converter = new ModelConverter(settings, workingDirectory, GpuxVersion.VALUE);
+    this.discovery = new Discovery(resources, models, this::project, this::openUnshared);
   }
 
   public static Gpux open() {
@@ -144,6 +146,14 @@ public final class Gpux implements AutoCloseable {
    */
   public ModelConverter convert() {
     return converter;
+  }
+
+  /**
+   * Models across registries: {@code gpux search} over all of them at once, {@code gpux compare}
+   * (see {@link io.gpux.discover}).
+   */
+  public Discovery discover() {
+    return discovery;
   }
 
   /** Registry credentials ({@code gpux login}). */

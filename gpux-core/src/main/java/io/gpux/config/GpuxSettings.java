@@ -22,6 +22,9 @@ import java.util.Map;
  *   <li>{@code GPUX_ONNX_ZOO_URL}: an ONNX Model Zoo mirror, a base URL holding {@code
  *       ONNX_HUB_MANIFEST.json} and every {@code model_path} (read by the {@code zoo:} plug-in;
  *       unset, the catalogue shipped with GPUX and the Hugging Face mirror are used)
+ *   <li>{@code GPUX_SEARCH_TIMEOUT}: seconds each registry may take to answer {@code gpux search}
+ *       (default 10; see {@link #searchTimeout()}); answers are cached in the index for 5 minutes,
+ *       {@code GPUX_SEARCH_CACHE=0} turns that off
  *   <li>registry variables, read by their plug-ins: {@code HF_ENDPOINT}, {@code HF_TOKEN}, ...
  * </ul>
  *
@@ -85,6 +88,33 @@ public record GpuxSettings(
       }
     }
     return hosts;
+  }
+
+  /** {@code GPUX_SEARCH_TIMEOUT} (seconds, may be fractional), else 10 s. */
+  public java.time.Duration searchTimeout() {
+    return seconds("GPUX_SEARCH_TIMEOUT", java.time.Duration.ofSeconds(10));
+  }
+
+  /** {@code GPUX_SEARCH_CACHE} (seconds an answer is reused; 0: never), else 5 minutes. */
+  public java.time.Duration searchCacheFor() {
+    return seconds("GPUX_SEARCH_CACHE", java.time.Duration.ofMinutes(5));
+  }
+
+  private java.time.Duration seconds(String variable, java.time.Duration fallback) {
+    String v = env.getOrDefault(variable, "").trim();
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      double s = Double.parseDouble(v);
+      if (s >= 0 && s < 86_400) {
+        return java.time.Duration.ofMillis(Math.round(s * 1000));
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    throw io.gpux.error.GpuxException.invalidInput(
+        variable + "=" + v + " is not a number of seconds", "set it to e.g. 10, or unset it");
   }
 
   /**

@@ -19,7 +19,11 @@ import java.time.Instant;
  */
 public final class Migrations {
   public static final String[] FILES = {
-    "V1__schema.sql", "V2__tag_history_key.sql", "V3__version_history.sql", "V4__benchmarks.sql"
+    "V1__schema.sql",
+    "V2__tag_history_key.sql",
+    "V3__version_history.sql",
+    "V4__benchmarks.sql",
+    "V5__search_cache.sql"
   };
 
   /**

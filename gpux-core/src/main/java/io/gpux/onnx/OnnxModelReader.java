@@ -77,6 +77,25 @@ public final class OnnxModelReader {
     }
   }
 
+  /**
+   * The parameter count and operators of {@code file}'s graph (see {@link OnnxGraphStats}), for
+   * {@code gpux compare}; {@link #read} first gives the clear errors for a file that is no model.
+   */
+  public static OnnxGraphStats graphStats(Path file) {
+    read(file);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return GraphStatsParser.parse(new ProtoReader(map(file, channel)));
+    } catch (MalformedProtoException e) {
+      throw notAnOnnxModel(file, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new GpuxException(
+          ErrorCategory.INVALID_INPUT,
+          "Cannot read model file " + file + ": " + e,
+          "Check that the file is readable by this user",
+          e);
+    }
+  }
+
   private static ByteBuffer map(Path file, FileChannel channel) throws IOException {
     long size = channel.size();
     if (size == 0) {

@@ -9,4 +9,14 @@ public interface Searchable {
    * applied by the caller on the returned summaries.
    */
   List<ModelSummary> search(SearchQuery query);
+
+  /**
+   * Whether a search that names no registry ({@code gpux search TEXT}) asks this one: it can be
+   * searched with what is configured now (the public Hub, a shipped catalogue, a project set in the
+   * environment). A registry that needs more (a host to list, an organization) says no and is
+   * searched only when named.
+   */
+  default boolean searchedByDefault() {
+    return true;
+  }
 }

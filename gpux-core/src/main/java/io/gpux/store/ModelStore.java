@@ -411,6 +411,22 @@ public final class ModelStore implements AutoCloseable {
     return index.benchmarks(model);
   }
 
+  /** Keeps a registry's answer to a search (see {@link io.gpux.index.SearchCacheTables}). */
+  public void cacheSearch(io.gpux.index.SearchCacheTables.CachedAnswer answer) {
+    index.cacheSearch(answer);
+  }
+
+  /** The answer kept for {@code registry} and {@code queryKey}, however old. */
+  public Optional<io.gpux.index.SearchCacheTables.CachedAnswer> cachedSearch(
+      String registry, String queryKey) {
+    return index.cachedSearch(registry, queryKey);
+  }
+
+  /** Every kept search answer, newest first. */
+  public List<io.gpux.index.SearchCacheTables.CachedAnswer> cachedSearches() {
+    return index.cachedSearches();
+  }
+
   /**
    * The version a text names: an exact version first, then a tag, then {@code latest} (or null) as
    * the newest pull, then a unique prefix of 7+ hex digits (a short commit sha). Only copies with

@@ -26,12 +26,14 @@ final class StoreIndex implements AutoCloseable {
   private final VersionTables versions;
   private final TagTables tags;
   private final BenchmarkTables benchmarks;
+  private final io.gpux.index.SearchCacheTables searchCache;
 
   private StoreIndex(IndexDatabase db) {
     this.db = db;
     this.versions = new VersionTables(db);
     this.tags = new TagTables(db);
     this.benchmarks = new BenchmarkTables(db);
+    this.searchCache = new io.gpux.index.SearchCacheTables(db);
   }
 
   static StoreIndex open(Path file) {
@@ -197,6 +199,19 @@ final class StoreIndex implements AutoCloseable {
 
   List<BenchmarkTables.BenchmarkRow> benchmarks(String model) {
     return benchmarks.list(model);
+  }
+
+  void cacheSearch(io.gpux.index.SearchCacheTables.CachedAnswer answer) {
+    db.transaction(() -> searchCache.put(answer));
+  }
+
+  java.util.Optional<io.gpux.index.SearchCacheTables.CachedAnswer> cachedSearch(
+      String registry, String queryKey) {
+    return searchCache.get(registry, queryKey);
+  }
+
+  List<io.gpux.index.SearchCacheTables.CachedAnswer> cachedSearches() {
+    return searchCache.all();
   }
 
   static String time(Instant t) {

@@ -397,6 +397,16 @@ final class KaggleRegistry implements Registry, Versioned, Searchable, Tracking 
    * {@code ListModels}: the text and owner go to Kaggle; each model's variations become one result
    * each, as a handle that pulls.
    */
+  /**
+   * Searched with no registry named when Kaggle is configured: an endpoint or credentials are set
+   * (an unconfigured machine should not have every search reach kaggle.com).
+   */
+  @Override
+  public boolean searchedByDefault() {
+    return api.context().env("KAGGLE_API_ENDPOINT", null) != null
+        || api.credentials().find().isPresent();
+  }
+
   @Override
   public List<ModelSummary> search(SearchQuery q) {
     List<ModelSummary> out = new ArrayList<>();

@@ -187,6 +187,12 @@ final class OciRegistry implements Registry, Versioned, Pushable, Tracking, Sear
     return OciCatalog.search(this, query);
   }
 
+  /** A catalogue search needs the host to list, so it runs only when oci is named. */
+  @Override
+  public boolean searchedByDefault() {
+    return false;
+  }
+
   @Override
   public ModelRef movable(String name, String requested, Map<String, String> lineage) {
     String asked = requested == null ? "latest" : requested;

@@ -453,24 +453,35 @@ final class WandbRegistry implements Registry, Versioned, Searchable, io.gpux.re
     String type = q.task() == null || q.task().isBlank() ? "model" : q.task();
     List<ModelSummary> out = new ArrayList<>();
     String text = q.text() == null ? "" : q.text();
-    if (text.contains("/")) {
-      String[] p = text.split("/", 2);
+    String[] scope = text.contains("/") ? text.split("/", 2) : configuredProject(q.author());
+    if (scope != null) {
+      // Free text within the configured project is a substring of the name or description.
+      String filter = text.contains("/") ? "" : text.toLowerCase(java.util.Locale.ROOT);
       Map<String, Object> vars = new HashMap<>();
-      vars.put("entity", p[0]);
-      vars.put("project", p[1]);
+      vars.put("entity", scope[0]);
+      vars.put("project", scope[1]);
       vars.put("type", type);
       api.paginate(
           WandbQueries.PROJECT_COLLECTIONS,
           vars,
           d -> d.path("project").path("artifactType").path("artifactCollections"),
-          limit,
-          e -> out.add(summary(e.path("node"), type)));
+          filter.isEmpty() ? limit : Integer.MAX_VALUE,
+          e -> {
+            JsonNode n = e.path("node");
+            String words =
+                (n.path("name").asText() + " " + n.path("description").asText(""))
+                    .toLowerCase(java.util.Locale.ROOT);
+            if (out.size() < limit && words.contains(filter)) {
+              out.add(summary(n, type));
+            }
+          });
       return out;
     }
     if (q.author() == null || q.author().isBlank()) {
       throw GpuxException.invalidInput(
           "a W&B search needs a project (entity/project) or an organization",
-          "search entity/project, or give the organization as the author");
+          "search entity/project, set WANDB_ENTITY and WANDB_PROJECT, or give the organization as"
+              + " the author");
     }
     Map<String, Object> vars = new HashMap<>();
     vars.put("organization", q.author());
@@ -488,6 +499,32 @@ final class WandbRegistry implements Registry, Versioned, Searchable, io.gpux.re
           }
         });
     return out;
+  }
+
+  /**
+   * {@code WANDB_PROJECT} (with {@code WANDB_ENTITY}, or as {@code entity/project}), the official
+   * client's variables, as the project a search without one looks in; null when unset or when
+   * {@code author} names another entity (an organization's registries are searched then).
+   */
+  private String[] configuredProject(String author) {
+    String project = api.context().env("WANDB_PROJECT", null);
+    if (project == null || project.isBlank()) {
+      return null;
+    }
+    String entity = api.context().env("WANDB_ENTITY", null);
+    String[] scope =
+        project.contains("/")
+            ? project.split("/", 2)
+            : entity == null ? null : new String[] {entity, project};
+    return scope == null || (author != null && !author.isBlank() && !author.equals(scope[0]))
+        ? null
+        : scope;
+  }
+
+  /** Searched with no registry named only when a project to look in is configured. */
+  @Override
+  public boolean searchedByDefault() {
+    return configuredProject(null) != null;
   }
 
   private static ModelSummary summary(JsonNode n, String type) {
@@ -508,6 +545,8 @@ final class WandbRegistry implements Registry, Versioned, Searchable, io.gpux.re
         null,
         instant(n.path("updatedAt").asText(null)),
         List.of(),
-        Map.of());
+        n.path("description").asText("").isBlank()
+            ? Map.of()
+            : Map.of("description", n.path("description").asText()));
   }
 }

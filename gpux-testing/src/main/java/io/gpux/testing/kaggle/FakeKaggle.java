@@ -165,6 +165,15 @@ public final class FakeKaggle implements AutoCloseable {
     return this;
   }
 
+  /** Replaces a published model's tags (ListModels' {@code tags[].name}), e.g. its task. */
+  public synchronized FakeKaggle tags(String owner, String model, String... names) {
+    var tags = models.get(owner + "/" + model).putArray("tags");
+    for (String n : names) {
+      tags.addObject().put("name", n);
+    }
+    return this;
+  }
+
   /** Sets a variation's license name (GetModelInstance's {@code licenseName}). */
   public FakeKaggle license(
       String owner, String model, String framework, String variation, String license) {

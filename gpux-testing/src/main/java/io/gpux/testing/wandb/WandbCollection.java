@@ -39,6 +39,12 @@ public final class WandbCollection {
     return name;
   }
 
+  /** Sets the collection's description (where W&amp;B users often state the task). */
+  public WandbCollection description(String text) {
+    this.description = text;
+    return this;
+  }
+
   public String entity() {
     return entity;
   }
