@@ -227,7 +227,7 @@ class TorchHubCliTest {
         "gpux versions torchhub:someone/hub");
     env.put("GPUX_OFFLINE", "1");
     CliResult offline = gpux("pull", "torchhub:someone/hub/tiny_cnn", "--trust");
-    assertTrue(offline.exitCode() != 0, offline.toString());
+    assertEquals(3, offline.exitCode(), offline.toString());
     assertTrue(offline.err().toLowerCase(java.util.Locale.ROOT).contains("offline"), offline.err());
     assertFalse(offline.err().contains("\tat "), offline.toString());
   }
