@@ -227,7 +227,7 @@ class TorchHubCliTest {
         "gpux versions torchhub:someone/hub");
     env.put("GPUX_OFFLINE", "1");
     CliResult offline = gpux("pull", "torchhub:someone/hub/tiny_cnn", "--trust");
-    assertTrue(offline.exitCode() != 0, offline.toString());
+    assertEquals(3, offline.exitCode(), offline.toString());
     assertTrue(offline.err().toLowerCase(java.util.Locale.ROOT).contains("offline"), offline.err());
     assertFalse(offline.err().contains("\tat "), offline.toString());
   }
@@ -314,6 +314,52 @@ class TorchHubCliTest {
     assertTrue(hub.out().contains("by torch.onnx.dynamo"), hub.out());
     CliResult hubRun = gpux("run", "hub-onnx", "--file", shared.resolve("input.json").toString());
     assertClose(want.get("output"), MAPPER.readTree(hubRun.out()).get("output"), "hub folder");
+  }
+
+  /**
+   * Every command of docs/registries/pytorch-hub.md, in the doc's order, as a user types it,
+   * against stand-ins for the repositories it names; the errors it shows are the errors gpux gives.
+   */
+  @Test
+  void theDocsCommandsRunAsShown() throws Exception {
+    FakeGitHub.Repo vision = github.repo("pytorch", "vision");
+    String sha = vision.push("main", HubRepos.visionLike());
+    vision.tag("v0.29.2", sha);
+    github.repo("stranger", "hub").push("main", HubRepos.tinyCnn(1));
+    StringBuilder image = new StringBuilder("{\"x\": [[");
+    Random random = new Random(3);
+    for (int c = 0; c < 3; c++) {
+      image.append(c == 0 ? "" : ",").append('[');
+      for (int h = 0; h < 224; h++) {
+        image.append(h == 0 ? "" : ",").append('[');
+        for (int w = 0; w < 224; w++) {
+          image.append(w == 0 ? "" : ",").append(Math.round(random.nextGaussian() * 100) / 100.0);
+        }
+        image.append(']');
+      }
+      image.append(']');
+    }
+    Files.writeString(cwd.resolve("image.json"), image.append("]]}").toString());
+    int ran = 0;
+    for (DocCommandsTest.DocLine d : DocCommandsTest.docLines(RepoFiles.root())) {
+      if (!d.file().equals("docs/registries/pytorch-hub.md")
+          || DocCommandsTest.synopsis(d.text())) {
+        continue;
+      }
+      List<String> args = DocCommandsTest.words(d.text());
+      args.remove(0);
+      CliResult r = gpux(args.toArray(String[]::new));
+      if (String.join("\n", d.output()).contains("gpux: error:")) {
+        assertTrue(r.exitCode() != 0, d + "\n" + r);
+        for (String l : d.output()) {
+          assertTrue(r.err().contains(l), d + ": the doc shows\n" + l + "\nbut gpux said\n" + r);
+        }
+      } else {
+        assertEquals(0, r.exitCode(), d + "\n" + r);
+      }
+      ran++;
+    }
+    assertEquals(8, ran, "the doc's commands");
   }
 
   @Test

@@ -347,4 +347,31 @@ public final class FakeGitHub implements AutoCloseable {
     web.close();
     api.close();
   }
+
+  /**
+   * A stand-alone server for benchmarks: {@code OWNER/REPO=DIR...} serves each folder's files as
+   * one commit on branch main; prints {@code GPUX_GITHUB_URL=...} and {@code
+   * GPUX_GITHUB_API_URL=...} lines, then serves until killed.
+   */
+  public static void main(String[] args) throws Exception {
+    FakeGitHub g = start();
+    for (String a : args) {
+      String[] p = a.split("=", 2);
+      String[] repo = p[0].split("/");
+      java.nio.file.Path dir = java.nio.file.Path.of(p[1]);
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      try (var s = java.nio.file.Files.walk(dir)) {
+        for (java.nio.file.Path f :
+            s.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+          files.put(
+              dir.relativize(f).toString().replace('\\', '/'), java.nio.file.Files.readAllBytes(f));
+        }
+      }
+      g.repo(repo[0], repo[1]).push("main", files);
+    }
+    System.out.println("GPUX_GITHUB_URL=" + g.webUrl());
+    System.out.println("GPUX_GITHUB_API_URL=" + g.apiUrl());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
 }

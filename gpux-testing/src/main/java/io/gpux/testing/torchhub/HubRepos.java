@@ -101,6 +101,41 @@ public final class HubRepos {
     return files;
   }
 
+  /**
+   * A stand-in for pytorch/vision's hub (the docs' examples): {@code resnet18} and {@code resnet50}
+   * taking torchvision's {@code weights} and {@code num_classes}, each a tiny CNN (no declared
+   * shapes: the 1x3x224x224 image default applies).
+   */
+  public static Map<String, byte[]> visionLike() {
+    String hubconf =
+        """
+        dependencies = ["torch"]
+
+        import torch
+
+        from tiny.model import TinyCnn
+
+
+        def _build(seed, weights, num_classes):
+            if weights is not None:
+                raise ValueError("this stand-in has no weights to download")
+            torch.manual_seed(seed)
+            return TinyCnn(num_classes)
+
+
+        def resnet18(*, weights=None, progress=True, num_classes=1000):
+            \"\"\"Not ResNet-18: a tiny CNN with resnet18's signature.\"\"\"
+            return _build(18, weights, num_classes)
+
+
+        def resnet50(*, weights=None, progress=True, num_classes=1000):
+            return _build(50, weights, num_classes)
+        """;
+    Map<String, byte[]> files = new LinkedHashMap<>(tinyCnn(1));
+    files.put("hubconf.py", hubconf.getBytes(StandardCharsets.UTF_8));
+    return files;
+  }
+
   /** A hubconf.py that needs modules no environment has. */
   public static Map<String, byte[]> missingDependencies() {
     String hubconf =
