@@ -21,9 +21,9 @@ import java.util.zip.ZipFile;
  * goes through {@link ModelConverter} (the same driver, environment and check as {@code gpux
  * convert}) and the pull stores the checked model.onnx and its record beside the original files.
  *
- * <p>It takes PyTorch models (PyTorch Hub repositories, pulled as GitHub zipballs) and Transformers
- * models (Hugging Face repositories pulled with {@code --convert}); the other frameworks' pulls
- * keep their own message until they are wired here.
+ * <p>It takes every framework {@code gpux convert} knows: PyTorch models (PyTorch Hub repositories,
+ * pulled as GitHub zipballs), Transformers models (Hugging Face repositories pulled with {@code
+ * --convert}) and TensorFlow, Keras and TFLite models (Kaggle Models variations).
  */
 public final class PullConversions implements io.gpux.registry.ModelConverter {
   /** A zipball of a model repository is code and small weights: more than this is refused. */
@@ -41,15 +41,17 @@ public final class PullConversions implements io.gpux.registry.ModelConverter {
 
   @Override
   public boolean converts(Conversion conversion) {
-    return Framework.PYTORCH.name().equals(conversion.framework())
-        || Framework.TRANSFORMERS.name().equals(conversion.framework());
+    return Framework.named(conversion.framework()) != null;
   }
 
   @Override
   public Converted convert(Conversion conversion, Map<String, Path> files, Path workDir) {
     Map<String, String> p = conversion.parameters();
     Path source;
-    if (Framework.TRANSFORMERS.name().equals(conversion.framework())) {
+    if (Framework.TRANSFORMERS.name().equals(conversion.framework())
+        || !(p.containsKey(Conversion.PARAM_ZIP) || p.containsKey(Conversion.PARAM_SOURCE))) {
+      // A folder of named files (a Transformers repository, a Kaggle SavedModel variation): the
+      // framework finds its model in it as `gpux convert DIR` does.
       source = linkedFolder(files, workDir.resolve("source"));
     } else if (p.containsKey(Conversion.PARAM_ZIP)) {
       Path zip = files.get(p.get(Conversion.PARAM_ZIP));
