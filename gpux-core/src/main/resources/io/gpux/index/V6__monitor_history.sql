@@ -1,5 +1,5 @@
 -- The monitoring history (io.gpux.monitor): what gpux serve measured, one row per model version
--- and interval. A row covers `seconds` from `at`; `resolution` says which tier it is in: the
+-- and interval. A row covers seconds from at: resolution says which tier it is in: the
 -- recording interval (raw), 60 (per minute) or 3600 (per hour), as retention rolls old rows up.
 -- Counts add up across rows, and latency is kept as histogram buckets (the /metrics buckets,
 -- comma-separated, per bucket) rather than percentiles, so rolling up stays exact: percentiles are
