@@ -155,7 +155,8 @@ class DocCommandsTest {
   /** Lines that talk to a registry or start a server: only their commands' help is run. */
   static boolean needsAServer(List<String> args) {
     Set<String> remote =
-        Set.of("pull", "push", "search", "versions", "login", "logout", "serve", "sync");
+        Set.of(
+            "pull", "push", "search", "versions", "login", "logout", "serve", "dashboard", "sync");
     return args.stream()
         .anyMatch(
             a ->

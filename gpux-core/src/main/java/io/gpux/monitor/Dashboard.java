@@ -42,7 +42,7 @@ public final class Dashboard {
               .getBytes(StandardCharsets.UTF_8));
     }
 
-    static Page error(int status, String message) {
+    public static Page error(int status, String message) {
       return json(status, Json.NODES.objectNode().put("error", message));
     }
   }
@@ -89,8 +89,8 @@ public final class Dashboard {
 
   /** Answers {@code path} (below the dashboard's root, "" or "/..."), with its raw query. */
   public Page get(String path, String rawQuery) {
-    Map<String, String> q = query(rawQuery);
     try {
+      Map<String, String> q = query(rawQuery);
       return switch (path.isEmpty() ? "/" : path) {
         case "/", "/index.html" -> {
           checkFilters(q);

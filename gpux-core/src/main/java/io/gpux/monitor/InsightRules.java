@@ -209,7 +209,9 @@ public final class InsightRules {
       }
       double queue = r.queueMs();
       double compute = r.computeMs();
-      if (!(queue / (queue + compute) > t.queueShare()) || queue < 1) {
+      // Only under concurrency: a lone request's queue time is the batch delay it waited out,
+      // which more workers or larger batches would not shorten.
+      if (!(queue / (queue + compute) > t.queueShare()) || queue < 1 || r.sum.inflightPeak() < 2) {
         continue;
       }
       boolean batches = r.sum.batches() > 0;

@@ -86,6 +86,12 @@ class InsightRulesTest {
     assertEquals(1, found.size());
     assertTrue(found.get(0).action().contains("--workers"), found.get(0).action());
     assertEquals(List.of(), rules.queueDominates(input(steadyHour(), List.of())));
+    // one request at a time: its queue time is the batch delay, not a lack of workers
+    List<Sample> alone = new ArrayList<>();
+    for (Instant t = ago(Duration.ofMinutes(10)); t.isBefore(NOW); t = t.plusSeconds(5)) {
+      alone.add(row(t, "fraud", "3", 100, 20, 0.8, 100, 100, 1, new long[3]));
+    }
+    assertEquals(List.of(), rules.queueDominates(input(alone, List.of())));
   }
 
   @Test
