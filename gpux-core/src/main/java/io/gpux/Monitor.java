@@ -109,6 +109,37 @@ public final class Monitor {
   }
 
   /**
+   * Keeps what {@code gpux run --benchmark} measured of {@code model} (as given), tagged with this
+   * machine, beside the batch benchmarks' rows.
+   */
+  public void recordBenchmark(
+      String model,
+      io.gpux.inference.InferenceModel loaded,
+      io.gpux.benchmark.LatencyStats s,
+      long batchSize,
+      int warmup) {
+    recordBenchmark(
+        new BenchmarkTables.BenchmarkRow(
+            resources.settings.clock().instant(),
+            model,
+            loaded.project().modelFile().toString(),
+            loaded.provider().chosen().ortName(),
+            batchSize,
+            warmup,
+            s.runs(),
+            s.meanMs(),
+            s.medianMs(),
+            s.p95Ms(),
+            s.p99Ms(),
+            s.minMs(),
+            s.maxMs(),
+            s.throughputPerSecond(),
+            GpuxVersion.VALUE,
+            null,
+            null));
+  }
+
+  /**
    * Keeps a {@code gpux run --benchmark} measurement with the batch benchmarks' rows, tagged with
    * this machine.
    */

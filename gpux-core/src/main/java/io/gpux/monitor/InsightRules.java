@@ -99,6 +99,10 @@ public final class InsightRules {
       return Latency.quantileMs(sum.requestBuckets(), 0.99);
     }
 
+    double p50() {
+      return Latency.quantileMs(sum.requestBuckets(), 0.5);
+    }
+
     double meanMs() {
       return sum.requestSeconds() * 1000 / Math.max(1, sum.requests());
     }
@@ -148,14 +152,24 @@ public final class InsightRules {
       if (before.requests() < t.minRequests() || after.requests() < t.minRequests()) {
         continue;
       }
-      double p99Ratio = after.p99() / before.p99();
-      double meanRatio = after.meanMs() / before.meanMs();
-      if (!(Math.max(p99Ratio, meanRatio) >= t.regression()) || p99Ratio < 1 || meanRatio < 1) {
+      // The typical request (p50), the tail (p99) and the mean: a rise in any is a regression.
+      // Not all three together: the old version's first minutes (JIT, caches) inflate its tail
+      // and mean, which must not hide a slower median.
+      String[] names = {"p50", "p99", "mean latency"};
+      double[] was = {before.p50(), before.p99(), before.meanMs()};
+      double[] now = {after.p50(), after.p99(), after.meanMs()};
+      int worst = -1;
+      double ratio = 0;
+      for (int k = 0; k < 3; k++) {
+        double q = now[k] / was[k];
+        if (was[k] > 0 && q > ratio) {
+          ratio = q;
+          worst = k;
+        }
+      }
+      if (worst < 0 || !(ratio >= t.regression())) {
         continue;
       }
-      boolean byP99 = p99Ratio >= meanRatio;
-      double was = byP99 ? before.p99() : before.meanMs();
-      double now = byP99 ? after.p99() : after.meanMs();
       String action =
           e.reference() != null
               ? "gpux rollback " + e.reference()
@@ -169,25 +183,27 @@ public final class InsightRules {
               String.format(
                   Locale.ROOT,
                   "%s rose %.0f%% (%s → %s ms) since %s replaced %s at %s",
-                  byP99 ? "p99" : "mean latency",
-                  (now / was - 1) * 100,
-                  ms(was),
-                  ms(now),
+                  names[worst],
+                  (ratio - 1) * 100,
+                  ms(was[worst]),
+                  ms(now[worst]),
                   e.version(),
                   e.previous(),
                   CLOCK.format(e.at())),
               List.of(
                   String.format(
                       Locale.ROOT,
-                      "%s before: p99 %s ms, mean %s ms over %d requests",
+                      "%s before: p50 %s ms, p99 %s ms, mean %s ms over %d requests",
                       e.previous(),
+                      ms(before.p50()),
                       ms(before.p99()),
                       ms(before.meanMs()),
                       before.requests()),
                   String.format(
                       Locale.ROOT,
-                      "%s after: p99 %s ms, mean %s ms over %d requests",
+                      "%s after: p50 %s ms, p99 %s ms, mean %s ms over %d requests",
                       e.version(),
+                      ms(after.p50()),
                       ms(after.p99()),
                       ms(after.meanMs()),
                       after.requests())),
@@ -211,7 +227,7 @@ public final class InsightRules {
       double compute = r.computeMs();
       // Only under concurrency: a lone request's queue time is the batch delay it waited out,
       // which more workers or larger batches would not shorten.
-      if (!(queue / (queue + compute) > t.queueShare()) || queue < 1 || r.sum.inflightPeak() < 2) {
+      if (!(queue / (queue + compute) > t.queueShare()) || queue < 2 || r.sum.inflightPeak() < 2) {
         continue;
       }
       boolean batches = r.sum.batches() > 0;

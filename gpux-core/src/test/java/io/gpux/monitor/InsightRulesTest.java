@@ -50,7 +50,20 @@ class InsightRulesTest {
     Insight i = found.get(0);
     assertEquals("gpux rollback mlflow:fraud@champion", i.action());
     assertTrue(i.title().contains("since 4 replaced 3 at 2026-12-02 14:20 UTC"), i.title());
-    assertTrue(i.title().matches("(p99|mean latency) rose \\d+% .*"), i.title());
+    assertTrue(i.title().matches("(p50|p99|mean latency) rose \\d+% .*"), i.title());
+  }
+
+  @Test
+  void aWarmUpTailOnTheOldVersionDoesNotHideASlowerMedian() {
+    Instant switched = ago(Duration.ofMinutes(10));
+    List<Sample> h = new ArrayList<>();
+    h.add(row(ago(Duration.ofMinutes(14)), "fraud", "3", 100, 300, 0.1, 0, 0, 2, new long[3]));
+    h.addAll(steady("fraud", "3", 0.8, ago(Duration.ofMinutes(13)), switched));
+    h.addAll(steady("fraud", "4", 3, switched, NOW));
+    List<Event> events = List.of(replaced(switched, "fraud", "4", "3", "hf:org/fraud@main"));
+    List<Insight> found = rules.regressions(input(h, events));
+    assertEquals(1, found.size(), found.toString());
+    assertTrue(found.get(0).title().startsWith("p50 rose"), found.get(0).title());
   }
 
   @Test
