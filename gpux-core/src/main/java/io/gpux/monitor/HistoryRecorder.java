@@ -166,8 +166,13 @@ public final class HistoryRecorder implements AutoCloseable {
                 requestedProviders.get(s.name()),
                 s.provider()));
       }
-      if (before == null || previousAt == null) {
-        continue; // a baseline: the first difference comes next interval
+      if (previousAt == null) {
+        continue; // the first sample is the baseline: the first difference comes next interval
+      }
+      if (before == null) {
+        // A version that appeared since the last sample (a replacement) counted from zero: its
+        // first requests came before this sample and belong to this interval.
+        before = zero(s);
       }
       long requests = s.succeeded() + s.failed() - before.succeeded() - before.failed();
       if (requests == 0 && s.inflightPeak() == 0 && !s.version().equals(current.get(s.name()))) {
@@ -211,6 +216,27 @@ public final class HistoryRecorder implements AutoCloseable {
       lastCompaction = now;
     }
     listeners.forEach(Runnable::run);
+  }
+
+  private static ModelSample zero(ModelSample s) {
+    return new ModelSample(
+        s.name(),
+        s.version(),
+        s.provider(),
+        0,
+        0,
+        0,
+        0,
+        0,
+        new long[s.requestBuckets().length],
+        new long[s.queueBuckets().length],
+        new long[s.computeBuckets().length],
+        0,
+        0,
+        0,
+        0,
+        0,
+        0);
   }
 
   /** The version each model name was last served at, in earlier runs. */
