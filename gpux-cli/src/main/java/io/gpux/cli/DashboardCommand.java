@@ -13,9 +13,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "dashboard",
     description = {
-      "Show the monitoring dashboard: the history gpux serve recorded, insights and benchmarks,",
-      "in a browser, with or without a server running (a running gpux serve also has it at",
-      "/dashboard, with live updates). Nothing is fetched from elsewhere: it works air-gapped."
+      "Show the monitoring dashboard in a browser.",
+      "The history gpux serve recorded, insights and benchmarks, with or without a server",
+      "running (a running gpux serve also has it at /dashboard, with live updates). Nothing is",
+      "fetched from elsewhere: it works air-gapped."
     })
 final class DashboardCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;

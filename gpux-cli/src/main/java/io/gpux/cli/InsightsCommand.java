@@ -16,8 +16,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "insights",
     description = {
-      "What to act on, from the monitoring history gpux serve recorded and the store: each",
-      "finding with its evidence and the command or setting that fixes it (docs/monitoring.md).",
+      "Say what to act on, from the monitoring history and the store.",
+      "Each finding comes with its evidence and the command or setting that acts on it",
+      "(docs/monitoring.md); the history is what gpux serve recorded.",
       "Exit codes: 0 (findings or not), 2 bad input, 3 the history cannot be read."
     })
 final class InsightsCommand implements Callable<Integer> {
