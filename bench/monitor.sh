@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Monitoring benchmark (issue 17): gpux serve's throughput with the monitoring history recorded
 # (the default, a sample every 5 s) against --no-history, side by side in interleaved rounds, each
-# a fresh server on the digits example under ab (keep-alive, CONCURRENCY clients); then the index
+# a fresh server on the digits example under gpux-bench's HttpLoad (CONCURRENCY
+# clients on kept-alive HTTP/1.1 connections); then the index
 # database's size after a simulated week at 1,000 requests/s (retention applied every simulated
 # hour), and the dashboard's load (page, 7-day overview, one model's 7-day series, benchmarks) with
 # a week of history for 20 models. Writes bench/results/monitor.md with the load average.
@@ -16,7 +17,6 @@ work="$root/bench/.work/monitor"
 rm -rf "$work"
 mkdir -p "$work" "$root/bench/results"
 log() { echo "bench: $*" >&2; }
-command -v ab >/dev/null || { log "error: needs ab (apache2-utils)"; exit 1; }
 bin/gpux --version >/dev/null # builds the CLI when the sources changed
 (mvn -q -B -ntp -o -DskipTests -Dspotless.check.skip=true -pl gpux-bench -am package \
   dependency:build-classpath -Dmdep.outputFile="$work/cp.txt") >"$work/build.log" 2>&1 ||
@@ -39,10 +39,8 @@ round() {
     grep -q "ready" "$work/serve-$mode.log" 2>/dev/null && break
     sleep 0.1
   done
-  ab -q -k -t 3 -n 10000000 -c "$conc" -p "$body" -T application/json \
-    "http://127.0.0.1:$port/predict" >/dev/null 2>&1 || true # warm-up (JIT)
-  ab -q -k -t "$seconds" -n 100000000 -c "$conc" -p "$body" -T application/json \
-    "http://127.0.0.1:$port/predict" 2>/dev/null | awk '/Requests per second/ {print $4}'
+  java -cp "$cp_" io.gpux.bench.HttpLoad "http://127.0.0.1:$port/predict" "$body" "$conc" 3 "$seconds" |
+    cut -d' ' -f1
   stop
 }
 
@@ -70,7 +68,7 @@ out=bench/results/monitor.md
   echo
   echo "## Serve throughput, history on vs off"
   echo
-  echo "gpux serve examples/digits, ab -k -c $conc for ${seconds} s per round, $rounds interleaved rounds, median:"
+  echo "gpux serve examples/digits, HttpLoad (keep-alive) with $conc clients for ${seconds} s per round (after 3 s of warm-up), $rounds interleaved rounds, median:"
   echo
   echo "| history | req/s (median) | rounds |"
   echo "| --- | ---: | --- |"
