@@ -143,21 +143,29 @@ public final class MonitorBench {
       for (int round = 0; round < 4; round++) {
         long t0 = System.nanoTime();
         Dashboard.Page page = d.get("/", "");
+        long t1 = System.nanoTime();
         Dashboard.Page overview = d.get("/api/overview", "range=7d");
+        long t2 = System.nanoTime();
         Dashboard.Page series = d.get("/api/series", "model=model-0&range=7d");
+        long t3 = System.nanoTime();
         Dashboard.Page bench = d.get("/api/benchmarks", "");
-        double ms = (System.nanoTime() - t0) / 1e6;
+        long t4 = System.nanoTime();
         System.out.printf(
             Locale.ROOT,
-            "dashboard models=%d rows=%d round=%d load_ms=%.0f (page %d B, overview %d B, series %d B, benchmarks %d B)%n",
+            "dashboard models=%d rows=%d round=%d load_ms=%.0f (page %.0f ms, 7-day overview %.0f"
+                + " ms, 7-day series %.0f ms %d B, benchmarks %.0f ms)%n",
             models,
             h.rows(),
             round,
-            ms,
-            page.body().length,
-            overview.body().length,
+            (t4 - t0) / 1e6,
+            (t1 - t0) / 1e6,
+            (t2 - t1) / 1e6,
+            (t3 - t2) / 1e6,
             series.body().length,
-            bench.body().length);
+            (t4 - t3) / 1e6);
+        if (page.body().length + overview.body().length + bench.body().length == 0) {
+          throw new IllegalStateException("empty answers");
+        }
       }
     }
   }

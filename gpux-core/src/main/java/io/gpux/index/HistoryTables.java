@@ -179,6 +179,37 @@ public final class HistoryTables {
         HistoryTables::sample);
   }
 
+  /** One model version's sums over a time range, added up by the database. */
+  public record Totals(
+      String model,
+      String version,
+      String provider,
+      long succeeded,
+      long failed,
+      double seconds,
+      Instant lastAt,
+      long rssBytes) {}
+
+  /** Sums per model version of the rows from {@code from} to {@code to}, by model and version. */
+  public List<Totals> totals(Instant from, Instant to) {
+    return db.query(
+        "SELECT model, version, MAX(provider), SUM(succeeded), SUM(failed), SUM(seconds), MAX(at),"
+            + " MAX(rss_bytes) FROM monitor_samples WHERE at >= ? AND at < ?"
+            + " GROUP BY model, version ORDER BY model, version",
+        r ->
+            new Totals(
+                r.getString(1),
+                r.getString(2),
+                r.getString(3),
+                r.getLong(4),
+                r.getLong(5),
+                r.getDouble(6),
+                Instant.parse(r.getString(7)),
+                r.getLong(8)),
+        IndexDatabase.time(from),
+        IndexDatabase.time(to));
+  }
+
   /** The models in the history, with the time of each one's latest row. */
   public List<String[]> models() {
     return db.query(

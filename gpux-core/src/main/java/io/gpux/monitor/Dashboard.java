@@ -3,6 +3,7 @@ package io.gpux.monitor;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpux.index.BenchmarkTables;
+import io.gpux.index.HistoryTables;
 import io.gpux.index.HistoryTables.Sample;
 import io.gpux.json.Json;
 import java.io.IOException;
@@ -185,34 +186,40 @@ public final class Dashboard {
     }
   }
 
+  /**
+   * The overview: each model version's requests and errors over the range (summed by the database,
+   * so a week of 20 models costs one query), and its latency percentiles over the last hour of the
+   * range (the buckets of every row would have to be read for the whole range).
+   */
   private Page overview(Duration range) {
     Instant now = clock.instant();
-    List<Sample> rows = history.between(now.minus(range), now.plusSeconds(1), null);
-    Map<String, Sample> byModel = new TreeMap<>();
-    Map<String, Sample> latest = new TreeMap<>();
-    for (Sample s : rows) {
-      byModel.merge(s.model() + "\u0000" + s.version(), s, History::merge);
-      latest.put(s.model() + "\u0000" + s.version(), s);
+    Instant end = now.plusSeconds(1);
+    Duration recent = range.compareTo(Duration.ofHours(1)) < 0 ? range : Duration.ofHours(1);
+    Map<String, Sample> latency = new TreeMap<>();
+    for (Sample s : history.between(now.minus(recent), end, null)) {
+      latency.merge(s.model() + "\u0000" + s.version(), s, History::merge);
     }
     ObjectNode root = Json.NODES.objectNode();
     root.put("now", now.toString());
     root.put("live", live);
     root.put("rangeSeconds", range.toSeconds());
+    root.put("latencySeconds", recent.toSeconds());
     root.put("rows", history.rows());
     ArrayNode models = root.putArray("models");
-    for (Map.Entry<String, Sample> e : byModel.entrySet()) {
-      Sample s = e.getValue();
+    for (HistoryTables.Totals t : history.tables().totals(now.minus(range), end)) {
       ObjectNode m = models.addObject();
-      m.put("model", s.model());
-      m.put("version", s.version());
-      m.put("provider", s.provider());
-      m.put("requests", s.requests());
-      m.put("requestsPerSecond", s.seconds() > 0 ? s.requests() / s.seconds() : 0);
-      m.put("errors", s.failed());
-      putMs(m, "p50Ms", Latency.quantileMs(s.requestBuckets(), 0.5));
-      putMs(m, "p99Ms", Latency.quantileMs(s.requestBuckets(), 0.99));
-      m.put("lastSeen", latest.get(e.getKey()).at().toString());
-      m.put("rssBytes", latest.get(e.getKey()).rssBytes());
+      m.put("model", t.model());
+      m.put("version", t.version());
+      m.put("provider", t.provider());
+      long requests = t.succeeded() + t.failed();
+      m.put("requests", requests);
+      m.put("requestsPerSecond", t.seconds() > 0 ? requests / t.seconds() : 0);
+      m.put("errors", t.failed());
+      Sample l = latency.get(t.model() + "\u0000" + t.version());
+      putMs(m, "p50Ms", l == null ? Double.NaN : Latency.quantileMs(l.requestBuckets(), 0.5));
+      putMs(m, "p99Ms", l == null ? Double.NaN : Latency.quantileMs(l.requestBuckets(), 0.99));
+      m.put("lastSeen", t.lastAt().toString());
+      m.put("rssBytes", t.rssBytes());
     }
     root.set("insights", insightsJson(insights.get()));
     return Page.json(200, root);
@@ -244,6 +251,7 @@ public final class Dashboard {
       }
       rows = rows.stream().filter(s -> s.version().equals(version)).toList();
     }
+    rows = thin(rows, range);
     ObjectNode root = Json.NODES.objectNode();
     root.put("model", model);
     ArrayNode points = root.putArray("points");
@@ -280,6 +288,26 @@ public final class Dashboard {
         .min(
             java.util.Comparator.comparingInt(
                 k -> io.gpux.spelling.EditDistance.between(typed, k)));
+  }
+
+  /** Most points a chart gets: a week of minute rows would be 10,080, more than it has pixels. */
+  static final int MAX_POINTS = 720;
+
+  /**
+   * Rows merged into at most {@link #MAX_POINTS} periods per version (counts and buckets add, so a
+   * merged point's percentiles are those of its rows together).
+   */
+  static List<Sample> thin(List<Sample> rows, Duration range) {
+    long width = Math.max(1, range.toSeconds() / MAX_POINTS);
+    if (rows.size() <= MAX_POINTS) {
+      return rows;
+    }
+    Map<String, Sample> merged = new LinkedHashMap<>();
+    for (Sample s : rows) {
+      long period = s.at().getEpochSecond() / width;
+      merged.merge(s.version() + "\u0000" + period, s, History::merge);
+    }
+    return merged.values().stream().sorted(java.util.Comparator.comparing(Sample::at)).toList();
   }
 
   private static String names(Map<String, Instant> known) {

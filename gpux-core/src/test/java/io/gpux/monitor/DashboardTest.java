@@ -55,6 +55,26 @@ class DashboardTest {
   }
 
   @Test
+  void aWeekOfRowsIsThinnedToWhatAChartCanShowWithTheSameTotals() throws Exception {
+    try (History history = History.open(home)) {
+      List<io.gpux.index.HistoryTables.Sample> rows =
+          Histories.steady("fraud", "3", 3, Histories.ago(Duration.ofHours(3)), Histories.NOW);
+      history.write(rows);
+      JsonNode points =
+          Json.mapper()
+              .readTree(dashboard(history).get("/api/series", "model=fraud&range=7d").body())
+              .get("points");
+      assertTrue(points.size() <= Dashboard.MAX_POINTS, "points " + points.size());
+      long total = 0;
+      for (JsonNode p : points) {
+        total += p.get("succeeded").asLong();
+      }
+      assertEquals(
+          rows.stream().mapToLong(io.gpux.index.HistoryTables.Sample::succeeded).sum(), total);
+    }
+  }
+
+  @Test
   void unknownFiltersAre400sNamingWhatExists() {
     try (History history = History.open(home)) {
       history.write(
