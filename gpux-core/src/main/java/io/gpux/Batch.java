@@ -144,7 +144,17 @@ public final class Batch {
         s.minMs(),
         s.maxMs(),
         s.throughputPerSecond(),
-        GpuxVersion.VALUE);
+        GpuxVersion.VALUE,
+        machine(),
+        "batch benchmark");
+  }
+
+  /** This machine, as benchmark rows record it. */
+  static BenchmarkTables.Machine machine() {
+    return new BenchmarkTables.Machine(
+        io.gpux.benchmark.MachineFingerprint.cpuModel(),
+        io.gpux.benchmark.MachineFingerprint.cores(),
+        io.gpux.runtime.SessionFactory.onnxRuntimeVersion());
   }
 
   /** Finds (pulling when allowed and missing) and opens models for a batch. */

@@ -58,6 +58,7 @@ public final class Gpux implements AutoCloseable {
   private final Conformance conformance;
   private final ModelConverter converter;
   private final Discovery discovery;
+  private final Monitor monitor;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -70,6 +71,7 @@ public final class Gpux implements AutoCloseable {
     this.conformance = new Conformance(resources, models, this::sessions);
     this.converter = new ModelConverter(settings, workingDirectory, GpuxVersion.VALUE);
     this.discovery = new Discovery(resources, models, this::project, this::openUnshared);
+    this.monitor = new Monitor(resources, storage, versions);
   }
 
   public static Gpux open() {
@@ -154,6 +156,14 @@ public final class Gpux implements AutoCloseable {
    */
   public Discovery discover() {
     return discovery;
+  }
+
+  /**
+   * Monitoring: the stored history of served models, insights, the dashboard (see {@link
+   * io.gpux.monitor}).
+   */
+  public Monitor monitor() {
+    return monitor;
   }
 
   /** Registry credentials ({@code gpux login}). */

@@ -75,6 +75,8 @@ public final class GpuxCommand implements Runnable {
     m.put("providers", ProvidersCommand::new);
     m.put("test", TestCommand::new);
     m.put("serve", ServeCommand::new);
+    m.put("insights", InsightsCommand::new);
+    m.put("dashboard", DashboardCommand::new);
     m.put("pull", PullCommand::new);
     m.put("batch", BatchCommand::new);
     m.put("search", SearchCommand::new);

@@ -99,6 +99,12 @@ final class RunCommand implements Callable<Integer> {
       if (benchmark) {
         LatencyStats stats = Benchmark.run(timing.warmup, timing.runs, () -> loaded.run(feeds));
         long rows = batchSize(feeds);
+        try {
+          gpux.monitor().recordBenchmark(model, loaded, stats, rows, timing.warmup);
+        } catch (io.gpux.error.GpuxException e) {
+          // The measurement is printed all the same; only its keeping failed.
+          parent.err.println("gpux: warning: benchmark not kept in the index: " + e.problem());
+        }
         text =
             json || output != null
                 ? Json.render(statsJson(loaded, stats, rows), json)

@@ -134,6 +134,29 @@ final class ServeCommand implements Callable<Integer> {
               + " warmed up first; requests on the old one finish there).")
   boolean follow;
 
+  @Option(
+      names = "--no-history",
+      description =
+          "Record no monitoring history (by default a sample per model every"
+              + " --history-interval goes into the store's index, and /dashboard shows it).")
+  boolean noHistory;
+
+  @Option(
+      names = "--history-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description = "Seconds between history samples, 1 or more (default: ${DEFAULT-VALUE}).")
+  int historyInterval;
+
+  @Option(
+      names = "--history-retention",
+      paramLabel = "RAW,MINUTES,HOURS",
+      defaultValue = "6h,7d,90d",
+      description =
+          "How long raw samples, then per-minute and per-hour roll-ups are kept (default:"
+              + " ${DEFAULT-VALUE}).")
+  String historyRetention;
+
   @Mixin RuntimeMixin runtime;
 
   @Mixin GrpcMixin grpc;
@@ -241,6 +264,60 @@ final class ServeCommand implements Callable<Integer> {
     return stored.version();
   }
 
+  /** The history being recorded, and the database it goes to. */
+  private record Recording(
+      io.gpux.monitor.History history, io.gpux.monitor.HistoryRecorder recorder)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      recorder.close();
+      history.close();
+    }
+  }
+
+  /**
+   * Starts recording the monitoring history and serves the dashboard over it. A history that cannot
+   * be opened (a damaged or newer index) is reported in one line and the server goes on without it.
+   */
+  private Recording startHistory(
+      Gpux gpux, InferenceServer server, List<String> references, List<ServedModel> served) {
+    io.gpux.monitor.Retention retention = io.gpux.monitor.Retention.parse(historyRetention);
+    io.gpux.monitor.History history;
+    try {
+      history = gpux.monitor().openHistory();
+    } catch (GpuxException e) {
+      parent.err.println(
+          "gpux: monitoring history off: "
+              + e.problem()
+              + (e.hint() == null ? "" : " (" + e.hint() + ")")
+              + "; serving without it");
+      return null;
+    }
+    io.gpux.monitor.HistoryRecorder recorder =
+        gpux.monitor()
+            .recorder(
+                history,
+                server.metrics(),
+                new io.gpux.monitor.HistoryRecorder.Settings(
+                    java.time.Duration.ofSeconds(historyInterval), retention),
+                line -> {
+                  parent.err.println(line);
+                  parent.err.flush();
+                });
+    var requested = runtime.options().provider();
+    for (int i = 0; i < served.size(); i++) {
+      recorder.served(
+          served.get(i).name(), references.get(i), requested == null ? null : requested.toString());
+    }
+    server.dashboard(gpux.monitor().dashboard(history, true));
+    recorder.start();
+    parent.out.println(
+        "  GET /dashboard   monitoring history: a sample every "
+            + historyInterval
+            + " s (--no-history turns it off)");
+    return new Recording(history, recorder);
+  }
+
   @Spec CommandSpec spec;
 
   /** Refuses out-of-range values before any model is loaded, naming the option and the range. */
@@ -256,6 +333,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (batchDelayMs != null && !(batchDelayMs >= 0)) {
       throw bad("--batch-delay-ms must be 0 or more, got " + batchDelayMs);
+    }
+    if (historyInterval < 1) {
+      throw bad("--history-interval must be 1 second or more, got " + historyInterval);
     }
     if (preferredBatchSizes != null) {
       // Against gpux.yml's batch_size too, once the models are loaded (batching()).
@@ -369,6 +449,7 @@ final class ServeCommand implements Callable<Integer> {
         parent.out.println(
             "  POST /predict    GET /health /info /metrics    Open Inference Protocol: /v2/models/{name}/infer");
         grpc.start(server, grpcOptions, parent.out);
+        Recording recording = noHistory ? null : startHistory(gpux, server, references, served);
         parent.out.flush();
         List<Models.Following> following =
             follow ? follow(gpux, server, references, served) : List.of();
@@ -377,6 +458,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         String signal = stop.await();
         following.forEach(Models.Following::close);
+        if (recording != null) {
+          recording.close();
+        }
         parent.err.println(
             "gpux: "
                 + signal

@@ -163,6 +163,7 @@ class DocCommandsTest {
             "login",
             "logout",
             "serve",
+            "dashboard",
             "sync",
             "lock",
             "--locked");

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The {@code benchmarks} table: what {@code gpux batch benchmark} measured, one row per model
- * timed, for the monitoring and recommendation features to read. Rows are only ever added.
+ * timed, for the monitoring and recommendation features to read. Rows are only ever added; each
+ * carries the machine it ran on (schema 6 on).
  */
 public final class BenchmarkTables {
   /**
@@ -30,7 +31,38 @@ public final class BenchmarkTables {
       double minMs,
       double maxMs,
       double throughputPerSecond,
-      String gpuxVersion) {}
+      String gpuxVersion,
+      Machine machine,
+      String source) {
+
+    /** A row without the machine (those written before schema 6 have none). */
+    public BenchmarkRow withMachine(Machine m, String from) {
+      return new BenchmarkRow(
+          measuredAt,
+          model,
+          modelFile,
+          provider,
+          batchSize,
+          warmup,
+          runs,
+          meanMs,
+          medianMs,
+          p95Ms,
+          p99Ms,
+          minMs,
+          maxMs,
+          throughputPerSecond,
+          gpuxVersion,
+          m,
+          from);
+    }
+  }
+
+  /**
+   * The machine a benchmark ran on, so results from several machines compare: the CPU's model and
+   * cores, and the ONNX Runtime that ran it (the provider is the row's own).
+   */
+  public record Machine(String cpuModel, int cores, String ortVersion) {}
 
   private final IndexDatabase db;
 
@@ -42,7 +74,8 @@ public final class BenchmarkTables {
     db.exec(
         "INSERT INTO benchmarks (measured_at, model, model_file, provider, batch_size, warmup,"
             + " runs, mean_ms, median_ms, p95_ms, p99_ms, min_ms, max_ms, throughput_per_s,"
-            + " gpux_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " gpux_version, cpu_model, cores, ort_version, source)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         IndexDatabase.time(b.measuredAt()),
         b.model(),
         b.modelFile(),
@@ -57,14 +90,19 @@ public final class BenchmarkTables {
         b.minMs(),
         b.maxMs(),
         b.throughputPerSecond(),
-        b.gpuxVersion());
+        b.gpuxVersion(),
+        b.machine() == null ? null : b.machine().cpuModel(),
+        b.machine() == null ? null : b.machine().cores(),
+        b.machine() == null ? null : b.machine().ortVersion(),
+        b.source());
   }
 
   /** Every measurement of {@code model} (all models when null), oldest first. */
   public List<BenchmarkRow> list(String model) {
     String sql =
         "SELECT measured_at, model, model_file, provider, batch_size, warmup, runs, mean_ms,"
-            + " median_ms, p95_ms, p99_ms, min_ms, max_ms, throughput_per_s, gpux_version"
+            + " median_ms, p95_ms, p99_ms, min_ms, max_ms, throughput_per_s, gpux_version,"
+            + " cpu_model, cores, ort_version, source"
             + " FROM benchmarks"
             + (model == null ? "" : " WHERE model = ?")
             + " ORDER BY measured_at, model";
@@ -85,7 +123,11 @@ public final class BenchmarkTables {
                 r.getDouble(12),
                 r.getDouble(13),
                 r.getDouble(14),
-                r.getString(15));
+                r.getString(15),
+                r.getString(16) == null
+                    ? null
+                    : new Machine(r.getString(16), r.getInt(17), r.getString(18)),
+                r.getString(19));
     return model == null ? db.query(sql, row) : db.query(sql, row, model);
   }
 }

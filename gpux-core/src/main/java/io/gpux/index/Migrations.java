@@ -16,6 +16,12 @@ import java.time.Instant;
  * migration, once released, never changes: a change is a new migration. The SQL stays within what
  * SQLite and PostgreSQL both accept (statements are split on {@code ;}, so none may contain one in
  * a literal).
+ *
+ * <p>Numbers may have gaps (branches developed side by side each took a number), and a migration is
+ * applied when its number is not yet recorded, not only when it is above the highest: a database
+ * that got V6 first still gets V5 when a later GPUX brings it. A database recorded at a number
+ * above every migration known here was written by a newer GPUX and is refused with a clear message,
+ * rather than used with tables this one does not know.
  */
 public final class Migrations {
   public static final String[] FILES = {
@@ -23,8 +29,17 @@ public final class Migrations {
     "V2__tag_history_key.sql",
     "V3__version_history.sql",
     "V4__benchmarks.sql",
-    "V5__search_cache.sql"
+    "V5__search_cache.sql",
+    "V6__monitor_history.sql"
   };
+
+  /** The highest migration number known to this GPUX: the schema version of an up-to-date index. */
+  public static final int LATEST = number(FILES[FILES.length - 1]);
+
+  /** The number of {@code V<n>__what.sql}. */
+  static int number(String file) {
+    return Integer.parseInt(file.substring(1, file.indexOf("__")));
+  }
 
   /**
    * The first schema whose rows must be rewritten from the manifests: V2 stores timestamps in a
@@ -42,17 +57,29 @@ public final class Migrations {
               + " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
     }
     int before = current(db);
+    if (before > LATEST) {
+      throw new io.gpux.error.GpuxException(
+          io.gpux.error.ErrorCategory.UNAVAILABLE,
+          "the store index was written by a newer GPUX (schema "
+              + before
+              + "; this GPUX knows up to "
+              + LATEST
+              + ")",
+          "upgrade GPUX, or point GPUX_HOME at another folder",
+          null);
+    }
     boolean auto = db.getAutoCommit();
     db.setAutoCommit(false);
     try {
-      for (int v = before + 1; v <= FILES.length; v++) {
+      for (String file : FILES) {
+        int v = number(file);
         // Re-read inside the write transaction: another process may have migrated meanwhile.
-        if (current(db) >= v) {
+        if (applied(db, v)) {
           db.commit();
           continue;
         }
         try (Statement s = db.createStatement()) {
-          for (String statement : read(FILES[v - 1]).split(";")) {
+          for (String statement : read(file).split(";")) {
             String sql = statement.replaceAll("(?m)^\\s*--.*$", "").trim();
             if (!sql.isEmpty()) {
               s.execute(sql);
@@ -74,6 +101,16 @@ public final class Migrations {
       db.setAutoCommit(auto);
     }
     return before;
+  }
+
+  private static boolean applied(Connection db, int version) throws SQLException {
+    try (PreparedStatement p =
+        db.prepareStatement("SELECT COUNT(*) FROM schema_version WHERE version = ?")) {
+      p.setInt(1, version);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() && r.getInt(1) > 0;
+      }
+    }
   }
 
   public static int current(Connection db) throws SQLException {

@@ -6,10 +6,17 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Summary;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -67,6 +74,15 @@ public final class InferenceMetrics {
           .name("gpux_inference_inflight_requests")
           .help("Requests being answered now.")
           .labelNames(MODEL, VERSION)
+          .withoutExemplars()
+          .register(registry);
+  final Counter errors =
+      Counter.builder()
+          .name("gpux_inference_errors_total")
+          .help(
+              "Failed inference requests by kind: bad_input (4xx), model (the run failed),"
+                  + " overload (503: timeouts, capacity, shutting down).")
+          .labelNames(MODEL, VERSION, "kind")
           .withoutExemplars()
           .register(registry);
   private final Counter rejected =
@@ -128,6 +144,64 @@ public final class InferenceMetrics {
   public ModelMetrics model(String name, String version) {
     return models.computeIfAbsent(
         new Key(name, version), k -> new ModelMetrics(this, name, version));
+  }
+
+  /**
+   * Every model version's totals since start, read from the same data points /metrics writes (the
+   * monitoring history turns two of these into one interval's numbers). Costs one collection of
+   * each family: meant for a sampler every few seconds, never for a request.
+   */
+  public List<ModelSample> sample() {
+    Map<List<String>, long[]> request = buckets(requestDuration);
+    Map<List<String>, long[]> queue = buckets(queueDuration);
+    Map<List<String>, long[]> compute = buckets(computeDuration);
+    Map<List<String>, double[]> sums = new HashMap<>();
+    sums(requestDuration, sums, 0);
+    sums(queueDuration, sums, 1);
+    sums(computeDuration, sums, 2);
+    Map<List<String>, String> providers = new HashMap<>();
+    for (GaugeSnapshot.GaugeDataPointSnapshot d : modelInfo.collect().getDataPoints()) {
+      providers.put(key(d.getLabels()), d.getLabels().get("provider"));
+    }
+    List<ModelSample> out = new ArrayList<>();
+    for (ModelMetrics m : models.values()) {
+      List<String> k = List.of(m.name(), m.version());
+      double[] s = sums.getOrDefault(k, new double[3]);
+      out.add(
+          m.sample(
+              providers.get(k),
+              request.getOrDefault(k, new long[BUCKETS]),
+              queue.getOrDefault(k, new long[BUCKETS]),
+              compute.getOrDefault(k, new long[BUCKETS]),
+              s));
+    }
+    return out;
+  }
+
+  /** Buckets per series: one per bound of {@link #DURATION_BUCKETS_SECONDS}, then +Inf. */
+  public static final int BUCKETS = DURATION_BUCKETS_SECONDS.length + 1;
+
+  private static List<String> key(Labels l) {
+    return List.of(l.get(MODEL), l.get(VERSION));
+  }
+
+  private static Map<List<String>, long[]> buckets(Histogram h) {
+    Map<List<String>, long[]> out = new HashMap<>();
+    for (HistogramSnapshot.HistogramDataPointSnapshot d : h.collect().getDataPoints()) {
+      ClassicHistogramBuckets b = d.getClassicBuckets();
+      long[] counts = new long[BUCKETS];
+      for (int i = 0; i < b.size() && i < BUCKETS; i++) {
+        counts[i] = b.getCount(i); // per bucket, not cumulative, in the model's snapshots
+      }
+      out.put(key(d.getLabels()), counts);
+    }
+    return out;
+  }
+
+  private static void sums(Histogram h, Map<List<String>, double[]> into, int slot) {
+    for (HistogramSnapshot.HistogramDataPointSnapshot d : h.collect().getDataPoints()) {
+      into.computeIfAbsent(key(d.getLabels()), k -> new double[3])[slot] = d.getSum();
+    }
   }
 
   /** A request was refused before routing because the server was at capacity. */

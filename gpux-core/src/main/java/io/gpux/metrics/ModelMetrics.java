@@ -22,7 +22,12 @@ public final class ModelMetrics {
   private final GaugeDataPoint inflight;
   private final DistributionDataPoint successTime;
   private final DistributionDataPoint failureTime;
+  private final CounterDataPoint badInput;
+  private final CounterDataPoint modelError;
+  private final CounterDataPoint overload;
   private final LongAdder inferences = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicLong inflightPeak =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile long lastInferenceMillis;
 
   ModelMetrics(InferenceMetrics families, String name, String version) {
@@ -36,6 +41,9 @@ public final class ModelMetrics {
     compute = families.computeDuration.labelValues(name, version);
     batches = families.batchSize.labelValues(name, version);
     inflight = families.inflight.labelValues(name, version);
+    badInput = families.errors.labelValues(name, version, ErrorKind.BAD_INPUT.label());
+    modelError = families.errors.labelValues(name, version, ErrorKind.MODEL.label());
+    overload = families.errors.labelValues(name, version, ErrorKind.OVERLOAD.label());
     successTime = families.outcomeDuration.labelValues(name, version, "success");
     failureTime = families.outcomeDuration.labelValues(name, version, "failure");
   }
@@ -70,6 +78,62 @@ public final class ModelMetrics {
   /** A request began. */
   public void started() {
     inflight.inc();
+    long now = (long) inflight.get();
+    // The peak since the last sample: a sampler every few seconds would miss most bursts.
+    inflightPeak.accumulateAndGet(now, Math::max);
+  }
+
+  /** Why a request failed, for {@code gpux_inference_errors_total}'s {@code kind} label. */
+  public enum ErrorKind {
+    /** The request was wrong (a 4xx): the caller must change it. */
+    BAD_INPUT("bad_input"),
+    /** The model run failed: the model or its provider must change. */
+    MODEL("model"),
+    /** The server could not take it in time (503): capacity must change. */
+    OVERLOAD("overload");
+
+    private final String label;
+
+    ErrorKind(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  /** A request failed for this reason (also count it as {@link #finished} with ok false). */
+  public void failed(ErrorKind kind) {
+    switch (kind) {
+      case BAD_INPUT -> badInput.inc();
+      case MODEL -> modelError.inc();
+      case OVERLOAD -> overload.inc();
+    }
+  }
+
+  /** Totals since start; see {@link InferenceMetrics#sample}. */
+  ModelSample sample(
+      String provider, long[] request, long[] queue, long[] compute, double[] sumsSeconds) {
+    long peak = inflightPeak.getAndSet((long) inflight.get());
+    return new ModelSample(
+        name,
+        version,
+        provider,
+        success.getLongValue(),
+        failure.getLongValue(),
+        badInput.getLongValue(),
+        modelError.getLongValue(),
+        overload.getLongValue(),
+        request,
+        queue,
+        compute,
+        sumsSeconds[0],
+        sumsSeconds[1],
+        sumsSeconds[2],
+        batches.getCount(),
+        Math.round(batches.getSum()),
+        Math.max(peak, (long) inflight.get()));
   }
 
   /**

@@ -42,6 +42,7 @@ class InferenceMetricsTest {
             "gpux_model_warmup_duration_seconds", "gauge",
             "gpux_model_info", "gauge");
     types.forEach((family, type) -> assertEquals(type, s.type(family), family));
+    assertEquals("counter", s.type("gpux_inference_errors_total"));
     Set<String> names =
         s.samples().stream().map(PrometheusSamples.Sample::name).collect(Collectors.toSet());
     assertEquals(
@@ -59,12 +60,13 @@ class InferenceMetricsTest {
             "gpux_inference_batch_size_sum",
             "gpux_inference_batch_size_count",
             "gpux_inference_inflight_requests",
+            "gpux_inference_errors_total",
             "gpux_server_rejected_requests_total",
             "gpux_model_load_duration_seconds",
             "gpux_model_warmup_duration_seconds",
             "gpux_model_info"),
         names,
-        "nothing added, nothing lost (the statistics' outcome split is not exposed)");
+        "nothing added, nothing lost (the statistics' outcome split is not exposed; errors by kind are)");
     assertEquals(
         0.25, s.value("gpux_model_load_duration_seconds", "model", "digits", "version", "1"));
     assertEquals(

@@ -71,7 +71,7 @@ class ConcurrentPullTest {
     }
     try (ModelStore store = ModelStore.open(home)) {
       assertTrue(store.verify().clean());
-      assertEquals(Migrations.FILES.length, store.schemaVersion());
+      assertEquals(Migrations.LATEST, store.schemaVersion());
     }
   }
 

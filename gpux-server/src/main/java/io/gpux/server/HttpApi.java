@@ -42,9 +42,36 @@ final class HttpApi {
   private static final String POST = "POST";
 
   private final InferenceService service;
+  private volatile io.gpux.monitor.Dashboard dashboard;
 
   HttpApi(InferenceService service) {
     this.service = service;
+  }
+
+  /** Serves the monitoring dashboard under {@code /dashboard/} (null: off, 404). */
+  void dashboard(io.gpux.monitor.Dashboard d) {
+    this.dashboard = d;
+  }
+
+  /**
+   * {@code /dashboard} (redirected to {@code /dashboard/}, so the page's relative links resolve)
+   * and everything below it.
+   */
+  private Response dashboard(Request r) {
+    allow(r, GET);
+    String rest = r.rawPath().substring("/dashboard".length());
+    if (rest.isEmpty()) {
+      String q = r.query() == null ? "" : "?" + r.query();
+      return Response.text(308, "text/plain", "see /dashboard/")
+          .with("Location", "/dashboard/" + q);
+    }
+    io.gpux.monitor.Dashboard d = dashboard;
+    if (d == null) {
+      throw new HttpError(
+          404, "the dashboard is off: this server records no history (started with --no-history)");
+    }
+    io.gpux.monitor.Dashboard.Page p = d.get(rest, r.query());
+    return new Response(p.status(), p.contentType(), Map.of("Cache-Control", "no-store"), p.body());
   }
 
   /** Decided from the request line alone, before the body is read. */
@@ -73,6 +100,9 @@ final class HttpApi {
   }
 
   private Response route(Request r) {
+    if (r.rawPath().equals("/dashboard") || r.rawPath().startsWith("/dashboard/")) {
+      return dashboard(r);
+    }
     String path = trim(r.rawPath());
     List<String> seg = segments(path);
     String method = r.method();

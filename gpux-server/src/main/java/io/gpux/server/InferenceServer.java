@@ -20,14 +20,17 @@ public final class InferenceServer implements AutoCloseable {
   private static final int RUN_GRACE_SECONDS = 30;
 
   private final InferenceService service;
+  private final HttpApi api;
   private final HttpTransport http;
   private final ServerOptions options;
   private final List<FrontEnd> frontEnds = new CopyOnWriteArrayList<>();
   private boolean closed;
   private boolean clean = true;
 
-  private InferenceServer(InferenceService service, HttpTransport http, ServerOptions options) {
+  private InferenceServer(
+      InferenceService service, HttpApi api, HttpTransport http, ServerOptions options) {
     this.service = service;
+    this.api = api;
     this.http = http;
     this.options = options;
   }
@@ -46,9 +49,20 @@ public final class InferenceServer implements AutoCloseable {
       throw GpuxException.invalidInput("no model to serve", "gpux serve MODEL [MODEL...]");
     }
     InferenceService service = new InferenceService(served, options, loader);
-    HttpTransport http = new HttpTransport(options, new HttpApi(service), service);
+    HttpApi api = new HttpApi(service);
+    HttpTransport http = new HttpTransport(options, api, service);
     service.warmUpInBackground();
-    return new InferenceServer(service, http, options);
+    return new InferenceServer(service, api, http, options);
+  }
+
+  /** The metrics requests are counted in (what the monitoring history samples). */
+  public io.gpux.metrics.InferenceMetrics metrics() {
+    return service.metrics;
+  }
+
+  /** Serves {@code dashboard} at {@code /dashboard/} from now on (null: off). */
+  public void dashboard(io.gpux.monitor.Dashboard dashboard) {
+    api.dashboard(dashboard);
   }
 
   /** Waits until every model is warmed up; false when the time ran out first. */

@@ -204,6 +204,9 @@ final class InferenceService {
         T result = call.apply(m, timing);
         ok = true;
         return result;
+      } catch (RuntimeException e) {
+        counted.failed(errorKind(e));
+        throw e;
       } finally {
         if (limited) {
           compute.release();
@@ -218,6 +221,20 @@ final class InferenceService {
     } finally {
       lease.release();
     }
+  }
+
+  /** What the monitoring history and its error-spike insight tell apart. */
+  static ModelMetrics.ErrorKind errorKind(RuntimeException e) {
+    int status = e instanceof HttpError h ? h.status : 500;
+    if (e instanceof GpuxException g) {
+      status = HttpError.of(g).status;
+    }
+    if (status == 503 || status == 408 || status == 429) {
+      return ModelMetrics.ErrorKind.OVERLOAD;
+    }
+    return status >= 400 && status < 500
+        ? ModelMetrics.ErrorKind.BAD_INPUT
+        : ModelMetrics.ErrorKind.MODEL;
   }
 
   /** The model run itself: batched with other requests when the model batches. */
