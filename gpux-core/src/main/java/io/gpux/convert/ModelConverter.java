@@ -46,6 +46,7 @@ public final class ModelConverter {
   static final List<String> DRIVER_MODULES =
       List.of(
           "convert_driver.py",
+          "convert_common.py",
           "torch_export.py",
           "torch_models.py",
           "transformers_export.py",

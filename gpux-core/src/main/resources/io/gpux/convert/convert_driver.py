@@ -35,6 +35,8 @@ import sys
 import time
 import traceback
 
+from convert_common import BadInput, rename_io
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # the same kernels as onnxruntime's reference
 
@@ -43,15 +45,8 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # the same kernels as onnxr
 DYNAMIC_DIM = 2
 
 
-class BadInput(Exception):
-    """The user's model or options are wrong (not the converter's fault)."""
-
-
-# The framework modules import BadInput from here: run as a script this module is __main__, and
-# without this alias they would import a second copy whose BadInput main() does not catch.
-sys.modules.setdefault("convert_driver", sys.modules[__name__])
-# What counts as bad input: the framework modules beside this one add their own class (they
-# cannot import this one: it runs as __main__).
+# What counts as bad input: BadInput (from convert_common, which the framework modules import
+# too, so the driver never imports itself back through them) and any a module adds.
 BAD_INPUT = [BadInput]
 # An export the converter could not do, with its message: a framework module adds its class.
 EXPORT_FAILED = []
@@ -252,20 +247,6 @@ class TfLiteModel:
         return names if len(set(names.values())) == len(names) else {}
 
 
-def rename_io(model, names):
-    """Renames graph inputs and outputs (and every use of them) by the mapping."""
-    if not names:
-        return
-    g = model.graph
-    for v in list(g.input) + list(g.output):
-        v.name = names.get(v.name, v.name)
-    for node in g.node:
-        for i, n in enumerate(node.input):
-            if n in names:
-                node.input[i] = names[n]
-        for i, n in enumerate(node.output):
-            if n in names:
-                node.output[i] = names[n]
 
 
 def name_batch_dims(model):
@@ -290,7 +271,6 @@ def load(framework, source, exporter, entrypoint=None, entry_args=(), a=None):
     if framework in ("pytorch", "pytorch-hub"):
         import torch_models
 
-        BAD_INPUT.append(torch_models.BadInput)
         EXPORT_FAILED.append(torch_models.ExportFailed)
         if os.path.isdir(source):  # an unpacked hub repository: its entrypoint builds the model
             return torch_models.HubModel(source, entrypoint, list(entry_args))

@@ -7,7 +7,7 @@ and "probabilities" (a plain tensor, not skl2onnx's default list of maps, so tha
 check read it like any other output); a regressor's is "output".
 """
 
-from convert_driver import BadInput, rename_io
+from convert_common import BadInput, rename_io
 
 INPUT = "input"
 

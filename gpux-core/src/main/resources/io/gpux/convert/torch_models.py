@@ -20,14 +20,14 @@ import os
 import re
 import sys
 
+from convert_common import BadInput
+
 import torch_export
 
 DEFAULT_IMAGE = [1, 3, 224, 224]
 SHAPES_ATTRIBUTE = "gpux_input_shapes"
 
 
-class BadInput(Exception):
-    """Raised as the driver's BadInput (the driver maps it by name, so no import cycle)."""
 
 
 def parse_arguments(values):

@@ -11,7 +11,7 @@ tokenized sample text and seeded token ids to both PyTorch and ONNX Runtime.
 
 import os
 
-from convert_driver import BadInput
+from convert_common import BadInput
 
 # task -> (the Auto class that builds its head, the output that head's users read)
 TASKS = {
