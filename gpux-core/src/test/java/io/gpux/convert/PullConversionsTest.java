@@ -67,9 +67,11 @@ class PullConversionsTest {
   }
 
   @Test
-  void itTakesPyTorchOnly() {
+  void itTakesEveryFrameworkGpuxConvertKnowsAndNothingElse() {
     PullConversions c = new PullConversions(null, ConvertListener.NONE);
     assertTrue(c.converts(new Conversion("pytorch", "PyTorch Hub", "torchhub:o/r/m", null)));
-    assertFalse(c.converts(new Conversion("tensorflow", "TensorFlow 2", "kaggle:x", null)));
+    assertTrue(c.converts(new Conversion("tensorflow", "TensorFlow 2", "kaggle:x", null)));
+    assertTrue(c.converts(new Conversion("tflite", "TFLite", "kaggle:x", null)));
+    assertFalse(c.converts(new Conversion("jax", "JAX", "kaggle:x", null)));
   }
 }
