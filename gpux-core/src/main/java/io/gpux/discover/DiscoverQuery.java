@@ -1,9 +1,7 @@
 package io.gpux.discover;
 
-import io.gpux.error.GpuxException;
 import io.gpux.registry.SearchQuery;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A search across registries: free text, the registries to ask, and the filters every result must
@@ -48,20 +46,7 @@ public record DiscoverQuery(
      * Parses {@code relevance}, {@code downloads}, {@code updated}, {@code size} or {@code name}.
      */
     public static Sort parse(String text) {
-      if (text == null || text.isBlank()) {
-        return RELEVANCE;
-      }
-      String t = text.trim().toLowerCase(Locale.ROOT);
-      if (t.equals("lastmodified")) {
-        return UPDATED; // the Hugging Face API's name for it, which `gpux search` once took
-      }
-      for (Sort s : values()) {
-        if (s.name().toLowerCase(Locale.ROOT).equals(t)) {
-          return s;
-        }
-      }
-      throw GpuxException.invalidInput(
-          "unknown sort order '" + text + "'", "use relevance, downloads, updated, size or name");
+      return SearchQuery.Sort.parse(values(), RELEVANCE, UPDATED, text);
     }
 
     SearchQuery.Sort forRegistry() {

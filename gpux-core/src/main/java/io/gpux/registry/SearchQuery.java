@@ -27,20 +27,34 @@ public record SearchQuery(
 
     /** Parses {@code relevance}, {@code downloads}, {@code updated} or {@code name}. */
     public static Sort parse(String text) {
+      return parse(values(), RELEVANCE, UPDATED, text);
+    }
+
+    /**
+     * A sort order by its lower-case name among {@code orders} ({@code first} when none is given),
+     * with {@code lastmodified} (the Hugging Face API's name, which {@code gpux search} once took)
+     * meaning {@code updated}: shared by every search that takes {@code --sort}.
+     */
+    public static <E extends Enum<E>> E parse(E[] orders, E first, E updated, String text) {
       if (text == null || text.isBlank()) {
-        return RELEVANCE;
+        return first;
       }
       String t = text.trim().toLowerCase(Locale.ROOT);
       if (t.equals("lastmodified")) {
-        return UPDATED; // the Hugging Face API's name for it, which `gpux search` once took
+        return updated;
       }
-      for (Sort s : values()) {
+      for (E s : orders) {
         if (s.name().toLowerCase(Locale.ROOT).equals(t)) {
           return s;
         }
       }
+      List<String> names = new java.util.ArrayList<>();
+      for (E s : orders) {
+        names.add(s.name().toLowerCase(Locale.ROOT));
+      }
+      String last = names.remove(names.size() - 1);
       throw GpuxException.invalidInput(
-          "unknown sort order '" + text + "'", "use relevance, downloads, updated or name");
+          "unknown sort order '" + text + "'", "use " + String.join(", ", names) + " or " + last);
     }
   }
 
