@@ -35,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerUnderLoadTest {
   private static final int SIZE = 1024;
+  // 256 rows make each request a few GFLOP, so six behind one compute slot take a second or more:
+  // the shutdown test sees some still in flight however fast the machine (8 rows took ~60 ms).
+  private static final int ROWS = 256;
   @TempDir Path dir;
   private final Gpux gpux = Gpux.open();
   private final HttpClient client = HttpClient.newHttpClient();
@@ -48,7 +51,7 @@ class ServerUnderLoadTest {
     Path model = OnnxModels.matMulChain(Files.createDirectories(dir.resolve("slow")), SIZE, 6);
     slow = new ServedModel("slow", "1", gpux.load(model.toString(), RuntimeOptions.defaults()));
     StringBuilder rows = new StringBuilder("{\"x\": [");
-    for (int r = 0; r < 8; r++) {
+    for (int r = 0; r < ROWS; r++) {
       rows.append(r == 0 ? "" : ",").append('[');
       for (int c = 0; c < SIZE; c++) {
         rows.append(c == 0 ? "" : ",").append("0.5");
