@@ -38,7 +38,7 @@ public final class Monitor {
    */
   public History openHistory() {
     resources.store(); // the store's own opening migrates the index (or rebuilds a lost one)
-    return History.open(resources.settings.home());
+    return History.open(resources.settings.home(), resources.settings.env());
   }
 
   /** A recorder of {@code metrics} into {@code history}; call {@link HistoryRecorder#start}. */

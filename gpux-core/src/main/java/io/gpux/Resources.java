@@ -47,7 +47,8 @@ final class Resources implements AutoCloseable {
     synchronized (storeLock) {
       if (store == null) {
         ModelStore opened =
-            ModelStore.open(settings.home(), settings.clock(), settings.forceToDisk());
+            ModelStore.open(
+                settings.home(), settings.clock(), settings.forceToDisk(), settings.env());
         int damaged = opened.damagedAfterRestart().size();
         if (damaged > 0) {
           warnings.accept(

@@ -1,5 +1,7 @@
 package io.gpux.index;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.gpux.error.ErrorCategory;
 import io.gpux.error.GpuxException;
 import java.io.IOException;
@@ -18,17 +20,22 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
- * The index database: one JDBC connection, the schema's migrations applied on open, and the
- * transactions and queries the table classes ({@link VersionTables}, {@link TagTables}) run on it.
- * The SQL stays within what SQLite and PostgreSQL both accept, so a team's shared index can later
- * be a PostgreSQL database behind the same classes; today it is an SQLite file.
+ * The index database: the schema's migrations applied on open, and the transactions and queries the
+ * table classes ({@link VersionTables}, {@link TagTables}) run on it. By default an SQLite file
+ * under {@code GPUX_HOME} on one JDBC connection; with {@code GPUX_INDEX_URL=postgresql://...} a
+ * team-shared PostgreSQL database behind a small HikariCP pool. The SQL is the same for both (see
+ * {@link Migrations}); what differs is how a writer excludes the others, isolated in {@link
+ * Dialect}.
  *
- * <p>Everything runs under this object's lock. Transactions take the write lock when they begin
- * ({@code BEGIN IMMEDIATE} on SQLite), so two processes wait for each other (busy timeout) instead
- * of failing when both upgrade a read to a write.
+ * <p>Everything runs under this object's lock. Write transactions exclude every other writer when
+ * they begin ({@code BEGIN IMMEDIATE} on SQLite, a transaction-scoped advisory lock on PostgreSQL),
+ * so two processes wait for each other instead of failing when both upgrade a read to a write: the
+ * read-then-write code of the table classes (a tag's move and its history's next number) is then
+ * correct on both without retries. Readers are never blocked.
  */
 public final class IndexDatabase implements AutoCloseable {
   /** Fixed width, so that text order is time order (ISO-8601 with a variable fraction is not). */
@@ -40,8 +47,17 @@ public final class IndexDatabase implements AutoCloseable {
           .toFormatter()
           .withZone(ZoneOffset.UTC);
 
-  private final Connection db;
+  /** The one connection of an SQLite index; null on PostgreSQL. */
+  private final Connection sqlite;
+
+  /** The pool of a PostgreSQL index; null on SQLite. */
+  private final HikariDataSource pool;
+
+  private final Dialect dialect;
   private final Opened opened;
+
+  /** The connection of the transaction in progress, if one is. */
+  private Connection inTransaction;
 
   /**
    * How the database was found.
@@ -51,9 +67,89 @@ public final class IndexDatabase implements AutoCloseable {
    */
   public record Opened(boolean lost, boolean stale) {}
 
-  private IndexDatabase(Connection db, Opened opened) {
-    this.db = db;
+  private IndexDatabase(Connection sqlite, HikariDataSource pool, Opened opened) {
+    this.sqlite = sqlite;
+    this.pool = pool;
+    this.dialect = pool == null ? Dialect.SQLITE : Dialect.POSTGRES;
     this.opened = opened;
+  }
+
+  /**
+   * Opens the index that {@code env} asks for: PostgreSQL when {@code GPUX_INDEX_URL} is set (never
+   * falling back to SQLite when it cannot be reached: a team would split its data silently), else
+   * the SQLite file {@code sqliteFile}.
+   */
+  public static IndexDatabase open(Path sqliteFile, Map<String, String> env) {
+    String url = env.getOrDefault(PostgresUrl.VARIABLE, "").trim();
+    if (url.isEmpty()) {
+      return openSqlite(sqliteFile);
+    }
+    if (!PostgresUrl.isPostgres(url)) {
+      throw GpuxException.invalidInput(
+          PostgresUrl.VARIABLE + " is not a PostgreSQL URL: " + PostgresUrl.redact(url),
+          "set it to postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE, or unset it for the"
+              + " local SQLite index");
+    }
+    return openPostgres(PostgresUrl.parse(url, env, Path.of(System.getProperty("user.home", "/"))));
+  }
+
+  /**
+   * Opens the PostgreSQL index at {@code url}, applying the migrations it lacks. An unreachable
+   * server, or one that refuses the login, is an error naming {@code GPUX_INDEX_URL} (exit 3).
+   */
+  public static IndexDatabase openPostgres(PostgresUrl url) {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(url.jdbcUrl());
+    c.setUsername(url.user());
+    if (url.password() != null) {
+      c.setPassword(url.password());
+    }
+    c.setPoolName("gpux-index");
+    // A command needs one connection at a time (this object's lock); two let a reader overlap
+    // the next transaction's connection being validated. Idle ones close: a CLI process is short.
+    c.setMaximumPoolSize(2);
+    c.setMinimumIdle(0);
+    c.setConnectionTimeout(10_000);
+    // Fail on the first try: a server that is down is an error now, not after retries.
+    c.setInitializationFailTimeout(1);
+    c.addDataSourceProperty("connectTimeout", "5");
+    c.addDataSourceProperty("ApplicationName", "gpux");
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(c);
+    } catch (RuntimeException e) {
+      throw unreachable(url, e);
+    }
+    try (Connection db = pool.getConnection()) {
+      int before = Dialect.POSTGRES.migrate(db);
+      return new IndexDatabase(
+          null, pool, new Opened(before == 0, before > 0 && before < Migrations.REINDEX_BEFORE));
+    } catch (SQLException e) {
+      pool.close();
+      throw unreachable(url, e);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  private static GpuxException unreachable(PostgresUrl url, Exception e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && !(cause instanceof SQLException)) {
+      cause = cause.getCause();
+    }
+    String why = String.valueOf(cause.getMessage());
+    if (url.password() != null && !url.password().isEmpty()) {
+      why = why.replace(url.password(), "***"); // never echo a secret, whatever the driver says
+    }
+    return new GpuxException(
+        ErrorCategory.UNAVAILABLE,
+        "cannot reach the index database " + url + " named by " + PostgresUrl.VARIABLE + ": " + why,
+        "start PostgreSQL or fix "
+            + PostgresUrl.VARIABLE
+            + " (user, host, port, database; password in it, PGPASSWORD or ~/.pgpass); GPUX does"
+            + " not fall back to the local index",
+        e);
   }
 
   /**
@@ -66,7 +162,7 @@ public final class IndexDatabase implements AutoCloseable {
       return connect(file, existed);
     } catch (SQLException e) {
       if (!isDamaged(e)) {
-        throw error("open", e);
+        throw error("open", e, Dialect.SQLITE);
       }
     }
     String aside = file.getFileName() + ".damaged-" + System.currentTimeMillis();
@@ -98,9 +194,11 @@ public final class IndexDatabase implements AutoCloseable {
     p.setProperty("transaction_mode", "IMMEDIATE");
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), p);
     try {
-      int before = Migrations.apply(c);
+      int before = Dialect.SQLITE.migrate(c);
       return new IndexDatabase(
-          c, new Opened(!existed || before == 0, before > 0 && before < Migrations.REINDEX_BEFORE));
+          c,
+          null,
+          new Opened(!existed || before == 0, before > 0 && before < Migrations.REINDEX_BEFORE));
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
@@ -117,10 +215,38 @@ public final class IndexDatabase implements AutoCloseable {
   }
 
   public synchronized int schemaVersion() {
+    Connection c = null;
     try {
-      return Migrations.current(db);
+      c = borrow();
+      return Migrations.current(c);
     } catch (SQLException e) {
       throw error("read", e);
+    } finally {
+      giveBack(c);
+    }
+  }
+
+  /** Which database this is. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The connection to use now: the transaction's, SQLite's only one, or one from the pool. */
+  private Connection borrow() throws SQLException {
+    if (inTransaction != null) {
+      return inTransaction;
+    }
+    return sqlite != null ? sqlite : pool.getConnection();
+  }
+
+  private void giveBack(Connection c) {
+    if (c == null || c == inTransaction || c == sqlite) {
+      return;
+    }
+    try {
+      c.close(); // back to the pool
+    } catch (SQLException ignored) {
+      // The pool drops a broken connection itself.
     }
   }
 
@@ -136,23 +262,34 @@ public final class IndexDatabase implements AutoCloseable {
 
   /** Runs {@code work} in one transaction: all of it commits, or none. Transactions may nest. */
   public synchronized void transaction(Work work) {
-    try {
-      if (!db.getAutoCommit()) {
+    if (inTransaction != null) {
+      try {
         work.run(); // already inside one
         return;
+      } catch (SQLException e) {
+        throw error("write", e);
       }
-      db.setAutoCommit(false);
+    }
+    Connection c = null;
+    try {
+      c = borrow();
+      c.setAutoCommit(false);
+      inTransaction = c;
       try {
+        dialect.beginWrite(c);
         work.run();
-        db.commit();
+        c.commit();
       } catch (SQLException | RuntimeException e) {
-        db.rollback();
+        c.rollback();
         throw e;
       } finally {
-        db.setAutoCommit(true);
+        inTransaction = null;
+        c.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw error("write", e);
+    } finally {
+      giveBack(c);
     }
   }
 
@@ -163,15 +300,21 @@ public final class IndexDatabase implements AutoCloseable {
 
   /** The rows of a query, mapped. */
   public synchronized <T> List<T> query(String sql, Row<T> row, Object... args) {
-    try (PreparedStatement p = prepare(sql, args);
-        ResultSet r = p.executeQuery()) {
-      List<T> out = new ArrayList<>();
-      while (r.next()) {
-        out.add(row.map(r));
+    Connection c = null;
+    try {
+      c = borrow();
+      try (PreparedStatement p = prepare(c, sql, args);
+          ResultSet r = p.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (r.next()) {
+          out.add(row.map(r));
+        }
+        return out;
       }
-      return out;
     } catch (SQLException e) {
       throw error("read", e);
+    } finally {
+      giveBack(c);
     }
   }
 
@@ -182,31 +325,45 @@ public final class IndexDatabase implements AutoCloseable {
 
   /** Runs one statement; call it inside {@link #transaction} when it belongs with others. */
   public synchronized void exec(String sql, Object... args) throws SQLException {
-    try (PreparedStatement p = prepare(sql, args)) {
+    Connection c = borrow();
+    try (PreparedStatement p = prepare(c, sql, args)) {
       p.executeUpdate();
+    } finally {
+      giveBack(c);
     }
   }
 
-  private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-    PreparedStatement p = db.prepareStatement(sql);
+  private static PreparedStatement prepare(Connection c, String sql, Object... args)
+      throws SQLException {
+    PreparedStatement p = c.prepareStatement(sql);
     for (int i = 0; i < args.length; i++) {
       p.setObject(i + 1, args[i]);
     }
     return p;
   }
 
-  private static GpuxException error(String what, SQLException e) {
+  private GpuxException error(String what, SQLException e) {
+    return error(what, e, dialect);
+  }
+
+  private static GpuxException error(String what, SQLException e, Dialect dialect) {
     return new GpuxException(
         ErrorCategory.UNAVAILABLE,
         "cannot " + what + " the store index: " + e.getMessage(),
-        "if index.db is damaged, delete it: GPUX rebuilds it from the manifests",
+        dialect == Dialect.SQLITE
+            ? "if index.db is damaged, delete it: GPUX rebuilds it from the manifests"
+            : "check the PostgreSQL server named by " + PostgresUrl.VARIABLE,
         e);
   }
 
   @Override
   public synchronized void close() {
+    if (pool != null) {
+      pool.close();
+      return;
+    }
     try {
-      db.close();
+      sqlite.close();
     } catch (SQLException ignored) {
       // Nothing is pending: every write committed or rolled back.
     }

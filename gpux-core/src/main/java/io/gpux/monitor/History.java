@@ -37,7 +37,12 @@ public final class History implements AutoCloseable {
 
   /** Opens the history in the index database of the store at {@code home} ({@code GPUX_HOME}). */
   public static History open(Path home) {
-    return new History(new HistoryTables(IndexDatabase.openSqlite(home.resolve("index.db"))), true);
+    return open(home, java.util.Map.of());
+  }
+
+  /** As {@link #open(Path)}, in the index {@code env} names ({@code GPUX_INDEX_URL}) if any. */
+  public static History open(Path home, Map<String, String> env) {
+    return new History(new HistoryTables(IndexDatabase.open(home.resolve("index.db"), env)), true);
   }
 
   public HistoryTables tables() {

@@ -71,7 +71,17 @@ public final class ModelStore implements AutoCloseable {
    *     checked after the fact ({@link WriteBack}). Manifests and the index are always forced.
    */
   public static ModelStore open(Path home, Clock clock, boolean forceToDisk) {
-    return open(home, clock, forceToDisk, WriteBack.bootId());
+    return open(home, clock, forceToDisk, Map.of());
+  }
+
+  /**
+   * As {@link #open(Path, Clock, boolean)}, with the index that {@code env} names: {@code
+   * GPUX_INDEX_URL=postgresql://...} puts it on a team-shared PostgreSQL database (the blobs and
+   * manifests stay under {@code home}); unset, it is {@code home}'s SQLite file.
+   */
+  public static ModelStore open(
+      Path home, Clock clock, boolean forceToDisk, Map<String, String> env) {
+    return open(home, clock, forceToDisk, WriteBack.bootId(), env);
   }
 
   /** Whether blobs are forced to disk before they enter the store, given the setting. */
@@ -81,6 +91,15 @@ public final class ModelStore implements AutoCloseable {
 
   /** {@link #open(Path, Clock, boolean)} with the boot id given (tests simulate a restart). */
   static ModelStore open(Path home, Clock clock, boolean forceToDisk, Optional<String> bootId) {
+    return open(home, clock, forceToDisk, bootId, Map.of());
+  }
+
+  private static ModelStore open(
+      Path home,
+      Clock clock,
+      boolean forceToDisk,
+      Optional<String> bootId,
+      Map<String, String> env) {
     StoreLayout layout = new StoreLayout(home.toAbsolutePath().normalize());
     try {
       for (String dir : StoreLayout.FOLDERS) {
@@ -91,7 +110,7 @@ public final class ModelStore implements AutoCloseable {
           "cannot create the store in " + layout.home() + ": " + e.getMessage(),
           "set GPUX_HOME to a writable folder");
     }
-    StoreIndex index = StoreIndex.open(layout.index());
+    StoreIndex index = StoreIndex.open(layout.index(), env);
     WriteBack writeBack = bootId.map(id -> new WriteBack(layout, id, clock)).orElse(null);
     ModelStore store = new ModelStore(layout, index, clock, forceToDisk ? null : writeBack);
     try {

@@ -36,8 +36,9 @@ final class StoreIndex implements AutoCloseable {
     this.searchCache = new io.gpux.index.SearchCacheTables(db);
   }
 
-  static StoreIndex open(Path file) {
-    return new StoreIndex(IndexDatabase.openSqlite(file));
+  /** The index {@code env} names ({@code GPUX_INDEX_URL}), else the SQLite file {@code file}. */
+  static StoreIndex open(Path file, Map<String, String> env) {
+    return new StoreIndex(IndexDatabase.open(file, env));
   }
 
   IndexDatabase.Opened opened() {
