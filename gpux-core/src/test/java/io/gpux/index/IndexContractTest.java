@@ -1,0 +1,364 @@
+package io.gpux.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gpux.error.ErrorCategory;
+import io.gpux.error.GpuxException;
+import io.gpux.index.BenchmarkTables.BenchmarkRow;
+import io.gpux.index.HistoryTables.Event;
+import io.gpux.index.HistoryTables.Sample;
+import io.gpux.index.SearchCacheTables.CachedAnswer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The index's contract, on SQLite and on a real PostgreSQL alike: every table class (versions,
+ * tags, history, benchmarks, search cache), the migrations and transactions behave the same on
+ * both, including text order (timestamps as fixed-width text).
+ */
+class IndexContractTest {
+  @TempDir Path dir;
+
+  private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
+
+  private static VersionRow row(String name, String version, Instant at) {
+    return new VersionRow(
+        "hf",
+        name,
+        version,
+        "main",
+        at,
+        "http://hub",
+        3,
+        "manifests/" + name + "/" + version + ".json",
+        List.of(
+            new VersionRow.FileRow("model.onnx", "a".repeat(64), 3),
+            new VersionRow.FileRow("config.json", "b".repeat(64), 1)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void migrationsAreAllAppliedOnceAndANewerSchemaIsRefused(IndexBackend backend) throws Exception {
+    IndexBackend.Target t = backend.fresh(dir);
+    try (IndexDatabase db = t.open()) {
+      assertTrue(db.opened().lost(), "a new database has nothing to recover from");
+      assertEquals(Migrations.LATEST, db.schemaVersion());
+      assertEquals(
+          Arrays.stream(Migrations.FILES).map(Migrations::number).toList(),
+          db.query("SELECT version FROM schema_version ORDER BY version", r -> r.getInt(1)));
+    }
+    try (IndexDatabase db = t.open()) {
+      assertFalse(db.opened().lost());
+      assertFalse(db.opened().stale());
+    }
+    t.sql("INSERT INTO schema_version (version, applied_at) VALUES (999, 'later')");
+    GpuxException e = assertThrows(GpuxException.class, t::open);
+    assertEquals(ErrorCategory.UNAVAILABLE, e.category());
+    assertTrue(e.getMessage().contains("newer GPUX (schema 999"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void aFailedTransactionLeavesNothingBehindAndNestedWorkJoinsTheOuterOne(IndexBackend backend)
+      throws Exception {
+    try (IndexDatabase db = backend.fresh(dir).open()) {
+      VersionTables versions = new VersionTables(db);
+      TagTables tags = new TagTables(db);
+      assertThrows(
+          IllegalStateException.class,
+          () ->
+              db.transaction(
+                  () -> {
+                    versions.insert(row("org/m", "v1", T0));
+                    db.transaction(() -> tags.move("hf", "org/m", "main", "v1", T0));
+                    throw new IllegalStateException("fails after both writes");
+                  }));
+      assertFalse(versions.contains("hf", "org/m", "v1"));
+      assertTrue(tags.tagged("hf", "org/m", "main").isEmpty());
+      // A statement that breaks a unique key fails the whole transaction, and the index is usable.
+      assertThrows(
+          GpuxException.class,
+          () ->
+              db.transaction(
+                  () -> {
+                    versions.insert(row("org/m", "v1", T0));
+                    db.exec("INSERT INTO models (registry, name) VALUES ('hf', 'org/m')");
+                  }));
+      assertFalse(versions.contains("hf", "org/m", "v1"));
+      db.transaction(() -> versions.insert(row("org/m", "v1", T0)));
+      assertTrue(versions.contains("hf", "org/m", "v1"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void versionsReadBackNewestFirstAndModelsSorted(IndexBackend backend) throws Exception {
+    IndexBackend.Target t = backend.fresh(dir);
+    try (IndexDatabase db = t.open()) {
+      VersionTables versions = new VersionTables(db);
+      db.transaction(
+          () -> {
+            versions.insert(row("org/m", "v1", T0));
+            // Half a second later: fixed-width text still sorts as time.
+            versions.insert(row("org/m", "v2", T0.plusMillis(500)));
+            versions.insert(row("org/m", "v0", T0.minusSeconds(3600)));
+            versions.insert(row("Org/B", "v1", T0));
+            versions.insert(row("org/a-b", "v1", T0));
+            versions.insert(row("org/a_b", "v1", T0));
+          });
+    }
+    try (IndexDatabase db = t.open()) {
+      VersionTables versions = new VersionTables(db);
+      assertEquals(List.of("v2", "v1", "v0"), versions.versions("hf", "org/m"));
+      // Code-point order on both databases (the same as gpux list on either).
+      assertEquals(
+          List.of("Org/B", "org/a-b", "org/a_b", "org/m"),
+          versions.models().stream().map(m -> m.get(1)).toList());
+      assertEquals(
+          List.of("manifests/org/m/v2.json", "manifests/org/m/v1.json", "manifests/org/m/v0.json"),
+          versions.manifestPaths("hf", "org/m"));
+      assertEquals(6, versions.manifestPaths(null, null).size());
+      db.transaction(
+          () -> {
+            versions.delete("hf", "Org/B", "v1");
+            versions.dropModelIfEmpty("hf", "Org/B");
+            versions.dropModelIfEmpty("hf", "org/m"); // still has versions: stays
+          });
+      assertEquals(
+          List.of("hf|org/a-b", "hf|org/a_b", "hf|org/m"),
+          db.query(
+              "SELECT registry, name FROM models ORDER BY registry, name",
+              r -> r.getString(1) + "|" + r.getString(2)));
+      assertEquals(
+          List.of("a".repeat(64), "b".repeat(64)),
+          db.strings(
+              "SELECT sha256 FROM version_files WHERE name = ? AND version = ? ORDER BY sha256",
+              "org/m",
+              "v2"));
+      db.transaction(versions::clear);
+      assertTrue(versions.models().isEmpty());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void tagsMovePinAndKeepTheirHistoryInOrder(IndexBackend backend) throws Exception {
+    try (IndexDatabase db = backend.fresh(dir).open()) {
+      VersionTables versions = new VersionTables(db);
+      TagTables tags = new TagTables(db);
+      db.transaction(
+          () -> {
+            versions.insert(row("org/m", "v1", T0));
+            versions.insert(row("org/m", "v2", T0.plusSeconds(1)));
+            assertTrue(tags.move("hf", "org/m", "main", "v1", T0, TagTables.PULLED));
+            assertFalse(tags.move("hf", "org/m", "main", "v1", T0, TagTables.PULLED));
+            // Two moves with the same timestamp keep their order (the sequence number).
+            tags.move("hf", "org/m", "main", "v2", T0.plusSeconds(2), TagTables.UPDATED);
+            tags.move("hf", "org/m", "main", "v1", T0.plusSeconds(2), TagTables.ROLLED_BACK);
+            tags.move("hf", "org/m", "stable", "v2", T0, TagTables.PULLED);
+            tags.pin("hf", "org/m", "stable", T0);
+          });
+      assertEquals("v1", tags.tagged("hf", "org/m", "main").orElseThrow());
+      assertEquals(List.of("main"), tags.tagsOf("hf", "org/m", "v1"));
+      List<TagMove> moves = tags.history("hf", "org/m", "main");
+      assertEquals(List.of("v1", "v2", "v1"), moves.stream().map(TagMove::version).toList());
+      assertEquals(
+          List.of(TagTables.PULLED, TagTables.UPDATED, TagTables.ROLLED_BACK),
+          moves.stream().map(TagMove::action).toList());
+      assertEquals("v2", moves.get(2).previousVersion());
+      List<TagTables.TagRow> all = tags.all(null, null);
+      assertEquals(List.of("main", "stable"), all.stream().map(TagTables.TagRow::tag).toList());
+      assertEquals(List.of(false, true), all.stream().map(TagTables.TagRow::pinned).toList());
+      assertEquals(T0.plusSeconds(2), all.get(0).updatedAt());
+      assertTrue(tags.pinned("hf", "org/m", "stable"));
+      db.transaction(
+          () -> {
+            assertTrue(tags.unpin("hf", "org/m", "stable"));
+            assertFalse(tags.unpin("hf", "org/m", "stable"));
+            tags.pin("hf", "org/m", "stable", T0);
+            // Dropping a version drops its tags and their pins.
+            versions.delete("hf", "org/m", "v2");
+            tags.deleteFor("hf", "org/m", "v2");
+          });
+      assertFalse(tags.pinned("hf", "org/m", "stable"));
+      assertEquals(List.of("main"), tags.all("hf", "org/m").stream().map(r -> r.tag()).toList());
+      db.transaction(
+          () -> {
+            versions.delete("hf", "org/m", "v1");
+            tags.deleteDangling();
+          });
+      assertTrue(tags.all(null, null).isEmpty());
+    }
+  }
+
+  private static Sample sample(int resolution, Instant at, String model, long succeeded) {
+    return new Sample(
+        resolution,
+        at,
+        model,
+        "v1",
+        "cpu",
+        10.0,
+        succeeded,
+        1,
+        0,
+        0,
+        0,
+        0,
+        new long[] {1, 2, 3},
+        new long[] {0, 0, 1},
+        new long[] {4, 0, 0},
+        0.25,
+        0.01,
+        0.2,
+        5,
+        9,
+        2,
+        0.5,
+        1L << 33,
+        1L << 34);
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void monitoringHistoryRowsReplaceSumAndRollUp(IndexBackend backend) throws Exception {
+    try (IndexDatabase db = backend.fresh(dir).open()) {
+      HistoryTables h = new HistoryTables(db);
+      h.put(
+          List.of(
+              sample(10, T0, "m", 3),
+              sample(10, T0.plusSeconds(10), "m", 4),
+              sample(10, T0.plusSeconds(10), "n", 7)));
+      h.put(List.of(sample(10, T0, "m", 5))); // same key: replaces
+      assertEquals(3, h.count());
+      List<Sample> m = h.between(T0, T0.plusSeconds(60), "m");
+      assertEquals(List.of(5L, 4L), m.stream().map(Sample::succeeded).toList());
+      assertEquals(List.of(1L, 2L, 3L), Arrays.stream(m.get(0).requestBuckets()).boxed().toList());
+      assertEquals(1L << 33, m.get(0).rssBytes());
+      List<HistoryTables.Totals> totals = h.totals(T0, T0.plusSeconds(60));
+      assertEquals(List.of("m", "n"), totals.stream().map(HistoryTables.Totals::model).toList());
+      assertEquals(9, totals.get(0).succeeded());
+      assertEquals(20.0, totals.get(0).seconds(), 1e-9);
+      assertEquals(T0.plusSeconds(10), totals.get(0).lastAt());
+      assertEquals(List.of("m", "n"), h.models().stream().map(r -> r[0]).toList());
+      db.transaction(() -> h.deleteBefore(10, T0.plusSeconds(5)));
+      assertEquals(2, h.all().size());
+      assertEquals(
+          1,
+          h.tierBefore(10, T0.plusSeconds(11)).stream().filter(s -> s.model().equals("m")).count());
+      h.event(new Event(T0, "m", "served", "v1", null, "hf:org/m", null, "cpu"));
+      h.event(new Event(T0.plusSeconds(1), "m", "replaced", "v2", "v1", "hf:org/m", "cuda", "cpu"));
+      List<Event> events = h.events();
+      assertEquals(List.of("served", "replaced"), events.stream().map(Event::kind).toList());
+      assertEquals(null, events.get(0).previous());
+      assertEquals("cuda", events.get(1).requestedProvider());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void benchmarksKeepTheirMachineOrNone(IndexBackend backend) throws Exception {
+    try (IndexDatabase db = backend.fresh(dir).open()) {
+      BenchmarkTables b = new BenchmarkTables(db);
+      BenchmarkRow plain =
+          new BenchmarkRow(
+              T0,
+              "hf:org/m",
+              "model.onnx",
+              "cpu",
+              8,
+              2,
+              10,
+              1.5,
+              1.4,
+              2.0,
+              2.5,
+              1.0,
+              3.0,
+              533.3,
+              "0.1.0",
+              null,
+              null);
+      db.transaction(
+          () -> {
+            b.insert(plain);
+            b.insert(
+                new BenchmarkRow(
+                        T0.plusSeconds(1),
+                        "hf:org/m",
+                        "model.onnx",
+                        "cuda",
+                        1L << 31,
+                        2,
+                        10,
+                        0.5,
+                        0.4,
+                        0.6,
+                        0.7,
+                        0.3,
+                        0.9,
+                        2000.0,
+                        "0.1.0",
+                        null,
+                        null)
+                    .withMachine(new BenchmarkTables.Machine("Xeon", 16, "1.22.0"), "local"));
+            b.insert(
+                new BenchmarkRow(
+                    T0,
+                    "hf:other",
+                    null,
+                    "cpu",
+                    1,
+                    0,
+                    1,
+                    1,
+                    1,
+                    1,
+                    1,
+                    1,
+                    1,
+                    1,
+                    "0.1.0",
+                    null,
+                    null));
+          });
+      List<BenchmarkRow> rows = b.list("hf:org/m");
+      assertEquals(2, rows.size());
+      assertEquals(plain, rows.get(0));
+      assertEquals(new BenchmarkTables.Machine("Xeon", 16, "1.22.0"), rows.get(1).machine());
+      assertEquals(1L << 31, rows.get(1).batchSize());
+      assertEquals("local", rows.get(1).source());
+      assertEquals(3, b.list(null).size());
+      // The primary key: one measurement per time, model and provider.
+      assertThrows(GpuxException.class, () -> db.transaction(() -> b.insert(plain)));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void searchCacheKeepsTheNewestAnswerPerQuery(IndexBackend backend) throws Exception {
+    try (IndexDatabase db = backend.fresh(dir).open()) {
+      SearchCacheTables cache = new SearchCacheTables(db);
+      db.transaction(
+          () -> {
+            cache.put(new CachedAnswer("hf", "{\"text\":\"a\"}", T0, "[1]"));
+            cache.put(new CachedAnswer("hf", "{\"text\":\"a\"}", T0.plusSeconds(60), "[2]"));
+            cache.put(new CachedAnswer("mlflow", "{\"text\":\"a\"}", T0.plusSeconds(30), "[3]"));
+          });
+      CachedAnswer hf = cache.get("hf", "{\"text\":\"a\"}").orElseThrow();
+      assertEquals("[2]", hf.answer());
+      assertEquals(T0.plusSeconds(60), hf.fetchedAt());
+      assertTrue(cache.get("hf", "{\"text\":\"b\"}").isEmpty());
+      assertEquals(
+          List.of("hf", "mlflow"), cache.all().stream().map(CachedAnswer::registry).toList());
+    }
+  }
+}
