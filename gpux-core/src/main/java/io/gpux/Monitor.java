@@ -86,7 +86,8 @@ public final class Monitor {
                 history.between(from, now.plusSeconds(1), null),
                 history.events(),
                 stored,
-                outdated));
+                outdated,
+                resources.store().benchmarks(null)));
   }
 
   /** What {@code gpux batch benchmark} and {@code gpux run --benchmark} measured (null: all). */
