@@ -31,7 +31,7 @@ public final class Migrations {
     "V4__benchmarks.sql",
     "V5__search_cache.sql",
     "V6__monitor_history.sql",
-    "V9__benchmark_batch_key.sql"
+    "V9__benchmark_key_history_indexes.sql"
   };
 
   /** The highest migration number known to this GPUX: the schema version of an up-to-date index. */
