@@ -11,7 +11,6 @@ import io.gpux.batch.BatchRunReport;
 import io.gpux.batch.BatchRunner;
 import io.gpux.batch.ModelAccess;
 import io.gpux.batch.ModelList;
-import io.gpux.benchmark.LatencyStats;
 import io.gpux.index.BenchmarkTables;
 import io.gpux.inference.InferenceModel;
 import io.gpux.lock.LockRestorer;
@@ -106,47 +105,18 @@ public final class Batch {
   }
 
   /**
-   * Times each model as {@code gpux run --benchmark} does, one after another, and keeps every
-   * measurement in the index database's {@code benchmarks} table (see {@link #benchmarks}).
+   * Times each model as {@code gpux run --benchmark} does, one after another, at each of {@code
+   * options.batchSizes()}. Keep the results in the history with {@link Monitor#record} (the
+   * commands do, unless {@code --no-history}).
    */
   public List<BatchBenchmark.Result> benchmark(
       List<String> models, BatchBenchmark.Options options, Consumer<BatchBenchmark.Result> each) {
-    return new BatchBenchmark(access, options)
-        .run(
-            models,
-            r -> {
-              if (r.stats() != null) {
-                resources.store().recordBenchmark(row(r, options));
-              }
-              each.accept(r);
-            });
+    return new BatchBenchmark(access, options).run(models, each);
   }
 
-  /** What {@code gpux batch benchmark} measured of {@code model} (null: all), oldest first. */
+  /** What the history keeps of benchmarks of {@code model} (null: all), oldest first. */
   public List<BenchmarkTables.BenchmarkRow> benchmarks(String model) {
     return resources.store().benchmarks(model);
-  }
-
-  private BenchmarkTables.BenchmarkRow row(BatchBenchmark.Result r, BatchBenchmark.Options o) {
-    LatencyStats s = r.stats();
-    return new BenchmarkTables.BenchmarkRow(
-        resources.settings.clock().instant(),
-        r.model(),
-        r.modelFile() == null ? null : r.modelFile().toString(),
-        r.provider(),
-        r.batchSize(),
-        o.warmup(),
-        s.runs(),
-        s.meanMs(),
-        s.medianMs(),
-        s.p95Ms(),
-        s.p99Ms(),
-        s.minMs(),
-        s.maxMs(),
-        s.throughputPerSecond(),
-        GpuxVersion.VALUE,
-        machine(),
-        "batch benchmark");
   }
 
   /** This machine, as benchmark rows record it. */

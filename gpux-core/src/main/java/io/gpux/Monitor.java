@@ -86,7 +86,8 @@ public final class Monitor {
                 history.between(from, now.plusSeconds(1), null),
                 history.events(),
                 stored,
-                outdated));
+                outdated,
+                resources.store().benchmarks(null)));
   }
 
   /** What {@code gpux batch benchmark} and {@code gpux run --benchmark} measured (null: all). */
@@ -109,41 +110,70 @@ public final class Monitor {
   }
 
   /**
-   * Keeps what {@code gpux run --benchmark} measured of {@code model} (as given), tagged with this
-   * machine, beside the batch benchmarks' rows.
+   * A measurement as the history keeps it, now, with this GPUX's version: what {@code gpux run
+   * --benchmark}, {@code gpux batch run}, {@code gpux batch benchmark} and {@code gpux compare
+   * --measure} timed of {@code model} (as given) at {@code batchSize} rows a call. {@link #record}
+   * adds the machine.
    */
-  public void recordBenchmark(
+  public BenchmarkTables.BenchmarkRow measurement(
       String model,
-      io.gpux.inference.InferenceModel loaded,
-      io.gpux.benchmark.LatencyStats s,
+      String modelFile,
+      String provider,
       long batchSize,
-      int warmup) {
-    recordBenchmark(
-        new BenchmarkTables.BenchmarkRow(
-            resources.settings.clock().instant(),
-            model,
-            loaded.project().modelFile().toString(),
-            loaded.provider().chosen().ortName(),
-            batchSize,
-            warmup,
-            s.runs(),
-            s.meanMs(),
-            s.medianMs(),
-            s.p95Ms(),
-            s.p99Ms(),
-            s.minMs(),
-            s.maxMs(),
-            s.throughputPerSecond(),
-            GpuxVersion.VALUE,
-            null,
-            null));
+      int warmup,
+      io.gpux.benchmark.LatencyStats s) {
+    return new BenchmarkTables.BenchmarkRow(
+        resources.settings.clock().instant(),
+        model,
+        modelFile,
+        provider,
+        batchSize,
+        warmup,
+        s.runs(),
+        s.meanMs(),
+        s.medianMs(),
+        s.p95Ms(),
+        s.p99Ms(),
+        s.minMs(),
+        s.maxMs(),
+        s.throughputPerSecond(),
+        GpuxVersion.VALUE,
+        null,
+        null);
   }
 
   /**
-   * Keeps a {@code gpux run --benchmark} measurement with the batch benchmarks' rows, tagged with
-   * this machine.
+   * Keeps {@code rows} in the history (the index's {@code benchmarks} table), each tagged with this
+   * machine's fingerprint (CPU model, cores, ONNX Runtime; the provider is the row's own) and the
+   * command that measured it ({@code source}, e.g. {@code "batch run"}), so versions, models and
+   * machines compare later. The one place every recording command keeps its results. A history that
+   * cannot be stored is no failure of the command that measured: {@code warn} is told why (a line
+   * without the {@code gpux: warning:} prefix) and false is returned; the rows are lost.
    */
-  public void recordBenchmark(BenchmarkTables.BenchmarkRow row) {
-    resources.store().recordBenchmark(row.withMachine(Batch.machine(), "run --benchmark"));
+  public boolean record(
+      List<BenchmarkTables.BenchmarkRow> rows, String source, Consumer<String> warn) {
+    if (rows.isEmpty()) {
+      return true;
+    }
+    try {
+      BenchmarkTables.Machine machine = Batch.machine();
+      var store = resources.store();
+      for (BenchmarkTables.BenchmarkRow r : rows) {
+        store.recordBenchmark(r.withMachine(machine, source));
+      }
+      return true;
+    } catch (io.gpux.error.GpuxException e) {
+      warn.accept(
+          "the results were not kept in the history: "
+              + e.problem()
+              + " (--no-history skips keeping them)");
+      return false;
+    } catch (RuntimeException e) {
+      warn.accept(
+          "the results were not kept in the history: "
+              + e.getMessage()
+              + " (--no-history skips keeping them)");
+      return false;
+    }
   }
 }

@@ -77,7 +77,7 @@ public final class MonitorBench {
         16L << 30);
   }
 
-  static void week(Path home, double rate) throws java.sql.SQLException {
+  static void week(Path home, double rate) throws java.sql.SQLException, java.io.IOException {
     Random random = new Random(1);
     try (History h = History.open(home)) {
       long t0 = System.nanoTime();
@@ -92,12 +92,16 @@ public final class MonitorBench {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       h.tables().database().exec("VACUUM"); // outside a transaction: the file as it settles
+      // The database file alone (the WAL is checkpointed into it, and is not the history's size).
+      long db = Files.size(home.resolve("index.db"));
       System.out.printf(
           Locale.ROOT,
-          "week rate=%.0f rows=%d bytes=%d written_in_s=%.1f%n",
+          "week rate=%.0f rows=%d bytes=%d db_bytes=%d bytes_per_row=%.0f written_in_s=%.1f%n",
           rate,
           h.rows(),
           size(home),
+          db,
+          db / (double) Math.max(1, h.rows()),
           seconds);
     }
   }

@@ -8,6 +8,7 @@ import io.gpux.batch.BatchBenchmark;
 import io.gpux.batch.ModelList;
 import io.gpux.benchmark.LatencyStats;
 import io.gpux.error.GpuxException;
+import io.gpux.index.BenchmarkTables;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -26,11 +27,12 @@ import picocli.CommandLine.ParentCommand;
       "",
       "Models run one after another (so they do not compete for the cores they are timed",
       "on), each on zeros shaped by its inputs (dynamic dimensions 1) unless --input gives",
-      "the inputs. Every measurement is kept in the store's index (table benchmarks).",
+      "the inputs. Every measurement is kept in the monitoring history (--no-history: not).",
       "Exit codes: 0 every model timed, 1 some failed (the others are timed), 2 bad input.",
       "Examples:",
       "  gpux batch benchmark -f models.txt",
       "  gpux batch benchmark -f models.txt --runs 200 --json",
+      "  gpux batch benchmark examples/digits --batch-sizes 1,8,32",
       "See docs/batch.md."
     })
 final class BatchBenchmarkCommand implements Callable<Integer> {
@@ -53,6 +55,18 @@ final class BatchBenchmarkCommand implements Callable<Integer> {
   @Mixin BenchmarkOptions timing;
 
   @Option(
+      names = "--batch-sizes",
+      paramLabel = "N,N...",
+      split = ",",
+      description =
+          "Time each model at these batch sizes (rows per call), e.g. 1,8,32: its batch curve,"
+              + " from which gpux insights estimates what larger batches would gain (default: the"
+              + " inputs as they are).")
+  List<Long> batchSizes = List.of();
+
+  @Mixin HistoryOptions history;
+
+  @Option(
       names = "--no-pull",
       description = "Do not pull registry models missing from the store (they fail).")
   boolean noPull;
@@ -72,7 +86,8 @@ final class BatchBenchmarkCommand implements Callable<Integer> {
                 Json.readFile(root.workingDirectory.resolve(input), "input file"),
                 "the input file");
     BatchBenchmark.Options options =
-        new BatchBenchmark.Options(timing.warmup, timing.runs, inputs, !noPull, runtime.options());
+        new BatchBenchmark.Options(
+            timing.warmup, timing.runs, inputs, !noPull, runtime.options(), batchSizes);
     try (Gpux gpux = root.gpux()) {
       ModelList models = list.read(gpux, references, root);
       if (models.entries().isEmpty()) {
@@ -88,6 +103,8 @@ final class BatchBenchmarkCommand implements Callable<Integer> {
                   r -> {
                     if (r.error() != null) {
                       root.err.println("gpux: " + r.model() + ": " + r.error());
+                    } else {
+                      history.keep(gpux, List.of(row(gpux, r)), "batch benchmark", root.err);
                     }
                   });
       if (json) {
@@ -97,6 +114,17 @@ final class BatchBenchmarkCommand implements Callable<Integer> {
       }
       return results.stream().allMatch(r -> r.error() == null) ? ExitCodes.OK : 1;
     }
+  }
+
+  private BenchmarkTables.BenchmarkRow row(Gpux gpux, BatchBenchmark.Result r) {
+    return gpux.monitor()
+        .measurement(
+            r.model(),
+            r.modelFile() == null ? null : r.modelFile().toString(),
+            r.provider(),
+            r.batchSize(),
+            timing.warmup,
+            r.stats());
   }
 
   private static ObjectNode resultsJson(List<BatchBenchmark.Result> results) {

@@ -117,6 +117,8 @@ final class BatchRunCommand implements Callable<Integer> {
       description = "No per-model summary table (errors are still reported).")
   boolean quiet;
 
+  @Mixin HistoryOptions history;
+
   @Mixin RuntimeMixin runtime;
 
   @Override
@@ -139,6 +141,7 @@ final class BatchRunCommand implements Callable<Integer> {
                       }
                     }
                   });
+      history.keep(gpux, rows(gpux, report), "batch run", root.err);
       // The summary must not land among results streamed on standard output.
       boolean resultsOnStdout = work.stream().anyMatch(j -> j.output() == null);
       PrintWriter to = resultsOnStdout ? root.err : root.out;
@@ -149,6 +152,21 @@ final class BatchRunCommand implements Callable<Integer> {
       }
       return report.errors() == 0 ? ExitCodes.OK : 1;
     }
+  }
+
+  /** What the history keeps: each model that ran, its calls' latencies at its mean batch. */
+  private static List<io.gpux.index.BenchmarkTables.BenchmarkRow> rows(
+      Gpux gpux, BatchRunReport report) {
+    List<io.gpux.index.BenchmarkTables.BenchmarkRow> rows = new ArrayList<>();
+    for (ModelSummary s : report.models()) {
+      if (s.stats() != null && s.provider() != null) {
+        rows.add(
+            gpux.monitor()
+                .measurement(
+                    s.model(), s.modelFile(), s.provider(), s.meanBatchRows(), 0, s.stats()));
+      }
+    }
+    return rows;
   }
 
   private BatchRunOptions options() {

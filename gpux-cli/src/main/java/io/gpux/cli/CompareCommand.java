@@ -53,6 +53,8 @@ final class CompareCommand implements Callable<Integer> {
 
   @Mixin BenchmarkOptions timing;
 
+  @Mixin HistoryOptions history;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -67,6 +69,9 @@ final class CompareCommand implements Callable<Integer> {
                   references,
                   measure ? new Comparer.Harness(timing.warmup, timing.runs) : null,
                   progress);
+      if (measure) {
+        history.keep(gpux, measured(gpux, c), "compare --measure", parent.err);
+      }
       if (json) {
         parent.out.println(Json.render(toJson(c), true));
         return ExitCodes.OK;
@@ -89,6 +94,27 @@ final class CompareCommand implements Callable<Integer> {
       t.print(parent.out, "");
       return ExitCodes.OK;
     }
+  }
+
+  /** What the history keeps of --measure: each model at batch 1 and at its own batch size. */
+  private List<io.gpux.index.BenchmarkTables.BenchmarkRow> measured(Gpux gpux, ModelComparison c) {
+    List<io.gpux.index.BenchmarkTables.BenchmarkRow> rows = new ArrayList<>();
+    for (ComparedModel m : c.models()) {
+      ComparedModel.Measurement x = m.measurement();
+      if (x == null) {
+        continue;
+      }
+      rows.add(
+          gpux.monitor()
+              .measurement(m.reference(), null, x.provider(), 1, timing.warmup, x.batchOne()));
+      if (x.atBatch() != null && x.batchSize() != 1) {
+        rows.add(
+            gpux.monitor()
+                .measurement(
+                    m.reference(), null, x.provider(), x.batchSize(), timing.warmup, x.atBatch()));
+      }
+    }
+    return rows;
   }
 
   private static String cell(String key, Object v) {

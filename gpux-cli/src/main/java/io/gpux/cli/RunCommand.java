@@ -71,6 +71,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin BenchmarkOptions timing;
 
+  @Mixin HistoryOptions history;
+
   @Option(
       names = {"-q", "--quiet"},
       description = "Do not print the provider line on standard error.")
@@ -99,12 +101,19 @@ final class RunCommand implements Callable<Integer> {
       if (benchmark) {
         LatencyStats stats = Benchmark.run(timing.warmup, timing.runs, () -> loaded.run(feeds));
         long rows = batchSize(feeds);
-        try {
-          gpux.monitor().recordBenchmark(model, loaded, stats, rows, timing.warmup);
-        } catch (io.gpux.error.GpuxException e) {
-          // The measurement is printed all the same; only its keeping failed.
-          parent.err.println("gpux: warning: benchmark not kept in the index: " + e.problem());
-        }
+        history.keep(
+            gpux,
+            java.util.List.of(
+                gpux.monitor()
+                    .measurement(
+                        model,
+                        loaded.project().modelFile().toString(),
+                        loaded.provider().chosen().ortName(),
+                        rows,
+                        timing.warmup,
+                        stats)),
+            "run --benchmark",
+            parent.err);
         text =
             json || output != null
                 ? Json.render(statsJson(loaded, stats, rows), json)

@@ -309,6 +309,7 @@ final class ServeCommand implements Callable<Integer> {
       recorder.served(
           served.get(i).name(), references.get(i), requested == null ? null : requested.toString());
     }
+    recorder.cannotBatch(server::cannotBatch);
     server.dashboard(gpux.monitor().dashboard(history, true));
     recorder.start();
     parent.out.println(

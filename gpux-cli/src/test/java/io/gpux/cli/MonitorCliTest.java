@@ -93,7 +93,9 @@ class MonitorCliTest {
       assertTrue(
           out.contains(
               "gpux: monitoring history off: the store index was written by a newer GPUX (schema"
-                  + " 99; this GPUX knows up to 6)"),
+                  + " 99; this GPUX knows up to "
+                  + io.gpux.index.Migrations.LATEST
+                  + ")"),
           out);
       assertTrue(out.contains("serving without it"), out);
     }

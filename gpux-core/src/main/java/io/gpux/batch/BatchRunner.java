@@ -202,9 +202,11 @@ public final class BatchRunner {
       String provider = null;
       String failure = null;
       InferenceModel m = null;
+      String modelFile = null;
       long taken = 0;
       try {
         Project project = access.locate(model, options.pull());
+        modelFile = project.modelFile().toString();
         taken = budget.acquire(SessionBudget.estimate(project.modelFile()));
         m = access.open(project, options.runtime());
       } catch (GpuxException e) {
@@ -231,10 +233,11 @@ public final class BatchRunner {
           budget.release(taken);
         }
       }
+      long wall = System.nanoTime() - start;
       LatencyStats stats =
           nanos.isEmpty()
               ? null
-              : LatencyStats.of(nanos.stream().mapToLong(Long::longValue).toArray(), 1);
+              : LatencyStats.of(nanos.stream().mapToLong(Long::longValue).toArray(), wall);
       ModelSummary summary =
           new ModelSummary(
               model,
@@ -245,8 +248,10 @@ public final class BatchRunner {
               stats == null ? 0 : stats.medianMs(),
               stats == null ? 0 : stats.p99Ms(),
               provider,
-              (System.nanoTime() - start) / 1e9,
-              failure);
+              wall / 1e9,
+              failure,
+              stats,
+              stats == null ? null : modelFile);
       listener.finished(summary);
       return summary;
     }

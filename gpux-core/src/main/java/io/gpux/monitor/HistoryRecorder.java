@@ -47,6 +47,7 @@ public final class HistoryRecorder implements AutoCloseable {
   private final Map<String, String> references = new ConcurrentHashMap<>();
   private final Map<String, String> requestedProviders = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile java.util.function.Predicate<String> cannotBatch = name -> false;
   private long previousRejected;
   private Instant previousAt;
   private Instant lastCompaction = Instant.EPOCH;
@@ -86,6 +87,16 @@ public final class HistoryRecorder implements AutoCloseable {
     if (requestedProvider != null) {
       requestedProviders.put(model, requestedProvider);
     }
+  }
+
+  /**
+   * Which served model names cannot batch (a fixed first dimension): each version it is seen
+   * serving is recorded with a {@link InsightRules#CANNOT_BATCH} event, which the cannot-batch
+   * insight reads. Asked when a version first appears, so a version {@code --follow} brings in is
+   * judged on its own.
+   */
+  public void cannotBatch(java.util.function.Predicate<String> model) {
+    this.cannotBatch = model;
   }
 
   /** Called after each interval's rows are written (the dashboard's live updates). */
@@ -165,6 +176,18 @@ public final class HistoryRecorder implements AutoCloseable {
                 references.get(s.name()),
                 requestedProviders.get(s.name()),
                 s.provider()));
+        if (cannotBatch.test(s.name())) {
+          events.add(
+              new Event(
+                  now,
+                  s.name(),
+                  InsightRules.CANNOT_BATCH,
+                  s.version(),
+                  null,
+                  references.get(s.name()),
+                  null,
+                  s.provider()));
+        }
       }
       if (previousAt == null) {
         continue; // the first sample is the baseline: the first difference comes next interval

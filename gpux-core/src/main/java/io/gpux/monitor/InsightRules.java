@@ -1,5 +1,6 @@
 package io.gpux.monitor;
 
+import io.gpux.index.BenchmarkTables.BenchmarkRow;
 import io.gpux.index.HistoryTables.Event;
 import io.gpux.index.HistoryTables.Sample;
 import io.gpux.units.ByteSizes;
@@ -49,13 +50,35 @@ public final class InsightRules {
   /** A stored model whose movable name moved upstream (gpux outdated). */
   public record Outdated(String reference, String local, String remote) {}
 
-  /** What the rules read. */
+  /**
+   * What the rules read.
+   *
+   * @param benchmarks the measurements kept ({@code gpux batch benchmark --batch-sizes}, {@code run
+   *     --benchmark}, ...): a model's rows at several batch sizes are its batch curve, from which
+   *     the queue rule estimates what larger batches would gain
+   */
   public record Input(
       Instant now,
       List<Sample> samples,
       List<Event> events,
       List<StoredModel> stored,
-      List<Outdated> outdated) {}
+      List<Outdated> outdated,
+      List<BenchmarkRow> benchmarks) {
+    public Input(
+        Instant now,
+        List<Sample> samples,
+        List<Event> events,
+        List<StoredModel> stored,
+        List<Outdated> outdated) {
+      this(now, samples, events, stored, outdated, List.of());
+    }
+  }
+
+  /**
+   * The kind of event {@code gpux serve} records when it serves a version whose first dimension is
+   * fixed: dynamic batching cannot join its requests.
+   */
+  public static final String CANNOT_BATCH = "cannot-batch";
 
   private static final DateTimeFormatter CLOCK =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -72,6 +95,7 @@ public final class InsightRules {
     out.addAll(regressions(in));
     out.addAll(queueDominates(in));
     out.addAll(batchingDoesNothing(in));
+    out.addAll(cannotBatch(in));
     out.addAll(errorSpikes(in));
     out.addAll(cpuFallback(in));
     out.addAll(memoryNearLimit(in));
@@ -232,14 +256,74 @@ public final class InsightRules {
       }
       boolean batches = r.sum.batches() > 0;
       double meanBatch = batches ? r.sum.batchRows() / (double) r.sum.batches() : 1;
-      String action =
-          batches
-              ? String.format(
-                  Locale.ROOT,
-                  "raise --max-batch-size (batches formed now average %.1f rows) or --workers",
-                  meanBatch)
-              : "raise --workers (now every request waits for a compute slot), or turn on"
-                  + " dynamic batching with --max-batch-size 8";
+      boolean fixed = cannotBatch(in, m.getKey(), m.getValue());
+      Curve curve = fixed ? null : Curve.of(in.benchmarks(), m.getKey(), recent);
+      List<String> evidence = new ArrayList<>();
+      evidence.add(
+          String.format(
+              Locale.ROOT,
+              "%d requests in the last %s; at most %d in flight at once",
+              r.requests(),
+              Retention.text(t.window()),
+              r.sum.inflightPeak()));
+      String action;
+      if (fixed) {
+        action =
+            "raise --workers (its first dimension is fixed, so requests cannot be batched: see"
+                + " the cannot-batch insight)";
+        evidence.add(
+            String.format(
+                Locale.ROOT,
+                "expected gain: up to %s ms per request if the queue were drained",
+                ms(queue)));
+      } else if (curve != null && curve.gain(meanBatch) >= 1.1) {
+        Curve.Point best = curve.best();
+        double gain = curve.gain(meanBatch);
+        action =
+            String.format(
+                Locale.ROOT,
+                "raise --max-batch-size to %d (or --workers): batches of %d serve %.1fx the rows"
+                    + " per second of batches of %.0f by the measured curve",
+                best.batch(),
+                best.batch(),
+                gain,
+                Math.max(1, meanBatch));
+        evidence.add("measured batch curve (" + curve.source() + "): " + curve.text());
+        evidence.add(
+            String.format(
+                Locale.ROOT,
+                "expected gain: %.1fx the capacity, so the queue (%s ms now) should fall to %s ms"
+                    + " or less at today's traffic",
+                gain,
+                ms(queue),
+                ms(queue / gain)));
+      } else if (curve != null) {
+        action =
+            String.format(
+                Locale.ROOT,
+                "raise --workers: larger batches would not help (the measured curve gains at most"
+                    + " %.2fx over batches of %.0f)",
+                curve.gain(meanBatch),
+                Math.max(1, meanBatch));
+        evidence.add("measured batch curve (" + curve.source() + "): " + curve.text());
+      } else {
+        action =
+            batches
+                ? String.format(
+                    Locale.ROOT,
+                    "raise --max-batch-size (batches formed now average %.1f rows) or --workers",
+                    meanBatch)
+                : "raise --workers (now every request waits for a compute slot), or turn on"
+                    + " dynamic batching with --max-batch-size 8";
+        evidence.add(
+            String.format(
+                Locale.ROOT,
+                "expected gain: up to %s ms per request if the queue were drained; for an"
+                    + " estimate from the batch curve run gpux batch benchmark %s --batch-sizes"
+                    + " 1,8,32",
+                ms(queue),
+                m.getKey()));
+      }
       out.add(
           new Insight(
               "queue-dominates",
@@ -252,17 +336,7 @@ public final class InsightRules {
                   ms(queue),
                   ms(compute),
                   queue / (queue + compute) * 100),
-              List.of(
-                  String.format(
-                      Locale.ROOT,
-                      "%d requests in the last %s; at most %d in flight at once",
-                      r.requests(),
-                      Retention.text(t.window()),
-                      r.sum.inflightPeak()),
-                  String.format(
-                      Locale.ROOT,
-                      "expected gain: up to %s ms per request if the queue were drained",
-                      ms(queue))),
+              evidence,
               action,
               from,
               in.now()));
@@ -307,6 +381,163 @@ public final class InsightRules {
               in.now()));
     }
     return out;
+  }
+
+  /** Whether {@code gpux serve} said this version's first dimension is fixed. */
+  private static boolean cannotBatch(Input in, String model, String version) {
+    return in.events().stream()
+        .anyMatch(
+            e ->
+                e.kind().equals(CANNOT_BATCH)
+                    && e.model().equals(model)
+                    && e.version().equals(version));
+  }
+
+  List<Insight> cannotBatch(Input in) {
+    List<Insight> out = new ArrayList<>();
+    Instant from = in.now().minus(t.window());
+    for (Map.Entry<String, String> m : currentVersions(in).entrySet()) {
+      if (!cannotBatch(in, m.getKey(), m.getValue())) {
+        continue;
+      }
+      Totals r = Totals.of(rows(in.samples(), m.getKey(), m.getValue(), from, in.now()));
+      if (r.requests() < t.minRequests() || r.sum.inflightPeak() < 2) {
+        continue; // one request at a time: batching would have nothing to join
+      }
+      double queue = r.queueMs();
+      double compute = r.computeMs();
+      // Only when the waiting is worth acting on: a quarter of the request's time or more.
+      if (!(queue / (queue + compute) >= t.queueShare() / 2)) {
+        continue;
+      }
+      out.add(
+          new Insight(
+              "cannot-batch",
+              Insight.Severity.ADVICE,
+              m.getKey(),
+              m.getValue(),
+              String.format(
+                  Locale.ROOT,
+                  "%s cannot batch (its first dimension is fixed): %d requests in flight at once"
+                      + " waited %s ms each for %s ms of compute",
+                  m.getKey(),
+                  r.sum.inflightPeak(),
+                  ms(queue),
+                  ms(compute)),
+              List.of(
+                  String.format(
+                      Locale.ROOT,
+                      "%d requests in the last %s, each its own model run (gpux inspect %s shows"
+                          + " the fixed input shapes)",
+                      r.requests(),
+                      Retention.text(t.window()),
+                      m.getKey())),
+              "raise --workers so more requests run at once, or re-export the model with a"
+                  + " dynamic first dimension (torch.onnx.export dynamic_axes={\"x\": {0:"
+                  + " \"batch\"}}) and serve it with --max-batch-size 8",
+              from,
+              in.now()));
+    }
+    return out;
+  }
+
+  /**
+   * A model's batch curve: the newest measurement at each batch size on the provider it is served
+   * on, rows per second each, from {@link Input#benchmarks()}.
+   */
+  record Curve(List<Point> points, String source) {
+    record Point(long batch, double medianMs) {
+      double rowsPerSecond() {
+        return batch * 1000 / medianMs;
+      }
+    }
+
+    /** Null unless two batch sizes or more were measured of this model on the served provider. */
+    static Curve of(List<BenchmarkRow> rows, String model, List<Sample> served) {
+      String provider = served.isEmpty() ? null : served.get(served.size() - 1).provider();
+      java.util.TreeMap<Long, BenchmarkRow> newest = new java.util.TreeMap<>();
+      for (BenchmarkRow b : rows) {
+        if (b.medianMs() > 0
+            && names(b.model()).contains(model)
+            && (provider == null || sameProvider(provider, b.provider()))) {
+          newest.put(b.batchSize(), b); // rows come oldest first: the newest stays
+        }
+      }
+      if (newest.size() < 2) {
+        return null;
+      }
+      List<Point> points =
+          newest.values().stream().map(b -> new Point(b.batchSize(), b.medianMs())).toList();
+      BenchmarkRow last =
+          newest.values().stream().max(Comparator.comparing(BenchmarkRow::measuredAt)).get();
+      String source =
+          (last.source() == null ? "benchmark" : "gpux " + last.source())
+              + (last.machine() == null ? "" : " on " + last.machine().cpuModel())
+              + ", "
+              + CLOCK.format(last.measuredAt());
+      return new Curve(points, source);
+    }
+
+    /** The batch size serving the most rows per second. */
+    Point best() {
+      return points.stream().max(Comparator.comparingDouble(Point::rowsPerSecond)).get();
+    }
+
+    /**
+     * How many times the rows per second of batches of {@code now} rows the best batch size serves:
+     * {@code now} read off the curve at the largest measured size not above it.
+     */
+    double gain(double now) {
+      Point at = points.get(0);
+      for (Point p : points) {
+        if (p.batch() <= Math.max(1, now) + 1e-9) {
+          at = p;
+        }
+      }
+      return best().rowsPerSecond() / at.rowsPerSecond();
+    }
+
+    String text() {
+      List<String> parts = new ArrayList<>();
+      for (Point p : points) {
+        parts.add(
+            String.format(
+                Locale.ROOT,
+                "batch %d %s ms (%.0f rows/s)",
+                p.batch(),
+                ms(p.medianMs()),
+                p.rowsPerSecond()));
+      }
+      return String.join(", ", parts);
+    }
+
+    /** What a served name may have been benchmarked as: the reference, its name, its last part. */
+    static List<String> names(String reference) {
+      String r = reference;
+      int at = r.indexOf('@');
+      if (at > 0) {
+        r = r.substring(0, at);
+      }
+      int colon = r.indexOf(':');
+      String name = colon > 0 && !r.substring(0, colon).contains("/") ? r.substring(colon + 1) : r;
+      while (name.endsWith("/")) {
+        name = name.substring(0, name.length() - 1);
+      }
+      String last = name.substring(name.lastIndexOf('/') + 1);
+      if (last.endsWith(".onnx")) {
+        last = last.substring(0, last.length() - 5);
+      }
+      return List.of(reference, name, last);
+    }
+
+    /** CPUExecutionProvider and cpu are one provider (compare keeps the short name). */
+    static boolean sameProvider(String a, String b) {
+      return b != null && norm(a).equals(norm(b));
+    }
+
+    private static String norm(String p) {
+      return p.toLowerCase(Locale.ROOT).replace("executionprovider", "");
+    }
   }
 
   List<Insight> errorSpikes(Input in) {

@@ -101,6 +101,24 @@ class HistoryTest {
   }
 
   @Test
+  void aVersionThatCannotBatchIsRecordedAsSuchEachTimeItAppears() {
+    InferenceMetrics metrics = new InferenceMetrics();
+    metrics.model("fixed", "1").loaded("CPUExecutionProvider", 0.1);
+    metrics.model("dynamic", "1").loaded("CPUExecutionProvider", 0.1);
+    try (History history = History.open(home)) {
+      HistoryRecorder r =
+          new HistoryRecorder(
+              history, metrics, HistoryRecorder.Settings.DEFAULT, new MovingClock(), w -> {});
+      r.cannotBatch(name -> name.equals("fixed"));
+      r.tick();
+      r.tick(); // a version already seen is not recorded again
+      List<String> seen =
+          history.events().stream().map(e -> e.model() + " " + e.kind()).sorted().toList();
+      assertEquals(List.of("dynamic served", "fixed cannot-batch", "fixed served"), seen);
+    }
+  }
+
+  @Test
   void retentionRollsRawRowsUpPerMinuteThenPerHourAndDropsTheOldest() {
     try (History history = History.open(home)) {
       Instant start = Instant.parse("2026-11-01T00:00:00Z");

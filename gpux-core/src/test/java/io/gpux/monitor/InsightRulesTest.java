@@ -9,6 +9,8 @@ import static io.gpux.monitor.Histories.steady;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gpux.index.BenchmarkTables;
+import io.gpux.index.BenchmarkTables.BenchmarkRow;
 import io.gpux.index.HistoryTables.Event;
 import io.gpux.index.HistoryTables.Sample;
 import java.time.Duration;
@@ -238,5 +240,131 @@ class InsightRulesTest {
             List.of(new InsightRules.Outdated("hf:org/m@main", "abc", "def")));
     assertEquals("gpux update hf:org/m@main", rules.outdated(in).get(0).action());
     assertEquals(List.of(), rules.outdated(input(List.of(), List.of())));
+  }
+
+  /** A measurement of {@code model} at {@code batch} rows taking {@code ms} (median). */
+  private static BenchmarkRow bench(String model, long batch, double ms) {
+    return new BenchmarkRow(
+        ago(Duration.ofDays(1)),
+        model,
+        "/store/" + model + "/model.onnx",
+        "CPUExecutionProvider",
+        batch,
+        10,
+        100,
+        ms,
+        ms,
+        ms,
+        ms,
+        ms,
+        ms,
+        1000 / ms,
+        "0.1.0",
+        new BenchmarkTables.Machine("AMD EPYC", 2, "1.29.0"),
+        "batch benchmark");
+  }
+
+  /** Ten minutes of 8 requests in flight, 80% of their 20 ms queued, batches of {@code rows}. */
+  private static List<Sample> queued(long batches, long rows) {
+    List<Sample> h = new ArrayList<>();
+    for (Instant t = ago(Duration.ofMinutes(10)); t.isBefore(NOW); t = t.plusSeconds(5)) {
+      h.add(row(t, "fraud", "3", 100, 20, 0.8, batches, rows, 8, new long[3]));
+    }
+    return h;
+  }
+
+  private static InsightRules.Input withBenchmarks(List<Sample> h, List<BenchmarkRow> b) {
+    return new InsightRules.Input(NOW, h, List.of(), List.of(), List.of(), b);
+  }
+
+  @Test
+  void theQueueRuleEstimatesItsGainFromTheMeasuredBatchCurve() {
+    // batch 1: 2 ms (500 rows/s), batch 8: 4 ms (2000 rows/s), batch 32: 20 ms (1600 rows/s)
+    List<BenchmarkRow> curve =
+        List.of(bench("fraud", 1, 2), bench("mlflow:fraud@3", 8, 4), bench("fraud", 32, 20));
+    List<Insight> found = rules.queueDominates(withBenchmarks(queued(100, 100), curve));
+    assertEquals(1, found.size(), found.toString());
+    Insight i = found.get(0);
+    assertTrue(i.action().startsWith("raise --max-batch-size to 8"), i.action());
+    assertTrue(i.action().contains("4.0x the rows per second of batches of 1"), i.action());
+    assertTrue(
+        i.evidence().stream()
+            .anyMatch(
+                e ->
+                    e.startsWith("measured batch curve (gpux batch benchmark on AMD EPYC")
+                        && e.contains("batch 8 4.00 ms (2000 rows/s)")),
+        i.evidence().toString());
+    assertTrue(
+        i.evidence().stream()
+            .anyMatch(e -> e.startsWith("expected gain: 4.0x the capacity") && e.contains("4.00")),
+        "16 ms of queue / 4 = 4 ms: " + i.evidence());
+    // Batches of 8 formed already: the curve has nothing more to give, so more workers it is.
+    Insight flat = rules.queueDominates(withBenchmarks(queued(100, 800), curve)).get(0);
+    assertTrue(
+        flat.action().startsWith("raise --workers: larger batches would not help"), flat.action());
+    // A curve of another model, or one batch size only, is no curve: the plain advice stands.
+    for (List<BenchmarkRow> none :
+        List.of(
+            List.of(bench("other", 1, 2), bench("other", 8, 4)), List.of(bench("fraud", 1, 2)))) {
+      Insight plain = rules.queueDominates(withBenchmarks(queued(100, 100), none)).get(0);
+      assertTrue(plain.action().startsWith("raise --max-batch-size (batches"), plain.action());
+      assertTrue(
+          plain.evidence().get(1).contains("gpux batch benchmark fraud --batch-sizes 1,8,32"),
+          plain.evidence().toString());
+    }
+    // Silent on a steady history, curve or not.
+    assertEquals(List.of(), rules.queueDominates(withBenchmarks(steadyHour(), curve)));
+  }
+
+  @Test
+  void aModelWithAFixedFirstDimensionUnderConcurrencyCannotBatch() {
+    Event fixed =
+        new Event(
+            ago(Duration.ofHours(1)),
+            "fraud",
+            InsightRules.CANNOT_BATCH,
+            "3",
+            null,
+            null,
+            null,
+            "CPUExecutionProvider");
+    List<Event> events = List.of(served(ago(Duration.ofHours(1)), "fraud", "3"), fixed);
+    List<Insight> found = rules.cannotBatch(input(queued(0, 0), events));
+    assertEquals(1, found.size(), found.toString());
+    assertTrue(
+        found.get(0).title().startsWith("fraud cannot batch (its first dimension is fixed)"));
+    assertTrue(found.get(0).action().startsWith("raise --workers"), found.get(0).action());
+    // The queue rule does not then advise batching the unbatchable.
+    Insight queue = rules.queueDominates(input(queued(0, 0), events)).get(0);
+    assertTrue(
+        queue.action().startsWith("raise --workers (its first dimension is fixed"), queue.action());
+    // Silent: a steady history of the same model, one request at a time, or a batchable model.
+    assertEquals(List.of(), rules.cannotBatch(input(steadyHour(), events)));
+    List<Sample> alone = new ArrayList<>();
+    for (Instant t = ago(Duration.ofMinutes(10)); t.isBefore(NOW); t = t.plusSeconds(5)) {
+      alone.add(row(t, "fraud", "3", 100, 20, 0.8, 0, 0, 1, new long[3]));
+    }
+    assertEquals(List.of(), rules.cannotBatch(input(alone, events)));
+    assertEquals(List.of(), rules.cannotBatch(input(queued(0, 0), List.of(events.get(0)))));
+    // A newer version that can batch is judged on its own.
+    List<Sample> v4 = new ArrayList<>();
+    for (Instant t = ago(Duration.ofMinutes(10)); t.isBefore(NOW); t = t.plusSeconds(5)) {
+      v4.add(row(t, "fraud", "4", 100, 20, 0.8, 0, 0, 8, new long[3]));
+    }
+    assertEquals(List.of(), rules.cannotBatch(input(v4, events)));
+  }
+
+  @Test
+  void everyRuleTheIssueListsIsRunAndSilentOnASteadyHistory() {
+    List<Insight> found =
+        rules.run(
+            new InsightRules.Input(
+                NOW,
+                steadyHour(),
+                List.of(served(ago(Duration.ofHours(1)), "fraud", "3")),
+                List.of(),
+                List.of(),
+                List.of(bench("fraud", 1, 2), bench("fraud", 8, 4))));
+    assertEquals(List.of(), found);
   }
 }

@@ -35,7 +35,12 @@ final class HttpApi {
     /** Model runs: admitted by memory and slots, run on the bounded inference pool. */
     INFER,
     /** Loading and unloading models: slow, rare, on their own threads. */
-    CONTROL
+    CONTROL,
+    /**
+     * The monitoring dashboard: reads of the history (a week of it can take a while) on a small
+     * pool of its own, so they never hold an event loop or an inference slot.
+     */
+    DASHBOARD
   }
 
   private static final String GET = "GET, HEAD";
@@ -77,7 +82,9 @@ final class HttpApi {
   /** Decided from the request line alone, before the body is read. */
   static Kind kind(String method, String rawPath) {
     if (!method.equals("POST")) {
-      return Kind.INLINE;
+      return rawPath.equals("/dashboard") || rawPath.startsWith("/dashboard/")
+          ? Kind.DASHBOARD
+          : Kind.INLINE;
     }
     String path = trim(rawPath);
     if (path.equals("/predict") || path.startsWith("/predict/") || path.endsWith("/infer")) {

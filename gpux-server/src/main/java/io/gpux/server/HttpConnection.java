@@ -349,6 +349,31 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
           respond(shuttingDown("the server is shutting down"));
         }
       }
+      case DASHBOARD -> {
+        try {
+          server.dashboard.execute(
+              () -> {
+                Response r = server.api.handle(request);
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          releaseRequest();
+                          respond(r);
+                        });
+              });
+        } catch (RejectedExecutionException e) {
+          releaseRequest();
+          respond(
+              server.dashboard.isShutdown()
+                  ? shuttingDown("the server is shutting down").response()
+                  : Response.error(
+                          503,
+                          "the dashboard is busy ("
+                              + HttpTransport.DASHBOARD_QUEUE
+                              + " requests waiting); inference goes on, retry in a moment")
+                      .with("Retry-After", "1"));
+        }
+      }
       case INFER -> infer(request);
     }
   }

@@ -57,11 +57,24 @@ final class HttpTransport {
   /** Bodies of requests that run no model (model control, the repository index). */
   static final long SMALL_BODY = 1 << 20;
 
+  /** Threads and queued requests of the dashboard's own pool. */
+  static final int DASHBOARD_THREADS = 2;
+
+  static final int DASHBOARD_QUEUE = 16;
+
   final ServerOptions options;
   final HttpApi api;
   final InferenceService service;
   final ThreadPoolExecutor inference;
   final ExecutorService control;
+
+  /**
+   * The dashboard's pool: two threads at the lowest priority and a short queue, so a dashboard (or
+   * a client hammering it) costs inference at most two cores' share and never its threads; what
+   * does not fit the queue is refused with a 503 at once.
+   */
+  final ThreadPoolExecutor dashboard;
+
   final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   final AtomicInteger open = new AtomicInteger();
   private final EventLoopGroup boss;
@@ -83,6 +96,15 @@ final class HttpTransport {
             new DefaultThreadFactory("gpux-infer", true));
     inference.allowCoreThreadTimeOut(true);
     this.control = Executors.newCachedThreadPool(new DefaultThreadFactory("gpux-control", true));
+    this.dashboard =
+        new ThreadPoolExecutor(
+            DASHBOARD_THREADS,
+            DASHBOARD_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(DASHBOARD_QUEUE),
+            new DefaultThreadFactory("gpux-dashboard", true, Thread.MIN_PRIORITY));
+    dashboard.allowCoreThreadTimeOut(true);
     this.boss =
         new MultiThreadIoEventLoopGroup(1, daemon("gpux-accept"), NioIoHandler.newFactory());
     this.loops =
@@ -243,6 +265,7 @@ final class HttpTransport {
     }
     service.close();
     control.shutdownNow();
+    dashboard.shutdownNow();
     connections.close().awaitUninterruptibly(1000);
     stopThreads();
     return done;

@@ -88,6 +88,20 @@ public final class InferenceServer implements AutoCloseable {
     service.replace(old, next, free);
   }
 
+  /**
+   * Whether this model can never be batched: an input or output has a fixed first dimension (or no
+   * numeric type). False for a model name not served: nothing to say of it.
+   */
+  public boolean cannotBatch(String model) {
+    ServedModel m;
+    try {
+      m = service.models.get(model);
+    } catch (RuntimeException notServed) {
+      return false;
+    }
+    return m != null && !DynamicBatcher.canBatch(m.model());
+  }
+
   /** Whether this model's requests are batched dynamically. */
   public boolean batching(String model) {
     return service.batching(service.models.get(model));
