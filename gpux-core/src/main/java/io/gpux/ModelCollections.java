@@ -311,6 +311,25 @@ public final class ModelCollections {
   }
 
   /**
+   * The movable references of the items that follow one ({@code --follow}): what {@code gpux
+   * outdated --collection} and {@code update --collection} track. A collection following none is
+   * refused (an empty list would mean every stored model).
+   */
+  public List<String> followed(String name) {
+    List<String> refs =
+        show(name).items().stream()
+            .filter(CollectionItem::follow)
+            .map(CollectionItem::reference)
+            .toList();
+    if (refs.isEmpty()) {
+      throw GpuxException.invalidInput(
+          "collection '" + name + "' follows no movable names: its models are pinned",
+          "add models with --follow (gpux collection add " + name + " REF --follow)");
+    }
+    return refs;
+  }
+
+  /**
    * A batch list of a collection's models, read as a list file named {@code collection NAME}, so a
    * batch's messages say where a model came from.
    */
