@@ -1,5 +1,5 @@
 -- Workspaces and collections. A workspace has its own local names (tags), pins, tag history,
--- collections and registry settings; blobs and manifests stay shared (one copy of each file).
+-- collections and registry settings, while blobs and manifests stay shared (one copy of each file).
 -- Tags, pins and tag_history are rebuilt with the workspace in their key, and every row they held
 -- moves into the workspace 'default'. Plain SQL that SQLite and PostgreSQL both accept.
 CREATE TABLE workspaces (
@@ -8,7 +8,7 @@ CREATE TABLE workspaces (
   PRIMARY KEY (name)
 );
 INSERT INTO workspaces (name, created_at) VALUES ('default', '1970-01-01T00:00:00.000000000Z');
--- Per-workspace registry settings (endpoints, entities, the MLflow workspace); never secrets.
+-- Per-workspace registry settings (endpoints, entities), never secrets.
 CREATE TABLE workspace_settings (
   workspace TEXT NOT NULL,
   setting TEXT NOT NULL,
