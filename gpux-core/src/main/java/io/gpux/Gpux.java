@@ -59,6 +59,8 @@ public final class Gpux implements AutoCloseable {
   private final ModelConverter converter;
   private final Discovery discovery;
   private final Monitor monitor;
+  private final ModelCollections collections;
+  private final Workspaces workspaces;
 
   private Gpux(Path workingDirectory, GpuxSettings settings) {
     this.locator = new ProjectLocator(workingDirectory);
@@ -72,6 +74,8 @@ public final class Gpux implements AutoCloseable {
     this.converter = new ModelConverter(settings, workingDirectory, GpuxVersion.VALUE);
     this.discovery = new Discovery(resources, models, this::project, this::openUnshared);
     this.monitor = new Monitor(resources, storage, versions);
+    this.collections = new ModelCollections(resources, models, batch);
+    this.workspaces = new Workspaces(resources);
   }
 
   public static Gpux open() {
@@ -164,6 +168,22 @@ public final class Gpux implements AutoCloseable {
    */
   public Monitor monitor() {
     return monitor;
+  }
+
+  /**
+   * Collections: named lists of models from any registry, per workspace (see {@link
+   * io.gpux.collection}).
+   */
+  public ModelCollections collections() {
+    return collections;
+  }
+
+  /**
+   * Workspaces: separate local names, pins, history, collections and registry settings over one
+   * store (see {@link io.gpux.workspace}).
+   */
+  public Workspaces workspaces() {
+    return workspaces;
   }
 
   /** Registry credentials ({@code gpux login}). */

@@ -1,6 +1,7 @@
 package io.gpux;
 
 import io.gpux.config.GpuxSettings;
+import io.gpux.error.GpuxException;
 import io.gpux.registry.Async;
 import io.gpux.registry.Credentials;
 import io.gpux.registry.Registries;
@@ -42,13 +43,36 @@ final class Resources implements AutoCloseable {
     this.warnings = Objects.requireNonNull(sink);
   }
 
-  /** The local model store under GPUX_HOME, opened on first use. */
+  /**
+   * The local model store under GPUX_HOME, opened on first use, seen from the settings' workspace,
+   * which must exist.
+   */
   ModelStore store() {
+    return store(true);
+  }
+
+  /**
+   * @param checkWorkspace whether a workspace that does not exist is an error ({@code gpux
+   *     workspace} itself works whatever the current one is)
+   */
+  ModelStore store(boolean checkWorkspace) {
     synchronized (storeLock) {
       if (store == null) {
+        String workspace = settings.workspace();
         ModelStore opened =
             ModelStore.open(
-                settings.home(), settings.clock(), settings.forceToDisk(), settings.env());
+                settings.home(),
+                settings.clock(),
+                settings.forceToDisk(),
+                settings.env(),
+                workspace);
+        io.gpux.index.WorkspaceTables known =
+            new io.gpux.index.WorkspaceTables(opened.indexDatabase());
+        if (checkWorkspace && !known.exists(workspace)) {
+          GpuxException unknown = Workspaces.unknown(workspace, known.names());
+          opened.close();
+          throw unknown;
+        }
         int damaged = opened.damagedAfterRestart().size();
         if (damaged > 0) {
           warnings.accept(
@@ -97,6 +121,7 @@ final class Resources implements AutoCloseable {
         // GPUX_HOME as resolved (a default one is not in the environment): a registry may keep
         // its own files there (PyTorch Hub's trusted list).
         java.util.Map<String, String> env = new java.util.HashMap<>(settings.env());
+        env.putAll(workspaceVariables());
         env.put("GPUX_HOME", settings.home().toString());
         registries = new Registries(new RegistryContext(http, credentials, env));
         // One engine for every pull of this process: the per-host limits hold for all of them.
@@ -108,6 +133,19 @@ final class Resources implements AutoCloseable {
       }
       return registries;
     }
+  }
+
+  /**
+   * The environment variables the workspace's settings stand for (its registry endpoints), read
+   * from the index when there is one; none for a store not created yet.
+   */
+  java.util.Map<String, String> workspaceVariables() {
+    if (!java.nio.file.Files.exists(settings.home().resolve("index.db"))) {
+      return java.util.Map.of();
+    }
+    ModelStore s = store();
+    return io.gpux.workspace.WorkspaceSettings.variables(
+        new io.gpux.index.WorkspaceTables(s.indexDatabase()).settings(s.workspace()));
   }
 
   /**

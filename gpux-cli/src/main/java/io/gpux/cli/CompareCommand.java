@@ -39,7 +39,7 @@ final class CompareCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
 
   @Parameters(
-      arity = "2..*",
+      arity = "0..*",
       paramLabel = "REF",
       description = "Models: registry references, stored models or project folders.")
   List<String> references = new ArrayList<>();
@@ -58,6 +58,12 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(
+      names = "--collection",
+      paramLabel = "NAME",
+      description = "Also compare every model of a collection.")
+  String collection;
+
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
@@ -66,7 +72,9 @@ final class CompareCommand implements Callable<Integer> {
       ModelComparison c =
           gpux.discover()
               .compare(
-                  references,
+                  collection == null
+                      ? references
+                      : CollectionOptions.with(gpux, references, collection, false),
                   measure ? new Comparer.Harness(timing.warmup, timing.runs) : null,
                   progress);
       if (measure) {

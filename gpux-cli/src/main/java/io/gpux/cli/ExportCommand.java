@@ -27,8 +27,14 @@ import picocli.CommandLine.ParentCommand;
 final class ExportCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
 
-  @Parameters(arity = "1..*", paramLabel = "REF", description = "Stored models to export.")
-  List<String> references;
+  @Parameters(arity = "0..*", paramLabel = "REF", description = "Stored models to export.")
+  List<String> references = List.of();
+
+  @Option(
+      names = "--collection",
+      paramLabel = "NAME",
+      description = "Also export every model of a collection.")
+  String collection;
 
   @Option(
       names = {"-o", "--output"},
@@ -43,7 +49,9 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
-      List<Bundle.Entry> entries = gpux.models().exportBundle(references, output);
+      List<Bundle.Entry> entries =
+          gpux.models()
+              .exportBundle(CollectionOptions.with(gpux, references, collection, false), output);
       if (json) {
         parent.out.println(Json.render(json(output, entries, false), true));
         return ExitCodes.OK;

@@ -45,6 +45,14 @@ public final class GpuxCommand implements Runnable {
       description = "Show stack traces and ONNX Runtime details on errors.")
   boolean debug;
 
+  @Option(
+      names = "--workspace",
+      paramLabel = "NAME",
+      scope = ScopeType.INHERIT,
+      description =
+          "The workspace to work in (default: GPUX_WORKSPACE, else `gpux workspace use`).")
+  String workspace;
+
   GpuxCommand(Path workingDirectory, Map<String, String> env, PrintWriter out, PrintWriter err) {
     this.workingDirectory = workingDirectory;
     this.env = env;
@@ -53,9 +61,15 @@ public final class GpuxCommand implements Runnable {
   }
 
   Gpux gpux() {
+    Map<String, String> e = env;
+    if (workspace != null) {
+      io.gpux.workspace.Names.check("workspace", workspace);
+      e = new java.util.HashMap<>(env);
+      e.put("GPUX_WORKSPACE", workspace);
+    }
     return Gpux.open(
             workingDirectory,
-            tune.apply(GpuxSettings.fromEnvironment(env, Path.of(System.getProperty("user.home")))))
+            tune.apply(GpuxSettings.fromEnvironment(e, Path.of(System.getProperty("user.home")))))
         .onWarning(w -> err.println("gpux: warning: " + w));
   }
 
@@ -88,6 +102,8 @@ public final class GpuxCommand implements Runnable {
     m.put("rollback", RollbackCommand::new);
     m.put("history", HistoryCommand::new);
     m.put("push", PushCommand::new);
+    m.put("collection", CollectionCommand::new);
+    m.put("workspace", WorkspaceCommand::new);
     m.put("lock", LockCommand::new);
     m.put("sync", SyncCommand::new);
     m.put("export", ExportCommand::new);

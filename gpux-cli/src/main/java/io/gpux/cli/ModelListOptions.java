@@ -28,6 +28,12 @@ final class ModelListOptions {
   List<String> lockfiles = List.of();
 
   @Option(
+      names = "--collection",
+      paramLabel = "NAME",
+      description = "Every model of a collection (gpux collection), repeatable.")
+  List<String> collections = List.of();
+
+  @Option(
       names = "--skip-invalid",
       description =
           "Skip lines that are not model references (each is reported) instead of refusing the"
@@ -55,6 +61,7 @@ final class ModelListOptions {
       }
     }
     lockfiles.forEach(list::locked);
+    collections.forEach(c -> gpux.collections().addTo(list, c));
     ModelList built = list.build();
     ModelList checked = built.checked(skipInvalid);
     for (ModelList.Invalid bad : built.invalid()) {

@@ -39,10 +39,21 @@ final class OutdatedCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(
+      names = "--collection",
+      paramLabel = "NAME",
+      description = "Check the models a collection follows (added with --follow).")
+  String collection;
+
   @Override
   public Integer call() {
     try (Gpux gpux = parent.gpux()) {
-      List<ModelCheck> checks = gpux.versions().outdated(references);
+      List<ModelCheck> checks =
+          gpux.versions()
+              .outdated(
+                  collection == null
+                      ? references
+                      : CollectionOptions.with(gpux, references, collection, true));
       if (json) {
         ObjectNode root = Json.NODES.objectNode();
         ArrayNode models = root.putArray("models");

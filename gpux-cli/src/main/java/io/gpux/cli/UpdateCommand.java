@@ -42,16 +42,29 @@ final class UpdateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(
+      names = "--collection",
+      paramLabel = "NAME",
+      description = "Update the models a collection follows (added with --follow).")
+  String collection;
+
   @Override
   public Integer call() {
-    if (all == !references.isEmpty()) {
+    if (all == (!references.isEmpty() || collection != null)) {
       throw GpuxException.invalidInput(
           all ? "--all and references both given" : "nothing to update",
           "give references (gpux update hf:org/model) or --all");
     }
     try (Gpux gpux = parent.gpux()) {
       // Several models may download at once: one summary line each instead of progress bars.
-      List<UpdateOutcome> done = gpux.versions().update(references, dryRun, TransferListener.NONE);
+      List<UpdateOutcome> done =
+          gpux.versions()
+              .update(
+                  collection == null
+                      ? references
+                      : CollectionOptions.with(gpux, references, collection, true),
+                  dryRun,
+                  TransferListener.NONE);
       if (json) {
         ObjectNode root = Json.NODES.objectNode();
         root.put("dry_run", dryRun);

@@ -166,7 +166,8 @@ class DocCommandsTest {
             "dashboard",
             "sync",
             "lock",
-            "--locked");
+            "--locked",
+            "--collection");
     return args.stream()
         .anyMatch(
             a ->

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code GPUX_HOME}: the store, credentials and index (default {@code ~/.gpux})
+ *   <li>{@code GPUX_WORKSPACE}: the workspace to work in (see {@link #workspace()})
  *   <li>{@code GPUX_OFFLINE=1}: never open a socket; use only what is in the store
  *   <li>{@code GPUX_DEBUG=1}: like {@code --debug}
  *   <li>{@code GPUX_FSYNC=1}: force each pulled file to disk before the store records it (see
@@ -64,6 +65,42 @@ public record GpuxSettings(
         h.toAbsolutePath().normalize(),
         offline.equals("1") || offline.equalsIgnoreCase("true"),
         env);
+  }
+
+  /**
+   * The workspace this process works in: {@code GPUX_WORKSPACE} (which the CLI's {@code
+   * --workspace} sets), else the one {@code gpux workspace use} chose (the file {@code workspace}
+   * under GPUX_HOME: a choice of this machine's user, not of the shared index), else {@code
+   * default}.
+   */
+  public String workspace() {
+    String w = env.getOrDefault("GPUX_WORKSPACE", "").trim();
+    if (!w.isEmpty()) {
+      return w;
+    }
+    try {
+      String chosen = java.nio.file.Files.readString(workspaceFile()).trim();
+      return chosen.isEmpty() ? DEFAULT_WORKSPACE : chosen;
+    } catch (java.nio.file.NoSuchFileException e) {
+      return DEFAULT_WORKSPACE;
+    } catch (java.io.IOException e) {
+      return DEFAULT_WORKSPACE;
+    }
+  }
+
+  /** The workspace every store has. */
+  public static final String DEFAULT_WORKSPACE = "default";
+
+  /** Where {@code gpux workspace use} keeps this user's choice. */
+  public Path workspaceFile() {
+    return home.resolve("workspace");
+  }
+
+  /** These settings with {@code variables} set over the environment (a workspace's endpoints). */
+  public GpuxSettings withEnv(Map<String, String> variables) {
+    Map<String, String> merged = new java.util.HashMap<>(env);
+    merged.putAll(variables);
+    return new GpuxSettings(home, offline, merged, clock, sleeper);
   }
 
   /**

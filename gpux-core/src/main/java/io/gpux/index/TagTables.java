@@ -26,9 +26,21 @@ public final class TagTables {
   public static final String UNPINNED = "unpinned";
 
   private final IndexDatabase db;
+  private final String workspace;
 
+  /** The tags of the workspace {@code default}. */
   public TagTables(IndexDatabase db) {
+    this(db, WorkspaceTables.DEFAULT);
+  }
+
+  /** The tags, pins and tag history of one workspace: every query here is scoped to it. */
+  public TagTables(IndexDatabase db, String workspace) {
     this.db = db;
+    this.workspace = workspace;
+  }
+
+  public String workspace() {
+    return workspace;
   }
 
   /** Points {@code tag} at {@code version} and records the move (no-op when it already does). */
@@ -50,9 +62,16 @@ public final class TagTables {
     if (version.equals(previous)) {
       return false;
     }
-    db.exec("DELETE FROM tags WHERE registry = ? AND name = ? AND tag = ?", registry, name, tag);
     db.exec(
-        "INSERT INTO tags (registry, name, tag, version, updated_at) VALUES (?, ?, ?, ?, ?)",
+        "DELETE FROM tags WHERE workspace = ? AND registry = ? AND name = ? AND tag = ?",
+        workspace,
+        registry,
+        name,
+        tag);
+    db.exec(
+        "INSERT INTO tags (workspace, registry, name, tag, version, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)",
+        workspace,
         registry,
         name,
         tag,
@@ -74,9 +93,10 @@ public final class TagTables {
       throws SQLException {
     db.exec(
         "INSERT INTO tag_history"
-            + " (registry, name, tag, seq, version, moved_at, previous_version, action)"
-            + " SELECT ?, ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ? FROM tag_history"
-            + " WHERE registry = ? AND name = ? AND tag = ?",
+            + " (workspace, registry, name, tag, seq, version, moved_at, previous_version, action)"
+            + " SELECT ?, ?, ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ? FROM tag_history"
+            + " WHERE workspace = ? AND registry = ? AND name = ? AND tag = ?",
+        workspace,
         registry,
         name,
         tag,
@@ -84,6 +104,7 @@ public final class TagTables {
         IndexDatabase.time(now),
         previous,
         action,
+        workspace,
         registry,
         name,
         tag);
@@ -91,9 +112,15 @@ public final class TagTables {
 
   /** Pins a tag: {@code gpux update} leaves it where it is. */
   public void pin(String registry, String name, String tag, Instant now) throws SQLException {
-    db.exec("DELETE FROM pins WHERE registry = ? AND name = ? AND tag = ?", registry, name, tag);
     db.exec(
-        "INSERT INTO pins (registry, name, tag, pinned_at) VALUES (?, ?, ?, ?)",
+        "DELETE FROM pins WHERE workspace = ? AND registry = ? AND name = ? AND tag = ?",
+        workspace,
+        registry,
+        name,
+        tag);
+    db.exec(
+        "INSERT INTO pins (workspace, registry, name, tag, pinned_at) VALUES (?, ?, ?, ?, ?)",
+        workspace,
         registry,
         name,
         tag,
@@ -105,13 +132,22 @@ public final class TagTables {
    */
   public boolean unpin(String registry, String name, String tag) throws SQLException {
     boolean was = pinned(registry, name, tag);
-    db.exec("DELETE FROM pins WHERE registry = ? AND name = ? AND tag = ?", registry, name, tag);
+    db.exec(
+        "DELETE FROM pins WHERE workspace = ? AND registry = ? AND name = ? AND tag = ?",
+        workspace,
+        registry,
+        name,
+        tag);
     return was;
   }
 
   public boolean pinned(String registry, String name, String tag) {
     return !db.strings(
-            "SELECT tag FROM pins WHERE registry = ? AND name = ? AND tag = ?", registry, name, tag)
+            "SELECT tag FROM pins WHERE workspace = ? AND registry = ? AND name = ? AND tag = ?",
+            workspace,
+            registry,
+            name,
+            tag)
         .isEmpty();
   }
 
@@ -120,10 +156,12 @@ public final class TagTables {
    * it is pinned; sorted by model and tag.
    */
   public List<TagRow> all(String registry, String name) {
-    String where = registry == null ? "" : " WHERE t.registry = ? AND t.name = ?";
+    String where =
+        " WHERE t.workspace = ?" + (registry == null ? "" : " AND t.registry = ? AND t.name = ?");
     String sql =
         "SELECT t.registry, t.name, t.tag, t.version, t.updated_at,"
-            + " (SELECT COUNT(*) FROM pins p WHERE p.registry = t.registry AND p.name = t.name"
+            + " (SELECT COUNT(*) FROM pins p WHERE p.workspace = t.workspace"
+            + " AND p.registry = t.registry AND p.name = t.name"
             + " AND p.tag = t.tag) FROM tags t"
             + where
             + " ORDER BY t.registry, t.name, t.tag";
@@ -136,7 +174,9 @@ public final class TagTables {
                 r.getString(4),
                 Instant.parse(r.getString(5)),
                 r.getLong(6) > 0);
-    return registry == null ? db.query(sql, row) : db.query(sql, row, registry, name);
+    return registry == null
+        ? db.query(sql, row, workspace)
+        : db.query(sql, row, workspace, registry, name);
   }
 
   /** One tag (a local name) of a model. */
@@ -148,10 +188,11 @@ public final class TagTables {
       Instant updatedAt,
       boolean pinned) {}
 
-  /** Drops the tags pointing at a version. */
+  /** Drops this workspace's tags pointing at a version. */
   public void deleteFor(String registry, String name, String version) throws SQLException {
     db.exec(
-        "DELETE FROM tags WHERE registry = ? AND name = ? AND version = ?",
+        "DELETE FROM tags WHERE workspace = ? AND registry = ? AND name = ? AND version = ?",
+        workspace,
         registry,
         name,
         version);
@@ -162,10 +203,10 @@ public final class TagTables {
   private void deleteDanglingPins() throws SQLException {
     db.exec(
         "DELETE FROM pins WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE"
-            + " t.registry = pins.registry AND t.name = pins.name AND t.tag = pins.tag)");
+            + " t.workspace = pins.workspace AND t.registry = pins.registry AND t.name = pins.name AND t.tag = pins.tag)");
   }
 
-  /** Drops tags whose version is no longer in the versions table. */
+  /** Drops tags (of every workspace) whose version is no longer in the versions table. */
   public void deleteDangling() throws SQLException {
     db.exec(
         "DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE"
@@ -177,7 +218,8 @@ public final class TagTables {
   public Optional<String> tagged(String registry, String name, String tag) {
     return db
         .strings(
-            "SELECT version FROM tags WHERE registry = ? AND name = ? AND tag = ?",
+            "SELECT version FROM tags WHERE workspace = ? AND registry = ? AND name = ? AND tag = ?",
+            workspace,
             registry,
             name,
             tag)
@@ -187,7 +229,9 @@ public final class TagTables {
 
   public List<String> tagsOf(String registry, String name, String version) {
     return db.strings(
-        "SELECT tag FROM tags WHERE registry = ? AND name = ? AND version = ? ORDER BY tag",
+        "SELECT tag FROM tags WHERE workspace = ? AND registry = ? AND name = ? AND version = ?"
+            + " ORDER BY tag",
+        workspace,
         registry,
         name,
         version);
@@ -197,7 +241,7 @@ public final class TagTables {
   public List<TagMove> history(String registry, String name, String tag) {
     return db.query(
         "SELECT version, previous_version, moved_at, action FROM tag_history"
-            + " WHERE registry = ? AND name = ? AND tag = ? ORDER BY seq",
+            + " WHERE workspace = ? AND registry = ? AND name = ? AND tag = ? ORDER BY seq",
         r ->
             new TagMove(
                 tag,
@@ -205,6 +249,7 @@ public final class TagTables {
                 r.getString(2),
                 Instant.parse(r.getString(3)),
                 r.getString(4) == null ? PULLED : r.getString(4)),
+        workspace,
         registry,
         name,
         tag);

@@ -139,6 +139,7 @@ public final class ModelPuller {
           && !options.force()
           && existing.get().files().stream().allMatch(f -> store.hasBlob(f.sha256()))) {
         tagRequested(model, selection, action);
+        store.claim(existing.get());
         long bytes = existing.get().files().stream().mapToLong(ManifestFile::size).sum();
         return new PullResult(existing.get(), true, 0, existing.get().files().size(), 0, bytes);
       }

@@ -81,7 +81,21 @@ public final class ModelStore implements AutoCloseable {
    */
   public static ModelStore open(
       Path home, Clock clock, boolean forceToDisk, Map<String, String> env) {
-    return open(home, clock, forceToDisk, WriteBack.bootId(), env);
+    return open(home, clock, forceToDisk, env, io.gpux.index.WorkspaceTables.DEFAULT);
+  }
+
+  /**
+   * {@link #open(Path, Clock, boolean)} seen from one workspace: local names, pins and tag history
+   * are that workspace's, and a version removed here stays while another workspace uses it.
+   */
+  public static ModelStore open(Path home, Clock clock, boolean forceToDisk, String workspace) {
+    return open(home, clock, forceToDisk, Map.of(), workspace);
+  }
+
+  /** The index {@code env} names, seen from {@code workspace}: both of the above at once. */
+  public static ModelStore open(
+      Path home, Clock clock, boolean forceToDisk, Map<String, String> env, String workspace) {
+    return open(home, clock, forceToDisk, WriteBack.bootId(), env, workspace);
   }
 
   /** Whether blobs are forced to disk before they enter the store, given the setting. */
@@ -91,7 +105,8 @@ public final class ModelStore implements AutoCloseable {
 
   /** {@link #open(Path, Clock, boolean)} with the boot id given (tests simulate a restart). */
   static ModelStore open(Path home, Clock clock, boolean forceToDisk, Optional<String> bootId) {
-    return open(home, clock, forceToDisk, bootId, Map.of());
+    return open(
+        home, clock, forceToDisk, bootId, Map.of(), io.gpux.index.WorkspaceTables.DEFAULT);
   }
 
   private static ModelStore open(
@@ -99,7 +114,8 @@ public final class ModelStore implements AutoCloseable {
       Clock clock,
       boolean forceToDisk,
       Optional<String> bootId,
-      Map<String, String> env) {
+      Map<String, String> env,
+      String workspace) {
     StoreLayout layout = new StoreLayout(home.toAbsolutePath().normalize());
     try {
       for (String dir : StoreLayout.FOLDERS) {
@@ -110,7 +126,7 @@ public final class ModelStore implements AutoCloseable {
           "cannot create the store in " + layout.home() + ": " + e.getMessage(),
           "set GPUX_HOME to a writable folder");
     }
-    StoreIndex index = StoreIndex.open(layout.index(), env);
+    StoreIndex index = StoreIndex.open(layout.index(), env, workspace);
     WriteBack writeBack = bootId.map(id -> new WriteBack(layout, id, clock)).orElse(null);
     ModelStore store = new ModelStore(layout, index, clock, forceToDisk ? null : writeBack);
     try {
@@ -245,6 +261,7 @@ public final class ModelStore implements AutoCloseable {
               "stored versions are immutable: `gpux rm` it first, or pull with --force");
         }
         indexIfMissing(existing.get(), file);
+        claim(existing.get());
         return existing.get();
       }
       if (Files.exists(file)) {
@@ -253,7 +270,7 @@ public final class ModelStore implements AutoCloseable {
             "names that differ only in case collide on this file system");
       }
       manifests.write(m);
-      index.index(m, layout.relative(file));
+      index.indexAndClaim(m, layout.relative(file), clock.instant());
       return m;
     } catch (IOException e) {
       throw new GpuxException(
@@ -550,6 +567,12 @@ public final class ModelStore implements AutoCloseable {
   }
 
   private boolean removeVersion(String registry, String name, String version) throws IOException {
+    if (index.contains(registry, name, version)
+        && !index.otherUsers(registry, name, version).isEmpty()) {
+      // Another workspace still uses it: only this workspace lets go of it.
+      index.releaseVersion(registry, name, version);
+      return true;
+    }
     Path file = layout.manifest(registry, name, version);
     boolean existed = Files.deleteIfExists(file);
     Disk.syncDirectory(file.getParent());
@@ -557,6 +580,32 @@ public final class ModelStore implements AutoCloseable {
     boolean indexed = index.contains(registry, name, version);
     index.removeVersion(registry, name, version);
     return existed || indexed;
+  }
+
+  /** The workspace this store is seen from (its local names, pins, collections). */
+  public String workspace() {
+    return index.workspace();
+  }
+
+  /**
+   * The index database, for the services that keep their own tables there (collections,
+   * workspaces); their table classes scope themselves to {@link #workspace()}.
+   */
+  public io.gpux.index.IndexDatabase indexDatabase() {
+    return index.database();
+  }
+
+  /** Records that this store's workspace uses a stored version (a pull found it stored). */
+  public void claim(VersionManifest m) {
+    index.claim(m.registry(), m.name(), m.version(), clock.instant());
+  }
+
+  /**
+   * The workspaces other than this one that still use a stored version; {@link #remove} keeps a
+   * version they use.
+   */
+  public List<String> otherUsers(String registry, String name, String version) {
+    return index.otherUsers(registry, name, version);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.gpux.index.TagMove;
 import io.gpux.index.TagTables;
 import io.gpux.index.VersionRow;
 import io.gpux.index.VersionTables;
+import io.gpux.index.WorkspaceTables;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
@@ -27,18 +28,55 @@ final class StoreIndex implements AutoCloseable {
   private final TagTables tags;
   private final BenchmarkTables benchmarks;
   private final io.gpux.index.SearchCacheTables searchCache;
+  private final WorkspaceTables workspaces;
+  private final String workspace;
 
-  private StoreIndex(IndexDatabase db) {
+  private StoreIndex(IndexDatabase db, String workspace) {
     this.db = db;
+    this.workspace = workspace;
     this.versions = new VersionTables(db);
-    this.tags = new TagTables(db);
+    this.tags = new TagTables(db, workspace);
+    this.workspaces = new WorkspaceTables(db);
     this.benchmarks = new BenchmarkTables(db);
     this.searchCache = new io.gpux.index.SearchCacheTables(db);
   }
 
-  /** The index {@code env} names ({@code GPUX_INDEX_URL}), else the SQLite file {@code file}. */
-  static StoreIndex open(Path file, Map<String, String> env) {
-    return new StoreIndex(IndexDatabase.open(file, env));
+  /**
+   * The index {@code env} names ({@code GPUX_INDEX_URL}), else the SQLite file {@code file}, seen
+   * from {@code workspace}.
+   */
+  static StoreIndex open(Path file, Map<String, String> env, String workspace) {
+    return new StoreIndex(IndexDatabase.open(file, env), workspace);
+  }
+
+  IndexDatabase database() {
+    return db;
+  }
+
+  String workspace() {
+    return workspace;
+  }
+
+  /** Records that this workspace uses a stored version. */
+  void claim(String registry, String name, String version, Instant now) {
+    db.transaction(() -> workspaces.claim(workspace, registry, name, version, now));
+  }
+
+  /** The other workspaces that still use a version (see {@link WorkspaceTables#usersOtherThan}). */
+  List<String> otherUsers(String registry, String name, String version) {
+    return workspaces.usersOtherThan(workspace, registry, name, version);
+  }
+
+  /**
+   * Takes a version out of this workspace only (its local names here, its claim), leaving the
+   * version to the other workspaces that use it.
+   */
+  void releaseVersion(String registry, String name, String version) {
+    db.transaction(
+        () -> {
+          tags.deleteFor(registry, name, version);
+          workspaces.release(workspace, registry, name, version);
+        });
   }
 
   IndexDatabase.Opened opened() {
@@ -51,6 +89,15 @@ final class StoreIndex implements AutoCloseable {
 
   void index(VersionManifest m, String manifestPath) {
     db.transaction(() -> versions.insert(row(m, manifestPath)));
+  }
+
+  /** Indexes a newly committed version and records that this workspace pulled it. */
+  void indexAndClaim(VersionManifest m, String manifestPath, Instant now) {
+    db.transaction(
+        () -> {
+          versions.insert(row(m, manifestPath));
+          workspaces.claim(workspace, m.registry(), m.name(), m.version(), now);
+        });
   }
 
   private static VersionRow row(VersionManifest m, String manifestPath) {
@@ -78,6 +125,7 @@ final class StoreIndex implements AutoCloseable {
         () -> {
           versions.delete(registry, name, version);
           tags.deleteFor(registry, name, version);
+          workspaces.release(workspace, registry, name, version);
           versions.dropModelIfEmpty(registry, name);
         });
   }
@@ -98,8 +146,17 @@ final class StoreIndex implements AutoCloseable {
             versions.insert(row(e.getValue(), e.getKey()));
           }
           tags.deleteDangling();
+          db.exec(
+              "DELETE FROM workspace_versions WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE"
+                  + " v.registry = workspace_versions.registry"
+                  + " AND v.name = workspace_versions.name"
+                  + " AND v.version = workspace_versions.version)");
           if (recoverTags) {
             recoverTags(manifests.values(), now);
+            // Which workspace pulled what lived only here: the default one gets every version.
+            for (VersionManifest m : manifests.values()) {
+              workspaces.claim(WorkspaceTables.DEFAULT, m.registry(), m.name(), m.version(), now);
+            }
           }
         });
   }

@@ -67,11 +67,13 @@ class LocalNamesTest {
     try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("index.db"));
         var s = c.createStatement()) {
       s.execute(
-          "INSERT INTO tags VALUES ('hf', 'org/model', 'main', 'c1', '2026-01-01T00:00:00.000000000Z')");
+          "INSERT INTO tags VALUES"
+              + " ('default', 'hf', 'org/model', 'main', 'c1', '2026-01-01T00:00:00.000000000Z')");
       s.execute(
-          "INSERT INTO tag_history (registry, name, tag, seq, version, moved_at, previous_version)"
-              + " VALUES ('hf', 'org/model', 'main', 1, 'c1', '2026-01-01T00:00:00.000000000Z',"
-              + " null)");
+          "INSERT INTO tag_history"
+              + " (workspace, registry, name, tag, seq, version, moved_at, previous_version)"
+              + " VALUES ('default', 'hf', 'org/model', 'main', 1, 'c1',"
+              + " '2026-01-01T00:00:00.000000000Z', null)");
     }
     try (ModelStore store = ModelStore.open(home)) {
       assertEquals("pulled", store.tagHistory("hf", "org/model", "main").get(0).action());

@@ -92,6 +92,14 @@ final class HfApi {
     return out;
   }
 
+  /** {@code GET /api/collections/{owner}/{slug}}: a collection's title, description and items. */
+  JsonNode collection(String owner, String slug) {
+    return getJson(
+        endpoint + "/api/collections/" + owner + "/" + slug,
+        "collections/" + owner + "/" + slug,
+        null);
+  }
+
   JsonNode refs(String repo) {
     return getJson(endpoint + "/api/models/" + repo + "/refs", repo, null);
   }

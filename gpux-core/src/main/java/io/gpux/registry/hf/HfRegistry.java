@@ -29,7 +29,12 @@ import java.util.Map;
  * a later pull of {@code main} can tell whether it moved), prefers the repository's ONNX export,
  * and verifies every file: LFS files by their sha256, the others by their git blob sha1.
  */
-final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.registry.Tracking {
+final class HfRegistry
+    implements Registry,
+        Versioned,
+        Searchable,
+        io.gpux.registry.Tracking,
+        io.gpux.registry.CollectionSource {
   /** What the Hub's {@code sha} always is: a git commit id. */
   private static final java.util.regex.Pattern COMMIT =
       java.util.regex.Pattern.compile("[0-9a-f]{40}");
@@ -378,5 +383,29 @@ final class HfRegistry implements Registry, Versioned, Searchable, io.gpux.regis
           .append('=')
           .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
     }
+  }
+
+  /** {@code hf:collections/OWNER/SLUG}: the models of a Hub collection, in its order. */
+  @Override
+  public RemoteCollection collection(String path) {
+    String[] parts = path.split("/");
+    if (parts.length != 3 || !parts[0].equals("collections")) {
+      throw GpuxException.invalidInput(
+          "'" + path + "' is not a Hub collection",
+          "name it hf:collections/OWNER/SLUG, as in its URL on the Hub");
+    }
+    JsonNode c = api.collection(parts[1], parts[2]);
+    java.util.List<Item> models = new java.util.ArrayList<>();
+    java.util.List<JsonNode> items = new java.util.ArrayList<>();
+    c.path("items").forEach(items::add);
+    items.sort(java.util.Comparator.comparingInt(n -> n.path("position").asInt(0)));
+    for (JsonNode item : items) {
+      if (item.path("type").asText().equals("model") && item.path("id").isTextual()) {
+        String note = item.path("note").path("text").asText(null);
+        models.add(new Item("hf:" + item.path("id").asText(), note));
+      }
+    }
+    return new RemoteCollection(
+        c.path("title").asText(parts[2]), c.path("description").asText(null), models);
   }
 }

@@ -68,6 +68,57 @@ public final class FakeHfHub implements AutoCloseable {
     return server.port();
   }
 
+  private final Map<String, Map<String, Object>> collections = new ConcurrentHashMap<>();
+
+  /**
+   * A collection at {@code GET /api/collections/{slug}} ({@code slug}: {@code owner/name-id}), in
+   * the Hub's JSON shape: each of {@code models} is a model item, in order, with its note (null:
+   * none) from {@code notes}.
+   */
+  public FakeHfHub collection(
+      String slug, String title, String description, List<String> models, List<String> notes) {
+    List<Map<String, Object>> items = new java.util.ArrayList<>();
+    for (int i = 0; i < models.size(); i++) {
+      Map<String, Object> item = new java.util.LinkedHashMap<>();
+      item.put("_id", String.format("%024x", i + 1));
+      item.put("position", i);
+      item.put("type", "model");
+      item.put("id", models.get(i));
+      item.put("author", models.get(i).split("/")[0]);
+      item.put("downloads", 0);
+      item.put("likes", 0);
+      item.put("private", false);
+      item.put("repoType", "model");
+      item.put("lastModified", "2026-01-01T00:00:00.000Z");
+      String note = notes == null || i >= notes.size() ? null : notes.get(i);
+      if (note != null) {
+        item.put("note", Map.of("html", note, "text", note));
+      }
+      items.add(item);
+    }
+    Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("slug", slug);
+    c.put("title", title);
+    if (description != null) {
+      c.put("description", description);
+    }
+    String owner = slug.split("/")[0];
+    c.put("owner", Map.of("_id", "0000000000000000000000aa", "name", owner, "type", "user"));
+    c.put("items", items);
+    c.put("lastUpdated", "2026-01-01T00:00:00.000Z");
+    c.put("position", 0);
+    c.put("private", false);
+    c.put("theme", "blue");
+    c.put("upvotes", 0);
+    c.put("isUpvotedByUser", false);
+    collections.put(slug, c);
+    return this;
+  }
+
+  Map<String, Object> collection(String slug) {
+    return collections.get(slug);
+  }
+
   /** The repo with this id, created empty (invisible until its first commit) if needed. */
   public FakeRepo repo(String id) {
     return repos.computeIfAbsent(id, i -> new FakeRepo(i, () -> lfsThreshold));

@@ -81,6 +81,14 @@ final class HubHandler implements HttpHandler {
       api.listModels(x, req, q);
     } else if (raw.startsWith("/api/models/")) {
       api.repo(x, req, raw.substring("/api/models/".length()), q);
+    } else if (raw.startsWith("/api/collections/") && seg.length == 4) {
+      // GET /api/collections/{owner}/{slug}: a collection, or the Hub's 404.
+      Map<String, Object> c = hub.collection(Query.decodePath(seg[2] + "/" + seg[3]));
+      if (c == null) {
+        Reply.error(x, 404, null, "Collection not found");
+      } else {
+        Reply.json(x, 200, c, Map.of());
+      }
     } else if (raw.equals("/api/whoami-v2")) {
       api.whoami(x, req);
     } else if (cdn && seg.length == 2) {

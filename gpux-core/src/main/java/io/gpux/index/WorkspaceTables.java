@@ -1,0 +1,149 @@
+package io.gpux.index;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code workspaces}, {@code workspace_settings} and {@code workspace_versions} tables: the
+ * workspaces that exist, each one's registry settings, and which stored versions each one pulled
+ * (so that removing a version in one keeps it while another still uses it). Writes belong inside
+ * {@link IndexDatabase#transaction}.
+ */
+public final class WorkspaceTables {
+  /** The workspace every index has, which the rows from before workspaces moved into. */
+  public static final String DEFAULT = "default";
+
+  private final IndexDatabase db;
+
+  public WorkspaceTables(IndexDatabase db) {
+    this.db = db;
+  }
+
+  /** One workspace and how much it holds. */
+  public record WorkspaceRow(
+      String name, Instant createdAt, int tags, int collections, int versions) {
+    public boolean empty() {
+      return tags == 0 && collections == 0 && versions == 0;
+    }
+  }
+
+  public boolean exists(String name) {
+    return !db.strings("SELECT name FROM workspaces WHERE name = ?", name).isEmpty();
+  }
+
+  public List<String> names() {
+    return db.strings("SELECT name FROM workspaces ORDER BY name");
+  }
+
+  public void create(String name, Instant now) throws SQLException {
+    db.exec(
+        "INSERT INTO workspaces (name, created_at) VALUES (?, ?)", name, IndexDatabase.time(now));
+  }
+
+  /** Every workspace with its counts, by name. */
+  public List<WorkspaceRow> all() {
+    return db.query(
+        "SELECT w.name, w.created_at,"
+            + " (SELECT COUNT(*) FROM tags t WHERE t.workspace = w.name),"
+            + " (SELECT COUNT(*) FROM collections c WHERE c.workspace = w.name),"
+            + " (SELECT COUNT(*) FROM workspace_versions v WHERE v.workspace = w.name)"
+            + " FROM workspaces w ORDER BY w.name",
+        r ->
+            new WorkspaceRow(
+                r.getString(1),
+                Instant.parse(r.getString(2)),
+                r.getInt(3),
+                r.getInt(4),
+                r.getInt(5)));
+  }
+
+  /** Drops a workspace and everything scoped to it (its versions' manifests are the store's). */
+  public void delete(String name) throws SQLException {
+    for (String table :
+        new String[] {
+          "tags", "pins", "tag_history", "collection_items", "collections", "workspace_settings",
+        }) {
+      db.exec("DELETE FROM " + table + " WHERE workspace = ?", name);
+    }
+    db.exec("DELETE FROM workspace_versions WHERE workspace = ?", name);
+    db.exec("DELETE FROM workspaces WHERE name = ?", name);
+  }
+
+  /** Sets (or with a null value, clears) one of a workspace's settings. */
+  public void set(String workspace, String setting, String value) throws SQLException {
+    db.exec(
+        "DELETE FROM workspace_settings WHERE workspace = ? AND setting = ?", workspace, setting);
+    if (value != null) {
+      db.exec(
+          "INSERT INTO workspace_settings (workspace, setting, value) VALUES (?, ?, ?)",
+          workspace,
+          setting,
+          value);
+    }
+  }
+
+  /** A workspace's settings, by name. */
+  public Map<String, String> settings(String workspace) {
+    Map<String, String> out = new LinkedHashMap<>();
+    db.query(
+        "SELECT setting, value FROM workspace_settings WHERE workspace = ? ORDER BY setting",
+        r -> out.put(r.getString(1), r.getString(2)),
+        workspace);
+    return out;
+  }
+
+  /** Records that {@code workspace} uses a stored version (a no-op when it is recorded). */
+  public void claim(String workspace, String registry, String name, String version, Instant now)
+      throws SQLException {
+    db.exec(
+        "INSERT INTO workspace_versions (workspace, registry, name, version, claimed_at)"
+            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, registry, name, version) DO NOTHING",
+        workspace,
+        registry,
+        name,
+        version,
+        IndexDatabase.time(now));
+  }
+
+  /** Forgets that {@code workspace} uses a version. */
+  public void release(String workspace, String registry, String name, String version)
+      throws SQLException {
+    db.exec(
+        "DELETE FROM workspace_versions WHERE workspace = ? AND registry = ? AND name = ?"
+            + " AND version = ?",
+        workspace,
+        registry,
+        name,
+        version);
+  }
+
+  /**
+   * The workspaces other than {@code workspace} that still use a version: pulled it, have a local
+   * name on it, or keep it pinned in a collection. Sorted.
+   */
+  public List<String> usersOtherThan(
+      String workspace, String registry, String name, String version) {
+    return db.strings(
+        "SELECT workspace FROM workspace_versions WHERE workspace <> ? AND registry = ?"
+            + " AND name = ? AND version = ?"
+            + " UNION SELECT workspace FROM tags WHERE workspace <> ? AND registry = ?"
+            + " AND name = ? AND version = ?"
+            + " UNION SELECT workspace FROM collection_items WHERE workspace <> ? AND registry = ?"
+            + " AND name = ? AND version = ? ORDER BY 1",
+        workspace,
+        registry,
+        name,
+        version,
+        workspace,
+        registry,
+        name,
+        version,
+        workspace,
+        registry,
+        name,
+        version);
+  }
+}
