@@ -30,7 +30,8 @@ public final class Migrations {
     "V3__version_history.sql",
     "V4__benchmarks.sql",
     "V5__search_cache.sql",
-    "V6__monitor_history.sql"
+    "V6__monitor_history.sql",
+    "V7__recommend_latency.sql"
   };
 
   /** The highest migration number known to this GPUX: the schema version of an up-to-date index. */

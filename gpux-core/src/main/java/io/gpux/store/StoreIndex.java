@@ -27,6 +27,7 @@ final class StoreIndex implements AutoCloseable {
   private final TagTables tags;
   private final BenchmarkTables benchmarks;
   private final io.gpux.index.SearchCacheTables searchCache;
+  private final io.gpux.index.LatencyTables latencies;
 
   private StoreIndex(IndexDatabase db) {
     this.db = db;
@@ -34,6 +35,7 @@ final class StoreIndex implements AutoCloseable {
     this.tags = new TagTables(db);
     this.benchmarks = new BenchmarkTables(db);
     this.searchCache = new io.gpux.index.SearchCacheTables(db);
+    this.latencies = new io.gpux.index.LatencyTables(db);
   }
 
   static StoreIndex open(Path file) {
@@ -212,6 +214,20 @@ final class StoreIndex implements AutoCloseable {
 
   List<io.gpux.index.SearchCacheTables.CachedAnswer> cachedSearches() {
     return searchCache.all();
+  }
+
+  void recordLatency(io.gpux.index.LatencyTables.MeasuredLatency m) {
+    db.transaction(() -> latencies.put(m));
+  }
+
+  java.util.Optional<io.gpux.index.LatencyTables.MeasuredLatency> latency(
+      String modelDigest, io.gpux.index.LatencyTables.Fingerprint machine) {
+    return latencies.get(modelDigest, machine);
+  }
+
+  List<io.gpux.index.LatencyTables.MeasuredLatency> latencies(
+      io.gpux.index.LatencyTables.Fingerprint machine) {
+    return latencies.on(machine);
   }
 
   static String time(Instant t) {
