@@ -4,9 +4,13 @@ import io.gpux.discover.Comparer;
 import io.gpux.discover.CrossSearch;
 import io.gpux.discover.DiscoverQuery;
 import io.gpux.discover.ModelComparison;
+import io.gpux.discover.RecommendQuery;
+import io.gpux.discover.Recommendation;
+import io.gpux.discover.Recommender;
 import io.gpux.discover.SearchResult;
 import io.gpux.discover.TaskVocabulary;
 import io.gpux.error.GpuxException;
+import io.gpux.index.LatencyTables;
 import io.gpux.inference.InferenceModel;
 import io.gpux.project.Project;
 import io.gpux.ref.ModelRef;
@@ -99,6 +103,46 @@ public final class Discovery {
     } catch (GpuxException notAReference) {
       return null;
     }
+  }
+
+  /**
+   * {@code gpux recommend}: the models of a task that meet the constraints, best first by the
+   * objective, each with its reasons, and the candidates left out with theirs (see {@link
+   * Recommender}). Candidates the store lacks are pulled (reported to {@code listener}); latencies
+   * are measured on this machine unless the index has them, within {@code GPUX_RECOMMEND_BUDGET}.
+   */
+  public Recommendation recommend(RecommendQuery query, TransferListener listener) {
+    return recommender(Recommender.thisMachine(), listener).recommend(query);
+  }
+
+  /**
+   * A recommender whose latencies are kept under {@code machine}: {@link #recommend} uses this
+   * machine's fingerprint; a caller may name another (to read what another machine measured).
+   */
+  public Recommender recommender(LatencyTables.Fingerprint machine, TransferListener listener) {
+    Recommender.Access access =
+        new Recommender.Access() {
+          @Override
+          public Recommender.Local locate(String reference) {
+            if (models.needsPull(reference)) {
+              models.pull(reference, PullOptions.defaults(), listener);
+            }
+            return new Recommender.Local(projects.apply(reference), stored(reference));
+          }
+
+          @Override
+          public InferenceModel open(Project project) {
+            return Discovery.this.open.apply(project, RuntimeOptions.defaults());
+          }
+        };
+    return new Recommender(
+        this::search,
+        access,
+        resources::store,
+        TaskVocabulary.builtIn(),
+        machine,
+        resources.settings.clock(),
+        resources.settings.recommendBudget());
   }
 
   /** The task names {@code --task} takes, and how each registry's own words map onto them. */

@@ -110,6 +110,7 @@ public final class GpuxCommand implements Runnable {
     m.put("import", ImportCommand::new);
     m.put("diff", DiffCommand::new);
     m.put("compare", CompareCommand::new);
+    m.put("recommend", RecommendCommand::new);
     m.put("lineage", LineageCommand::new);
     m.put("list", ListCommand::new);
     m.put("rm", RmCommand::new);

@@ -267,7 +267,7 @@ class CrossRegistrySearchTest {
     }
   }
 
-  /** Every search and compare line of docs/discover.md, run against the test servers. */
+  /** Every search, compare and recommend line of docs/discover.md, run against the test servers. */
   @Test
   void theDocsCommandsRun() throws Exception {
     int ran = 0;
@@ -279,7 +279,7 @@ class CrossRegistrySearchTest {
         ran++;
       }
     }
-    assertEquals(7, ran, "the doc's commands");
+    assertEquals(10, ran, "the doc's commands");
     CliResult c =
         gpux("compare", "hf:acme/review-sentiment-onnx", "mlflow:review-sentiment/1", "--json");
     JsonNode compare = MAPPER.readTree(c.out());

@@ -26,6 +26,9 @@ import java.util.Map;
  *   <li>{@code GPUX_SEARCH_TIMEOUT}: seconds each registry may take to answer {@code gpux search}
  *       (default 10; see {@link #searchTimeout()}); answers are cached in the index for 5 minutes,
  *       {@code GPUX_SEARCH_CACHE=0} turns that off
+ *   <li>{@code GPUX_RECOMMEND_BUDGET}: seconds {@code gpux recommend} may spend measuring models it
+ *       has no cached latency for (default 120; see {@link #recommendBudget()}); the rest are
+ *       estimated
  *   <li>registry variables, read by their plug-ins: {@code HF_ENDPOINT}, {@code HF_TOKEN}, ...
  * </ul>
  *
@@ -135,6 +138,11 @@ public record GpuxSettings(
   /** {@code GPUX_SEARCH_CACHE} (seconds an answer is reused; 0: never), else 5 minutes. */
   public java.time.Duration searchCacheFor() {
     return seconds("GPUX_SEARCH_CACHE", java.time.Duration.ofMinutes(5));
+  }
+
+  /** {@code GPUX_RECOMMEND_BUDGET} (seconds spent measuring at most), else 120 s. */
+  public java.time.Duration recommendBudget() {
+    return seconds("GPUX_RECOMMEND_BUDGET", java.time.Duration.ofSeconds(120));
   }
 
   private java.time.Duration seconds(String variable, java.time.Duration fallback) {

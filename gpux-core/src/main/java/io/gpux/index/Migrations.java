@@ -31,6 +31,7 @@ public final class Migrations {
     "V4__benchmarks.sql",
     "V5__search_cache.sql",
     "V6__monitor_history.sql",
+    "V7__recommend_latency.sql",
     "V8__collections_workspaces.sql",
     "V9__benchmark_key_history_indexes.sql"
   };

@@ -463,6 +463,23 @@ public final class ModelStore implements AutoCloseable {
     return index.cachedSearches();
   }
 
+  /** Keeps a latency {@code gpux recommend} measured (see {@link io.gpux.index.LatencyTables}). */
+  public void recordLatency(io.gpux.index.LatencyTables.MeasuredLatency m) {
+    index.recordLatency(m);
+  }
+
+  /** The latency of a model file measured on {@code machine}, if it was. */
+  public Optional<io.gpux.index.LatencyTables.MeasuredLatency> latency(
+      String modelDigest, io.gpux.index.LatencyTables.Fingerprint machine) {
+    return index.latency(modelDigest, machine);
+  }
+
+  /** Every latency measured on {@code machine}, oldest first. */
+  public List<io.gpux.index.LatencyTables.MeasuredLatency> latencies(
+      io.gpux.index.LatencyTables.Fingerprint machine) {
+    return index.latencies(machine);
+  }
+
   /**
    * The version a text names: an exact version first, then a tag, then {@code latest} (or null) as
    * the newest pull, then a unique prefix of 7+ hex digits (a short commit sha). Only copies with

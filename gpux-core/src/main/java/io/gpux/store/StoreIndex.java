@@ -30,6 +30,7 @@ final class StoreIndex implements AutoCloseable {
   private final io.gpux.index.SearchCacheTables searchCache;
   private final WorkspaceTables workspaces;
   private final String workspace;
+  private final io.gpux.index.LatencyTables latencies;
 
   private StoreIndex(IndexDatabase db, String workspace) {
     this.db = db;
@@ -39,6 +40,7 @@ final class StoreIndex implements AutoCloseable {
     this.workspaces = new WorkspaceTables(db);
     this.benchmarks = new BenchmarkTables(db);
     this.searchCache = new io.gpux.index.SearchCacheTables(db);
+    this.latencies = new io.gpux.index.LatencyTables(db);
   }
 
   /**
@@ -270,6 +272,20 @@ final class StoreIndex implements AutoCloseable {
 
   List<io.gpux.index.SearchCacheTables.CachedAnswer> cachedSearches() {
     return searchCache.all();
+  }
+
+  void recordLatency(io.gpux.index.LatencyTables.MeasuredLatency m) {
+    db.transaction(() -> latencies.put(m));
+  }
+
+  java.util.Optional<io.gpux.index.LatencyTables.MeasuredLatency> latency(
+      String modelDigest, io.gpux.index.LatencyTables.Fingerprint machine) {
+    return latencies.get(modelDigest, machine);
+  }
+
+  List<io.gpux.index.LatencyTables.MeasuredLatency> latencies(
+      io.gpux.index.LatencyTables.Fingerprint machine) {
+    return latencies.on(machine);
   }
 
   static String time(Instant t) {
