@@ -105,8 +105,7 @@ public final class ModelStore implements AutoCloseable {
 
   /** {@link #open(Path, Clock, boolean)} with the boot id given (tests simulate a restart). */
   static ModelStore open(Path home, Clock clock, boolean forceToDisk, Optional<String> bootId) {
-    return open(
-        home, clock, forceToDisk, bootId, Map.of(), io.gpux.index.WorkspaceTables.DEFAULT);
+    return open(home, clock, forceToDisk, bootId, Map.of(), io.gpux.index.WorkspaceTables.DEFAULT);
   }
 
   private static ModelStore open(
