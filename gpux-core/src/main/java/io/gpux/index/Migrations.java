@@ -14,8 +14,8 @@ import java.time.Instant;
  * The index schema as numbered migrations (public for the schema's own tests), {@code
  * V<n>__<what>.sql} beside this class, applied in order and recorded in {@code schema_version}. A
  * migration, once released, never changes: a change is a new migration. The SQL stays within what
- * SQLite and PostgreSQL both accept (statements are split on {@code ;}, so none may contain one in
- * a literal).
+ * SQLite and PostgreSQL both accept (statements are split on {@code ;}, after whole-line {@code --}
+ * comments are dropped, so no statement may contain one in a literal).
  *
  * <p>Numbers may have gaps (branches developed side by side each took a number), and a migration is
  * applied when its number is not yet recorded, not only when it is above the highest: a database
@@ -82,8 +82,10 @@ public final class Migrations {
           continue;
         }
         try (Statement s = db.createStatement()) {
-          for (String statement : read(file).split(";")) {
-            String sql = statement.replaceAll("(?m)^\\s*--.*$", "").trim();
+          // Comments go before the split: a comment may hold a ';' in its prose.
+          String script = read(file).replaceAll("(?m)^\\s*--.*$", "");
+          for (String statement : script.split(";")) {
+            String sql = statement.trim();
             if (!sql.isEmpty()) {
               s.execute(sql);
             }
