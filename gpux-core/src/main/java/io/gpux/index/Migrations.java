@@ -82,13 +82,8 @@ public final class Migrations {
           continue;
         }
         try (Statement s = db.createStatement()) {
-          // Comments go before the split: a comment may hold a ';' in its prose.
-          String script = read(file).replaceAll("(?m)^\\s*--.*$", "");
-          for (String statement : script.split(";")) {
-            String sql = statement.trim();
-            if (!sql.isEmpty()) {
-              s.execute(sql);
-            }
+          for (String sql : statements(file)) {
+            s.execute(sql);
           }
         }
         try (PreparedStatement p =
@@ -106,6 +101,19 @@ public final class Migrations {
       db.setAutoCommit(auto);
     }
     return before;
+  }
+
+  /** The statements of a migration file, in order, without comments. */
+  static java.util.List<String> statements(String file) {
+    // Comments go before the split: a comment may hold a ';' in its prose.
+    String script = read(file).replaceAll("(?m)^\\s*--.*$", "");
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String statement : script.split(";")) {
+      if (!statement.isBlank()) {
+        out.add(statement.trim());
+      }
+    }
+    return out;
   }
 
   private static boolean applied(Connection db, int version) throws SQLException {

@@ -29,11 +29,8 @@ class BenchmarkKeyMigrationTest {
         if (Migrations.number(m) >= 9) {
           break;
         }
-        for (String sql : Migrations.read(m).split(";")) {
-          String stripped = sql.replaceAll("(?m)^\\s*--.*$", "").trim();
-          if (!stripped.isEmpty()) {
-            s.execute(stripped);
-          }
+        for (String sql : Migrations.statements(m)) {
+          s.execute(sql);
         }
         s.execute("INSERT INTO schema_version VALUES (" + Migrations.number(m) + ", '2026-01-01')");
       }

@@ -286,7 +286,7 @@ class IndexContractTest {
               533.3,
               "0.1.0",
               null,
-              null);
+              "batch benchmark");
       db.transaction(
           () -> {
             b.insert(plain);
@@ -308,7 +308,7 @@ class IndexContractTest {
                         2000.0,
                         "0.1.0",
                         null,
-                        null)
+                        "batch benchmark")
                     .withMachine(new BenchmarkTables.Machine("Xeon", 16, "1.22.0"), "local"));
             b.insert(
                 new BenchmarkRow(
@@ -328,7 +328,7 @@ class IndexContractTest {
                     1,
                     "0.1.0",
                     null,
-                    null));
+                    "batch benchmark"));
           });
       List<BenchmarkRow> rows = b.list("hf:org/m");
       assertEquals(2, rows.size());
@@ -337,7 +337,7 @@ class IndexContractTest {
       assertEquals(1L << 31, rows.get(1).batchSize());
       assertEquals("local", rows.get(1).source());
       assertEquals(3, b.list(null).size());
-      // The primary key: one measurement per time, model and provider.
+      // The primary key: one measurement per time, model, provider, batch size and source (V9).
       assertThrows(GpuxException.class, () -> db.transaction(() -> b.insert(plain)));
     }
   }
