@@ -210,6 +210,35 @@ public final class HistoryTables {
         IndexDatabase.time(to));
   }
 
+  /**
+   * The request-time buckets of each model version from {@code from} to {@code to}, added up (keyed
+   * {@code model + "\u0000" + version}): what the overview's percentiles need, without reading and
+   * parsing the rows' other columns.
+   */
+  public java.util.Map<String, long[]> requestBuckets(Instant from, Instant to) {
+    java.util.Map<String, long[]> out = new java.util.TreeMap<>();
+    db.query(
+        "SELECT model, version, request_buckets FROM monitor_samples WHERE at >= ? AND at < ?",
+        r -> {
+          long[] b = longs(r.getString(3));
+          out.merge(
+              r.getString(1) + "\u0000" + r.getString(2),
+              b,
+              (x, y) -> {
+                long[] sum = x.length >= y.length ? x : y;
+                long[] other = sum == x ? y : x;
+                for (int i = 0; i < other.length; i++) {
+                  sum[i] += other[i];
+                }
+                return sum;
+              });
+          return Boolean.TRUE;
+        },
+        IndexDatabase.time(from),
+        IndexDatabase.time(to));
+    return out;
+  }
+
   /** The models in the history, with the time of each one's latest row. */
   public List<String[]> models() {
     return db.query(

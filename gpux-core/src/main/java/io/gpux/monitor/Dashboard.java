@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -195,10 +194,7 @@ public final class Dashboard {
     Instant now = clock.instant();
     Instant end = now.plusSeconds(1);
     Duration recent = range.compareTo(Duration.ofHours(1)) < 0 ? range : Duration.ofHours(1);
-    Map<String, Sample> latency = new TreeMap<>();
-    for (Sample s : history.between(now.minus(recent), end, null)) {
-      latency.merge(s.model() + "\u0000" + s.version(), s, History::merge);
-    }
+    Map<String, long[]> latency = history.tables().requestBuckets(now.minus(recent), end);
     ObjectNode root = Json.NODES.objectNode();
     root.put("now", now.toString());
     root.put("live", live);
@@ -215,9 +211,9 @@ public final class Dashboard {
       m.put("requests", requests);
       m.put("requestsPerSecond", t.seconds() > 0 ? requests / t.seconds() : 0);
       m.put("errors", t.failed());
-      Sample l = latency.get(t.model() + "\u0000" + t.version());
-      putMs(m, "p50Ms", l == null ? Double.NaN : Latency.quantileMs(l.requestBuckets(), 0.5));
-      putMs(m, "p99Ms", l == null ? Double.NaN : Latency.quantileMs(l.requestBuckets(), 0.99));
+      long[] l = latency.get(t.model() + "\u0000" + t.version());
+      putMs(m, "p50Ms", l == null ? Double.NaN : Latency.quantileMs(l, 0.5));
+      putMs(m, "p99Ms", l == null ? Double.NaN : Latency.quantileMs(l, 0.99));
       m.put("lastSeen", t.lastAt().toString());
       m.put("rssBytes", t.rssBytes());
     }
