@@ -20,8 +20,7 @@ public final class RecommendBenchHub {
     FakeHfHub hub = FakeHfHub.start(Integer.parseInt(args[0]));
     for (int i = 0; i < 10; i++) {
       int width = 64 + 56 * i;
-      OnnxModelBuilder b =
-          OnnxModels.builder().opset(17).input("x", "float32", "batch", width);
+      OnnxModelBuilder b = OnnxModels.builder().opset(17).input("x", "float32", "batch", width);
       b.initializer("w", "float32", new long[] {width, width}, new float[width * width]);
       b.node("MatMul", List.of("x", "w"), List.of("y"));
       Path f = dir.resolve("m" + i + ".onnx");
