@@ -276,11 +276,11 @@ public final class RecommendEvaluation {
 
   /** The same harness as gpux recommend's defaults (5 warm-up, 50 timed runs, batch 1 zeros). */
   private static double measure(Gpux gpux, Path file) {
-    try (InferenceModel m = gpux.load(file.toString(), RuntimeOptions.defaults())) {
-      var feeds = TensorRows.zeros(m.inputs());
-      LatencyStats s = Benchmark.run(5, 50, () -> m.run(feeds));
-      return s.medianMs();
-    }
+    // The facade keeps the session and closes it with itself.
+    InferenceModel m = gpux.load(file.toString(), RuntimeOptions.defaults());
+    var feeds = TensorRows.zeros(m.inputs());
+    LatencyStats s = Benchmark.run(5, 50, () -> m.run(feeds));
+    return s.medianMs();
   }
 
   /** A model card with its accuracy in model-index, sometimes as a percentage as some cards do. */

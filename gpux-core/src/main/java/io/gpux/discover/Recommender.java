@@ -218,7 +218,7 @@ public final class Recommender {
       }
     }
     if (meeting.isEmpty()) {
-      throw nothingMeets(weighed, constraints, task);
+      throw nothingMeets(weighed, constraints, task, excluded);
     }
     List<Weighed> ranked = rank(meeting, q.prefer());
     List<Recommended> out = new ArrayList<>();
@@ -406,11 +406,13 @@ public final class Recommender {
 
   /** Names the constraint that leaves nothing: one alone if one does, else the combination. */
   private static GpuxException nothingMeets(
-      List<Weighed> weighed, List<Constraint> constraints, String task) {
+      List<Weighed> weighed, List<Constraint> constraints, String task, List<Excluded> excluded) {
     if (weighed.isEmpty()) {
       return GpuxException.notFound(
-          "none of the " + task + " models found could be used",
-          "see the reasons with --json, or raise --max-candidates");
+          "none of the " + excluded.size() + " " + task + " models found could be used",
+          excluded.isEmpty()
+              ? "raise --max-candidates"
+              : excluded.get(0).ref() + ": " + excluded.get(0).why());
     }
     for (Constraint k : constraints) {
       if (weighed.stream().noneMatch(k.test)) {

@@ -1,7 +1,7 @@
 -- gpux recommend's latency cache (io.gpux.discover.Recommender): what one model file (by its
 -- content digest, so the same file in two registries is measured once) took on one machine,
 -- measured by the recommendation harness. The machine is the fingerprint: CPU model, cores, the
--- execution provider and the ONNX Runtime version; a row of another machine is never reused.
+-- execution provider and the ONNX Runtime version, a row of another machine is never reused.
 -- flops is the model's estimated cost, so --no-measure can calibrate an estimate on this
 -- machine's rows. Plain SQL that SQLite and PostgreSQL both accept.
 CREATE TABLE recommend_latency (
