@@ -48,10 +48,17 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (references.isEmpty() && collection == null) {
+      throw io.gpux.error.GpuxException.invalidInput(
+          "nothing to export",
+          "give references (gpux export hf:org/a -o FILE.tar) or --collection");
+    }
     try (Gpux gpux = parent.gpux()) {
-      List<Bundle.Entry> entries =
-          gpux.models()
-              .exportBundle(CollectionOptions.with(gpux, references, collection, false), output);
+      List<String> refs =
+          collection == null
+              ? references
+              : CollectionOptions.with(gpux, references, collection, false);
+      List<Bundle.Entry> entries = gpux.models().exportBundle(refs, output);
       if (json) {
         parent.out.println(Json.render(json(output, entries, false), true));
         return ExitCodes.OK;
