@@ -41,12 +41,20 @@ public final class Storage {
     if (!Files.isDirectory(home())) {
       return List.of();
     }
+    // Every tag in one query, not one per version: on a PostgreSQL index each query is a round
+    // trip (bench/index.sh). The rows come sorted by model and tag, as tagsOf sorts them.
+    java.util.Map<List<String>, List<String>> tags = new java.util.HashMap<>();
+    for (io.gpux.index.TagTables.TagRow t : resources.store().localNames(null, null)) {
+      tags.computeIfAbsent(List.of(t.registry(), t.name(), t.version()), k -> new ArrayList<>())
+          .add(t.tag());
+    }
     List<StoredModel> out = new ArrayList<>();
     for (VersionManifest m : resources.store().list()) {
       out.add(
           new StoredModel(
               m,
-              resources.store().tagsOf(m.registry(), m.name(), m.version()),
+              List.copyOf(
+                  tags.getOrDefault(List.of(m.registry(), m.name(), m.version()), List.of())),
               models.exactReference(m)));
     }
     return out;

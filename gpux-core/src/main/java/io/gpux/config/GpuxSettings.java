@@ -12,6 +12,10 @@ import java.util.Map;
  *   <li>{@code GPUX_HOME}: the store, credentials and index (default {@code ~/.gpux})
  *   <li>{@code GPUX_WORKSPACE}: the workspace to work in (see {@link #workspace()})
  *   <li>{@code GPUX_OFFLINE=1}: never open a socket; use only what is in the store
+ *   <li>{@code GPUX_INDEX_URL=postgresql://USER[:PASS]@HOST:PORT/DB}: the store's index on a
+ *       team-shared PostgreSQL instead of {@code GPUX_HOME/index.db} (read by {@code
+ *       io.gpux.index.IndexDatabase#open}; the password may come from {@code PGPASSWORD} or {@code
+ *       ~/.pgpass} instead; see docs/index-postgresql.md)
  *   <li>{@code GPUX_DEBUG=1}: like {@code --debug}
  *   <li>{@code GPUX_FSYNC=1}: force each pulled file to disk before the store records it (see
  *       {@link #forceToDisk()})
