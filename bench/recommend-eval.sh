@@ -14,7 +14,10 @@ bash python/setup-venv.sh mlflow >/dev/null
   mvn -q -B -ntp -Dspotless.check.skip=true -pl gpux-cli test-compile \
     dependency:build-classpath -Dmdep.outputFile="$work/cp.txt") >"$work/build.log" 2>&1 ||
   { cat "$work/build.log" >&2; log "error: gpux-cli did not build"; exit 1; }
-cp="$root/gpux-cli/target/test-classes:$root/gpux-cli/target/classes:$(cat "$work/cp.txt")"
+# This checkout's modules first: ~/.m2's gpux snapshots may be another checkout's, replaced mid-run.
+mods="$root/gpux-cli/target/test-classes:$root/gpux-cli/target/classes"
+for m in gpux-core gpux-testing gpux-server; do mods="$mods:$root/$m/target/classes"; done
+cp="$mods:$(cat "$work/cp.txt")"
 log "load average $(load_avg); $(machine)"
 java -cp "$cp" io.gpux.cli.RecommendEvaluation "$@" "$work/run" | tee "$work/report.txt"
 {

@@ -377,11 +377,14 @@ public final class RecommendEvaluation {
         out.addAll(left);
       }
       default -> {
-        // Latencies within the noise of a shared machine (10%) are a tie the smaller model wins.
+        // Latencies within 10% or 0.01 ms of each other are a tie the smaller model wins.
         while (!left.isEmpty()) {
           double fastest = left.stream().mapToDouble(Model::p50).min().orElseThrow();
           Model pick =
-              left.stream().filter(m -> m.p50() <= fastest * 1.1).min(smaller).orElseThrow();
+              left.stream()
+                  .filter(m -> m.p50() <= Math.max(fastest * 1.1, fastest + 0.01))
+                  .min(smaller)
+                  .orElseThrow();
           out.add(pick);
           left.remove(pick);
         }

@@ -57,6 +57,12 @@ public final class Recommender {
    */
   static final double LATENCY_TIE = 0.10;
 
+  /**
+   * And latencies this close in absolute terms are a tie too: differences of a few microseconds are
+   * below what a JVM harness resolves on a loaded machine (timer, per-call jitter).
+   */
+  static final double LATENCY_TIE_MS = 0.01;
+
   /** Metric names read as an accuracy, most preferred first (after an exact {@code accuracy}). */
   private static final List<String> ACCURACY_WORDS =
       List.of("accuracy", "acc", "top1", "top-1", "f1", "exact_match", "auc", "r2", "precision");
@@ -477,7 +483,10 @@ public final class Recommender {
           double fastest = left.stream().mapToDouble(w -> w.latency().p50Ms()).min().orElseThrow();
           Weighed pick =
               left.stream()
-                  .filter(w -> w.latency().p50Ms() <= fastest * (1 + LATENCY_TIE))
+                  .filter(
+                      w ->
+                          w.latency().p50Ms()
+                              <= Math.max(fastest * (1 + LATENCY_TIE), fastest + LATENCY_TIE_MS))
                   .min(smaller)
                   .orElseThrow();
           out.add(pick);

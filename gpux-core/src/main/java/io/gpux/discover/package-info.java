@@ -1,7 +1,9 @@
 /**
  * Discovery across registries: {@code gpux search} over every configured registry at once and
- * {@code gpux compare} of models side by side (and, built on the same {@link
- * io.gpux.discover.Candidate}s, the recommendation that comes next).
+ * {@code gpux compare} of models side by side, and {@code gpux recommend} ({@link
+ * io.gpux.discover.Recommender}), which weighs the search's {@link io.gpux.discover.Candidate}s on
+ * this machine: latency measured by one harness and kept in the index per model file and machine
+ * fingerprint ({@code recommend_latency}), accuracy as the registries state it.
  *
  * <p>A search fans out to each registry's {@link io.gpux.registry.Searchable} on its own thread
  * with its own timeout; what a registry can filter on its side is sent to it, and every filter is
