@@ -7,7 +7,8 @@
     mlflow_fixture.py big NAME MEGABYTES    -> registers a model with ~MEGABYTES of weights (bench)
     mlflow_fixture.py workspaces NAME WS... -> on a server with --enable-workspaces: creates each
                                                MLflow workspace WS and registers a model NAME in
-                                               it (the i-th adds i + 1, with i + 1 versions)
+                                               it (the i-th adds i + 1, with i + 1 versions);
+                                               prints each one's versions and experiment
 
 The tracking server comes from MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_USERNAME/PASSWORD).
 
@@ -154,7 +155,7 @@ def workspaces(name, names):
     for i, ws in enumerate(names):
         mlflow.create_workspace(ws)
         mlflow.set_workspace(ws)
-        mlflow.set_experiment("gpux-workspaces")
+        experiment = mlflow.set_experiment("gpux-workspaces")
         versions = []
         with mlflow.start_run(run_name=f"train-{ws}"):
             for _ in range(i + 1):
@@ -167,7 +168,7 @@ def workspaces(name, names):
                     pip_requirements=requirements(),
                 )
                 versions.append(info.registered_model_version)
-        out[ws] = versions
+        out[ws] = {"versions": versions, "experiment": experiment.experiment_id}
     mlflow.set_workspace(None)
     print(json.dumps(out))
 

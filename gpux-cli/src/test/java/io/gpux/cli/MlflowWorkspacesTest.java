@@ -114,8 +114,8 @@ class MlflowWorkspacesTest {
 
   @Test
   void eachWorkspaceSeesOnlyItsOwnModelAndPullsWhatTheOfficialClientDownloads() throws Exception {
-    assertEquals("[\"1\"]", fixture.get("fraud-team").toString());
-    assertEquals("[\"1\",\"2\"]", fixture.get("ranking-team").toString());
+    assertEquals("[\"1\"]", fixture.get("fraud-team").get("versions").toString());
+    assertEquals("[\"1\",\"2\"]", fixture.get("ranking-team").get("versions").toString());
     assertEquals(0, gpux("workspace", "create", "a").exitCode());
     assertEquals(0, gpux("workspace", "create", "b").exitCode());
     assertEquals(
@@ -182,6 +182,41 @@ class MlflowWorkspacesTest {
     assertTrue(clash.err().contains("of MLflow workspace 'fraud-team'"), clash.toString());
     assertFalse(clash.err().contains("Exception"), clash.toString());
     assertEquals(2.0, y("a", "mlflow:scorer/1"), 1e-6);
+  }
+
+  /** A push lands in the workspace's MLflow workspace, in an experiment of that workspace. */
+  @Test
+  void pushRegistersInTheWorkspace() throws Exception {
+    Path project = Files.createDirectories(cwd.resolve("adder"));
+    io.gpux.testing.OnnxModels.addOne(project.resolve("model.onnx"));
+    assertEquals(0, gpux("workspace", "create", "p").exitCode());
+    assertEquals(
+        0,
+        gpux("--workspace", "p", "workspace", "set", "mlflow.workspace", "ranking-team")
+            .exitCode());
+    // A new MLflow workspace has no experiment 0, the default of MLFLOW_EXPERIMENT_ID.
+    CliResult noExperiment = gpux("--workspace", "p", "push", "adder", "mlflow:ws-pushed");
+    assertEquals(2, noExperiment.exitCode(), noExperiment.toString());
+    assertTrue(noExperiment.err().contains("MLFLOW_EXPERIMENT_ID"), noExperiment.toString());
+    Map<String, String> env = env();
+    env.put("MLFLOW_EXPERIMENT_ID", fixture.get("ranking-team").get("experiment").asText());
+    CliResult push =
+        CliResult.run(cwd, env, "--workspace", "p", "push", "adder", "mlflow:ws-pushed");
+    assertEquals(0, push.exitCode(), push.toString());
+    assertTrue(push.out().contains("Pushed mlflow:ws-pushed/1"), push.toString());
+    // The official client finds it in ranking-team only.
+    Path python = Files.createDirectories(cwd.resolve("python"));
+    server.fixture(
+        Map.of("MLFLOW_WORKSPACE", "ranking-team"),
+        "download",
+        "models:/ws-pushed/1",
+        python.toString());
+    assertTrue(Files.isRegularFile(python.resolve("model.onnx")), "downloaded by the client");
+    Map<String, String> fraud = env();
+    fraud.put("MLFLOW_WORKSPACE", "fraud-team");
+    CliResult elsewhere = CliResult.run(cwd, fraud, "versions", "mlflow:ws-pushed");
+    assertEquals(2, elsewhere.exitCode(), elsewhere.toString());
+    assertTrue(elsewhere.err().contains("in MLflow workspace 'fraud-team'"), elsewhere.toString());
   }
 
   @Test
