@@ -159,6 +159,7 @@ class DocCommandsTest {
             "pull",
             "push",
             "search",
+            "recommend",
             "versions",
             "login",
             "logout",
