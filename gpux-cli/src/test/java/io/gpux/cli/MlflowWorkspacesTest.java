@@ -236,6 +236,21 @@ class MlflowWorkspacesTest {
     assertTrue(bad.err().contains("reserved by the MLflow server"), bad.toString());
   }
 
+  /**
+   * As the official client, gpux sends the header to any server; one without workspaces refuses.
+   */
+  @Test
+  void aServerWithoutWorkspacesRefusesOneClearly() throws Exception {
+    Map<String, String> env = new HashMap<>(MlflowServer.shared().clientEnv());
+    env.put("GPUX_HOME", home.toString());
+    env.put("MLFLOW_WORKSPACE", "team-a");
+    CliResult r = CliResult.run(cwd, env, "versions", "mlflow:adder");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(
+        r.err().contains("has no workspaces, but MLflow workspace 'team-a' is set"), r.toString());
+    assertTrue(r.err().contains("--enable-workspaces"), r.toString());
+  }
+
   @Test
   void workspaceSetHelpNamesTheMlflowWorkspace() {
     CliResult help = gpux("workspace", "set", "--help");

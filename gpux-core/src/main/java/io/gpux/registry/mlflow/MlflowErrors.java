@@ -77,6 +77,18 @@ final class MlflowErrors {
     }
     return switch (code) {
       case "RESOURCE_DOES_NOT_EXIST", "NOT_FOUND" -> notFound(message, api);
+      case "FEATURE_DISABLED" ->
+          api.workspace() == null
+              ? GpuxException.invalidInput(
+                  "the MLflow server " + api.server() + " refused: " + message, null)
+              : GpuxException.invalidInput(
+                  "the MLflow server "
+                      + api.server()
+                      + " has no workspaces, but MLflow workspace '"
+                      + api.workspace()
+                      + "' is set",
+                  "unset MLFLOW_WORKSPACE (or `gpux workspace set mlflow.workspace \"\"`), or start"
+                      + " the server with --enable-workspaces (MLflow 3.10 or later)");
       case "ENDPOINT_NOT_FOUND" ->
           GpuxException.unavailable(
               "the MLflow server " + api.server() + " lacks an endpoint gpux needs: " + message,
