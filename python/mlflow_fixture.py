@@ -5,6 +5,10 @@
                                                the summary to STATE (the build's shared server)
     mlflow_fixture.py download URI DIR      -> mlflow.artifacts.download_artifacts(URI) into DIR
     mlflow_fixture.py big NAME MEGABYTES    -> registers a model with ~MEGABYTES of weights (bench)
+    mlflow_fixture.py workspaces NAME WS... -> on a server with --enable-workspaces: creates each
+                                               MLflow workspace WS and registers a model NAME in
+                                               it (the i-th adds i + 1, with i + 1 versions);
+                                               prints each one's versions and experiment
 
 The tracking server comes from MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_USERNAME/PASSWORD).
 
@@ -142,6 +146,33 @@ def big(name, megabytes):
     print(json.dumps({"version": info.registered_model_version}))
 
 
+def workspaces(name, names):
+    """One model of the same name in each MLflow workspace, different in each: what tests of the
+    workspace isolation pull and compare."""
+    import mlflow.onnx
+
+    out = {}
+    for i, ws in enumerate(names):
+        mlflow.create_workspace(ws)
+        mlflow.set_workspace(ws)
+        experiment = mlflow.set_experiment("gpux-workspaces")
+        versions = []
+        with mlflow.start_run(run_name=f"train-{ws}"):
+            for _ in range(i + 1):
+                info = mlflow.onnx.log_model(
+                    adder(4, float(i + 1)),
+                    name="model",
+                    signature=signature(4),
+                    registered_model_name=name,
+                    save_as_external_data=False,
+                    pip_requirements=requirements(),
+                )
+                versions.append(info.registered_model_version)
+        out[ws] = {"versions": versions, "experiment": experiment.experiment_id}
+    mlflow.set_workspace(None)
+    print(json.dumps(out))
+
+
 def shared(state):
     """setup() once the server answers, then {"url", "summary"} into STATE, atomically: the build's
     shared server is prepared in the background (MlflowServer.prestartShared) while the build
@@ -198,5 +229,7 @@ if __name__ == "__main__":
         download_timed(sys.argv[2], sys.argv[3])
     elif cmd == "big":
         big(sys.argv[2], sys.argv[3])
+    elif cmd == "workspaces":
+        workspaces(sys.argv[2], sys.argv[3:])
     else:
         sys.exit("usage: mlflow_fixture.py setup | shared STATE | download URI DIR | big NAME MB")

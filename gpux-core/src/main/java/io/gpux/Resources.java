@@ -137,10 +137,13 @@ final class Resources implements AutoCloseable {
 
   /**
    * The environment variables the workspace's settings stand for (its registry endpoints), read
-   * from the index when there is one; none for a store not created yet.
+   * from the index when there is one (a team's PostgreSQL index always is); none for a local store
+   * not created yet.
    */
   java.util.Map<String, String> workspaceVariables() {
-    if (!java.nio.file.Files.exists(settings.home().resolve("index.db"))) {
+    // On a team's PostgreSQL index GPUX_HOME has no index.db, yet the workspaces are there.
+    boolean shared = !settings.env().getOrDefault(io.gpux.index.PostgresUrl.VARIABLE, "").isBlank();
+    if (!shared && !java.nio.file.Files.exists(settings.home().resolve("index.db"))) {
       return java.util.Map.of();
     }
     ModelStore s = store();

@@ -167,8 +167,8 @@ final class WorkspaceCommand implements Runnable {
       name = "set",
       description = {
         "Set a registry setting of the current workspace (an empty VALUE clears it).",
-        "Keys: hf.endpoint, mlflow.tracking_uri, wandb.base_url, wandb.entity,",
-        "kaggle.endpoint. Secrets are refused: use `gpux login`."
+        "Keys: hf.endpoint, mlflow.tracking_uri, mlflow.workspace, wandb.base_url,",
+        "wandb.entity, kaggle.endpoint. Secrets are refused: use `gpux login`."
       })
   static final class Set implements Callable<Integer> {
     @ParentCommand WorkspaceCommand w;

@@ -134,6 +134,37 @@ public final class ModelPuller {
     String stored = VersionManifest.storedVersion(model.version(), selection);
     try (StoreLock lock = store.lock(model.registry() + "/" + model.name())) {
       var existing = store.manifest(model.registry(), model.name(), stored);
+      String origin = registry.origin(model.lineage());
+      if (existing.isPresent()
+          && origin != null
+          && !origin.equals(registry.origin(existing.get().lineage()))) {
+        // One store keeps one copy of registry:name@version, shared by the GPUX workspaces:
+        // taking (or replacing) another origin's copy would run the wrong model somewhere.
+        throw GpuxException.invalidInput(
+            model.registry()
+                + ":"
+                + model.name()
+                + "/"
+                + model.version()
+                + " of "
+                + origin
+                + " cannot be pulled: the store holds "
+                + model.registry()
+                + ":"
+                + model.name()
+                + "/"
+                + model.version()
+                + " of "
+                + registry.origin(existing.get().lineage()),
+            "one store keeps one copy of each name and version: remove the other with `gpux rm "
+                + model.registry()
+                + ":"
+                + model.name()
+                + "/"
+                + model.version()
+                + "` (in the workspace that pulled it), or give each MLflow workspace its own"
+                + " GPUX_HOME");
+      }
       // A version whose blob went missing (deleted after a crash damaged it) is fetched again.
       if (existing.isPresent()
           && !options.force()

@@ -39,6 +39,15 @@ public interface Registry {
   }
 
   /**
+   * Where within the registry a model's lineage says it came from, when one registry holds several
+   * models under one name and version (an MLflow workspace); null when a name and version say it
+   * all. A pull refuses to take a stored version of another origin for the one it resolved.
+   */
+  default String origin(Map<String, String> lineage) {
+    return null;
+  }
+
+  /**
    * The fix for a file download this registry's server refused (HTTP 401 or 403): where this
    * registry's credentials come from. The transfer engine serves every registry and cannot know
    * that, so the puller hands this to it with each file.

@@ -19,6 +19,7 @@ public final class WorkspaceSettings {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("hf.endpoint", "HF_ENDPOINT");
     m.put("mlflow.tracking_uri", "MLFLOW_TRACKING_URI");
+    m.put("mlflow.workspace", "MLFLOW_WORKSPACE");
     m.put("wandb.base_url", "WANDB_BASE_URL");
     m.put("wandb.entity", "WANDB_ENTITY");
     m.put("kaggle.endpoint", "KAGGLE_API_ENDPOINT");
@@ -54,7 +55,34 @@ public final class WorkspaceSettings {
           "a workspace does not keep secrets (" + key + " has credentials in its URL)",
           "set the URL without user:password@, and the credentials with `gpux login`");
     }
+    if (k.equals("mlflow.workspace") && value != null) {
+      checkMlflowWorkspace(value);
+    }
     return variable;
+  }
+
+  /**
+   * MLflow's own rule for a workspace name (its {@code WorkspaceNameValidator}, which {@code
+   * mlflow.set_workspace} applies): 2 to 63 lowercase letters, digits and inner hyphens, not one of
+   * the server's reserved path names; {@code default} is always valid.
+   */
+  static void checkMlflowWorkspace(String name) {
+    if (name.equals("default")) {
+      return;
+    }
+    boolean reserved =
+        java.util.Set.of("workspaces", "api", "ajax-api", "static-files").contains(name);
+    if (reserved
+        || name.length() < 2
+        || name.length() > 63
+        || !name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+      throw GpuxException.invalidInput(
+          "'" + name + "' is not an MLflow workspace name",
+          reserved
+              ? "'" + name + "' is reserved by the MLflow server; choose another name"
+              : "MLflow workspace names are 2 to 63 lowercase letters, digits and inner hyphens,"
+                  + " e.g. team-a");
+    }
   }
 
   /** The environment variables a workspace's settings stand for. */

@@ -23,13 +23,24 @@ import java.util.Optional;
  * {@code MLFLOW_TRACKING_URI}, GET parameters in the query string, POST bodies as JSON, and the
  * client's credentials (Basic from {@code MLFLOW_TRACKING_USERNAME/PASSWORD}, each else from the
  * client's own file {@code ~/.mlflow/credentials}, which wins; else Bearer from {@code
- * MLFLOW_TRACKING_TOKEN}; else {@code gpux login mlflow}).
+ * MLFLOW_TRACKING_TOKEN}; else {@code gpux login mlflow}), and the MLflow workspace from {@code
+ * MLFLOW_WORKSPACE} (or the GPUX workspace's {@code mlflow.workspace}) in the {@code
+ * X-MLFLOW-WORKSPACE} header of every request, as the client's {@code rest_utils.http_request}
+ * sends it.
  */
 final class MlflowApi {
   static final ObjectMapper MAPPER = io.gpux.json.Json.mapper();
 
   private final RegistryContext context;
   private final String server;
+
+  /**
+   * The header by which a server started with {@code --enable-workspaces} (MLflow >= 3.10) scopes a
+   * request to one of its workspaces; absent, the server uses its {@code default} workspace.
+   */
+  static final String WORKSPACE_HEADER = "X-MLFLOW-WORKSPACE";
+
+  private final String workspace;
   private volatile Optional<Map<String, String>> credentialsFile;
 
   MlflowApi(RegistryContext context) {
@@ -46,6 +57,9 @@ final class MlflowApi {
           "gpux talks to a tracking server (mlflow server); a local mlruns folder or database is"
               + " not supported, start `mlflow server` on it instead");
     }
+    // As the client's get_request_workspace(): the variable trimmed, blank meaning none.
+    String ws = context.env("MLFLOW_WORKSPACE", null);
+    this.workspace = ws == null || ws.isBlank() ? null : ws.trim();
     this.server =
         io.gpux.registry.Endpoints.parse(
             context.http(),
@@ -58,6 +72,42 @@ final class MlflowApi {
   /** The server URL as the user gave it, without credentials (never put in URLs here). */
   String server() {
     return server;
+  }
+
+  /** The MLflow workspace the requests are scoped to; null for the server's default one. */
+  String workspace() {
+    return workspace;
+  }
+
+  /** The server, and the MLflow workspace when there is one: where a name was looked for. */
+  String where() {
+    return server + (workspace == null ? "" : " in MLflow workspace '" + workspace + "'");
+  }
+
+  /**
+   * A page of the server's UI ({@code path} after {@code #/}), in the workspace: the links the
+   * client prints carry it as {@code ?workspace=}.
+   */
+  String ui(String path) {
+    return server + "/#/" + path + (workspace == null ? "" : "?workspace=" + encode(workspace));
+  }
+
+  /** The lineage entry that records the MLflow workspace a model came from (none: default). */
+  void putWorkspace(Map<String, String> lineage) {
+    if (workspace != null) {
+      lineage.put("mlflow.workspace", workspace);
+    }
+  }
+
+  /**
+   * {@code call} with the workspace header, which the client sends on every request but those of
+   * the workspace administration API (its path names the workspace).
+   */
+  private HttpCall scoped(HttpCall call) {
+    if (workspace == null || call.uri().getPath().contains("/mlflow/workspaces")) {
+      return call;
+    }
+    return call.header(WORKSPACE_HEADER, workspace);
   }
 
   /** Where pushed models are logged: {@code MLFLOW_EXPERIMENT_ID}, else the default experiment. */
@@ -168,9 +218,10 @@ final class MlflowApi {
     }
     HttpResponse<byte[]> r =
         send(
-            HttpCall.get(URI.create(url.toString()))
-                .header("Accept", "application/json")
-                .credentials(auth()),
+            scoped(
+                HttpCall.get(URI.create(url.toString()))
+                    .header("Accept", "application/json")
+                    .credentials(auth())),
             HttpResponse.BodyHandlers.ofByteArray());
     return MlflowErrors.check(r, this);
   }
@@ -184,13 +235,14 @@ final class MlflowApi {
       throw new IllegalStateException(e);
     }
     HttpCall call =
-        new HttpCall(
-                method,
-                URI.create(server + "/api/2.0/mlflow/" + path),
-                Map.of("Content-Type", "application/json", "Accept", "application/json"),
-                Map.of(),
-                Duration.ofSeconds(60))
-            .credentials(auth());
+        scoped(
+            new HttpCall(
+                    method,
+                    URI.create(server + "/api/2.0/mlflow/" + path),
+                    Map.of("Content-Type", "application/json", "Accept", "application/json"),
+                    Map.of(),
+                    Duration.ofSeconds(60))
+                .credentials(auth()));
     return MlflowErrors.check(send(call, json, HttpResponse.BodyHandlers.ofByteArray()), this);
   }
 
@@ -288,7 +340,7 @@ final class MlflowApi {
         URI.create(server + "/api/2.0/mlflow-artifacts/artifacts?path=" + encode(relativePath));
     HttpResponse<byte[]> r =
         send(
-            HttpCall.get(uri).header("Accept", "application/json").credentials(auth()),
+            scoped(HttpCall.get(uri).header("Accept", "application/json").credentials(auth())),
             HttpResponse.BodyHandlers.ofByteArray());
     return MlflowErrors.check(r, this);
   }
@@ -301,10 +353,11 @@ final class MlflowApi {
         sb.append('/').append(encode(segment));
       }
     }
-    return HttpCall.get(URI.create(sb.toString()))
-        .header("Accept-Encoding", "identity")
-        .credentials(auth())
-        .timeout(Duration.ofMinutes(10));
+    return scoped(
+        HttpCall.get(URI.create(sb.toString()))
+            .header("Accept-Encoding", "identity")
+            .credentials(auth())
+            .timeout(Duration.ofMinutes(10)));
   }
 
   static JsonNode parse(byte[] body) throws IOException {

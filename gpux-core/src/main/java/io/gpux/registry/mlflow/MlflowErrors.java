@@ -15,6 +15,13 @@ import java.nio.charset.StandardCharsets;
 final class MlflowErrors {
   private MlflowErrors() {}
 
+  private static final String NO_WORKSPACE = "no MLflow workspace '";
+
+  /** Whether {@code e} says the MLflow workspace itself is missing (not a model in it). */
+  static boolean noWorkspace(GpuxException e) {
+    return e.problem().startsWith(NO_WORKSPACE);
+  }
+
   /** A 2xx body as JSON, or the error it carries as a {@link GpuxException}. */
   static JsonNode check(HttpResponse<byte[]> r, MlflowApi api) {
     int status = r.statusCode();
@@ -69,8 +76,19 @@ final class MlflowErrors {
               : "the user of " + credential + " lacks permission; ask an admin to grant it");
     }
     return switch (code) {
-      case "RESOURCE_DOES_NOT_EXIST", "NOT_FOUND" ->
-          GpuxException.notFound(message, "check the name and version");
+      case "RESOURCE_DOES_NOT_EXIST", "NOT_FOUND" -> notFound(message, api);
+      case "FEATURE_DISABLED" ->
+          api.workspace() == null
+              ? GpuxException.invalidInput(
+                  "the MLflow server " + api.server() + " refused: " + message, null)
+              : GpuxException.invalidInput(
+                  "the MLflow server "
+                      + api.server()
+                      + " has no workspaces, but MLflow workspace '"
+                      + api.workspace()
+                      + "' is set",
+                  "unset MLFLOW_WORKSPACE (or `gpux workspace set mlflow.workspace \"\"`), or start"
+                      + " the server with --enable-workspaces (MLflow 3.10 or later)");
       case "ENDPOINT_NOT_FOUND" ->
           GpuxException.unavailable(
               "the MLflow server " + api.server() + " lacks an endpoint gpux needs: " + message,
@@ -93,5 +111,31 @@ final class MlflowErrors {
                       ? "start the server with --serve-artifacts"
                       : "retry later (gpux retried with backoff)");
     };
+  }
+
+  /**
+   * A 404 of the API; in an MLflow workspace, the hint names where the workspace came from, since a
+   * model of another workspace is as absent as a missing one.
+   */
+  private static GpuxException notFound(String message, MlflowApi api) {
+    String ws = api.workspace();
+    if (ws == null) {
+      return GpuxException.notFound(message, "check the name and version");
+    }
+    String source = "MLFLOW_WORKSPACE or the workspace's mlflow.workspace (`gpux workspace show`)";
+    if (message.startsWith("Workspace '")) {
+      return GpuxException.notFound(
+          NO_WORKSPACE + ws + "' on the MLflow server " + api.server(),
+          "check " + source + ", or create it with mlflow.create_workspace(\"" + ws + "\")");
+    }
+    if (message.startsWith("No Experiment with id=")) {
+      return GpuxException.notFound(
+          message + " in MLflow workspace '" + ws + "'",
+          "set MLFLOW_EXPERIMENT_ID to an experiment of workspace '"
+              + ws
+              + "' (each workspace has its own experiments)");
+    }
+    return GpuxException.notFound(
+        message + " in MLflow workspace '" + ws + "'", "check the name and version, and " + source);
   }
 }

@@ -91,7 +91,7 @@ final class MlflowPusher {
         name,
         number,
         "mlflow:" + name + "/" + number,
-        api.server() + "/#/models/" + MlflowApi.encode(name) + "/versions/" + number,
+        api.ui("models/" + MlflowApi.encode(name) + "/versions/" + number),
         count,
         bytes);
   }

@@ -80,6 +80,7 @@ final class MlflowRegistry
     Map<String, String> lineage = new LinkedHashMap<>();
     lineage.put("registry", "mlflow");
     lineage.put("server", api.server());
+    api.putWorkspace(lineage);
     lineage.put("model", name);
     lineage.put("version", number);
     if (target.kind() == MlflowTarget.Kind.ALIAS) {
@@ -113,7 +114,7 @@ final class MlflowRegistry
                 name,
                 number,
                 target.requested(),
-                api.server() + "/#/models/" + MlflowApi.encode(name) + "/versions/" + number,
+                api.ui("models/" + MlflowApi.encode(name) + "/versions/" + number),
                 uri,
                 lineage));
   }
@@ -153,6 +154,7 @@ final class MlflowRegistry
     Map<String, String> lineage = new LinkedHashMap<>();
     lineage.put("registry", "mlflow");
     lineage.put("server", api.server());
+    api.putWorkspace(lineage);
     lineage.put("mlflow.model_id", id);
     put(lineage, "mlflow.model_name", i.path("name"));
     put(lineage, "experiment_id", i.path("experiment_id"));
@@ -166,11 +168,7 @@ final class MlflowRegistry
                 storeName,
                 id,
                 requested,
-                api.server()
-                    + "/#/experiments/"
-                    + i.path("experiment_id").asText()
-                    + "/models/"
-                    + id,
+                api.ui("experiments/" + i.path("experiment_id").asText() + "/models/" + id),
                 i.path("artifact_uri").asText(),
                 lineage));
   }
@@ -200,13 +198,14 @@ final class MlflowRegistry
     Map<String, String> lineage = new LinkedHashMap<>();
     lineage.put("registry", "mlflow");
     lineage.put("server", api.server());
+    api.putWorkspace(lineage);
     new MlflowLineage(api).addRun(runId, lineage);
     String uri = run.path("info").path("artifact_uri").asText() + "/" + path;
     return model(
         "runs/" + runId + "/" + path,
         runId,
         null,
-        api.server() + "/#/experiments/" + experiment + "/runs/" + runId,
+        api.ui("experiments/" + experiment + "/runs/" + runId),
         uri,
         lineage);
   }
@@ -237,6 +236,15 @@ final class MlflowRegistry
     put(lineage, "mlflow.mlflow_version", mlmodel.mlflowVersion());
     lineage.put("mlflow.artifact_uri", artifactUri);
     return new ResolvedModel("mlflow", name, version, requested, source, files, lineage);
+  }
+
+  /**
+   * The MLflow workspace: {@code mlflow:twin/1} of workspace team-a and of team-b are two models. A
+   * version pulled before workspaces (no such lineage) came from the server's default workspace.
+   */
+  @Override
+  public String origin(Map<String, String> lineage) {
+    return "MLflow workspace '" + lineage.getOrDefault("mlflow.workspace", "default") + "'";
   }
 
   @Override

@@ -84,12 +84,12 @@ final class MlflowVersions {
     try {
       return api.get("registered-models/get", params("name", name)).path("registered_model");
     } catch (GpuxException e) {
-      if (e.category() != ErrorCategory.NOT_FOUND) {
+      if (e.category() != ErrorCategory.NOT_FOUND || MlflowErrors.noWorkspace(e)) {
         throw e;
       }
       throw new GpuxException(
           ErrorCategory.NOT_FOUND,
-          "no registered model '" + name + "' on " + api.server(),
+          "no registered model '" + name + "' on " + api.where(),
           similar(name));
     }
   }

@@ -221,6 +221,16 @@ public final class MlflowServer implements AutoCloseable {
   }
 
   /**
+   * A server of the test's own with workspaces enabled ({@code --enable-workspaces}), no auth; its
+   * workspaces are made with {@code mlflow_fixture.py workspaces}. The caller closes it.
+   */
+  public static MlflowServer startWithWorkspaces(Path dir) throws Exception {
+    Path python = PythonEnv.python("mlflow");
+    Files.createDirectories(dir);
+    return launch(dir, python, ProcessHandle.current(), false, false, false, false, "", true, true);
+  }
+
+  /**
    * Starts {@code mlflow server} under {@code supervise.py}, owned by {@code owner}, and, with
    * {@code awaitHealthy}, waits until it answers. With {@code removeDir}, the supervisor also
    * removes {@code dir} when it stops it.
@@ -235,6 +245,22 @@ public final class MlflowServer implements AutoCloseable {
       boolean clientCertificates,
       String summary,
       boolean awaitHealthy)
+      throws Exception {
+    return launch(
+        dir, python, owner, removeDir, auth, tls, clientCertificates, summary, awaitHealthy, false);
+  }
+
+  private static MlflowServer launch(
+      Path dir,
+      Path python,
+      ProcessHandle owner,
+      boolean removeDir,
+      boolean auth,
+      boolean tls,
+      boolean clientCertificates,
+      String summary,
+      boolean awaitHealthy,
+      boolean workspaces)
       throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -284,6 +310,11 @@ public final class MlflowServer implements AutoCloseable {
     }
     if (auth) {
       cmd.addAll(List.of("--app-name", "basic-auth"));
+    }
+    if (workspaces) {
+      // MLflow >= 3.10: experiments and registered models live in workspaces, chosen per request
+      // by the X-MLFLOW-WORKSPACE header; the SQL backend store keeps the workspaces too.
+      cmd.add("--enable-workspaces");
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     // No pipe to this JVM: the shared server outlives it, and Maven must not wait on its output.
@@ -420,6 +451,14 @@ public final class MlflowServer implements AutoCloseable {
 
   /** Runs python/mlflow_fixture.py with arguments against this server; returns its stdout. */
   public String fixture(String... args) throws Exception {
+    return fixture(Map.of(), args);
+  }
+
+  /**
+   * {@link #fixture(String...)} with more environment: {@code MLFLOW_WORKSPACE} makes the official
+   * client work in that workspace.
+   */
+  public String fixture(Map<String, String> env, String... args) throws Exception {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -428,6 +467,7 @@ public final class MlflowServer implements AutoCloseable {
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().putAll(clientEnv());
+    pb.environment().putAll(env);
     Path log = Files.createTempFile(dir, "fixture", ".log");
     pb.redirectError(log.toFile());
     Process p = pb.start();
