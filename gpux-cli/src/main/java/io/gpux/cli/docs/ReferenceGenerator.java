@@ -65,6 +65,18 @@ public final class ReferenceGenerator {
 
   /** Every page, by its path relative to the repository root. */
   public static Map<Path, String> render(CommandLine model) {
+    // picocli.usage.width overrides any width a spec sets: set aside while the pages render.
+    String width = System.clearProperty("picocli.usage.width");
+    try {
+      return renderAt80(model);
+    } finally {
+      if (width != null) {
+        System.setProperty("picocli.usage.width", width);
+      }
+    }
+  }
+
+  private static Map<Path, String> renderAt80(CommandLine model) {
     List<CommandLine> commands = new ArrayList<>();
     walk(model, commands, Collections.newSetFromMap(new IdentityHashMap<>()));
     Map<Path, String> pages = new LinkedHashMap<>();
@@ -81,6 +93,9 @@ public final class ReferenceGenerator {
     if (!seen.add(c) || c.getCommandSpec().usageMessage().hidden()) {
       return;
     }
+    // The width --help would take from the terminal or picocli.usage.width: fixed, so the
+    // synopsis wraps the same on every machine.
+    c.getCommandSpec().usageMessage().autoWidth(false).width(80);
     out.add(c);
     for (CommandLine sub : c.getSubcommands().values()) {
       walk(sub, out, seen);
