@@ -87,6 +87,18 @@ class ReferenceDocsTest {
   }
 
   @Test
+  void binInstallManMakesManGpuxPullWork(@TempDir Path prefix) throws Exception {
+    Assumptions.assumeTrue(onPath("man"), "man is not installed");
+    Result install = exec(List.of("bash", "bin/install-man", prefix.toString()), null, root);
+    assertEquals(0, install.code, install.out);
+    Path page = prefix.resolve("share/man/man1/gpux-pull.1");
+    assertEquals(root.resolve("man/man1/gpux-pull.1").toRealPath(), page.toRealPath());
+    Result where = exec(List.of("man", "-w", "gpux-pull"), prefix.resolve("share/man"), root);
+    assertEquals(0, where.code, where.out);
+    assertEquals(page.toRealPath(), Path.of(where.out.strip()).toRealPath());
+  }
+
+  @Test
   void everyManPageRendersWithoutRoffWarnings() throws Exception {
     Assumptions.assumeTrue(onPath("groff"), "groff is not installed");
     List<String> cmd = new ArrayList<>(List.of("groff", "-man", "-Tutf8", "-ww", "-z"));
@@ -111,7 +123,14 @@ class ReferenceDocsTest {
   private record Result(int code, String out) {}
 
   private static Result exec(List<String> cmd, Path manpath) throws Exception {
+    return exec(cmd, manpath, null);
+  }
+
+  private static Result exec(List<String> cmd, Path manpath, Path dir) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    if (dir != null) {
+      pb.directory(dir.toFile());
+    }
     pb.environment().put("MANPAGER", "cat");
     pb.environment().put("MANWIDTH", "100");
     if (manpath != null) {
