@@ -87,6 +87,15 @@ public final class Main {
   }
 
   /**
+   * Every command's model, for tools that walk it rather than run it: the command reference and the
+   * man pages (io.gpux.cli.docs). Nothing it would print goes anywhere.
+   */
+  public static CommandLine commandModel() {
+    PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+    return commandLine(null, false, sink, sink, Path.of(""), Map.of());
+  }
+
+  /**
    * The command model: the top-level command with {@code verb} registered, or every command when
    * {@code verb} is null (help, completion scripts, tests that walk every command).
    */

@@ -44,7 +44,12 @@ class DocCommandsTest {
   static List<DocLine> docLines(Path root) throws IOException {
     List<Path> files = new ArrayList<>(List.of(root.resolve("README.md")));
     try (Stream<Path> docs = Files.walk(root.resolve("docs"))) {
-      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
+      // docs/reference is generated from the commands themselves (ReferenceDocsTest): its
+      // examples are --help's, which name files of the reader's (models.txt), not the repository's.
+      docs.filter(p -> p.toString().endsWith(".md"))
+          .filter(p -> !p.startsWith(root.resolve("docs/reference")))
+          .sorted()
+          .forEach(files::add);
     }
     List<DocLine> out = new ArrayList<>();
     for (Path f : files) {
