@@ -211,6 +211,12 @@ class RecommendCommandTest {
       }
     }
     assertEquals(2, estimated, est.toString());
+    // Offline: the store's models, no registry asked; their task comes from the index (the cached
+    // answers, or the lineage their pull recorded), so the task filter keeps them.
+    env.put("GPUX_OFFLINE", "1");
+    hub.close();
+    JsonNode offline = recommend("--no-measure");
+    assertEquals("hf:acme/large", refs(offline).get(0), offline.toString());
   }
 
   @Test

@@ -126,7 +126,73 @@ public final class RecommendEvaluation {
     }
   }
 
+  /** The FLOPs (width * width * depth multiply-adds) of the cheapest rung of a task's ladder. */
+  private static final double MIN_COST = 256;
+
+  /**
+   * The ratio between rungs: two models of one task never cost within 1.6x of each other, so their
+   * latencies differ by design, not by a few microseconds the machine's noise decides.
+   */
+  private static final double COST_STEP = 1.6;
+
+  /**
+   * The noise a ground truth must survive: a query is kept only if its answer stays the same when
+   * any one model's measured latency is this much higher or lower. The ground truth and the engine
+   * measure separately on a shared machine; an answer noise can flip measures the machine, not the
+   * engine.
+   */
+  static final double NOISE = 0.25;
+
+  /**
+   * And at least this much in absolute terms: small models' latencies move by microseconds that a
+   * percentage misses (the engine's own tie, Recommender.LATENCY_TIE_MS, says the same).
+   */
+  static final double NOISE_MS = 0.01;
+
   private RecommendEvaluation() {}
+
+  /**
+   * A depth (1 to 3, random) whose width for {@code cost} rounds to within 2% of the rung's cost
+   * and is at least 16, so rounding never brings two rungs closer than 1.5x; the closest one
+   * otherwise.
+   */
+  private static int depthFor(double cost, Random rnd) {
+    List<Integer> depths = new ArrayList<>(List.of(1, 2, 3));
+    java.util.Collections.shuffle(depths, rnd);
+    int best = 1;
+    double bestError = Double.MAX_VALUE;
+    for (int d : depths) {
+      long w = Math.round(Math.sqrt(cost / d));
+      double error = Math.abs((double) w * w * d - cost) / cost;
+      if (w >= 16 && error <= 0.02) {
+        return d;
+      }
+      if (w >= 16 && error < bestError) {
+        best = d;
+        bestError = error;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Per task, distinct rungs of the cost ladder in random order, one per model of the task: a
+   * ladder about 1.4 times as long as the task's models, so the catalogue is a random subset.
+   */
+  private static Map<String, List<Integer>> ladders(Random rnd, int models) {
+    Map<String, List<Integer>> out = new HashMap<>();
+    int perTask = (models + TASKS.length - 1) / TASKS.length;
+    int rungs = Math.max(4, (int) Math.ceil(perTask * 1.4));
+    for (String task : TASKS) {
+      List<Integer> all = new ArrayList<>();
+      for (int k = 0; k < rungs; k++) {
+        all.add(k);
+      }
+      java.util.Collections.shuffle(all, rnd);
+      out.put(task, all.subList(0, perTask));
+    }
+    return out;
+  }
 
   /**
    * Builds the catalogue from {@code seed}, publishes it, asks every query; {@code mlflow} is up.
@@ -140,12 +206,15 @@ public final class RecommendEvaluation {
         FakeWandb wandb = FakeWandb.start().requireApiKey(WANDB_KEY);
         Gpux local = Gpux.open(work)) {
       MlflowModels ml = MlflowModels.of(mlflow);
+      Map<String, List<Integer>> ladders = ladders(rnd, models);
+      List<Path> files = new ArrayList<>();
       for (int i = 0; i < models; i++) {
         String task = TASKS[i % TASKS.length];
         String registry = REGISTRIES[(i / TASKS.length) % REGISTRIES.length];
-        // Width 32..1024 (log-uniform), depth 1..3: costs spread over about three decades.
-        int width = 8 * (int) Math.round(4 * Math.pow(32, rnd.nextDouble()));
-        int depth = 1 + rnd.nextInt(3);
+        // A rung of the task's cost ladder: any two models of a task differ >= COST_STEP in FLOPs.
+        double cost = MIN_COST * Math.pow(COST_STEP, ladders.get(task).get(i / TASKS.length));
+        int depth = depthFor(cost, rnd);
+        int width = (int) Math.round(Math.sqrt(cost / depth));
         Path file = work.resolve("catalogue/" + prefix + "-" + i + ".onnx");
         Files.createDirectories(file.getParent());
         mlp(width, depth).writeTo(file);
@@ -205,9 +274,37 @@ public final class RecommendEvaluation {
             ref = "wandb:acme/models/" + name;
           }
         }
-        catalogue.add(
+        catalogue.add(new Model(ref, registry, task, width, depth, accuracy, license, onnx, 0));
+        files.add(file);
+      }
+      // Measured once everything is published, in a warmed JVM: a model measured while the first
+      // classes load, or next to an upload, would be measured against the harness, not itself.
+      measure(local, files.get(0));
+      for (int i = 0; i < catalogue.size(); i++) {
+        Model m = catalogue.get(i);
+        catalogue.set(
+            i,
             new Model(
-                ref, registry, task, width, depth, accuracy, license, onnx, measure(local, file)));
+                m.ref(),
+                m.registry(),
+                m.task(),
+                m.width(),
+                m.depth(),
+                m.accuracy(),
+                m.license(),
+                m.onnx(),
+                measure(local, files.get(i))));
+      }
+      Map<String, Double> p50 = new HashMap<>();
+      catalogue.forEach(m -> p50.put(m.ref(), m.p50()));
+      for (Model a : catalogue) {
+        for (Model b : catalogue) {
+          double ca = (double) a.width() * a.width() * a.depth();
+          double cb = (double) b.width() * b.width() * b.depth();
+          if (a != b && a.task().equals(b.task()) && cb >= ca && cb < 1.5 * ca) {
+            throw new IllegalStateException(a.ref() + " and " + b.ref() + " cost within 1.5x");
+          }
+        }
       }
       Map<String, String> env = new HashMap<>(mlflow.clientEnv());
       env.put("GPUX_HOME", work.resolve("home").toString());
@@ -243,7 +340,9 @@ public final class RecommendEvaluation {
                   + " (then "
                   + query.truth().subList(1, Math.min(3, query.truth().size()))
                   + "), got "
-                  + (r.exitCode() == 0 ? got : "exit " + r.exitCode() + " " + r.err().strip()));
+                  + (r.exitCode() == 0 ? got : "exit " + r.exitCode() + " " + r.err().strip())
+                  + "; measured p50 ms "
+                  + measured(p50, query.truth(), got));
         }
         if (got.subList(0, Math.min(3, got.size())).contains(want)) {
           top3++;
@@ -251,6 +350,20 @@ public final class RecommendEvaluation {
       }
       return new Result(queries, top1, top3, failures, catalogue.size());
     }
+  }
+
+  /** The ground truth's p50 of the expected and the returned models, for a failure's line. */
+  private static String measured(Map<String, Double> p50, List<String> truth, List<String> got) {
+    java.util.Set<String> refs = new java.util.LinkedHashSet<>(truth.subList(0, 1));
+    refs.addAll(got.subList(0, Math.min(3, got.size())));
+    List<String> out = new ArrayList<>();
+    for (String ref : refs) {
+      out.add(
+          ref.substring(ref.lastIndexOf('-') + 1)
+              + "="
+              + String.format(Locale.ROOT, "%.4f", p50.getOrDefault(ref, Double.NaN)));
+    }
+    return String.join(" ", out);
   }
 
   /** x[batch, width] through depth MatMuls by width x width weights, Relu between. */
@@ -325,42 +438,75 @@ public final class RecommendEvaluation {
         : "An MLP for " + what.toLowerCase(Locale.ROOT) + ", exported to ONNX";
   }
 
-  /** A query drawn at random, redrawn until some model meets it, with its computed answer. */
+  /**
+   * A query drawn at random, redrawn until some model meets it and its answer is robust to {@link
+   * #NOISE}, with its computed answer. A latency limit lies at the geometric midpoint of two
+   * neighbouring measured latencies of the task, never next to one.
+   */
   private static Query draw(Random rnd, List<Model> catalogue) {
-    while (true) {
+    for (int attempt = 0; attempt < 100_000; attempt++) {
       String task = TASKS[rnd.nextInt(TASKS.length)];
       List<Model> of = catalogue.stream().filter(m -> m.task().equals(task)).toList();
-      double fast = of.stream().mapToDouble(Model::p50).min().orElseThrow();
-      double slow = of.stream().mapToDouble(Model::p50).max().orElseThrow();
+      double[] lat = of.stream().mapToDouble(Model::p50).sorted().toArray();
       long small = of.stream().mapToLong(m -> m.onnx().length).min().orElseThrow();
       long big = of.stream().mapToLong(m -> m.onnx().length).max().orElseThrow();
       double p = rnd.nextDouble();
       String prefer = p < 0.4 ? "accuracy" : p < 0.8 ? "latency" : "size";
+      int gap = rnd.nextInt(Math.max(1, lat.length - 1));
       Double maxLatency =
-          rnd.nextDouble() < 0.4 ? fast * Math.pow(slow / fast, rnd.nextDouble()) * 1.2 : null;
+          rnd.nextDouble() < 0.4 && lat.length > 1 ? Math.sqrt(lat[gap] * lat[gap + 1]) : null;
       Long maxSize =
           rnd.nextDouble() < 0.3
               ? (long) (small * Math.pow((double) big / small, rnd.nextDouble()) * 1.2)
               : null;
       Double minAccuracy = rnd.nextDouble() < 0.4 ? 0.55 + 0.3 * rnd.nextDouble() : null;
       String license = rnd.nextDouble() < 0.15 ? (rnd.nextBoolean() ? "apache-2.0" : "mit") : null;
-      List<Model> meeting =
-          of.stream()
-              .filter(m -> maxLatency == null || m.p50() <= maxLatency)
-              .filter(m -> maxSize == null || m.onnx().length <= maxSize)
-              .filter(
-                  m -> minAccuracy == null || (m.accuracy() != null && m.accuracy() >= minAccuracy))
-              .filter(m -> license == null || license.equals(m.license()))
-              .toList();
-      if (!meeting.isEmpty()) {
-        return new Query(
-            task, prefer, maxLatency, maxSize, minAccuracy, license, truth(meeting, prefer));
+      Query q = new Query(task, prefer, maxLatency, maxSize, minAccuracy, license, List.of());
+      List<String> truth = answer(of, q, Model::p50);
+      if (truth.isEmpty() || !robust(of, q, truth.get(0))) {
+        continue;
+      }
+      return new Query(task, prefer, maxLatency, maxSize, minAccuracy, license, truth);
+    }
+    throw new IllegalStateException("no query with a noise-robust answer in this catalogue");
+  }
+
+  /**
+   * Whether the top answer stays {@code top} when any one model's latency moves by NOISE (at least
+   * NOISE_MS) either way.
+   */
+  private static boolean robust(List<Model> of, Query q, String top) {
+    for (Model moved : of) {
+      double by = Math.max(NOISE * moved.p50(), NOISE_MS);
+      for (double d : new double[] {by, -by}) {
+        List<String> a = answer(of, q, m -> m == moved ? Math.max(0, m.p50() + d) : m.p50());
+        if (a.isEmpty() || !a.get(0).equals(top)) {
+          return false;
+        }
       }
     }
+    return true;
+  }
+
+  /** The models of the task meeting the query's constraints, in the objective's order. */
+  private static List<String> answer(
+      List<Model> of, Query q, java.util.function.ToDoubleFunction<Model> latency) {
+    List<Model> meeting =
+        of.stream()
+            .filter(m -> q.maxLatencyMs() == null || latency.applyAsDouble(m) <= q.maxLatencyMs())
+            .filter(m -> q.maxSize() == null || m.onnx().length <= q.maxSize())
+            .filter(
+                m ->
+                    q.minAccuracy() == null
+                        || (m.accuracy() != null && m.accuracy() >= q.minAccuracy()))
+            .filter(m -> q.license() == null || q.license().equals(m.license()))
+            .toList();
+    return truth(meeting, q.prefer(), latency);
   }
 
   /** The objective applied to the measured catalogue, as the issue defines it. */
-  private static List<String> truth(List<Model> meeting, String prefer) {
+  private static List<String> truth(
+      List<Model> meeting, String prefer, java.util.function.ToDoubleFunction<Model> latency) {
     Comparator<Model> smaller = Comparator.comparingInt((Model m) -> m.onnx().length);
     List<Model> left = new ArrayList<>(meeting);
     List<Model> out = new ArrayList<>();
@@ -379,10 +525,10 @@ public final class RecommendEvaluation {
       default -> {
         // Latencies within 10% or 0.01 ms of each other are a tie the smaller model wins.
         while (!left.isEmpty()) {
-          double fastest = left.stream().mapToDouble(Model::p50).min().orElseThrow();
+          double fastest = left.stream().mapToDouble(latency).min().orElseThrow();
           Model pick =
               left.stream()
-                  .filter(m -> m.p50() <= Math.max(fastest * 1.1, fastest + 0.01))
+                  .filter(m -> latency.applyAsDouble(m) <= Math.max(fastest * 1.1, fastest + 0.01))
                   .min(smaller)
                   .orElseThrow();
           out.add(pick);

@@ -182,42 +182,70 @@ public final class CrossSearch {
 
   /**
    * {@code GPUX_OFFLINE=1}: the index only, the models in the store and the answers cached from
-   * earlier searches (however old), the same filters and ranking.
+   * earlier searches (however old), the same filters and ranking. A stored model takes what a
+   * cached answer says of it (task, accuracy, license) and otherwise what its lineage recorded at
+   * pull time: a bare manifest has no task, and a task filter (recommend's) would drop it.
    */
   private SearchResult offlineSearch(DiscoverQuery q, List<String> names) {
     boolean all = q.registries().isEmpty() || q.registries().contains("all");
     List<Candidate> found = new ArrayList<>();
     ModelStore s = openCache();
     if (s != null) {
-      for (VersionManifest m : s.list()) {
-        if ((all || names.contains(m.registry())) && Ranking.textMatches(q.text(), m.name(), "")) {
-          ModelSummary summary =
-              new ModelSummary(
-                  m.registry(),
-                  m.name(),
-                  m.registry() + ":" + m.name(),
-                  null,
-                  null,
-                  m.name().contains("/") ? m.name().substring(0, m.name().indexOf('/')) : null,
-                  m.sizeBytes(),
-                  m.files().stream().anyMatch(f -> f.path().endsWith(".onnx")) ? "onnx" : null,
-                  m.pulledAt(),
-                  List.of(),
-                  Map.of("stored", List.of(m.version())));
-          found.add(Candidate.of(summary, vocabulary.taskOf(summary), false));
-        }
-      }
+      Map<String, ModelSummary> cached = new LinkedHashMap<>();
       for (CachedAnswer a : s.cachedSearches()) {
         if (all || names.contains(a.registry())) {
           for (ModelSummary m : SummaryCodec.decode(a.answer())) {
             if (Ranking.textMatches(q.text(), m.name(), String.join(" ", m.tags()))) {
-              found.add(Candidate.of(m, vocabulary.taskOf(m), true));
+              cached.putIfAbsent(m.reference(), m);
             }
           }
         }
       }
+      for (VersionManifest m : s.list()) {
+        if ((all || names.contains(m.registry())) && Ranking.textMatches(q.text(), m.name(), "")) {
+          String ref = m.registry() + ":" + m.name();
+          ModelSummary known = cached.remove(ref);
+          Map<String, Object> extras = new LinkedHashMap<>();
+          if (known != null) {
+            extras.putAll(known.extras());
+          }
+          extras.put("stored", List.of(m.version()));
+          ModelSummary summary =
+              new ModelSummary(
+                  m.registry(),
+                  m.name(),
+                  ref,
+                  known != null ? known.task() : lineageTask(m.lineage()),
+                  known != null ? known.license() : m.lineage().get("license"),
+                  m.name().contains("/") ? m.name().substring(0, m.name().indexOf('/')) : null,
+                  m.sizeBytes(),
+                  m.files().stream().anyMatch(f -> f.path().endsWith(".onnx")) ? "onnx" : null,
+                  m.pulledAt(),
+                  known != null ? known.tags() : List.of(),
+                  extras);
+          found.add(Candidate.of(summary, vocabulary.taskOf(summary), false));
+        }
+      }
+      for (ModelSummary m : cached.values()) {
+        found.add(Candidate.of(m, vocabulary.taskOf(m), true));
+      }
     }
     return new SearchResult(Ranking.rank(found, q, vocabulary), List.of("index"), List.of(), true);
+  }
+
+  /** The task a pull recorded in the lineage (Hugging Face's pipeline_tag, a task tag). */
+  private String lineageTask(Map<String, String> lineage) {
+    for (Map.Entry<String, String> e : lineage.entrySet()) {
+      String k = e.getKey().toLowerCase(Locale.ROOT);
+      String last = k.substring(k.lastIndexOf('.') + 1);
+      if (last.equals("pipeline_tag") || last.equals("task")) {
+        String t = vocabulary.lookup(e.getValue());
+        if (t != null) {
+          return t;
+        }
+      }
+    }
+    return null;
   }
 
   private ModelStore openCache() {
