@@ -6,7 +6,6 @@ import io.gpux.discover.Comparer;
 import io.gpux.discover.RecommendQuery;
 import io.gpux.discover.Recommendation;
 import io.gpux.error.GpuxException;
-import io.gpux.units.ByteSizes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -108,16 +107,7 @@ final class RecommendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    long max = -1;
-    if (maxSize != null) {
-      max =
-          ByteSizes.parse(maxSize)
-              .orElseThrow(
-                  () ->
-                      GpuxException.invalidInput(
-                          "--max-size " + maxSize + " is not a size",
-                          "write a number with an optional unit: 500KB, 100MB, 2GB"));
-    }
+    long max = SizeLimit.bytes("--max-size", maxSize);
     if (runs < 1 || warmup < 0) {
       throw GpuxException.invalidInput(
           "--runs must be positive and --warmup not negative", "e.g. --runs 50 --warmup 5");

@@ -99,16 +99,7 @@ final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    long max = -1;
-    if (maxSize != null) {
-      max =
-          ByteSizes.parse(maxSize)
-              .orElseThrow(
-                  () ->
-                      GpuxException.invalidInput(
-                          "--max-size " + maxSize + " is not a size",
-                          "write a number with an optional unit: 500KB, 100MB, 2GB"));
-    }
+    long max = SizeLimit.bytes("--max-size", maxSize);
     if (minDownloads != null && minDownloads < 0) {
       throw GpuxException.invalidInput(
           "--min-downloads " + minDownloads + " is negative", "give a count, e.g. 1000");
