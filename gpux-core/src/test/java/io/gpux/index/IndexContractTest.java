@@ -342,6 +342,161 @@ class IndexContractTest {
     }
   }
 
+  private static BenchmarkRow bench(String model, String provider, double meanMs) {
+    return new BenchmarkRow(
+        T0,
+        model,
+        "model.onnx",
+        provider,
+        1,
+        2,
+        10,
+        meanMs,
+        meanMs,
+        meanMs,
+        meanMs,
+        meanMs,
+        meanMs,
+        1000 / meanMs,
+        "0.1.0",
+        null,
+        "batch benchmark");
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void monitoringHistoryAndBenchmarksStayInTheirWorkspace(IndexBackend backend) throws Exception {
+    try (IndexDatabase db = backend.fresh(dir).open()) {
+      db.transaction(() -> new WorkspaceTables(db).create("team-a", T0));
+      HistoryTables def = new HistoryTables(db);
+      HistoryTables a = new HistoryTables(db, "team-a");
+      // The same model, version, tier and start in both: two rows, one per workspace.
+      def.put(List.of(sample(10, T0, "m", 3), sample(10, T0.plusSeconds(10), "n", 1)));
+      a.put(List.of(sample(10, T0, "m", 40)));
+      assertEquals(2, def.count());
+      assertEquals(1, a.count());
+      assertEquals(
+          List.of(3L),
+          def.between(T0, T0.plusSeconds(5), "m").stream().map(Sample::succeeded).toList());
+      assertEquals(
+          List.of(40L),
+          a.between(T0, T0.plusSeconds(60), null).stream().map(Sample::succeeded).toList());
+      assertEquals(List.of("m"), a.models().stream().map(r -> r[0]).toList());
+      assertEquals(List.of("m", "n"), def.models().stream().map(r -> r[0]).toList());
+      assertEquals(40, a.totals(T0, T0.plusSeconds(60)).get(0).succeeded());
+      assertEquals(3, def.totals(T0, T0.plusSeconds(60)).get(0).succeeded());
+      assertEquals(1, a.requestBuckets(T0, T0.plusSeconds(60)).size());
+      assertEquals(List.of(10), a.resolutionsBelow(60));
+      // Events of the same model, instant and kind: one per workspace.
+      def.event(new Event(T0, "m", "served", "v1", null, "hf:org/m", null, "cpu"));
+      a.event(new Event(T0, "m", "served", "v1", null, "hf:org/m@team", null, "cpu"));
+      assertEquals(List.of("hf:org/m@team"), a.events().stream().map(Event::reference).toList());
+      assertEquals(List.of("hf:org/m"), def.events().stream().map(Event::reference).toList());
+      // Retention within one workspace rolls up and drops its own rows only.
+      try (io.gpux.monitor.History h = new io.gpux.monitor.History(a)) {
+        h.compact(
+            T0.plus(java.time.Duration.ofDays(400)),
+            new io.gpux.monitor.Retention(
+                java.time.Duration.ofHours(1),
+                java.time.Duration.ofHours(1),
+                java.time.Duration.ofHours(1)));
+      }
+      assertEquals(0, a.count());
+      assertEquals(2, def.count());
+      try (io.gpux.monitor.History h = new io.gpux.monitor.History(def)) {
+        h.compact(
+            T0.plus(java.time.Duration.ofHours(3)),
+            new io.gpux.monitor.Retention(
+                java.time.Duration.ofHours(1),
+                java.time.Duration.ofDays(1),
+                java.time.Duration.ofDays(1)));
+      }
+      assertEquals(List.of(60, 60), def.all().stream().map(Sample::resolution).toList());
+      assertEquals(List.of(3L, 1L), def.all().stream().map(Sample::succeeded).toList());
+      // Benchmarks: the same key in two workspaces, each reads its own.
+      BenchmarkTables bd = new BenchmarkTables(db);
+      BenchmarkTables ba = new BenchmarkTables(db, "team-a");
+      db.transaction(
+          () -> {
+            bd.insert(bench("hf:org/m", "cpu", 2.0));
+            ba.insert(bench("hf:org/m", "cpu", 5.0));
+          });
+      assertEquals(List.of(2.0), bd.list(null).stream().map(BenchmarkRow::meanMs).toList());
+      assertEquals(List.of(5.0), ba.list("hf:org/m").stream().map(BenchmarkRow::meanMs).toList());
+      // Deleting a workspace drops its history with it, and leaves the others'.
+      a.put(List.of(sample(10, T0, "m", 40)));
+      db.transaction(() -> new WorkspaceTables(db).delete("team-a"));
+      assertEquals(0, a.count());
+      assertTrue(a.events().isEmpty());
+      assertTrue(ba.list(null).isEmpty());
+      assertEquals(2, def.count());
+      assertEquals(1, def.events().size());
+      assertEquals(1, bd.list(null).size());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void historyAndBenchmarksFromBeforeWorkspacesMoveIntoDefault(IndexBackend backend)
+      throws Exception {
+    IndexBackend.Target t = backend.fresh(dir);
+    t.sql("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    StringBuilder script = new StringBuilder();
+    for (String m : Migrations.FILES) {
+      if (Migrations.number(m) >= 10) {
+        break;
+      }
+      for (String sql : Migrations.statements(m)) {
+        script.append(sql).append(";\n");
+      }
+      script
+          .append("INSERT INTO schema_version VALUES (")
+          .append(Migrations.number(m))
+          .append(", '2026-01-01');\n");
+    }
+    String at = IndexDatabase.time(T0);
+    script.append(
+        "INSERT INTO monitor_samples VALUES (10, '"
+            + at
+            + "', 'm', 'v1', 'cpu', 10, 7, 0, 0, 0, 0, 0, '1,2', '0,0', '3,0', 0.1, 0, 0.1, 1,"
+            + " 1, 1, 0.5, 100, 200);\n");
+    script.append(
+        "INSERT INTO monitor_events VALUES ('"
+            + at
+            + "', 'm', 'served', 'v1', NULL, 'hf:org/m', NULL, 'cpu');\n");
+    script.append(
+        "INSERT INTO benchmarks (measured_at, model, provider, batch_size, warmup, runs, mean_ms,"
+            + " median_ms, p95_ms, p99_ms, min_ms, max_ms, throughput_per_s, gpux_version,"
+            + " source) VALUES ('"
+            + at
+            + "', 'm', 'cpu', 1, 1, 5, 1, 1, 1, 1, 1, 1, 1000, '0.1.0', 'batch run')");
+    sqlScript(t, script.toString());
+    try (IndexDatabase db = t.open()) {
+      assertEquals(Migrations.LATEST, db.schemaVersion());
+      HistoryTables def = new HistoryTables(db);
+      assertEquals(List.of(7L), def.all().stream().map(Sample::succeeded).toList());
+      assertEquals(
+          List.of(1L, 2L), Arrays.stream(def.all().get(0).requestBuckets()).boxed().toList());
+      assertEquals(List.of("served"), def.events().stream().map(Event::kind).toList());
+      assertEquals(
+          List.of("batch run"),
+          new BenchmarkTables(db).list("m").stream().map(BenchmarkRow::source).toList());
+      assertEquals(0, new HistoryTables(db, "other").count());
+      assertTrue(new BenchmarkTables(db, "other").list(null).isEmpty());
+    }
+  }
+
+  /** Runs statements separated by {@code ;\n} on either database, as one script. */
+  private static void sqlScript(IndexBackend.Target t, String script) throws Exception {
+    if (t.server() != null) {
+      t.sql(script);
+      return;
+    }
+    for (String statement : script.split(";\n")) {
+      t.sql(statement);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(IndexBackend.class)
   void searchCacheKeepsTheNewestAnswerPerQuery(IndexBackend backend) throws Exception {
