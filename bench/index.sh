@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The index on SQLite against PostgreSQL (issue 18): `gpux list` and `gpux outdated --json` on a
-# store of 1,000 models from the test hub with its index in each database (interleaved rounds, a
-# fresh bin/gpux process each), and the cost of one write (a tag move, one transaction) alone and
+# The index on SQLite against PostgreSQL (issue 18): `gpux list`, `gpux outdated --json` and
+# `gpux collection show` (a collection of all of them) on a store of 1,000 models from the test hub
+# with its index in each database (interleaved rounds, a fresh bin/gpux process each), and the cost
+# of one write (a tag move, one transaction) alone and
 # under 4 concurrent writers. PostgreSQL is Debian's, started by io.gpux.testing.Postgres in a
 # temporary folder (apt-get install postgresql). Writes bench/results/index.md.
 # Usage: bash bench/index.sh [MODELS] [ROUNDS]
@@ -29,9 +30,13 @@ print(f"Measured {datetime.date.today()} with `bash bench/index.sh`, {sys.argv[4
       f"Median of {r['rounds']} interleaved rounds, each a fresh `bin/gpux` process.\n")
 print("| command | SQLite | PostgreSQL | ratio (PostgreSQL / SQLite) |")
 print("|---|---|---|---|")
-for c, label in (("list", "`gpux list`"), ("outdated", "`gpux outdated --json`")):
+for c, label in (("list", "`gpux list`"), ("outdated", "`gpux outdated --json`"),
+                 ("collection show", f"`gpux collection show` ({r['models']} items)")):
     s, p = med(r[c]["sqlite"]), med(r[c]["postgres"])
     print(f"| {label} | {s:.2f} s | {p:.2f} s | {p / s:.2f}x |")
+print(f"\nAdding all {r['models']} models to one collection (one `gpux collection add`, one "
+      f"transaction, each pinned at its stored version): {r['collection_add_s_sqlite']:.2f} s on "
+      f"SQLite, {r['collection_add_s_postgres']:.2f} s on PostgreSQL (in process, not timed per round).")
 print("\n| one write (a tag move, one transaction) | SQLite | PostgreSQL |")
 print("|---|---|---|")
 for w in ("1_writers", "4_writers"):
@@ -41,7 +46,7 @@ for w in ("1_writers", "4_writers"):
           f"{s['median_ms']:.2f} / {s['p95_ms']:.2f} ms, {s['writes_per_s']:.0f}/s | "
           f"{p['median_ms']:.2f} / {p['p95_ms']:.2f} ms, {p['writes_per_s']:.0f}/s |")
 print()
-for c in ("list", "outdated"):
+for c in ("list", "outdated", "collection show"):
     for side in ("sqlite", "postgres"):
         print(f"- {c} {side}: " + ", ".join("%.2f" % x for x in r[c][side]) + " s")
 PY

@@ -32,13 +32,15 @@ public final class Monitor {
   }
 
   /**
-   * Opens the history in the store's index database (created, and migrated, with the store). The
-   * caller closes it. A history that cannot be opened throws a {@link io.gpux.error.GpuxException}:
-   * the server reports it and serves without history.
+   * Opens the history of the current workspace in the store's index database (created, and
+   * migrated, with the store). The caller closes it. A history that cannot be opened (or a
+   * workspace that does not exist) throws a {@link io.gpux.error.GpuxException}: the server reports
+   * it and serves without history.
    */
   public History openHistory() {
-    resources.store(); // the store's own opening migrates the index (or rebuilds a lost one)
-    return History.open(resources.settings.home(), resources.settings.env());
+    // The store's own opening migrates the index (or rebuilds a lost one) and checks the workspace.
+    String workspace = resources.store().workspace();
+    return History.open(resources.settings.home(), resources.settings.env(), workspace);
   }
 
   /** A recorder of {@code metrics} into {@code history}; call {@link HistoryRecorder#start}. */
@@ -90,7 +92,10 @@ public final class Monitor {
                 resources.store().benchmarks(null)));
   }
 
-  /** What {@code gpux batch benchmark} and {@code gpux run --benchmark} measured (null: all). */
+  /**
+   * What {@code gpux batch benchmark} and {@code gpux run --benchmark} measured (null: all) in the
+   * current workspace.
+   */
   public List<BenchmarkTables.BenchmarkRow> benchmarks(String model) {
     return resources.store().benchmarks(model);
   }
@@ -146,9 +151,10 @@ public final class Monitor {
    * Keeps {@code rows} in the history (the index's {@code benchmarks} table), each tagged with this
    * machine's fingerprint (CPU model, cores, ONNX Runtime; the provider is the row's own) and the
    * command that measured it ({@code source}, e.g. {@code "batch run"}), so versions, models and
-   * machines compare later. The one place every recording command keeps its results. A history that
-   * cannot be stored is no failure of the command that measured: {@code warn} is told why (a line
-   * without the {@code gpux: warning:} prefix) and false is returned; the rows are lost.
+   * machines compare later; they go into the current workspace's history, as {@code gpux serve}'s
+   * samples do. The one place every recording command keeps its results. A history that cannot be
+   * stored is no failure of the command that measured: {@code warn} is told why (a line without the
+   * {@code gpux: warning:} prefix) and false is returned; the rows are lost.
    */
   public boolean record(
       List<BenchmarkTables.BenchmarkRow> rows, String source, Consumer<String> warn) {

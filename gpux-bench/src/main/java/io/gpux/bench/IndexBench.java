@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The index on SQLite against PostgreSQL (bench/index.sh): {@code gpux list} and {@code gpux
  * outdated --json} on a store of MODELS models from the test hub, the same store with its index in
- * each database, in interleaved rounds (each a fresh {@code bin/gpux} process); then the cost of a
- * write (one transaction moving a tag) alone and with 4 writers at once, each on its own
- * connection, as 4 processes would be.
+ * each database, in interleaved rounds (each a fresh {@code bin/gpux} process), and {@code gpux
+ * collection show} on a collection of all of them; then the cost of a write (one transaction moving
+ * a tag) alone and with 4 writers at once, each on its own connection, as 4 processes would be.
  *
  * <p>Prints one JSON object of times in seconds (writes in milliseconds).
  */
@@ -100,7 +100,26 @@ public final class IndexBench {
       Map<String, Map<String, String>> sides = new LinkedHashMap<>();
       sides.put("sqlite", sqliteEnv);
       sides.put("postgres", pgEnv);
-      for (String[] command : List.of(new String[] {"list"}, new String[] {"outdated", "--json"})) {
+      // One collection of every model on each side (collections live only in the index, so the
+      // rebuilt PostgreSQL index has none): added in one go, each pinned at its stored version.
+      List<String> refs = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        refs.add(String.format("hf:bench/m%04d", i));
+      }
+      for (Map.Entry<String, Map<String, String>> side : sides.entrySet()) {
+        t0 = System.nanoTime();
+        try (Gpux g = Gpux.open(work, settings(side.getValue()))) {
+          g.collections().create("all", "every model of the bench");
+          g.collections().add("all", refs, null, false);
+          check(g.collections().show("all").size() == count, "the collection holds every model");
+        }
+        out.put("collection_add_s_" + side.getKey(), (System.nanoTime() - t0) / 1e9);
+      }
+      for (String[] command :
+          List.of(
+              new String[] {"list"},
+              new String[] {"outdated", "--json"},
+              new String[] {"collection", "show", "all"})) {
         Map<String, List<Double>> times = new LinkedHashMap<>();
         sides.keySet().forEach(s -> times.put(s, new ArrayList<>()));
         run(sides.get("sqlite"), work, gpux, command); // warm the page cache and CDS archive
@@ -114,7 +133,8 @@ public final class IndexBench {
             check(exit == 0, side + " gpux " + String.join(" ", command) + " exited " + exit);
           }
         }
-        out.put(command[0], times);
+        // Keyed by the command without its arguments: "list", "outdated", "collection show".
+        out.put(command[0].equals("collection") ? "collection show" : command[0], times);
       }
 
       Map<String, Object> writes = new LinkedHashMap<>();

@@ -119,6 +119,7 @@ public final class GpuxCommand implements Runnable {
     m.put("verify", VerifyCommand::new);
     m.put("login", LoginCommand::new);
     m.put("logout", LogoutCommand::new);
+    m.put("config", ConfigCommand::new);
     m.put("completion", CompletionCommand::new);
     return m;
   }

@@ -181,6 +181,7 @@ class DocCommandsTest {
                     || a.matches("(hf|mlflow|wandb|oci|zoo|kaggle|tfhub|torchhub):.*")
                     || a.startsWith("https://tfhub.dev/")
                     || a.startsWith("https://www.kaggle.com/models/")
+                    || a.startsWith("postgresql://") // PostgresDocTest runs them on one
                     || a.startsWith("models:/")
                     || a.startsWith("runs:/"));
   }

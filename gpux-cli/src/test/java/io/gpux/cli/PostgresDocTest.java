@@ -90,7 +90,10 @@ class PostgresDocTest {
         }
       }
     }
-    assertEquals(2, ran, "gpux list and gpux outdated");
+    assertEquals(4, ran, "gpux list, gpux outdated, gpux config set and list");
+    assertTrue(
+        Files.readString(home.resolve("config.yml")).contains("index.url: postgresql://" + role),
+        "gpux config set kept the URL");
     assertFalse(Files.exists(home.resolve("index.db")), "the index went to PostgreSQL");
     assertEquals(
         String.valueOf(io.gpux.index.Migrations.LATEST),

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The index on a real PostgreSQL ({@code GPUX_INDEX_URL}) as a user meets it: commands work as on
  * SQLite, a server that is down is one clear error (exit 3) and never a silent local index, and
- * several {@code gpux} processes writing at once (two updates, pins) leave it consistent.
+ * several {@code gpux} processes writing at once (two updates, pins, adds to one collection) leave
+ * it consistent.
  */
 class PostgresIndexCliTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -129,6 +130,74 @@ class PostgresIndexCliTest {
       assertEquals(0, CliResult.run(cwd, env, "outdated").exitCode());
       assertEquals(0, CliResult.run(cwd, env, "verify").exitCode());
       assertEquals(4, MAPPER.readTree(CliResult.run(cwd, env, "list", "--json").out()).size());
+    }
+  }
+
+  @Test
+  @io.gpux.testing.Slow
+  void severalProcessesAddingToOneCollectionKeepEveryItemOnceInOrder() throws Exception {
+    Postgres pg = Postgres.shared();
+    String database = pg.newDatabase();
+    try (FakeHfHub hub = FakeHfHub.start()) {
+      byte[] model =
+          Files.readAllBytes(io.gpux.testing.OnnxModels.addOne(cwd.resolve("model.onnx")));
+      Map<String, String> env = new HashMap<>();
+      env.put("GPUX_HOME", home.toString());
+      env.put("HF_ENDPOINT", hub.url());
+      env.put("GPUX_INDEX_URL", pg.url(database));
+      int writers = 4;
+      for (int i = 0; i < writers; i++) {
+        for (String repo : List.of("acme/m" + i + "a", "acme/m" + i + "b")) {
+          hub.repo(repo).file("model.onnx", model).commit("initial");
+        }
+      }
+      hub.repo("acme/common").file("model.onnx", model).commit("initial");
+      assertEquals(0, CliResult.run(cwd, env, "collection", "create", "shared").exitCode());
+      Map<String, String> processEnv = new HashMap<>(System.getenv());
+      processEnv.putAll(env);
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      try {
+        List<Future<CliResult>> adds = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+          String[] args = {
+            "collection",
+            "add",
+            "shared",
+            "hf:acme/m" + i + "a",
+            "hf:acme/m" + i + "b",
+            "hf:acme/common"
+          };
+          adds.add(pool.submit(() -> CliProcess.run(cwd, processEnv, args)));
+        }
+        for (Future<CliResult> f : adds) {
+          CliResult r = f.get();
+          assertEquals(0, r.exitCode(), r.toString());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      JsonNode shown =
+          MAPPER.readTree(CliResult.run(cwd, env, "collection", "show", "shared", "--json").out());
+      // Every writer's two items and the one they all added, once: 2 per writer + 1.
+      assertEquals(2 * writers + 1, shown.get("size").asInt(), shown.toString());
+      List<String> names = new ArrayList<>();
+      for (JsonNode item : shown.get("items")) {
+        names.add(item.get("name").asText());
+      }
+      assertEquals(2 * writers + 1, names.stream().distinct().count(), names.toString());
+      // Each writer's items stay together and in the order it gave them: one transaction each.
+      for (int i = 0; i < writers; i++) {
+        int first = names.indexOf("acme/m" + i + "a");
+        assertEquals("acme/m" + i + "b", names.get(first + 1), names.toString());
+      }
+      // Positions are unique: the MAX(position) + 1 of each add ran under the write lock.
+      assertEquals(
+          (2 * writers + 1) + "|" + (2 * writers + 1),
+          pg.psql(
+                  database,
+                  "SELECT COUNT(DISTINCT position) || '|' || COUNT(*) FROM collection_items"
+                      + " WHERE collection = 'shared'")
+              .strip());
     }
   }
 }

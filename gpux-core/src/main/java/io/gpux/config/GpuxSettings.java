@@ -36,6 +36,9 @@ import java.util.Map;
  *   <li>registry variables, read by their plug-ins: {@code HF_ENDPOINT}, {@code HF_TOKEN}, ...
  * </ul>
  *
+ * <p>{@code GPUX_INDEX_URL} may also come from the settings file {@code GPUX_HOME/config.yml}
+ * ({@code index.url}, see {@link SettingsFile}); the environment wins over it.
+ *
  * @param env the whole environment, passed on to registries (tests pass their own)
  * @param clock what "now" is for the store and pulls (timestamps, grace periods)
  * @param sleeper how waits are made (retry backoff, {@code Retry-After}, rate limits): tests, also
@@ -64,14 +67,22 @@ public record GpuxSettings(
     return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
   }
 
+  /**
+   * The settings of {@code env}, with those of the settings file ({@link SettingsFile}, {@code
+   * GPUX_HOME/config.yml}) for the variables {@code env} does not set.
+   *
+   * @throws io.gpux.error.GpuxException for a settings file that is malformed, names an unknown
+   *     key, or holds a password others can read
+   */
   public static GpuxSettings fromEnvironment(Map<String, String> env, Path userHome) {
     String home = env.get("GPUX_HOME");
-    Path h = home == null || home.isBlank() ? userHome.resolve(".gpux") : Path.of(home);
+    Path h = (home == null || home.isBlank() ? userHome.resolve(".gpux") : Path.of(home));
+    h = h.toAbsolutePath().normalize();
     String offline = env.getOrDefault("GPUX_OFFLINE", "");
     return new GpuxSettings(
-        h.toAbsolutePath().normalize(),
+        h,
         offline.equals("1") || offline.equalsIgnoreCase("true"),
-        env);
+        SettingsFile.read(SettingsFile.of(h)).over(env));
   }
 
   /**

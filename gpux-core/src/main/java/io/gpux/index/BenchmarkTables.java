@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The {@code benchmarks} table: what {@code gpux batch benchmark} measured, one row per model
  * timed, for the monitoring and recommendation features to read. Rows are only ever added; each
- * carries the machine it ran on (schema 6 on).
+ * carries the machine it ran on (schema 6 on) and belongs to one workspace (schema 10 on), whose
+ * history it is part of: every query here stays within it.
  */
 public final class BenchmarkTables {
   /**
@@ -65,17 +66,26 @@ public final class BenchmarkTables {
   public record Machine(String cpuModel, int cores, String ortVersion) {}
 
   private final IndexDatabase db;
+  private final String workspace;
 
+  /** The benchmarks of the workspace {@code default}. */
   public BenchmarkTables(IndexDatabase db) {
+    this(db, WorkspaceTables.DEFAULT);
+  }
+
+  /** The benchmarks of one workspace. */
+  public BenchmarkTables(IndexDatabase db, String workspace) {
     this.db = db;
+    this.workspace = java.util.Objects.requireNonNull(workspace);
   }
 
   public void insert(BenchmarkRow b) throws SQLException {
     db.exec(
-        "INSERT INTO benchmarks (measured_at, model, model_file, provider, batch_size, warmup,"
-            + " runs, mean_ms, median_ms, p95_ms, p99_ms, min_ms, max_ms, throughput_per_s,"
-            + " gpux_version, cpu_model, cores, ort_version, source)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO benchmarks (workspace, measured_at, model, model_file, provider, batch_size,"
+            + " warmup, runs, mean_ms, median_ms, p95_ms, p99_ms, min_ms, max_ms,"
+            + " throughput_per_s, gpux_version, cpu_model, cores, ort_version, source)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        workspace,
         IndexDatabase.time(b.measuredAt()),
         b.model(),
         b.modelFile(),
@@ -103,8 +113,8 @@ public final class BenchmarkTables {
         "SELECT measured_at, model, model_file, provider, batch_size, warmup, runs, mean_ms,"
             + " median_ms, p95_ms, p99_ms, min_ms, max_ms, throughput_per_s, gpux_version,"
             + " cpu_model, cores, ort_version, source"
-            + " FROM benchmarks"
-            + (model == null ? "" : " WHERE model = ?")
+            + " FROM benchmarks WHERE workspace = ?"
+            + (model == null ? "" : " AND model = ?")
             + " ORDER BY measured_at, model";
     IndexDatabase.Row<BenchmarkRow> row =
         r ->
@@ -128,6 +138,6 @@ public final class BenchmarkTables {
                     ? null
                     : new Machine(r.getString(16), r.getInt(17), r.getString(18)),
                 r.getString(19));
-    return model == null ? db.query(sql, row) : db.query(sql, row, model);
+    return model == null ? db.query(sql, row, workspace) : db.query(sql, row, workspace, model);
   }
 }

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The monitoring history's tables ({@code monitor_samples}, {@code monitor_events}, schema V6):
- * rows are written by {@code io.gpux.monitor}'s recorder and rolled up by its retention; this class
- * only maps them.
+ * The monitoring history's tables ({@code monitor_samples}, {@code monitor_events}, schema V6) of
+ * one workspace (V10): rows are written by {@code io.gpux.monitor}'s recorder and rolled up by its
+ * retention; this class only maps them, and every query here reads and writes within its workspace,
+ * so two workspaces serving the same model name keep apart.
  */
 public final class HistoryTables {
   /**
@@ -78,13 +79,25 @@ public final class HistoryTables {
           + " cpu_cores, rss_bytes, memory_limit_bytes";
 
   private final IndexDatabase db;
+  private final String workspace;
 
+  /** The history of the workspace {@code default}. */
   public HistoryTables(IndexDatabase db) {
+    this(db, WorkspaceTables.DEFAULT);
+  }
+
+  /** The history of one workspace. */
+  public HistoryTables(IndexDatabase db, String workspace) {
     this.db = db;
+    this.workspace = java.util.Objects.requireNonNull(workspace);
   }
 
   public IndexDatabase database() {
     return db;
+  }
+
+  public String workspace() {
+    return workspace;
   }
 
   /** Adds rows, replacing one with the same tier, model, version and start (a roll-up's merge). */
@@ -94,10 +107,11 @@ public final class HistoryTables {
           for (Sample s : rows) {
             delete(s.resolution(), s.model(), s.version(), s.at());
             db.exec(
-                "INSERT INTO monitor_samples ("
+                "INSERT INTO monitor_samples (workspace, "
                     + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " ?, ?)",
+                    + " ?, ?, ?)",
+                workspace,
                 s.resolution(),
                 IndexDatabase.time(s.at()),
                 s.model(),
@@ -129,7 +143,9 @@ public final class HistoryTables {
   private void delete(int resolution, String model, String version, Instant at)
       throws SQLException {
     db.exec(
-        "DELETE FROM monitor_samples WHERE resolution = ? AND model = ? AND version = ? AND at = ?",
+        "DELETE FROM monitor_samples WHERE workspace = ? AND resolution = ? AND model = ?"
+            + " AND version = ? AND at = ?",
+        workspace,
         resolution,
         model,
         version,
@@ -139,9 +155,19 @@ public final class HistoryTables {
   /** Deletes the rows of a tier that start before {@code before}; call within a transaction. */
   public void deleteBefore(int resolution, Instant before) throws SQLException {
     db.exec(
-        "DELETE FROM monitor_samples WHERE resolution = ? AND at < ?",
+        "DELETE FROM monitor_samples WHERE workspace = ? AND resolution = ? AND at < ?",
+        workspace,
         resolution,
         IndexDatabase.time(before));
+  }
+
+  /** The tiers below {@code resolution} that hold rows (the raw tier's may vary between runs). */
+  public List<Integer> resolutionsBelow(int resolution) {
+    return db.query(
+        "SELECT DISTINCT resolution FROM monitor_samples WHERE workspace = ? AND resolution < ?",
+        r -> r.getInt(1),
+        workspace,
+        resolution);
   }
 
   /** Rows of one tier that start before {@code before}, oldest first. */
@@ -149,8 +175,10 @@ public final class HistoryTables {
     return db.query(
         "SELECT "
             + COLUMNS
-            + " FROM monitor_samples WHERE resolution = ? AND at < ? ORDER BY at, model, version",
+            + " FROM monitor_samples WHERE workspace = ? AND resolution = ? AND at < ?"
+            + " ORDER BY at, model, version",
         HistoryTables::sample,
+        workspace,
         resolution,
         IndexDatabase.time(before));
   }
@@ -163,20 +191,29 @@ public final class HistoryTables {
     String sql =
         "SELECT "
             + COLUMNS
-            + " FROM monitor_samples WHERE at >= ? AND at < ?"
+            + " FROM monitor_samples WHERE workspace = ? AND at >= ? AND at < ?"
             + (model == null ? "" : " AND model = ?")
             + " ORDER BY at, model, version, resolution";
     return model == null
-        ? db.query(sql, HistoryTables::sample, IndexDatabase.time(from), IndexDatabase.time(to))
+        ? db.query(
+            sql, HistoryTables::sample, workspace, IndexDatabase.time(from), IndexDatabase.time(to))
         : db.query(
-            sql, HistoryTables::sample, IndexDatabase.time(from), IndexDatabase.time(to), model);
+            sql,
+            HistoryTables::sample,
+            workspace,
+            IndexDatabase.time(from),
+            IndexDatabase.time(to),
+            model);
   }
 
   /** Every row, oldest first. */
   public List<Sample> all() {
     return db.query(
-        "SELECT " + COLUMNS + " FROM monitor_samples ORDER BY at, model, version",
-        HistoryTables::sample);
+        "SELECT "
+            + COLUMNS
+            + " FROM monitor_samples WHERE workspace = ? ORDER BY at, model, version",
+        HistoryTables::sample,
+        workspace);
   }
 
   /** One model version's sums over a time range, added up by the database. */
@@ -194,7 +231,7 @@ public final class HistoryTables {
   public List<Totals> totals(Instant from, Instant to) {
     return db.query(
         "SELECT model, version, MAX(provider), SUM(succeeded), SUM(failed), SUM(seconds), MAX(at),"
-            + " MAX(rss_bytes) FROM monitor_samples WHERE at >= ? AND at < ?"
+            + " MAX(rss_bytes) FROM monitor_samples WHERE workspace = ? AND at >= ? AND at < ?"
             + " GROUP BY model, version ORDER BY model, version",
         r ->
             new Totals(
@@ -206,6 +243,7 @@ public final class HistoryTables {
                 r.getDouble(6),
                 Instant.parse(r.getString(7)),
                 r.getLong(8)),
+        workspace,
         IndexDatabase.time(from),
         IndexDatabase.time(to));
   }
@@ -218,7 +256,8 @@ public final class HistoryTables {
   public java.util.Map<String, long[]> requestBuckets(Instant from, Instant to) {
     java.util.Map<String, long[]> out = new java.util.TreeMap<>();
     db.query(
-        "SELECT model, version, request_buckets FROM monitor_samples WHERE at >= ? AND at < ?",
+        "SELECT model, version, request_buckets FROM monitor_samples"
+            + " WHERE workspace = ? AND at >= ? AND at < ?",
         r -> {
           long[] b = longs(r.getString(3));
           out.merge(
@@ -234,6 +273,7 @@ public final class HistoryTables {
               });
           return Boolean.TRUE;
         },
+        workspace,
         IndexDatabase.time(from),
         IndexDatabase.time(to));
     return out;
@@ -242,20 +282,28 @@ public final class HistoryTables {
   /** The models in the history, with the time of each one's latest row. */
   public List<String[]> models() {
     return db.query(
-        "SELECT model, MAX(at) FROM monitor_samples GROUP BY model ORDER BY model",
-        r -> new String[] {r.getString(1), r.getString(2)});
+        "SELECT model, MAX(at) FROM monitor_samples WHERE workspace = ? GROUP BY model"
+            + " ORDER BY model",
+        r -> new String[] {r.getString(1), r.getString(2)},
+        workspace);
   }
 
   public long count() {
-    return db.query("SELECT COUNT(*) FROM monitor_samples", r -> r.getLong(1)).get(0);
+    return db.query(
+            "SELECT COUNT(*) FROM monitor_samples WHERE workspace = ?",
+            r -> r.getLong(1),
+            workspace)
+        .get(0);
   }
 
   public void event(Event e) {
     db.transaction(
         () ->
             db.exec(
-                "INSERT INTO monitor_events (at, model, kind, version, previous, reference,"
-                    + " requested_provider, provider) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO monitor_events (workspace, at, model, kind, version, previous,"
+                    + " reference, requested_provider, provider)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                workspace,
                 IndexDatabase.time(e.at()),
                 e.model(),
                 e.kind(),
@@ -270,7 +318,7 @@ public final class HistoryTables {
   public List<Event> events() {
     return db.query(
         "SELECT at, model, kind, version, previous, reference, requested_provider, provider"
-            + " FROM monitor_events ORDER BY at, model",
+            + " FROM monitor_events WHERE workspace = ? ORDER BY at, model",
         r ->
             new Event(
                 Instant.parse(r.getString(1)),
@@ -280,7 +328,8 @@ public final class HistoryTables {
                 r.getString(5),
                 r.getString(6),
                 r.getString(7),
-                r.getString(8)));
+                r.getString(8)),
+        workspace);
   }
 
   private static Sample sample(java.sql.ResultSet r) throws SQLException {

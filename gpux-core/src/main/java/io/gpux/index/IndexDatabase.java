@@ -86,7 +86,7 @@ public final class IndexDatabase implements AutoCloseable {
     }
     if (!PostgresUrl.isPostgres(url)) {
       throw GpuxException.invalidInput(
-          PostgresUrl.VARIABLE + " is not a PostgreSQL URL: " + PostgresUrl.redact(url),
+          PostgresUrl.origin(env) + " is not a PostgreSQL URL: " + PostgresUrl.redact(url),
           "set it to postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE, or unset it for the"
               + " local SQLite index");
     }
@@ -144,9 +144,9 @@ public final class IndexDatabase implements AutoCloseable {
     }
     return new GpuxException(
         ErrorCategory.UNAVAILABLE,
-        "cannot reach the index database " + url + " named by " + PostgresUrl.VARIABLE + ": " + why,
+        "cannot reach the index database " + url + " named by " + url.origin() + ": " + why,
         "start PostgreSQL or fix "
-            + PostgresUrl.VARIABLE
+            + url.origin()
             + " (user, host, port, database; password in it, PGPASSWORD or ~/.pgpass); GPUX does"
             + " not fall back to the local index",
         e);

@@ -10,6 +10,11 @@ import java.util.Optional;
  * gpux recommend}'s harness. Rows are keyed by the file's content digest and the machine's
  * fingerprint, so another machine's (or another ONNX Runtime's) timing is never mistaken for this
  * one's.
+ *
+ * <p>Unlike the monitoring history and the benchmarks (one workspace's each, V10), this cache has
+ * no workspace: a row is a property of the file and the machine, which are the same whichever
+ * workspace asked. Sharing it means one measurement serves every team on a shared index, and no
+ * workspace's data is in it (only digests, fingerprints and timings).
  */
 public final class LatencyTables {
   /**

@@ -20,11 +20,33 @@ import java.util.regex.Pattern;
  * what messages show.
  *
  * @param query what followed {@code ?}, passed to the JDBC driver as is ({@code sslmode=require})
+ * @param origin what named it, for messages: {@code GPUX_INDEX_URL} or {@code index.url in FILE}
  */
 public record PostgresUrl(
-    String user, String password, String host, int port, String database, String query) {
+    String user,
+    String password,
+    String host,
+    int port,
+    String database,
+    String query,
+    String origin) {
   /** The variable that names it; messages name it so the user knows what to fix. */
   public static final String VARIABLE = "GPUX_INDEX_URL";
+
+  /** A URL the variable named. */
+  public PostgresUrl(
+      String user, String password, String host, int port, String database, String query) {
+    this(user, password, host, port, database, query, VARIABLE);
+  }
+
+  /**
+   * What named the URL in {@code env}, as messages say it: {@code GPUX_INDEX_URL}, or {@code
+   * index.url in FILE} when it came from the settings file (which marks it under {@code
+   * gpux.origin.GPUX_INDEX_URL}, see {@code io.gpux.config.SettingsFile}).
+   */
+  public static String origin(Map<String, String> env) {
+    return env.getOrDefault("gpux.origin." + VARIABLE, VARIABLE);
+  }
 
   private static final Pattern URL =
       Pattern.compile(
@@ -42,24 +64,25 @@ public record PostgresUrl(
    * @param userHome where {@code .pgpass} is looked for without {@code PGPASSFILE}
    */
   public static PostgresUrl parse(String url, Map<String, String> env, Path userHome) {
+    String origin = origin(env);
     Matcher m = URL.matcher(url.trim());
     if (!m.matches()) {
       throw GpuxException.invalidInput(
-          VARIABLE + " is not a PostgreSQL URL: " + redact(url),
+          origin + " is not a PostgreSQL URL: " + redact(url),
           "set it to postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE, or unset it for the"
               + " local SQLite index");
     }
     String user = m.group(1) == null ? env.getOrDefault("PGUSER", "") : decode(m.group(1));
     if (user.isEmpty()) {
       throw GpuxException.invalidInput(
-          VARIABLE + " names no user: " + redact(url),
+          origin + " names no user: " + redact(url),
           "write it as postgresql://USER@HOST:PORT/DATABASE (or set PGUSER)");
     }
     String host = m.group(3);
     int port = m.group(4) == null ? 5432 : Integer.parseInt(m.group(4));
     if (port < 1 || port > 65535) {
       throw GpuxException.invalidInput(
-          VARIABLE + " has no valid port: " + redact(url), "ports are 1 to 65535 (default 5432)");
+          origin + " has no valid port: " + redact(url), "ports are 1 to 65535 (default 5432)");
     }
     String database = decode(m.group(5));
     String password = m.group(2) == null ? null : decode(m.group(2));
@@ -69,7 +92,7 @@ public record PostgresUrl(
     if (password == null) {
       password = fromPassFile(env, userHome, host, port, database, user);
     }
-    return new PostgresUrl(user, password, host, port, database, m.group(6));
+    return new PostgresUrl(user, password, host, port, database, m.group(6), origin);
   }
 
   private static String decode(String s) {

@@ -60,11 +60,23 @@ public final class WorkspaceTables {
                 r.getInt(5)));
   }
 
-  /** Drops a workspace and everything scoped to it (its versions' manifests are the store's). */
+  /**
+   * Drops a workspace and everything scoped to it, its monitoring history and benchmarks included
+   * (a workspace created again under the name starts afresh); its versions' manifests are the
+   * store's.
+   */
   public void delete(String name) throws SQLException {
     for (String table :
         new String[] {
-          "tags", "pins", "tag_history", "collection_items", "collections", "workspace_settings",
+          "tags",
+          "pins",
+          "tag_history",
+          "collection_items",
+          "collections",
+          "workspace_settings",
+          "monitor_samples",
+          "monitor_events",
+          "benchmarks",
         }) {
       db.exec("DELETE FROM " + table + " WHERE workspace = ?", name);
     }

@@ -42,7 +42,21 @@ public final class History implements AutoCloseable {
 
   /** As {@link #open(Path)}, in the index {@code env} names ({@code GPUX_INDEX_URL}) if any. */
   public static History open(Path home, Map<String, String> env) {
-    return new History(new HistoryTables(IndexDatabase.open(home.resolve("index.db"), env)), true);
+    return open(home, env, io.gpux.index.WorkspaceTables.DEFAULT);
+  }
+
+  /**
+   * As {@link #open(Path, Map)}, the history of {@code workspace}: what it records, reads, rolls up
+   * and drops is that workspace's alone.
+   */
+  public static History open(Path home, Map<String, String> env, String workspace) {
+    return new History(
+        new HistoryTables(IndexDatabase.open(home.resolve("index.db"), env), workspace), true);
+  }
+
+  /** The workspace whose history this is. */
+  public String workspace() {
+    return tables.workspace();
   }
 
   public HistoryTables tables() {
@@ -85,6 +99,10 @@ public final class History implements AutoCloseable {
    * Applies {@code retention} at {@code now}: raw rows older than its raw span become per-minute
    * rows, per-minute rows older than its minute span become per-hour rows, per-hour rows older than
    * its hour span go. One transaction: a reader sees the history before or after, never half.
+   *
+   * <p>Only this history's workspace is compacted: a {@code gpux serve --history-retention} is the
+   * choice of the workspace it serves in, and must not drop rows another team keeps for longer on a
+   * shared index. Each workspace's rows are rolled up when a server in it next compacts.
    */
   public void compact(Instant now, Retention retention) {
     tables
@@ -100,13 +118,7 @@ public final class History implements AutoCloseable {
   private void rollUp(Instant before, java.util.function.IntPredicate tier, int into)
       throws java.sql.SQLException {
     // The raw tier's resolution is the recording interval, which may have changed between runs.
-    List<Integer> resolutions =
-        tables
-            .database()
-            .query(
-                "SELECT DISTINCT resolution FROM monitor_samples WHERE resolution < ?",
-                r -> r.getInt(1),
-                into);
+    List<Integer> resolutions = tables.resolutionsBelow(into);
     Map<List<Object>, Sample> merged = new LinkedHashMap<>();
     for (int resolution : resolutions) {
       if (!tier.test(resolution)) {

@@ -38,7 +38,7 @@ final class StoreIndex implements AutoCloseable {
     this.versions = new VersionTables(db);
     this.tags = new TagTables(db, workspace);
     this.workspaces = new WorkspaceTables(db);
-    this.benchmarks = new BenchmarkTables(db);
+    this.benchmarks = new BenchmarkTables(db, workspace);
     this.searchCache = new io.gpux.index.SearchCacheTables(db);
     this.latencies = new io.gpux.index.LatencyTables(db);
   }

@@ -15,14 +15,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The index's contract, on SQLite and on a real PostgreSQL alike: every table class (versions,
- * tags, history, benchmarks, search cache), the migrations and transactions behave the same on
- * both, including text order (timestamps as fixed-width text).
+ * tags, monitoring history, benchmarks, search cache, collections and their items, workspaces with
+ * their settings and versions), the migrations and transactions behave the same on both, including
+ * text order (timestamps as fixed-width text) and what each workspace keeps apart.
  */
 class IndexContractTest {
   @TempDir Path dir;
@@ -339,6 +341,302 @@ class IndexContractTest {
       assertEquals(3, b.list(null).size());
       // The primary key: one measurement per time, model, provider, batch size and source (V9).
       assertThrows(GpuxException.class, () -> db.transaction(() -> b.insert(plain)));
+    }
+  }
+
+  private static BenchmarkRow bench(String model, String provider, double meanMs) {
+    return new BenchmarkRow(
+        T0,
+        model,
+        "model.onnx",
+        provider,
+        1,
+        2,
+        10,
+        meanMs,
+        meanMs,
+        meanMs,
+        meanMs,
+        meanMs,
+        meanMs,
+        1000 / meanMs,
+        "0.1.0",
+        null,
+        "batch benchmark");
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void monitoringHistoryAndBenchmarksStayInTheirWorkspace(IndexBackend backend) throws Exception {
+    try (IndexDatabase db = backend.fresh(dir).open()) {
+      db.transaction(() -> new WorkspaceTables(db).create("team-a", T0));
+      HistoryTables def = new HistoryTables(db);
+      HistoryTables a = new HistoryTables(db, "team-a");
+      // The same model, version, tier and start in both: two rows, one per workspace.
+      def.put(List.of(sample(10, T0, "m", 3), sample(10, T0.plusSeconds(10), "n", 1)));
+      a.put(List.of(sample(10, T0, "m", 40)));
+      assertEquals(2, def.count());
+      assertEquals(1, a.count());
+      assertEquals(
+          List.of(3L),
+          def.between(T0, T0.plusSeconds(5), "m").stream().map(Sample::succeeded).toList());
+      assertEquals(
+          List.of(40L),
+          a.between(T0, T0.plusSeconds(60), null).stream().map(Sample::succeeded).toList());
+      assertEquals(List.of("m"), a.models().stream().map(r -> r[0]).toList());
+      assertEquals(List.of("m", "n"), def.models().stream().map(r -> r[0]).toList());
+      assertEquals(40, a.totals(T0, T0.plusSeconds(60)).get(0).succeeded());
+      assertEquals(3, def.totals(T0, T0.plusSeconds(60)).get(0).succeeded());
+      assertEquals(1, a.requestBuckets(T0, T0.plusSeconds(60)).size());
+      assertEquals(List.of(10), a.resolutionsBelow(60));
+      // Events of the same model, instant and kind: one per workspace.
+      def.event(new Event(T0, "m", "served", "v1", null, "hf:org/m", null, "cpu"));
+      a.event(new Event(T0, "m", "served", "v1", null, "hf:org/m@team", null, "cpu"));
+      assertEquals(List.of("hf:org/m@team"), a.events().stream().map(Event::reference).toList());
+      assertEquals(List.of("hf:org/m"), def.events().stream().map(Event::reference).toList());
+      // Retention within one workspace rolls up and drops its own rows only.
+      try (io.gpux.monitor.History h = new io.gpux.monitor.History(a)) {
+        h.compact(
+            T0.plus(java.time.Duration.ofDays(400)),
+            new io.gpux.monitor.Retention(
+                java.time.Duration.ofHours(1),
+                java.time.Duration.ofHours(1),
+                java.time.Duration.ofHours(1)));
+      }
+      assertEquals(0, a.count());
+      assertEquals(2, def.count());
+      try (io.gpux.monitor.History h = new io.gpux.monitor.History(def)) {
+        h.compact(
+            T0.plus(java.time.Duration.ofHours(3)),
+            new io.gpux.monitor.Retention(
+                java.time.Duration.ofHours(1),
+                java.time.Duration.ofDays(1),
+                java.time.Duration.ofDays(1)));
+      }
+      assertEquals(List.of(60, 60), def.all().stream().map(Sample::resolution).toList());
+      assertEquals(List.of(3L, 1L), def.all().stream().map(Sample::succeeded).toList());
+      // Benchmarks: the same key in two workspaces, each reads its own.
+      BenchmarkTables bd = new BenchmarkTables(db);
+      BenchmarkTables ba = new BenchmarkTables(db, "team-a");
+      db.transaction(
+          () -> {
+            bd.insert(bench("hf:org/m", "cpu", 2.0));
+            ba.insert(bench("hf:org/m", "cpu", 5.0));
+          });
+      assertEquals(List.of(2.0), bd.list(null).stream().map(BenchmarkRow::meanMs).toList());
+      assertEquals(List.of(5.0), ba.list("hf:org/m").stream().map(BenchmarkRow::meanMs).toList());
+      // Deleting a workspace drops its history with it, and leaves the others'.
+      a.put(List.of(sample(10, T0, "m", 40)));
+      db.transaction(() -> new WorkspaceTables(db).delete("team-a"));
+      assertEquals(0, a.count());
+      assertTrue(a.events().isEmpty());
+      assertTrue(ba.list(null).isEmpty());
+      assertEquals(2, def.count());
+      assertEquals(1, def.events().size());
+      assertEquals(1, bd.list(null).size());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void historyAndBenchmarksFromBeforeWorkspacesMoveIntoDefault(IndexBackend backend)
+      throws Exception {
+    IndexBackend.Target t = backend.fresh(dir);
+    t.sql("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    StringBuilder script = new StringBuilder();
+    for (String m : Migrations.FILES) {
+      if (Migrations.number(m) >= 10) {
+        break;
+      }
+      for (String sql : Migrations.statements(m)) {
+        script.append(sql).append(";\n");
+      }
+      script
+          .append("INSERT INTO schema_version VALUES (")
+          .append(Migrations.number(m))
+          .append(", '2026-01-01');\n");
+    }
+    String at = IndexDatabase.time(T0);
+    script.append(
+        "INSERT INTO monitor_samples VALUES (10, '"
+            + at
+            + "', 'm', 'v1', 'cpu', 10, 7, 0, 0, 0, 0, 0, '1,2', '0,0', '3,0', 0.1, 0, 0.1, 1,"
+            + " 1, 1, 0.5, 100, 200);\n");
+    script.append(
+        "INSERT INTO monitor_events VALUES ('"
+            + at
+            + "', 'm', 'served', 'v1', NULL, 'hf:org/m', NULL, 'cpu');\n");
+    script.append(
+        "INSERT INTO benchmarks (measured_at, model, provider, batch_size, warmup, runs, mean_ms,"
+            + " median_ms, p95_ms, p99_ms, min_ms, max_ms, throughput_per_s, gpux_version,"
+            + " source) VALUES ('"
+            + at
+            + "', 'm', 'cpu', 1, 1, 5, 1, 1, 1, 1, 1, 1, 1000, '0.1.0', 'batch run')");
+    sqlScript(t, script.toString());
+    try (IndexDatabase db = t.open()) {
+      assertEquals(Migrations.LATEST, db.schemaVersion());
+      HistoryTables def = new HistoryTables(db);
+      assertEquals(List.of(7L), def.all().stream().map(Sample::succeeded).toList());
+      assertEquals(
+          List.of(1L, 2L), Arrays.stream(def.all().get(0).requestBuckets()).boxed().toList());
+      assertEquals(List.of("served"), def.events().stream().map(Event::kind).toList());
+      assertEquals(
+          List.of("batch run"),
+          new BenchmarkTables(db).list("m").stream().map(BenchmarkRow::source).toList());
+      assertEquals(0, new HistoryTables(db, "other").count());
+      assertTrue(new BenchmarkTables(db, "other").list(null).isEmpty());
+    }
+  }
+
+  private static CollectionTables.ItemRow item(String name, String version, String note) {
+    String reference = "hf:" + name + (version == null ? "@main" : "@" + version);
+    return new CollectionTables.ItemRow(
+        reference, 0, "hf", name, version, version == null, "hf:" + name, note, T0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void collectionsKeepTheirItemsInOrderWithinTheirWorkspace(IndexBackend backend) throws Exception {
+    IndexBackend.Target t = backend.fresh(dir);
+    try (IndexDatabase db = t.open()) {
+      db.transaction(() -> new WorkspaceTables(db).create("team-a", T0));
+      CollectionTables def = new CollectionTables(db, WorkspaceTables.DEFAULT);
+      CollectionTables a = new CollectionTables(db, "team-a");
+      db.transaction(
+          () -> {
+            def.create("vision", "image models", null, T0);
+            // The same name in another workspace is another collection.
+            a.create("vision", null, "hf:collections/acme/fav", T0);
+            def.put("vision", item("acme/resnet", "v1", "small"), T0.plusSeconds(1));
+            def.put("vision", item("acme/vit", null, null), T0.plusSeconds(2));
+            def.put("vision", item("acme/detr", "v3", null), T0.plusSeconds(3));
+            a.put("vision", item("acme/other", "v9", null), T0);
+          });
+      assertEquals(
+          List.of("hf:acme/resnet@v1", "hf:acme/vit@main", "hf:acme/detr@v3"),
+          def.items("vision").stream().map(CollectionTables.ItemRow::reference).toList());
+      assertEquals(
+          List.of(1L, 2L, 3L),
+          def.items("vision").stream().map(CollectionTables.ItemRow::position).toList());
+      CollectionTables.ItemRow followed = def.items("vision").get(1);
+      assertTrue(followed.follow());
+      assertEquals(null, followed.version());
+      assertEquals("small", def.items("vision").get(0).note());
+      assertEquals(T0.plusSeconds(1), def.items("vision").get(0).addedAt());
+      CollectionTables.CollectionRow vision = def.get("vision").orElseThrow();
+      assertEquals(3, vision.items());
+      assertEquals("image models", vision.description());
+      assertEquals(T0.plusSeconds(3), vision.updatedAt());
+      assertEquals(T0, vision.createdAt());
+      assertEquals(1, a.get("vision").orElseThrow().items());
+      assertEquals("hf:collections/acme/fav", a.get("vision").orElseThrow().source());
+      // Adding an item again updates its note in place: same position, no second row.
+      db.transaction(() -> def.put("vision", item("acme/resnet", "v1", "tiny"), T0));
+      assertEquals(3, def.items("vision").size());
+      assertEquals("tiny", def.items("vision").get(0).note());
+      assertEquals(1L, def.items("vision").get(0).position());
+      // A second collection of the same name in one workspace breaks its key.
+      assertThrows(
+          GpuxException.class, () -> db.transaction(() -> def.create("vision", null, null, T0)));
+      db.transaction(
+          () -> {
+            def.remove("vision", "hf:acme/vit@main", T0.plusSeconds(4));
+            def.rename("vision", "images", T0.plusSeconds(5));
+          });
+      assertTrue(def.get("vision").isEmpty());
+      assertEquals(
+          List.of("hf:acme/resnet@v1", "hf:acme/detr@v3"),
+          def.items("images").stream().map(CollectionTables.ItemRow::reference).toList());
+      // The next item goes after the last one, not into the gap.
+      db.transaction(() -> def.put("images", item("acme/vit", "v2", null), T0));
+      assertEquals(4L, def.items("images").get(2).position());
+      assertEquals(List.of("images"), def.all().stream().map(c -> c.name()).toList());
+      assertEquals(List.of("vision"), a.all().stream().map(c -> c.name()).toList());
+      db.transaction(() -> def.delete("images"));
+      assertTrue(def.all().isEmpty());
+      assertEquals(
+          List.of(0L),
+          db.query(
+              "SELECT COUNT(*) FROM collection_items WHERE workspace = ?",
+              r -> r.getLong(1),
+              WorkspaceTables.DEFAULT),
+          "deleting a collection deletes its items");
+      assertEquals(1, a.items("vision").size());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void workspacesKeepSettingsAndClaimsAndDeleteWhatIsTheirs(IndexBackend backend) throws Exception {
+    try (IndexDatabase db = backend.fresh(dir).open()) {
+      WorkspaceTables w = new WorkspaceTables(db);
+      VersionTables versions = new VersionTables(db);
+      assertEquals(List.of("default"), w.names());
+      db.transaction(
+          () -> {
+            w.create("team-b", T0);
+            w.create("team-a", T0.plusSeconds(1));
+            versions.insert(row("acme/m", "v1", T0));
+            versions.insert(row("acme/m", "v2", T0));
+          });
+      assertEquals(List.of("default", "team-a", "team-b"), w.names());
+      assertTrue(w.exists("team-a"));
+      assertFalse(w.exists("team-c"));
+      assertThrows(GpuxException.class, () -> db.transaction(() -> w.create("team-a", T0)));
+      db.transaction(
+          () -> {
+            w.set("team-a", "mlflow.tracking_uri", "http://mlflow.a:5000");
+            w.set("team-a", "hf.endpoint", "http://hub.a");
+            w.set("team-a", "hf.endpoint", "http://hub.a2"); // replaces
+            w.set("team-b", "hf.endpoint", "http://hub.b");
+            w.set("team-b", "hf.endpoint", null); // clears
+            // Claims are idempotent: a second pull of the same version records nothing new.
+            w.claim("team-a", "hf", "acme/m", "v1", T0);
+            w.claim("team-a", "hf", "acme/m", "v1", T0.plusSeconds(5));
+            w.claim("team-b", "hf", "acme/m", "v1", T0);
+            w.claim("default", "hf", "acme/m", "v2", T0);
+            new TagTables(db, "team-b").move("hf", "acme/m", "main", "v2", T0);
+            new CollectionTables(db, "team-a").create("c", null, null, T0);
+            new CollectionTables(db, "team-a").put("c", item("acme/m", "v2", null), T0);
+          });
+      assertEquals(
+          Map.of("hf.endpoint", "http://hub.a2", "mlflow.tracking_uri", "http://mlflow.a:5000"),
+          w.settings("team-a"));
+      assertEquals(
+          List.of("hf.endpoint", "mlflow.tracking_uri"),
+          List.copyOf(w.settings("team-a").keySet()));
+      assertTrue(w.settings("team-b").isEmpty());
+      // Who else uses a version: pulled it, names it, or pins it in a collection.
+      assertEquals(List.of("team-b"), w.usersOtherThan("team-a", "hf", "acme/m", "v1"));
+      assertEquals(List.of("team-a", "team-b"), w.usersOtherThan("default", "hf", "acme/m", "v2"));
+      List<WorkspaceTables.WorkspaceRow> all = w.all();
+      assertEquals(
+          List.of("default", "team-a", "team-b"), all.stream().map(r -> r.name()).toList());
+      WorkspaceTables.WorkspaceRow a = all.get(1);
+      assertEquals(List.of(0, 1, 1), List.of(a.tags(), a.collections(), a.versions()));
+      assertEquals(T0.plusSeconds(1), a.createdAt());
+      assertEquals(
+          List.of(1, 0, 1),
+          List.of(all.get(2).tags(), all.get(2).collections(), all.get(2).versions()));
+      assertFalse(a.empty());
+      db.transaction(() -> w.release("team-b", "hf", "acme/m", "v1"));
+      assertEquals(List.of(), w.usersOtherThan("team-a", "hf", "acme/m", "v1"));
+      db.transaction(() -> w.delete("team-a"));
+      assertEquals(List.of("default", "team-b"), w.names());
+      assertTrue(w.settings("team-a").isEmpty());
+      assertTrue(new CollectionTables(db, "team-a").all().isEmpty());
+      assertEquals(List.of("team-b"), w.usersOtherThan("default", "hf", "acme/m", "v2"));
+    }
+  }
+
+  /** Runs statements separated by {@code ;\n} on either database, as one script. */
+  private static void sqlScript(IndexBackend.Target t, String script) throws Exception {
+    if (t.server() != null) {
+      t.sql(script);
+      return;
+    }
+    for (String statement : script.split(";\n")) {
+      t.sql(statement);
     }
   }
 
