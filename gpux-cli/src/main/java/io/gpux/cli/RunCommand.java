@@ -137,7 +137,12 @@ final class RunCommand implements Callable<Integer> {
     if (noPull || !gpux.models().needsPull(model)) {
       return;
     }
-    parent.err.println("gpux: " + model + " is not in the store; pulling it");
+    parent.err.println(
+        "gpux: "
+            + model
+            + " is not in the store of workspace "
+            + gpux.workspaces().current()
+            + "; pulling it");
     gpux.models()
         .pull(
             model,

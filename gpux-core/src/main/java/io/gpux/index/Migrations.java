@@ -33,7 +33,8 @@ public final class Migrations {
     "V6__monitor_history.sql",
     "V7__recommend_latency.sql",
     "V8__collections_workspaces.sql",
-    "V9__benchmark_key_history_indexes.sql"
+    "V9__benchmark_key_history_indexes.sql",
+    "V11__workspace_versions.sql"
   };
 
   /** The highest migration number known to this GPUX: the schema version of an up-to-date index. */
