@@ -41,7 +41,7 @@ public final class Migrations {
   public static final int LATEST = number(FILES[FILES.length - 1]);
 
   /** The number of {@code V<n>__what.sql}. */
-  static int number(String file) {
+  public static int number(String file) {
     return Integer.parseInt(file.substring(1, file.indexOf("__")));
   }
 
@@ -105,7 +105,7 @@ public final class Migrations {
   }
 
   /** The statements of a migration file, in order, without comments. */
-  static java.util.List<String> statements(String file) {
+  public static java.util.List<String> statements(String file) {
     // Comments go before the split: a comment may hold a ';' in its prose.
     String script = read(file).replaceAll("(?m)^\\s*--.*$", "");
     java.util.List<String> out = new java.util.ArrayList<>();
