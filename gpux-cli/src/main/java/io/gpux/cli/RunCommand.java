@@ -140,9 +140,8 @@ final class RunCommand implements Callable<Integer> {
     parent.err.println(
         "gpux: "
             + model
-            + " is not in the store of workspace "
-            + gpux.workspaces().current()
-            + "; pulling it");
+            + " is not in the store; pulling it into workspace "
+            + gpux.workspaces().current());
     gpux.models()
         .pull(
             model,
