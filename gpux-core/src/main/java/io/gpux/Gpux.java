@@ -236,11 +236,14 @@ public final class Gpux implements AutoCloseable {
         }
         String full = (ref.registry() == null ? Registries.DEFAULT + ":" : "") + ref;
         String variants = variantsStored(ref);
-        throw GpuxException.notFound(
-            full + " is not in the store (" + resources.settings.home() + ")" + variants,
-            resources.settings.offline()
-                ? "GPUX_OFFLINE=1 is set: unset it and run `gpux pull " + full + "`"
-                : "run `gpux pull " + full + "` first");
+        GpuxException missing =
+            models.notInStore(
+                ref,
+                full,
+                resources.settings.offline()
+                    ? "GPUX_OFFLINE=1 is set: unset it and run `gpux pull " + full + "`"
+                    : "run `gpux pull " + full + "` first");
+        throw GpuxException.notFound(missing.getMessage() + variants, missing.hint());
       }
       return new Located(
           ProjectLocator.fromDirectory(resources.store().materialize(stored)), stored);

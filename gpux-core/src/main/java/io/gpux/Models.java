@@ -171,7 +171,7 @@ public final class Models {
     if (ref.qualifier() != null || registry == null) {
       VersionManifest m = findStored(ref);
       if (m == null) {
-        throw notStored(reference);
+        throw notInStore(ref, reference, "see `gpux list`");
       }
       registry = m.registry();
       version = ref.qualifier() == null ? null : m.version();
@@ -181,13 +181,23 @@ public final class Models {
             ? resources.store().remove(registry, ref.name(), version)
             : 0;
     if (removed == 0) {
-      throw notStored(reference);
+      throw notInStore(ref.withRegistry(registry), reference, "see `gpux list`");
     }
     return new Removal(registry, ref.name(), version, removed);
   }
 
-  private static GpuxException notStored(String reference) {
-    return GpuxException.notFound(reference + " is not in the store", "see `gpux list`");
+  /**
+   * The error for a model this workspace's store lacks: "REF is not in the store of workspace W",
+   * naming the other workspaces that hold it, since their copies are theirs (another endpoint may
+   * have given them other bytes under the same name).
+   */
+  GpuxException notInStore(ModelRef ref, String shown, String hint) {
+    String registry = ref.registry() == null ? Registries.DEFAULT : ref.registry();
+    if (!Files.isDirectory(resources.settings.home())) {
+      return GpuxException.notFound(
+          shown + " is not in the store of workspace " + resources.settings.workspace(), hint);
+    }
+    return resources.store().notStored(shown, registry, ref.name(), null, hint);
   }
 
   /**
@@ -252,9 +262,10 @@ public final class Models {
     Map<String, VersionManifest> models = new java.util.LinkedHashMap<>();
     Map<String, String> exact = new java.util.LinkedHashMap<>();
     for (String text : references) {
-      VersionManifest m = findStored(reference(text));
+      ModelRef ref = reference(text);
+      VersionManifest m = findStored(ref);
       if (m == null) {
-        throw notStored(text);
+        throw notInStore(ref, text, "see `gpux list`");
       }
       String name = bundleName(m);
       models.put(name, m);
@@ -463,8 +474,7 @@ public final class Models {
     VersionManifest m = findStored(ref);
     if (m == null) {
       String full = (ref.registry() == null ? Registries.DEFAULT + ":" : "") + ref;
-      throw GpuxException.notFound(
-          full + " is not in the store", "run `gpux pull " + full + "` first (see `gpux list`)");
+      throw notInStore(ref, full, "run `gpux pull " + full + "` first (see `gpux list`)");
     }
     return m;
   }
@@ -617,9 +627,8 @@ public final class Models {
     ModelRef ref = reference(reference);
     VersionManifest first = findStored(ref);
     if (first == null) {
-      throw GpuxException.notFound(
-          reference + " is not in the store, so there is nothing to follow",
-          "gpux pull " + reference + " first");
+      throw notInStore(
+          ref, reference, "gpux pull " + reference + " first: there is nothing to follow");
     }
     var seen = new java.util.concurrent.atomic.AtomicReference<>(first);
     io.gpux.store.IndexWatch watch;

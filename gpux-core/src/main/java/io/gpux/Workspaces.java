@@ -16,9 +16,10 @@ import java.util.List;
 
 /**
  * Workspaces ({@code gpux workspace}): create, choose ({@code use}), list, show, set a registry
- * setting, delete. Each workspace has its own local names, pins, tag history and collections over
- * the one store; blobs and manifests are shared, and removing a version in one workspace keeps it
- * while another uses it (see {@link io.gpux.workspace}). Get it from {@link Gpux#workspaces()}.
+ * setting, delete. Each workspace has its own stored versions (manifests), local names, pins, tag
+ * history and collections over the one store; only the blobs are shared, so removing a version in
+ * one workspace never touches another's copy (see {@link io.gpux.workspace}). Get it from {@link
+ * Gpux#workspaces()}.
  *
  * <p>The workspace a process works in is {@link io.gpux.config.GpuxSettings#workspace()}; {@code
  * use} writes this user's choice under GPUX_HOME, not in the index, so that a team sharing an index
@@ -125,10 +126,10 @@ public final class Workspaces {
   }
 
   /**
-   * {@code gpux workspace delete NAME [--force]}: drops a workspace's local names, pins, history,
-   * collections and settings. A workspace that holds any of them is refused without {@code force};
-   * the default workspace is never deleted. Versions only it used stay in the store until {@code
-   * gpux rm} or {@code gpux prune}.
+   * {@code gpux workspace delete NAME [--force]}: drops a workspace's versions (their manifests and
+   * snapshots), local names, pins, history, collections and settings. A workspace that holds any of
+   * them is refused without {@code force}; the default workspace is never deleted. The blobs only
+   * it used stay on disk until {@code gpux prune}.
    */
   public Workspace delete(String name, boolean force) {
     Names.check("workspace", name);
@@ -150,8 +151,7 @@ public final class Workspaces {
               + " versions)",
           "add --force to delete it with everything in it");
     }
-    WorkspaceTables t = tables();
-    db().transaction(() -> t.delete(name));
+    resources.store(false).dropWorkspace(name);
     Path file = resources.settings.workspaceFile();
     try {
       if (Files.exists(file) && Files.readString(file).trim().equals(name)) {

@@ -9,10 +9,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code gpux df}: disk use of the store, by model version, shared vs unique. */
+/**
+ * {@code gpux df}: disk use of the current workspace's versions (unique vs shared), of each
+ * workspace, and of the whole store, where a file several workspaces use is counted once.
+ */
 @Command(
     name = "df",
-    description = "Show the store's disk use by model version (unique vs shared bytes).")
+    description =
+        "Show disk use: this workspace's model versions (unique vs shared bytes), each"
+            + " workspace's, and the whole store's (shared files counted once).")
 final class DfCommand implements Callable<Integer> {
   @ParentCommand GpuxCommand parent;
 
@@ -26,9 +31,13 @@ final class DfCommand implements Callable<Integer> {
       // What prune would do now: unused files younger than its grace period stay.
       PruneReport prune = wouldPrune(gpux);
       if (json) {
+        DiskUsage.WorkspaceUsage own = d.own();
         var o =
             Json.NODES
                 .objectNode()
+                .put("workspace", d.workspace())
+                .put("workspace_bytes", own.bytes())
+                .put("workspace_unique_bytes", own.uniqueBytes())
                 .put("store_bytes", d.storeBytes())
                 .put("referenced_bytes", d.referencedBytes())
                 .put("partial_bytes", d.partialBytes());
@@ -39,6 +48,15 @@ final class DfCommand implements Callable<Integer> {
                   "kept_until",
                   prune.kept().until() == null ? null : prune.kept().until().toString());
         }
+        var ws = o.putArray("workspaces");
+        d.workspaces()
+            .forEach(
+                w ->
+                    ws.addObject()
+                        .put("name", w.name())
+                        .put("versions", w.versions())
+                        .put("bytes", w.bytes())
+                        .put("unique_bytes", w.uniqueBytes()));
         var a = o.putArray("versions");
         d.versions()
             .forEach(
@@ -62,8 +80,33 @@ final class DfCommand implements Callable<Integer> {
                       io.gpux.units.ByteSizes.human(v.sharedBytes())));
       t.print(parent.out, "");
       parent.out.println();
+      DiskUsage.WorkspaceUsage own = d.own();
       parent.out.println(
-          "Store: "
+          "Workspace "
+              + d.workspace()
+              + ": "
+              + own.versions()
+              + " version(s), "
+              + io.gpux.units.ByteSizes.human(own.bytes())
+              + " ("
+              + io.gpux.units.ByteSizes.human(own.uniqueBytes())
+              + " used by no other workspace)");
+      for (DiskUsage.WorkspaceUsage w : d.workspaces()) {
+        if (!w.name().equals(d.workspace())) {
+          parent.out.println(
+              "Workspace "
+                  + w.name()
+                  + ": "
+                  + w.versions()
+                  + " version(s), "
+                  + io.gpux.units.ByteSizes.human(w.bytes())
+                  + " ("
+                  + io.gpux.units.ByteSizes.human(w.uniqueBytes())
+                  + " used by no other workspace)");
+        }
+      }
+      parent.out.println(
+          "Store (every workspace, shared files once): "
               + io.gpux.units.ByteSizes.human(d.storeBytes())
               + " on disk, "
               + io.gpux.units.ByteSizes.human(d.referencedBytes())

@@ -137,7 +137,11 @@ final class RunCommand implements Callable<Integer> {
     if (noPull || !gpux.models().needsPull(model)) {
       return;
     }
-    parent.err.println("gpux: " + model + " is not in the store; pulling it");
+    parent.err.println(
+        "gpux: "
+            + model
+            + " is not in the store; pulling it into workspace "
+            + gpux.workspaces().current());
     gpux.models()
         .pull(
             model,

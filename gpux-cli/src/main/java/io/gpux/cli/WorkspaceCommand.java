@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "The workspace: --workspace NAME, else GPUX_WORKSPACE, else `gpux workspace use`,",
-      "else default. Blobs and manifests are shared; `gpux rm` in one workspace keeps",
-      "what another still uses.",
+      "else default. Each workspace keeps its own stored versions; only the files are",
+      "shared, so `gpux rm` in one never removes what another uses.",
       "Examples:",
       "  gpux workspace create team-a",
       "  gpux workspace use team-a",

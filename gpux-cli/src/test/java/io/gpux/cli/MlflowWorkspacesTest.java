@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * GPUX workspaces pointed at the workspaces of a real {@code mlflow server --enable-workspaces}:
  * two MLflow workspaces hold different models named {@code scorer}, each GPUX workspace sees and
  * pulls only its own, what it pulls is what the official client (with {@code MLFLOW_WORKSPACE})
- * downloads, and the commands of docs/registries/mlflow.md's Workspaces section run as shown.
+ * downloads, both keep their own {@code scorer/1} in one store (blobs shared where equal), and the
+ * commands of docs/registries/mlflow.md's Workspaces section run as shown.
  */
 @Slow
 class MlflowWorkspacesTest {
@@ -175,13 +176,67 @@ class MlflowWorkspacesTest {
     assertEquals(ours.size() - 1, compared, "every file but the generated gpux.yml: " + ours);
     assertEquals(3.0, y("b", "mlflow:scorer/2"), 1e-6);
 
-    // a pulls fraud-team's scorer/1; b's scorer/1 (another model) is refused, not mixed up.
-    assertEquals(0, gpux("--workspace", "a", "pull", "mlflow:scorer/1").exitCode());
-    CliResult clash = gpux("--workspace", "b", "pull", "mlflow:scorer/1");
-    assertEquals(2, clash.exitCode(), clash.toString());
-    assertTrue(clash.err().contains("of MLflow workspace 'fraud-team'"), clash.toString());
-    assertFalse(clash.err().contains("Exception"), clash.toString());
+    // a pulls fraud-team's scorer/1, b ranking-team's scorer/1: another model under the same
+    // name and version. Each keeps and runs its own; files equal in both are stored once.
+    CliResult pullA = gpux("--workspace", "a", "pull", "mlflow:scorer/1", "--json");
+    assertEquals(0, pullA.exitCode(), pullA.toString());
+    CliResult pullB = gpux("--workspace", "b", "pull", "mlflow:scorer/1", "--json");
+    assertEquals(0, pullB.exitCode(), pullB.toString());
+    assertFalse(pullB.err().contains("Up to date"), pullB.toString());
     assertEquals(2.0, y("a", "mlflow:scorer/1"), 1e-6);
+    assertEquals(3.0, y("b", "mlflow:scorer/1"), 1e-6);
+    java.util.Set<String> inA = digests(pullA);
+    java.util.Set<String> inB = digests(pullB);
+    assertFalse(inA.equals(inB), "two models: " + inA + " " + inB);
+    java.util.Set<String> blobs = new java.util.HashSet<>();
+    try (var files = Files.list(home.resolve("blobs/sha256"))) {
+      files.forEach(f -> blobs.add(f.getFileName().toString()));
+    }
+    assertTrue(blobs.containsAll(inA) && blobs.containsAll(inB), blobs.toString());
+    java.util.Set<String> both = new java.util.HashSet<>(inA);
+    both.retainAll(inB);
+    assertFalse(both.isEmpty(), "the files equal in both (the environment files) are shared");
+
+    // The default workspace has neither: a clear error naming the workspaces that do.
+    CliResult elsewhere = gpux("run", "mlflow:scorer/1", "--no-pull", "--input", X);
+    assertEquals(2, elsewhere.exitCode(), elsewhere.toString());
+    assertTrue(
+        elsewhere
+            .err()
+            .contains("is not in the store of workspace default; workspace a, b have it"),
+        elsewhere.toString());
+    assertTrue(elsewhere.err().contains("gpux --workspace a"), elsewhere.toString());
+    assertFalse(elsewhere.err().contains("Exception"), elsewhere.toString());
+    CliResult lineage = gpux("lineage", "mlflow:scorer/1");
+    assertEquals(2, lineage.exitCode(), lineage.toString());
+    assertTrue(lineage.err().contains("not in the store of workspace default"), lineage.toString());
+
+    // df: the workspace's own use and the whole store's, shared files counted once.
+    JsonNode df = MAPPER.readTree(gpux("--workspace", "b", "df", "--json").out());
+    assertEquals("b", df.get("workspace").asText());
+    assertEquals(2, df.get("versions").size(), "b's versions only: " + df);
+    assertEquals(2, df.get("workspaces").size(), df.toString());
+    long a = df.get("workspaces").get(0).get("bytes").asLong();
+    long b = df.get("workspaces").get(1).get("bytes").asLong();
+    assertTrue(df.get("referenced_bytes").asLong() < a + b, df.toString());
+
+    // rm in a removes a's copy only; prune keeps every file b still uses.
+    assertEquals(0, gpux("--workspace", "a", "rm", "mlflow:scorer/1").exitCode());
+    assertEquals(0, gpux("prune", "--now").exitCode());
+    assertEquals(3.0, y("b", "mlflow:scorer/1"), 1e-6);
+    CliResult gone = gpux("--workspace", "a", "inspect", "mlflow:scorer/1");
+    assertEquals(2, gone.exitCode(), gone.toString());
+    assertTrue(gone.err().contains("workspace b has it"), gone.toString());
+    CliResult verify = gpux("--workspace", "b", "verify");
+    assertEquals(0, verify.exitCode(), verify.toString());
+  }
+
+  private static java.util.Set<String> digests(CliResult pull) throws Exception {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (JsonNode f : MAPPER.readTree(pull.out()).get("files")) {
+      out.add(f.get("sha256").asText());
+    }
+    return out;
   }
 
   /** A push lands in the workspace's MLflow workspace, in an experiment of that workspace. */

@@ -174,7 +174,6 @@ public final class BatchPuller {
       ModelRef ref = withRegistry(e.ref());
       VersionManifest stored = current(e, ref);
       if (stored != null) {
-        store.get().claim(stored); // this workspace uses it too, whoever pulled it first
         return new Plan(
             new ModelOutcome(
                 e,

@@ -34,14 +34,15 @@ public final class Migrations {
     "V7__recommend_latency.sql",
     "V8__collections_workspaces.sql",
     "V9__benchmark_key_history_indexes.sql",
-    "V10__workspace_monitoring.sql"
+    "V10__workspace_monitoring.sql",
+    "V11__workspace_versions.sql"
   };
 
   /** The highest migration number known to this GPUX: the schema version of an up-to-date index. */
   public static final int LATEST = number(FILES[FILES.length - 1]);
 
   /** The number of {@code V<n>__what.sql}. */
-  static int number(String file) {
+  public static int number(String file) {
     return Integer.parseInt(file.substring(1, file.indexOf("__")));
   }
 
@@ -105,7 +106,7 @@ public final class Migrations {
   }
 
   /** The statements of a migration file, in order, without comments. */
-  static java.util.List<String> statements(String file) {
+  public static java.util.List<String> statements(String file) {
     // Comments go before the split: a comment may hold a ';' in its prose.
     String script = read(file).replaceAll("(?m)^\\s*--.*$", "");
     java.util.List<String> out = new java.util.ArrayList<>();

@@ -206,12 +206,12 @@ public final class TagTables {
             + " t.workspace = pins.workspace AND t.registry = pins.registry AND t.name = pins.name AND t.tag = pins.tag)");
   }
 
-  /** Drops tags (of every workspace) whose version is no longer in the versions table. */
+  /** Drops tags (of every workspace) whose version is no longer in their workspace's versions. */
   public void deleteDangling() throws SQLException {
     db.exec(
         "DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE"
-            + " v.registry = tags.registry AND v.name = tags.name"
-            + " AND v.version = tags.version)");
+            + " v.workspace = tags.workspace AND v.registry = tags.registry"
+            + " AND v.name = tags.name AND v.version = tags.version)");
     deleteDanglingPins();
   }
 

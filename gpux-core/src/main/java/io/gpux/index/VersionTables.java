@@ -4,15 +4,28 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * The {@code models}, {@code versions} and {@code version_files} tables: which versions are stored,
- * where their manifests are, and their files by digest. Writes belong inside {@link
- * IndexDatabase#transaction}.
+ * The {@code models}, {@code versions} and {@code version_files} tables: which versions each
+ * workspace has stored, where their manifests are, and their files by digest. Versions are scoped
+ * to a workspace (V11): every query here is the workspace's, except those that say they see every
+ * workspace. {@code models} is every workspace's (a model some workspace has). Writes belong inside
+ * {@link IndexDatabase#transaction}.
  */
 public final class VersionTables {
   private final IndexDatabase db;
+  private final String workspace;
 
+  /** The versions of the workspace {@code default}. */
   public VersionTables(IndexDatabase db) {
+    this(db, WorkspaceTables.DEFAULT);
+  }
+
+  public VersionTables(IndexDatabase db, String workspace) {
     this.db = db;
+    this.workspace = workspace;
+  }
+
+  public String workspace() {
+    return workspace;
   }
 
   /** Records a version (replacing what was recorded for it). */
@@ -23,8 +36,9 @@ public final class VersionTables {
         v.name());
     delete(v.registry(), v.name(), v.version());
     db.exec(
-        "INSERT INTO versions (registry, name, version, requested, pulled_at, source, size_bytes,"
-            + " manifest_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO versions (workspace, registry, name, version, requested, pulled_at, source,"
+            + " size_bytes, manifest_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        workspace,
         v.registry(),
         v.name(),
         v.version(),
@@ -35,8 +49,9 @@ public final class VersionTables {
         v.manifestPath());
     for (VersionRow.FileRow f : v.files()) {
       db.exec(
-          "INSERT INTO version_files (registry, name, version, path, sha256, size_bytes)"
-              + " VALUES (?, ?, ?, ?, ?, ?)",
+          "INSERT INTO version_files (workspace, registry, name, version, path, sha256,"
+              + " size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          workspace,
           v.registry(),
           v.name(),
           v.version(),
@@ -50,14 +65,30 @@ public final class VersionTables {
   public void delete(String registry, String name, String version) throws SQLException {
     for (String table : new String[] {"versions", "version_files"}) {
       db.exec(
-          "DELETE FROM " + table + " WHERE registry = ? AND name = ? AND version = ?",
+          "DELETE FROM "
+              + table
+              + " WHERE workspace = ? AND registry = ? AND name = ? AND version = ?",
+          workspace,
           registry,
           name,
           version);
     }
   }
 
-  /** Drops a model's row once none of its versions is left. */
+  /** Points a version's row at another manifest file (its workspace's own copy). */
+  public void moveManifest(String registry, String name, String version, String manifestPath)
+      throws SQLException {
+    db.exec(
+        "UPDATE versions SET manifest_path = ? WHERE workspace = ? AND registry = ? AND name = ?"
+            + " AND version = ?",
+        manifestPath,
+        workspace,
+        registry,
+        name,
+        version);
+  }
+
+  /** Drops a model's row once no workspace has a version of it. */
   public void dropModelIfEmpty(String registry, String name) throws SQLException {
     db.exec(
         "DELETE FROM models WHERE registry = ? AND name = ? AND NOT EXISTS"
@@ -68,16 +99,27 @@ public final class VersionTables {
         name);
   }
 
-  /** Empties all three tables (before a rebuild from the manifests). */
+  /** Empties all three tables, of every workspace (before a rebuild from the manifests). */
   public void clear() throws SQLException {
     db.exec("DELETE FROM version_files");
     db.exec("DELETE FROM versions");
     db.exec("DELETE FROM models");
   }
 
+  /** Drops every version of this workspace (the workspace is deleted). */
+  public void deleteAll() throws SQLException {
+    db.exec("DELETE FROM version_files WHERE workspace = ?", workspace);
+    db.exec("DELETE FROM versions WHERE workspace = ?", workspace);
+    db.exec(
+        "DELETE FROM models WHERE NOT EXISTS (SELECT 1 FROM versions v"
+            + " WHERE v.registry = models.registry AND v.name = models.name)");
+  }
+
   public boolean contains(String registry, String name, String version) {
     return !db.strings(
-            "SELECT version FROM versions WHERE registry = ? AND name = ? AND version = ?",
+            "SELECT version FROM versions WHERE workspace = ? AND registry = ? AND name = ?"
+                + " AND version = ?",
+            workspace,
             registry,
             name,
             version)
@@ -89,26 +131,81 @@ public final class VersionTables {
    * newest pull first.
    */
   public List<String> manifestPaths(String registry, String name) {
-    String where = registry == null ? "" : " WHERE registry = ? AND name = ?";
+    String where = registry == null ? "" : " AND registry = ? AND name = ?";
     String sql =
-        "SELECT manifest_path FROM versions"
+        "SELECT manifest_path FROM versions WHERE workspace = ?"
             + where
             + " ORDER BY registry, name, pulled_at DESC, version";
-    return registry == null ? db.strings(sql) : db.strings(sql, registry, name);
+    return registry == null
+        ? db.strings(sql, workspace)
+        : db.strings(sql, workspace, registry, name);
+  }
+
+  /** Manifest paths of one model's versions in every workspace, newest pull first. */
+  public List<String> manifestPathsEverywhere(String registry, String name) {
+    return db.strings(
+        "SELECT manifest_path FROM versions WHERE registry = ? AND name = ?"
+            + " ORDER BY pulled_at DESC, workspace, version",
+        registry,
+        name);
   }
 
   /** Every model with a stored version, as {@code [registry, name]}, sorted. */
   public List<List<String>> models() {
     return db.query(
-        "SELECT DISTINCT registry, name FROM versions ORDER BY registry, name",
-        r -> List.of(r.getString(1), r.getString(2)));
+        "SELECT DISTINCT registry, name FROM versions WHERE workspace = ? ORDER BY registry, name",
+        r -> List.of(r.getString(1), r.getString(2)),
+        workspace);
   }
 
   /** The versions of one model, newest pull first. */
   public List<String> versions(String registry, String name) {
     return db.strings(
-        "SELECT version FROM versions WHERE registry = ? AND name = ? ORDER BY pulled_at DESC",
+        "SELECT version FROM versions WHERE workspace = ? AND registry = ? AND name = ?"
+            + " ORDER BY pulled_at DESC",
+        workspace,
         registry,
         name);
+  }
+
+  /**
+   * The other workspaces that hold a version of a model ({@code version} null: any version),
+   * sorted: what an error names when this workspace lacks it.
+   */
+  public List<String> elsewhere(String registry, String name, String version) {
+    String sql =
+        "SELECT DISTINCT workspace FROM versions WHERE workspace <> ? AND registry = ?"
+            + " AND name = ?"
+            + (version == null ? "" : " AND version = ?")
+            + " ORDER BY workspace";
+    return version == null
+        ? db.strings(sql, workspace, registry, name)
+        : db.strings(sql, workspace, registry, name, version);
+  }
+
+  /**
+   * This workspace's rows whose manifest is not in this workspace's folder ({@code prefix},
+   * relative to the store's home): the shared files V11 left to be copied, as {@code [registry,
+   * name, version, manifest_path]}.
+   */
+  public List<List<String>> manifestsOutside(String prefix) {
+    return db.query(
+        "SELECT registry, name, version, manifest_path FROM versions WHERE workspace = ?"
+            + " AND manifest_path NOT LIKE ?",
+        r -> List.of(r.getString(1), r.getString(2), r.getString(3), r.getString(4)),
+        workspace,
+        prefix + "%");
+  }
+
+  /**
+   * The workspaces other than {@code default} with a version whose manifest is outside their
+   * folder.
+   */
+  public List<String> workspacesWithSharedManifests() {
+    return db.strings(
+        "SELECT DISTINCT workspace FROM versions WHERE workspace <> ? AND manifest_path NOT LIKE ?"
+            + " ORDER BY workspace",
+        WorkspaceTables.DEFAULT,
+        "workspaces/%");
   }
 }

@@ -7,10 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code workspaces}, {@code workspace_settings} and {@code workspace_versions} tables: the
- * workspaces that exist, each one's registry settings, and which stored versions each one pulled
- * (so that removing a version in one keeps it while another still uses it). Writes belong inside
- * {@link IndexDatabase#transaction}.
+ * The {@code workspaces} and {@code workspace_settings} tables: the workspaces that exist and each
+ * one's registry settings. Which versions each one holds is in {@link VersionTables}, keyed by
+ * workspace. Writes belong inside {@link IndexDatabase#transaction}.
  */
 public final class WorkspaceTables {
   /** The workspace every index has, which the rows from before workspaces moved into. */
@@ -49,7 +48,7 @@ public final class WorkspaceTables {
         "SELECT w.name, w.created_at,"
             + " (SELECT COUNT(*) FROM tags t WHERE t.workspace = w.name),"
             + " (SELECT COUNT(*) FROM collections c WHERE c.workspace = w.name),"
-            + " (SELECT COUNT(*) FROM workspace_versions v WHERE v.workspace = w.name)"
+            + " (SELECT COUNT(*) FROM versions v WHERE v.workspace = w.name)"
             + " FROM workspaces w ORDER BY w.name",
         r ->
             new WorkspaceRow(
@@ -61,9 +60,9 @@ public final class WorkspaceTables {
   }
 
   /**
-   * Drops a workspace and everything scoped to it, its monitoring history and benchmarks included
-   * (a workspace created again under the name starts afresh); its versions' manifests are the
-   * store's.
+   * Drops a workspace and everything scoped to it in the index: its versions' rows (the store
+   * deletes their manifest files, see {@code ModelStore.dropWorkspace}), monitoring history and
+   * benchmarks included (a workspace created again under the name starts afresh).
    */
   public void delete(String name) throws SQLException {
     for (String table :
@@ -80,7 +79,7 @@ public final class WorkspaceTables {
         }) {
       db.exec("DELETE FROM " + table + " WHERE workspace = ?", name);
     }
-    db.exec("DELETE FROM workspace_versions WHERE workspace = ?", name);
+    new VersionTables(db, name).deleteAll();
     db.exec("DELETE FROM workspaces WHERE name = ?", name);
   }
 
@@ -105,57 +104,5 @@ public final class WorkspaceTables {
         r -> out.put(r.getString(1), r.getString(2)),
         workspace);
     return out;
-  }
-
-  /** Records that {@code workspace} uses a stored version (a no-op when it is recorded). */
-  public void claim(String workspace, String registry, String name, String version, Instant now)
-      throws SQLException {
-    db.exec(
-        "INSERT INTO workspace_versions (workspace, registry, name, version, claimed_at)"
-            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, registry, name, version) DO NOTHING",
-        workspace,
-        registry,
-        name,
-        version,
-        IndexDatabase.time(now));
-  }
-
-  /** Forgets that {@code workspace} uses a version. */
-  public void release(String workspace, String registry, String name, String version)
-      throws SQLException {
-    db.exec(
-        "DELETE FROM workspace_versions WHERE workspace = ? AND registry = ? AND name = ?"
-            + " AND version = ?",
-        workspace,
-        registry,
-        name,
-        version);
-  }
-
-  /**
-   * The workspaces other than {@code workspace} that still use a version: pulled it, have a local
-   * name on it, or keep it pinned in a collection. Sorted.
-   */
-  public List<String> usersOtherThan(
-      String workspace, String registry, String name, String version) {
-    return db.strings(
-        "SELECT workspace FROM workspace_versions WHERE workspace <> ? AND registry = ?"
-            + " AND name = ? AND version = ?"
-            + " UNION SELECT workspace FROM tags WHERE workspace <> ? AND registry = ?"
-            + " AND name = ? AND version = ?"
-            + " UNION SELECT workspace FROM collection_items WHERE workspace <> ? AND registry = ?"
-            + " AND name = ? AND version = ? ORDER BY 1",
-        workspace,
-        registry,
-        name,
-        version,
-        workspace,
-        registry,
-        name,
-        version,
-        workspace,
-        registry,
-        name,
-        version);
   }
 }

@@ -138,39 +138,30 @@ public final class ModelPuller {
       if (existing.isPresent()
           && origin != null
           && !origin.equals(registry.origin(existing.get().lineage()))) {
-        // One store keeps one copy of registry:name@version, shared by the GPUX workspaces:
-        // taking (or replacing) another origin's copy would run the wrong model somewhere.
+        // A workspace keeps one copy of registry:name@version (another workspace, pointed at
+        // another server, keeps its own): replacing it with another origin's would run the wrong
+        // model where the old one was named.
+        String ref = model.registry() + ":" + model.name() + "/" + model.version();
         throw GpuxException.invalidInput(
-            model.registry()
-                + ":"
-                + model.name()
-                + "/"
-                + model.version()
+            ref
                 + " of "
                 + origin
-                + " cannot be pulled: the store holds "
-                + model.registry()
-                + ":"
-                + model.name()
-                + "/"
-                + model.version()
+                + " cannot be pulled: workspace "
+                + store.workspace()
+                + " holds "
+                + ref
                 + " of "
                 + registry.origin(existing.get().lineage()),
-            "one store keeps one copy of each name and version: remove the other with `gpux rm "
-                + model.registry()
-                + ":"
-                + model.name()
-                + "/"
-                + model.version()
-                + "` (in the workspace that pulled it), or give each MLflow workspace its own"
-                + " GPUX_HOME");
+            "a workspace keeps one copy of each name and version: remove the other with `gpux rm "
+                + ref
+                + "`, or pull it in a workspace of its own (`gpux workspace create NAME`, then"
+                + " `gpux workspace set` its endpoint there)");
       }
       // A version whose blob went missing (deleted after a crash damaged it) is fetched again.
       if (existing.isPresent()
           && !options.force()
           && existing.get().files().stream().allMatch(f -> store.hasBlob(f.sha256()))) {
         tagRequested(model, selection, action);
-        store.claim(existing.get());
         long bytes = existing.get().files().stream().mapToLong(ManifestFile::size).sum();
         return new PullResult(existing.get(), true, 0, existing.get().files().size(), 0, bytes);
       }
@@ -412,7 +403,9 @@ public final class ModelPuller {
       return Map.of();
     }
     Map<String, String> out = new java.util.HashMap<>();
-    for (VersionManifest v : store.versions(model.registry(), model.name())) {
+    // Any workspace's copies: a registry digest with a size names content, whoever pulled it,
+    // and the blobs are shared.
+    for (VersionManifest v : store.everyWorkspaceVersions(model.registry(), model.name())) {
       for (ManifestFile f : v.files()) {
         if (f.registryDigest() != null) {
           out.putIfAbsent(f.registryDigest() + " " + f.size(), f.sha256());

@@ -13,9 +13,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The manifest files: the source of truth for which versions exist and which blobs they use. A
- * manifest must sit where its own registry, name and version say; one found elsewhere (an older
- * layout, a file copied in by hand) is reported by {@link #scan} as misplaced.
+ * The manifest files: the source of truth for which versions exist in which workspace and which
+ * blobs they use. A manifest must sit where its own registry, name and version say, in its
+ * workspace's folder; one found elsewhere (an older layout, a file copied in by hand) is reported
+ * by {@link #scan} as misplaced. {@link #find} and {@link #write} work in the layout's workspace;
+ * {@link #scan} sees every workspace, since blobs are shared by all of them.
  */
 final class Manifests {
   private final StoreLayout layout;
@@ -60,8 +62,8 @@ final class Manifests {
     Disk.write(layout.manifest(m.registry(), m.name(), m.version()), ManifestJson.write(m));
   }
 
-  /** A manifest found on disk. */
-  record Stored(VersionManifest manifest, Path file) {}
+  /** A manifest found on disk, in the folder of {@code workspace}. */
+  record Stored(VersionManifest manifest, Path file, String workspace) {}
 
   /** A file under {@code manifests/} that is not a usable manifest, and why. */
   record Unreadable(Path file, String why) {}
@@ -73,12 +75,40 @@ final class Manifests {
    */
   record Scan(List<Stored> found, List<Stored> misplaced, List<Unreadable> damaged) {}
 
+  /** Every manifest of every workspace. */
   Scan scan() {
+    List<String> workspaces;
+    try {
+      workspaces = layout.workspacesOnDisk();
+    } catch (IOException e) {
+      throw GpuxException.unavailable(
+          "cannot list " + layout.workspaces() + ": " + e.getMessage(), "check GPUX_HOME");
+    }
     List<Stored> found = new ArrayList<>();
     List<Stored> misplaced = new ArrayList<>();
     List<Unreadable> damaged = new ArrayList<>();
+    for (String ws : workspaces) {
+      scan(layout.in(ws), found, misplaced, damaged);
+    }
+    return new Scan(found, misplaced, damaged);
+  }
+
+  /** The manifests of one workspace only. */
+  Scan scanOwn() {
+    List<Stored> found = new ArrayList<>();
+    List<Stored> misplaced = new ArrayList<>();
+    List<Unreadable> damaged = new ArrayList<>();
+    scan(layout, found, misplaced, damaged);
+    return new Scan(found, misplaced, damaged);
+  }
+
+  private static void scan(
+      StoreLayout in, List<Stored> found, List<Stored> misplaced, List<Unreadable> damaged) {
     List<Path> files;
-    try (Stream<Path> walk = Files.walk(layout.manifests())) {
+    if (!Files.isDirectory(in.manifests())) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(in.manifests())) {
       files =
           walk.filter(p -> isManifestName(p.getFileName().toString()))
               .filter(Files::isRegularFile)
@@ -86,13 +116,13 @@ final class Manifests {
               .toList();
     } catch (IOException | java.io.UncheckedIOException e) {
       throw GpuxException.unavailable(
-          "cannot list " + layout.manifests() + ": " + e.getMessage(), "check GPUX_HOME");
+          "cannot list " + in.manifests() + ": " + e.getMessage(), "check GPUX_HOME");
     }
     for (Path file : files) {
       try {
         VersionManifest m = ManifestJson.read(Files.readAllBytes(file));
-        Path home = layout.manifest(m.registry(), m.name(), m.version());
-        (home.equals(file) ? found : misplaced).add(new Stored(m, file));
+        Path home = in.manifest(m.registry(), m.name(), m.version());
+        (home.equals(file) ? found : misplaced).add(new Stored(m, file, in.workspace()));
       } catch (NoSuchFileException e) {
         // Removed while we looked: it is no longer a version.
       } catch (IOException e) {
@@ -101,7 +131,6 @@ final class Manifests {
         damaged.add(new Unreadable(file, e.getMessage()));
       }
     }
-    return new Scan(found, misplaced, damaged);
   }
 
   /** Manifests end in {@code .json}; temporary files of interrupted writes start with a dot. */

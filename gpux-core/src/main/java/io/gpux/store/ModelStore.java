@@ -115,7 +115,7 @@ public final class ModelStore implements AutoCloseable {
       Optional<String> bootId,
       Map<String, String> env,
       String workspace) {
-    StoreLayout layout = new StoreLayout(home.toAbsolutePath().normalize());
+    StoreLayout layout = new StoreLayout(home.toAbsolutePath().normalize(), workspace);
     try {
       for (String dir : StoreLayout.FOLDERS) {
         Files.createDirectories(layout.home().resolve(dir));
@@ -133,6 +133,7 @@ public final class ModelStore implements AutoCloseable {
       if (how.lost() || how.stale()) {
         store.rebuild(how.lost());
       }
+      store.settleSharedManifests();
       if (writeBack != null) {
         store.recoverWriteBack(writeBack);
       }
@@ -176,7 +177,7 @@ public final class ModelStore implements AutoCloseable {
       for (Manifests.Stored st : manifests.scan().found()) {
         VersionManifest m = st.manifest();
         if (m.files().stream().anyMatch(f -> damaged.contains(f.sha256()))) {
-          Disk.deleteTree(layout.snapshot(m.registry(), m.name(), m.version()));
+          Disk.deleteTree(layout.in(st.workspace()).snapshot(m.registry(), m.name(), m.version()));
         }
       }
     }
@@ -260,7 +261,6 @@ public final class ModelStore implements AutoCloseable {
               "stored versions are immutable: `gpux rm` it first, or pull with --force");
         }
         indexIfMissing(existing.get(), file);
-        claim(existing.get());
         return existing.get();
       }
       if (Files.exists(file)) {
@@ -269,7 +269,7 @@ public final class ModelStore implements AutoCloseable {
             "names that differ only in case collide on this file system");
       }
       manifests.write(m);
-      index.indexAndClaim(m, layout.relative(file), clock.instant());
+      index.index(m, layout.relative(file));
       return m;
     } catch (IOException e) {
       throw new GpuxException(
@@ -330,6 +330,15 @@ public final class ModelStore implements AutoCloseable {
   /** Versions of one model, newest pull first. */
   public List<VersionManifest> versions(String registry, String name) {
     return load(index.manifestPaths(registry, name));
+  }
+
+  /**
+   * The versions of one model that any workspace holds, newest pull first: for what is true of
+   * content whoever pulled it (a registry digest and size name the same bytes), never to run or
+   * name a version, which only this workspace's own copies do.
+   */
+  public List<VersionManifest> everyWorkspaceVersions(String registry, String name) {
+    return load(index.manifestPathsEverywhere(registry, name));
   }
 
   /**
@@ -582,13 +591,12 @@ public final class ModelStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes this workspace's copy only: another workspace's copy of the same version is its own
+   * manifest, and the blobs they share stay until no manifest of any workspace uses them ({@link
+   * #prune}).
+   */
   private boolean removeVersion(String registry, String name, String version) throws IOException {
-    if (index.contains(registry, name, version)
-        && !index.otherUsers(registry, name, version).isEmpty()) {
-      // Another workspace still uses it: only this workspace lets go of it.
-      index.releaseVersion(registry, name, version);
-      return true;
-    }
     Path file = layout.manifest(registry, name, version);
     boolean existed = Files.deleteIfExists(file);
     Disk.syncDirectory(file.getParent());
@@ -611,17 +619,113 @@ public final class ModelStore implements AutoCloseable {
     return index.database();
   }
 
-  /** Records that this store's workspace uses a stored version (a pull found it stored). */
-  public void claim(VersionManifest m) {
-    index.claim(m.registry(), m.name(), m.version(), clock.instant());
+  /**
+   * The other workspaces that hold a version of a model ({@code version} null: any version of it),
+   * sorted: what a "not in the store of workspace W" error names, since this workspace never sees
+   * their copies.
+   */
+  public List<String> elsewhere(String registry, String name, String version) {
+    return index.elsewhere(registry, name, version);
   }
 
   /**
-   * The workspaces other than this one that still use a stored version; {@link #remove} keeps a
-   * version they use.
+   * A not-found error for a model this workspace lacks, naming the workspaces that have it.
+   *
+   * @param reference the reference as the user gave it (with its registry)
+   * @param version the exact version, if known (null: any)
+   * @param hint what to do in this workspace
    */
-  public List<String> otherUsers(String registry, String name, String version) {
-    return index.otherUsers(registry, name, version);
+  public GpuxException notStored(
+      String reference, String registry, String name, String version, String hint) {
+    List<String> others = registry == null ? List.of() : elsewhere(registry, name, version);
+    String where =
+        others.isEmpty()
+            ? ""
+            : "; workspace "
+                + String.join(", ", others)
+                + (others.size() == 1 ? " has it" : " have it");
+    String also =
+        others.isEmpty()
+            ? ""
+            : " (each workspace keeps its own copies: `gpux --workspace "
+                + others.get(0)
+                + " ...` works in that one)";
+    return GpuxException.notFound(
+        reference + " is not in the store of workspace " + workspace() + where,
+        (hint == null ? "see `gpux list`" : hint) + also);
+  }
+
+  /**
+   * Deletes a workspace's manifests and snapshots and its rows in the index (the caller has checked
+   * it may go); its blobs stay until {@link #prune} finds no manifest of any workspace using them.
+   */
+  public void dropWorkspace(String ws) {
+    if (ws.equals(StoreLayout.DEFAULT)) {
+      throw GpuxException.invalidInput("the default workspace cannot be deleted", null);
+    }
+    try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
+      // Rows first: a crash after them leaves files that the next rebuild would give back to the
+      // workspace, which is recreated then; files first would leave rows naming no file.
+      index.deleteWorkspace(ws);
+      Disk.deleteTree(layout.manifests(ws).getParent());
+    } catch (IOException e) {
+      throw GpuxException.unavailable(
+          "cannot delete the files of workspace " + ws + ": " + e.getMessage(),
+          "check GPUX_HOME's permissions");
+    }
+  }
+
+  /**
+   * Gives each workspace its own copy of the manifests that a store from before V11 shared: the
+   * migration left their rows naming the shared file. Every copy is written first, then the shared
+   * files that {@code default} does not hold itself go, then the rows name the copies; a crash
+   * anywhere in between is finished by the next open. Cheap when there is nothing to do, which is
+   * the rule (one query).
+   */
+  private void settleSharedManifests() {
+    if (index.workspacesWithSharedManifests().isEmpty()) {
+      return;
+    }
+    record Move(String ws, String registry, String name, String version, Path shared, Path own) {}
+    try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
+      List<Move> moves = new ArrayList<>();
+      for (String ws : index.workspacesWithSharedManifests()) {
+        StoreLayout in = layout.in(ws);
+        for (List<String> row : index.manifestsOutside(ws, in.relative(in.manifests()) + "/")) {
+          Move m =
+              new Move(
+                  ws,
+                  row.get(0),
+                  row.get(1),
+                  row.get(2),
+                  layout.home().resolve(row.get(3)),
+                  in.manifest(row.get(0), row.get(1), row.get(2)));
+          if (!Files.exists(m.own()) && Files.exists(m.shared())) {
+            Files.createDirectories(m.own().getParent());
+            Disk.write(m.own(), Files.readAllBytes(m.shared()));
+          }
+          moves.add(m);
+        }
+      }
+      StoreLayout shared = layout.in(StoreLayout.DEFAULT);
+      for (Move m : moves) {
+        if (!index.contains(StoreLayout.DEFAULT, m.registry(), m.name(), m.version())
+            && m.shared().equals(shared.manifest(m.registry(), m.name(), m.version()))) {
+          Files.deleteIfExists(m.shared());
+          Disk.deleteTree(shared.snapshot(m.registry(), m.name(), m.version()));
+        }
+      }
+      for (Move m : moves) {
+        index.moveManifest(m.ws(), m.registry(), m.name(), m.version(), layout.relative(m.own()));
+      }
+    } catch (IOException e) {
+      throw GpuxException.unavailable(
+          "cannot give the workspaces their own manifests in "
+              + layout.home()
+              + ": "
+              + e.getMessage(),
+          "check GPUX_HOME's permissions and free space");
+    }
   }
 
   /**
@@ -653,23 +757,32 @@ public final class ModelStore implements AutoCloseable {
   /** Bytes per version (unique to it vs shared with other versions) and for the whole store. */
   public DiskUsage diskUsage() {
     Manifests.Scan scan = manifests.scan();
-    List<VersionManifest> all = new ArrayList<>();
-    scan.found().forEach(s -> all.add(s.manifest()));
-    scan.misplaced().forEach(s -> all.add(s.manifest()));
-    all.sort(
-        Comparator.comparing(VersionManifest::registry)
-            .thenComparing(VersionManifest::name)
-            .thenComparing(VersionManifest::pulledAt, Comparator.reverseOrder())
-            .thenComparing(VersionManifest::version));
-    return DiskUsage.of(all, blobs.sizes(), Disk.size(layout.tmp()));
+    Map<String, List<VersionManifest>> byWorkspace = new java.util.TreeMap<>();
+    for (List<Manifests.Stored> list : List.of(scan.found(), scan.misplaced())) {
+      for (Manifests.Stored s : list) {
+        byWorkspace.computeIfAbsent(s.workspace(), k -> new ArrayList<>()).add(s.manifest());
+      }
+    }
+    byWorkspace
+        .values()
+        .forEach(
+            all ->
+                all.sort(
+                    Comparator.comparing(VersionManifest::registry)
+                        .thenComparing(VersionManifest::name)
+                        .thenComparing(VersionManifest::pulledAt, Comparator.reverseOrder())
+                        .thenComparing(VersionManifest::version)));
+    return DiskUsage.of(workspace(), byWorkspace, blobs.sizes(), Disk.size(layout.tmp()));
   }
 
   /**
-   * Re-hashes every blob the manifests on disk reference and reports each missing or corrupt file,
-   * per version, and each damaged manifest. Reports only: it never repairs or deletes anything.
+   * Re-hashes every blob this workspace's manifests reference and reports each missing or corrupt
+   * file, per version, and each damaged manifest. Reports only: it never repairs or deletes
+   * anything.
    */
   public VerifyReport verify() {
-    return new Verifier(layout).verify(manifests.scan());
+    // This workspace's versions only: another's are not in its store, as for every other command.
+    return new Verifier(layout).verify(manifests.scanOwn());
   }
 
   /**
@@ -703,21 +816,31 @@ public final class ModelStore implements AutoCloseable {
   private int rebuild(boolean recoverTags) {
     try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
       Manifests.Scan scan = manifests.scan();
+      // Each workspace's manifests by path: a manifest's folder says whose it is.
+      Map<String, Map<String, VersionManifest>> byWorkspace = new LinkedHashMap<>();
       Map<String, VersionManifest> byPath = new LinkedHashMap<>();
-      scan.found().forEach(s -> byPath.put(layout.relative(s.file()), s.manifest()));
+      for (Manifests.Stored s : scan.found()) {
+        byWorkspace
+            .computeIfAbsent(s.workspace(), k -> new LinkedHashMap<>())
+            .put(layout.relative(s.file()), s.manifest());
+        byPath.put(layout.relative(s.file()), s.manifest());
+      }
       for (Manifests.Stored s : scan.misplaced()) {
         VersionManifest m = s.manifest();
-        Path home = layout.manifest(m.registry(), m.name(), m.version());
+        Path home = layout.in(s.workspace()).manifest(m.registry(), m.name(), m.version());
         VersionManifest there = byPath.get(layout.relative(home));
         if (there == null) {
           Files.createDirectories(home.getParent());
           Disk.move(s.file(), home);
           byPath.put(layout.relative(home), m);
+          byWorkspace
+              .computeIfAbsent(s.workspace(), k -> new LinkedHashMap<>())
+              .put(layout.relative(home), m);
         } else if (sameFiles(there, m)) {
           Files.deleteIfExists(s.file()); // A duplicate of the version's own manifest.
         }
       }
-      index.replaceAll(byPath, recoverTags, clock.instant());
+      index.replaceAll(byWorkspace, recoverTags, clock.instant());
       return byPath.size();
     } catch (IOException e) {
       throw GpuxException.unavailable(

@@ -21,8 +21,10 @@ import java.util.stream.Stream;
 
 /**
  * Garbage collection: blobs no manifest references, stale temporary files, debris of interrupted
- * writes, and empty folders. What is referenced comes from the manifests on disk, not the index, so
- * a manifest the index missed still protects its blobs. Callers hold {@link StoreLayout#GC_LOCK}.
+ * writes, and empty folders. What is referenced comes from the manifests on disk of every
+ * workspace, not the index, so a manifest the index missed still protects its blobs, and a blob one
+ * workspace no longer uses stays while another's manifest names it. Callers hold {@link
+ * StoreLayout#GC_LOCK}.
  */
 final class Pruner {
   private final StoreLayout layout;
@@ -62,7 +64,7 @@ final class Pruner {
       for (Manifests.Stored s : list) {
         VersionManifest m = s.manifest();
         m.files().forEach(f -> referenced.add(f.sha256()));
-        snapshots.add(layout.snapshot(m.registry(), m.name(), m.version()));
+        snapshots.add(layout.in(s.workspace()).snapshot(m.registry(), m.name(), m.version()));
       }
     }
     Instant now = clock.instant();
@@ -92,12 +94,20 @@ final class Pruner {
       bytes += pruneTemporary(p, now, dryRun, partials);
     }
     List<Path> debris = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(layout.manifests())) {
-      walk.filter(Files::isRegularFile)
-          .filter(p -> !Manifests.isManifestName(p.getFileName().toString()))
-          .forEach(debris::add);
+    List<String> workspaces = layout.workspacesOnDisk();
+    for (String ws : workspaces) {
+      Path root = layout.manifests(ws);
+      if (Files.isDirectory(root)) {
+        try (Stream<Path> walk = Files.walk(root)) {
+          walk.filter(Files::isRegularFile)
+              .filter(p -> !Manifests.isManifestName(p.getFileName().toString()))
+              .forEach(debris::add);
+        }
+      }
+      if (Files.isDirectory(layout.snapshots(ws))) {
+        orphanSnapshots(layout.snapshots(ws), snapshots, debris);
+      }
     }
-    orphanSnapshots(layout.snapshots(), snapshots, debris);
     for (Path p : debris) {
       if (older(p, now, grace)) {
         leftovers.add(layout.relative(p));
@@ -105,8 +115,14 @@ final class Pruner {
       }
     }
     if (!dryRun) {
-      deleteEmptyFolders(layout.manifests(), Set.of(), now);
-      deleteEmptyFolders(layout.snapshots(), snapshots, now);
+      for (String ws : workspaces) {
+        if (Files.isDirectory(layout.manifests(ws))) {
+          deleteEmptyFolders(layout.manifests(ws), Set.of(), now);
+        }
+        if (Files.isDirectory(layout.snapshots(ws))) {
+          deleteEmptyFolders(layout.snapshots(ws), snapshots, now);
+        }
+      }
     }
     return new PruneReport(
         dryRun,

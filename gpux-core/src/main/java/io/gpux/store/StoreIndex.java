@@ -35,7 +35,7 @@ final class StoreIndex implements AutoCloseable {
   private StoreIndex(IndexDatabase db, String workspace) {
     this.db = db;
     this.workspace = workspace;
-    this.versions = new VersionTables(db);
+    this.versions = new VersionTables(db, workspace);
     this.tags = new TagTables(db, workspace);
     this.workspaces = new WorkspaceTables(db);
     this.benchmarks = new BenchmarkTables(db, workspace);
@@ -59,26 +59,9 @@ final class StoreIndex implements AutoCloseable {
     return workspace;
   }
 
-  /** Records that this workspace uses a stored version. */
-  void claim(String registry, String name, String version, Instant now) {
-    db.transaction(() -> workspaces.claim(workspace, registry, name, version, now));
-  }
-
-  /** The other workspaces that still use a version (see {@link WorkspaceTables#usersOtherThan}). */
-  List<String> otherUsers(String registry, String name, String version) {
-    return workspaces.usersOtherThan(workspace, registry, name, version);
-  }
-
-  /**
-   * Takes a version out of this workspace only (its local names here, its claim), leaving the
-   * version to the other workspaces that use it.
-   */
-  void releaseVersion(String registry, String name, String version) {
-    db.transaction(
-        () -> {
-          tags.deleteFor(registry, name, version);
-          workspaces.release(workspace, registry, name, version);
-        });
+  /** The other workspaces that hold a version of a model (null: any version), sorted. */
+  List<String> elsewhere(String registry, String name, String version) {
+    return versions.elsewhere(registry, name, version);
   }
 
   IndexDatabase.Opened opened() {
@@ -91,15 +74,6 @@ final class StoreIndex implements AutoCloseable {
 
   void index(VersionManifest m, String manifestPath) {
     db.transaction(() -> versions.insert(row(m, manifestPath)));
-  }
-
-  /** Indexes a newly committed version and records that this workspace pulled it. */
-  void indexAndClaim(VersionManifest m, String manifestPath, Instant now) {
-    db.transaction(
-        () -> {
-          versions.insert(row(m, manifestPath));
-          workspaces.claim(workspace, m.registry(), m.name(), m.version(), now);
-        });
   }
 
   private static VersionRow row(VersionManifest m, String manifestPath) {
@@ -127,7 +101,6 @@ final class StoreIndex implements AutoCloseable {
         () -> {
           versions.delete(registry, name, version);
           tags.deleteFor(registry, name, version);
-          workspaces.release(workspace, registry, name, version);
           versions.dropModelIfEmpty(registry, name);
         });
   }
@@ -136,34 +109,64 @@ final class StoreIndex implements AutoCloseable {
    * Makes the version rows say exactly what {@code manifests} say, in one transaction, so that a
    * reader never sees a half-built index. Tags pointing at versions that are gone are dropped.
    *
-   * @param manifests each manifest by its path relative to the store's home
+   * @param manifests each workspace's manifests, by their paths relative to the store's home
    * @param recoverTags whether to point each {@code requested} name that has no tag at the newest
    *     version pulled with it (after the index was lost)
    */
-  void replaceAll(Map<String, VersionManifest> manifests, boolean recoverTags, Instant now) {
+  void replaceAll(
+      Map<String, Map<String, VersionManifest>> manifests, boolean recoverTags, Instant now) {
     db.transaction(
         () -> {
           versions.clear();
-          for (Map.Entry<String, VersionManifest> e : manifests.entrySet()) {
-            versions.insert(row(e.getValue(), e.getKey()));
+          for (Map.Entry<String, Map<String, VersionManifest>> ws : manifests.entrySet()) {
+            if (!workspaces.exists(ws.getKey())) {
+              // A lost index lost its workspaces too: the manifests' folders say which there were.
+              workspaces.create(ws.getKey(), now);
+            }
+            VersionTables in = new VersionTables(db, ws.getKey());
+            for (Map.Entry<String, VersionManifest> e : ws.getValue().entrySet()) {
+              in.insert(row(e.getValue(), e.getKey()));
+            }
           }
           tags.deleteDangling();
-          db.exec(
-              "DELETE FROM workspace_versions WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE"
-                  + " v.registry = workspace_versions.registry"
-                  + " AND v.name = workspace_versions.name"
-                  + " AND v.version = workspace_versions.version)");
           if (recoverTags) {
-            recoverTags(manifests.values(), now);
-            // Which workspace pulled what lived only here: the default one gets every version.
-            for (VersionManifest m : manifests.values()) {
-              workspaces.claim(WorkspaceTables.DEFAULT, m.registry(), m.name(), m.version(), now);
+            for (Map.Entry<String, Map<String, VersionManifest>> ws : manifests.entrySet()) {
+              recoverTags(new TagTables(db, ws.getKey()), ws.getValue().values(), now);
             }
           }
         });
   }
 
-  private void recoverTags(Collection<VersionManifest> manifests, Instant now)
+  /**
+   * This workspace's versions whose manifest row names a file outside its own folder (the shared
+   * files of a store from before V11), as {@code [registry, name, version, manifest_path]}.
+   */
+  List<List<String>> manifestsOutside(String ws, String ownFolder) {
+    return new VersionTables(db, ws).manifestsOutside(ownFolder);
+  }
+
+  /** The workspaces with such versions. */
+  List<String> workspacesWithSharedManifests() {
+    return versions.workspacesWithSharedManifests();
+  }
+
+  /** Points a version of {@code ws} at its own manifest file. */
+  void moveManifest(String ws, String registry, String name, String version, String path) {
+    db.transaction(() -> new VersionTables(db, ws).moveManifest(registry, name, version, path));
+  }
+
+  /** Whether {@code ws} holds a version. */
+  boolean contains(String ws, String registry, String name, String version) {
+    return new VersionTables(db, ws).contains(registry, name, version);
+  }
+
+  /** Drops every row of a workspace (see {@link WorkspaceTables#delete}). */
+  void deleteWorkspace(String ws) {
+    db.transaction(() -> workspaces.delete(ws));
+  }
+
+  private static void recoverTags(
+      TagTables tags, Collection<VersionManifest> manifests, Instant now)
       throws java.sql.SQLException {
     Map<List<String>, VersionManifest> newest = new LinkedHashMap<>();
     manifests.stream()
@@ -183,6 +186,10 @@ final class StoreIndex implements AutoCloseable {
    */
   List<String> manifestPaths(String registry, String name) {
     return versions.manifestPaths(registry, name);
+  }
+
+  List<String> manifestPathsEverywhere(String registry, String name) {
+    return versions.manifestPathsEverywhere(registry, name);
   }
 
   List<List<String>> models() {

@@ -5,6 +5,7 @@
  * blobs/sha256/&lt;hex&gt;                       each file once, whichever versions use it
  * manifests/&lt;reg&gt;/&lt;name&gt;/@&lt;version&gt;.json  immutable: files -&gt; digests
  * snapshots/&lt;reg&gt;/&lt;name&gt;/@&lt;version&gt;/     the files at their paths (hard links)
+ * workspaces/&lt;ws&gt;/manifests|snapshots/    another workspace's, laid out as above
  * tmp/                                      downloads in progress (*.partial), same file system
  * locks/&lt;sha256 of key&gt;.lock               inter-process locks (one per model being pulled)
  * index.db                                  SQLite index: models, versions, files, tags
@@ -13,6 +14,10 @@
  * Names are percent-encoded per segment ({@code /} in a model name nests folders), and versions
  * start with {@code @}, which an encoded name never does; so no registry name, model name, version
  * or file path can escape the store or land in another model's folder.
+ *
+ * <p>Versions belong to a workspace ({@code StoreLayout} says why the default one keeps the folders
+ * every older store had): a store opened in workspace W sees W's manifests only, and blobs are
+ * shared by all. Prune, and a rebuild of the index, see every workspace.
  *
  * <p>Invariants:
  *

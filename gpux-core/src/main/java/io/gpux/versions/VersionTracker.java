@@ -501,9 +501,13 @@ public final class VersionTracker {
     return new StoredModel(found.iterator().next(), ref.name());
   }
 
-  private static GpuxException notStored(ModelRef ref) {
-    return GpuxException.notFound(
-        ref + " is not in the store", "`gpux pull " + ref + "` first; `gpux list` shows the store");
+  private GpuxException notStored(ModelRef ref) {
+    String hint = "`gpux pull " + ref + "` first; `gpux list` shows the store";
+    if (ref.registry() == null) {
+      return GpuxException.notFound(
+          ref + " is not in the store of workspace " + store().workspace(), hint);
+    }
+    return store().notStored(ref.toString(), ref.registry(), ref.name(), null, hint);
   }
 
   private static GpuxException notALocalName(ModelRef ref, StoredModel m, List<LocalName> named) {

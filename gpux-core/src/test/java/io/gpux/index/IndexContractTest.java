@@ -152,6 +152,111 @@ class IndexContractTest {
 
   @ParameterizedTest
   @EnumSource(IndexBackend.class)
+  void versionsAreScopedToWorkspacesAndOneWorkspacesRowsNeverTouchAnothers(IndexBackend backend)
+      throws Exception {
+    try (IndexDatabase db = backend.fresh(dir).open()) {
+      WorkspaceTables workspaces = new WorkspaceTables(db);
+      db.transaction(() -> workspaces.create("team-a", T0));
+      VersionTables dflt = new VersionTables(db);
+      VersionTables teamA = new VersionTables(db, "team-a");
+      TagTables dfltTags = new TagTables(db);
+      TagTables teamATags = new TagTables(db, "team-a");
+      db.transaction(
+          () -> {
+            dflt.insert(row("org/m", "v1", T0));
+            teamA.insert(row("org/m", "v1", T0.plusSeconds(5)));
+            teamA.insert(row("org/m", "v2", T0.plusSeconds(6)));
+            dfltTags.move("hf", "org/m", "main", "v1", T0);
+            teamATags.move("hf", "org/m", "main", "v2", T0);
+          });
+      assertEquals(List.of("v1"), dflt.versions("hf", "org/m"));
+      assertEquals(List.of("v2", "v1"), teamA.versions("hf", "org/m"));
+      assertEquals(List.of("team-a"), dflt.elsewhere("hf", "org/m", null));
+      assertEquals(List.of("team-a"), dflt.elsewhere("hf", "org/m", "v2"));
+      assertEquals(List.of("default"), teamA.elsewhere("hf", "org/m", "v1"));
+      assertEquals(
+          List.of(1, 2),
+          workspaces.all().stream().map(WorkspaceTables.WorkspaceRow::versions).toList());
+      assertEquals(
+          List.of(2, 4),
+          db.query(
+              "SELECT COUNT(*) FROM version_files GROUP BY workspace ORDER BY workspace",
+              r -> r.getInt(1)),
+          "each workspace's files under its own key");
+      // Removing default's v1 leaves team-a's, and team-a's tag.
+      db.transaction(
+          () -> {
+            dflt.delete("hf", "org/m", "v1");
+            dfltTags.deleteDangling();
+            dflt.dropModelIfEmpty("hf", "org/m");
+          });
+      assertTrue(dflt.versions("hf", "org/m").isEmpty());
+      assertTrue(dfltTags.tagged("hf", "org/m", "main").isEmpty());
+      assertEquals("v2", teamATags.tagged("hf", "org/m", "main").orElseThrow());
+      assertTrue(teamA.contains("hf", "org/m", "v1"));
+      assertEquals(
+          List.of("hf org/m"),
+          db.strings("SELECT registry || ' ' || name FROM models"),
+          "the model stays while a workspace has it");
+      db.transaction(() -> workspaces.delete("team-a"));
+      assertTrue(teamA.versions("hf", "org/m").isEmpty());
+      assertEquals(List.of(), db.strings("SELECT name FROM models"));
+    }
+  }
+
+  /** V11 on both databases: V8's claims become each workspace's rows, unclaimed ones default's. */
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
+  void v11TurnsEachClaimIntoTheWorkspacesOwnVersion(IndexBackend backend) throws Exception {
+    IndexBackend.Target t = backend.fresh(dir);
+    t.sql("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    for (String m : Migrations.FILES) {
+      if (Migrations.number(m) >= 10) {
+        break;
+      }
+      for (String sql : Migrations.statements(m)) {
+        t.sql(sql);
+      }
+      t.sql("INSERT INTO schema_version VALUES (" + Migrations.number(m) + ", '2026-01-01')");
+    }
+    t.sql("INSERT INTO workspaces VALUES ('team-a', '2026-01-01T00:00:00.000000000Z')");
+    for (String v : List.of("v1", "v2", "v3")) {
+      t.sql(
+          "INSERT INTO versions VALUES ('hf', 'org/m', '"
+              + v
+              + "', 'main', '2026-01-01T00:00:00.000000000Z', 'src', 1,"
+              + " 'manifests/hf/org/m/@"
+              + v
+              + ".json')");
+      t.sql(
+          "INSERT INTO version_files VALUES ('hf', 'org/m', '"
+              + v
+              + "', 'model.onnx', '"
+              + "a".repeat(64)
+              + "', 1)");
+    }
+    t.sql(
+        "INSERT INTO workspace_versions VALUES ('default', 'hf', 'org/m', 'v1', 't'),"
+            + " ('team-a', 'hf', 'org/m', 'v1', 't'), ('team-a', 'hf', 'org/m', 'v2', 't')");
+    try (IndexDatabase db = t.open()) {
+      assertEquals(Migrations.LATEST, db.schemaVersion());
+      assertEquals(List.of("v1", "v3"), sorted(new VersionTables(db).versions("hf", "org/m")));
+      assertEquals(
+          List.of("v1", "v2"), sorted(new VersionTables(db, "team-a").versions("hf", "org/m")));
+      assertEquals(
+          4,
+          db.query("SELECT COUNT(*) FROM version_files", r -> r.getInt(1)).get(0),
+          "each workspace's rows have their files");
+      assertEquals(List.of("team-a"), new VersionTables(db).workspacesWithSharedManifests());
+    }
+  }
+
+  private static List<String> sorted(List<String> l) {
+    return l.stream().sorted().toList();
+  }
+
+  @ParameterizedTest
+  @EnumSource(IndexBackend.class)
   void tagsMovePinAndKeepTheirHistoryInOrder(IndexBackend backend) throws Exception {
     try (IndexDatabase db = backend.fresh(dir).open()) {
       VersionTables versions = new VersionTables(db);

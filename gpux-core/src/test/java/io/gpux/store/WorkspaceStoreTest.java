@@ -1,0 +1,257 @@
+package io.gpux.store;
+
+import static io.gpux.store.StoreFixture.PULLED;
+import static io.gpux.store.StoreFixture.manifest;
+import static io.gpux.store.StoreFixture.put;
+import static io.gpux.store.StoreFixture.sha256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gpux.error.GpuxException;
+import io.gpux.index.Migrations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stored versions scoped to workspaces (V11): each workspace its own manifests and snapshots of
+ * {@code registry:name@version}, even with other files, over blobs that every workspace shares.
+ */
+class WorkspaceStoreTest {
+  @TempDir Path home;
+
+  /** Prune runs a day later, so that no blob is young enough to be kept for a running pull. */
+  private static final Clock LATER =
+      Clock.fixed(Instant.now().plus(Duration.ofDays(1)), ZoneOffset.UTC);
+
+  private ModelStore open(String workspace) {
+    return ModelStore.open(home, Clock.systemUTC(), false, workspace);
+  }
+
+  private ModelStore openLater(String workspace) {
+    return ModelStore.open(home, LATER, false, workspace);
+  }
+
+  private static List<String> files(VersionManifest m) {
+    return m.files().stream().map(f -> f.path() + "=" + f.sha256()).sorted().toList();
+  }
+
+  @Test
+  void twoWorkspacesEachKeepTheirOwnCopyOfOneNameAndVersionOverSharedBlobs() throws Exception {
+    // Two MLflow servers, both with scorer/3: the same config file, another model file.
+    try (ModelStore a = open("team-a")) {
+      a.commit(
+          manifest(
+              "mlflow",
+              "scorer",
+              "3",
+              PULLED,
+              put(a, "MLmodel", "flavors: onnx"),
+              put(a, "model.onnx", "team a's weights")));
+      a.tag("mlflow", "scorer", "latest", "3");
+    }
+    try (ModelStore b = open("team-b")) {
+      assertTrue(b.resolve("mlflow", "scorer", "3").isEmpty(), "team-a's copy is not team-b's");
+      assertEquals(List.of("team-a"), b.elsewhere("mlflow", "scorer", null));
+      b.commit(
+          manifest(
+              "mlflow",
+              "scorer",
+              "3",
+              PULLED,
+              put(b, "MLmodel", "flavors: onnx"),
+              put(b, "model.onnx", "team b's weights")));
+      assertEquals(
+          List.of("MLmodel=" + sha256("flavors: onnx"), "model.onnx=" + sha256("team b's weights")),
+          files(b.resolve("mlflow", "scorer", "3").orElseThrow()));
+      assertTrue(b.tagsOf("mlflow", "scorer", "3").isEmpty(), "team-a's tag is not here");
+      Path snapshot = b.materialize(b.resolve("mlflow", "scorer", "3").orElseThrow());
+      assertEquals("team b's weights", Files.readString(snapshot.resolve("model.onnx")));
+      assertTrue(
+          snapshot.startsWith(home.resolve("workspaces/team-b/snapshots")), snapshot.toString());
+    }
+    try (ModelStore a = open("team-a")) {
+      VersionManifest mine = a.resolve("mlflow", "scorer", "latest").orElseThrow();
+      assertEquals("team a's weights", Files.readString(a.materialize(mine).resolve("model.onnx")));
+      assertEquals(1, a.list().size(), "gpux list: this workspace's versions only");
+    }
+    // Three blobs for four files: the equal MLmodel is stored once.
+    try (var blobs = Files.list(home.resolve("blobs/sha256"))) {
+      assertEquals(3, blobs.count());
+    }
+    try (ModelStore dflt = open("default")) {
+      assertTrue(dflt.list().isEmpty());
+      DiskUsage d = dflt.diskUsage();
+      assertTrue(d.versions().isEmpty(), "df lists this workspace's versions");
+      assertEquals(
+          List.of("team-a", "team-b"), d.workspaces().stream().map(w -> w.name()).toList());
+      long shared = "flavors: onnx".length();
+      long ownA = "team a's weights".length();
+      long ownB = "team b's weights".length();
+      assertEquals(shared + ownA + ownB, d.referencedBytes(), "a shared blob counted once");
+      assertEquals(
+          new DiskUsage.WorkspaceUsage("team-a", 1, shared + ownA, ownA), d.workspaces().get(0));
+      GpuxException missing =
+          dflt.notStored("mlflow:scorer/3", "mlflow", "scorer", null, "pull it");
+      assertTrue(
+          missing.getMessage().contains("is not in the store of workspace default"),
+          missing.getMessage());
+      assertTrue(missing.getMessage().contains("team-a, team-b have it"), missing.getMessage());
+      assertTrue(missing.hint().contains("gpux --workspace team-a"), missing.hint());
+    }
+    // rm in team-a removes team-a's copy only; prune keeps every blob team-b's manifest names.
+    try (ModelStore a = open("team-a")) {
+      assertEquals(1, a.remove("mlflow", "scorer", null));
+      assertTrue(a.list().isEmpty());
+    }
+    try (ModelStore b = openLater("team-b")) {
+      PruneReport freed = b.prune(false);
+      assertEquals(List.of(sha256("team a's weights")), freed.blobs());
+      VersionManifest theirs = b.resolve("mlflow", "scorer", "3").orElseThrow();
+      assertTrue(b.verify().problems().isEmpty(), b.verify().toString());
+      assertEquals(
+          "team b's weights", Files.readString(b.materialize(theirs).resolve("model.onnx")));
+    }
+  }
+
+  @Test
+  void aLostIndexIsRebuiltWithEachVersionInItsWorkspace() throws Exception {
+    try (ModelStore a = open("team-a")) {
+      a.commit(manifest("hf", "org/model", "c1", PULLED, put(a, "model.onnx", "x")));
+    }
+    try (ModelStore d = open("default")) {
+      d.commit(manifest("hf", "org/model", "c2", PULLED, put(d, "model.onnx", "y")));
+    }
+    for (String f : List.of("index.db", "index.db-wal", "index.db-shm")) {
+      Files.deleteIfExists(home.resolve(f));
+    }
+    try (ModelStore a = open("team-a")) {
+      assertEquals(List.of("c1"), a.list().stream().map(VersionManifest::version).toList());
+      assertEquals("c1", a.resolve("hf", "org/model", "main").orElseThrow().version());
+      assertTrue(
+          new io.gpux.index.WorkspaceTables(a.indexDatabase()).exists("team-a"),
+          "the workspace is back: its folder said it was there");
+    }
+    try (ModelStore d = open("default")) {
+      assertEquals(List.of("c2"), d.list().stream().map(VersionManifest::version).toList());
+    }
+  }
+
+  @Test
+  void deletingAWorkspaceDeletesItsCopiesAndPruneThenFreesWhatOnlyItUsed() throws Exception {
+    try (ModelStore a = open("team-a")) {
+      a.commit(
+          manifest(
+              "hf",
+              "org/model",
+              "c1",
+              PULLED,
+              put(a, "model.onnx", "only a"),
+              put(a, "c", "both")));
+      a.materialize(a.resolve("hf", "org/model", "c1").orElseThrow());
+    }
+    try (ModelStore d = open("default")) {
+      d.commit(manifest("hf", "org/model", "c2", PULLED, put(d, "c", "both")));
+      d.dropWorkspace("team-a");
+      assertFalse(Files.exists(home.resolve("workspaces/team-a")));
+      assertTrue(d.elsewhere("hf", "org/model", null).isEmpty());
+    }
+    try (ModelStore d = openLater("default")) {
+      assertEquals(List.of(sha256("only a")), d.prune(false).blobs());
+      assertEquals(1, d.list().size());
+    }
+  }
+
+  /**
+   * An index from before V11 shared one manifest among the workspaces that claimed it: after the
+   * migration each claiming workspace has its own copy, and the shared file stays only where {@code
+   * default} holds the version.
+   */
+  @Test
+  void aStoreFromBeforeV11GivesEachClaimingWorkspaceItsOwnManifest() throws Exception {
+    String v1;
+    String v2;
+    try (ModelStore d = open("default")) {
+      v1 = d.commit(manifest("hf", "org/model", "v1", PULLED, put(d, "model.onnx", "x"))).version();
+      v2 =
+          d.commit(
+                  manifest(
+                      "hf", "org/model", "v2", PULLED.plusSeconds(1), put(d, "model.onnx", "y")))
+              .version();
+    }
+    // The same store as GPUX before V11 left it: v1 claimed by default and team-a, v2 by team-a.
+    for (String f : List.of("index.db", "index.db-wal", "index.db-shm")) {
+      Files.deleteIfExists(home.resolve(f));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("index.db"));
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+      for (String m : Migrations.FILES) {
+        if (Migrations.number(m) >= 10) {
+          break;
+        }
+        for (String sql : Migrations.statements(m)) {
+          s.execute(sql);
+        }
+        s.execute("INSERT INTO schema_version VALUES (" + Migrations.number(m) + ", '2026-01-01')");
+      }
+      s.execute("INSERT INTO workspaces VALUES ('team-a', '2026-01-01T00:00:00.000000000Z')");
+      for (String[] v : new String[][] {{"v1", "x"}, {"v2", "y"}}) {
+        s.execute(
+            "INSERT INTO versions VALUES ('hf', 'org/model', '"
+                + v[0]
+                + "', 'main', '2026-01-01T00:00:0"
+                + v[0].charAt(1)
+                + ".000000000Z', 'src', 1, 'manifests/hf/org/model/@"
+                + v[0]
+                + ".json')");
+        s.execute(
+            "INSERT INTO version_files VALUES ('hf', 'org/model', '"
+                + v[0]
+                + "', 'model.onnx', '"
+                + sha256(v[1])
+                + "', 1)");
+      }
+      s.execute(
+          "INSERT INTO workspace_versions VALUES ('default', 'hf', 'org/model', 'v1', 't'),"
+              + " ('team-a', 'hf', 'org/model', 'v1', 't'), ('team-a', 'hf', 'org/model', 'v2', 't')");
+      s.execute(
+          "INSERT INTO tags VALUES ('team-a', 'hf', 'org/model', 'prod', 'v2',"
+              + " '2026-01-01T00:00:00.000000000Z')");
+    }
+    try (ModelStore a = open("team-a")) {
+      assertEquals(Migrations.LATEST, a.schemaVersion());
+      assertEquals(List.of(v2, v1), a.list().stream().map(VersionManifest::version).toList());
+      assertEquals("v2", a.resolve("hf", "org/model", "prod").orElseThrow().version());
+      assertTrue(
+          Files.isRegularFile(home.resolve("workspaces/team-a/manifests/hf/org/model/@v1.json")));
+      assertTrue(
+          Files.isRegularFile(home.resolve("workspaces/team-a/manifests/hf/org/model/@v2.json")));
+    }
+    assertTrue(Files.isRegularFile(home.resolve("manifests/hf/org/model/@v1.json")), "default's");
+    assertFalse(
+        Files.exists(home.resolve("manifests/hf/org/model/@v2.json")),
+        "default never held v2: the shared file went");
+    try (ModelStore d = open("default")) {
+      assertEquals(List.of("v1"), d.list().stream().map(VersionManifest::version).toList());
+      assertTrue(d.resolve("hf", "org/model", "v2").isEmpty());
+      // Removing default's v1 leaves team-a's.
+      assertEquals(1, d.remove("hf", "org/model", "v1"));
+    }
+    try (ModelStore a = open("team-a")) {
+      assertEquals(2, a.list().size());
+      assertTrue(a.verify().problems().isEmpty());
+    }
+  }
+}
