@@ -26,7 +26,8 @@ class DeployCheckTest {
   private record Run(int exitCode, String output) {}
 
   private static Run check(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", "deploy/check"));
+    // As docs/operations.md shows it: the script itself, from the repository's root.
+    List<String> cmd = new ArrayList<>(List.of("deploy/check"));
     cmd.addAll(List.of(args));
     Process p =
         new ProcessBuilder(cmd)
@@ -129,6 +130,44 @@ class DeployCheckTest {
                 unknown
                     + ": ServiceMonitor/x: no schema for monitoring.coreos.com/v1 ServiceMonitor"),
         r.output());
+  }
+
+  /**
+   * The page's commands that need a cluster (kubectl) cannot run here: what they apply is what
+   * deploy/check validates, and what they watch is a Deployment it ships. deploy/check itself runs
+   * as the page shows it (whatDeployShipsPasses).
+   */
+  @Test
+  void theOperationsPageAppliesWhatIsChecked() throws Exception {
+    Path root = RepoFiles.root();
+    List<String> commands = new ArrayList<>();
+    boolean inBlock = false;
+    for (String line : Files.readAllLines(root.resolve("docs/operations.md"))) {
+      if (line.startsWith("```")) {
+        inBlock = !inBlock;
+      } else if (inBlock && (line.startsWith("kubectl ") || line.startsWith("deploy/"))) {
+        commands.add(line);
+      }
+    }
+    assertTrue(commands.contains("deploy/check"), commands.toString());
+    for (String c : commands) {
+      if (c.startsWith("kubectl apply -f ")) {
+        Path target = root.resolve(c.substring("kubectl apply -f ".length()));
+        assertTrue(Files.exists(target), c);
+        assertTrue(
+            target.startsWith(root.resolve("deploy/kubernetes"))
+                || target.startsWith(root.resolve("deploy/kserve")),
+            c + ": deploy/check validates deploy/kubernetes and deploy/kserve");
+      } else if (c.startsWith("kubectl rollout status deployment/")) {
+        String name = c.substring("kubectl rollout status deployment/".length());
+        assertTrue(
+            Files.readString(root.resolve("deploy/kubernetes/deployment.yaml"))
+                .contains("kind: Deployment\nmetadata:\n  name: " + name + "\n"),
+            c);
+      } else {
+        assertEquals("deploy/check", c, "a command of docs/operations.md that no test runs");
+      }
+    }
   }
 
   @Test
