@@ -9,9 +9,13 @@ import io.gpux.server.ModelLoader;
 import io.gpux.server.ServedModel;
 import io.gpux.server.ServerOptions;
 import io.gpux.server.StopSignals;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -133,6 +137,24 @@ final class ServeCommand implements Callable<Integer> {
               + " pull, update or rollback moves it, serve the version it names now (loaded and"
               + " warmed up first; requests on the old one finish there).")
   boolean follow;
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description =
+          "The name to serve the model under, one MODEL only (default: gpux.yml's name, else the"
+              + " .onnx file's). KServe passes the InferenceService's: --name={{.Name}}.")
+  String name;
+
+  @Option(
+      names = "--wait-for-model",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      description =
+          "Wait up to SECONDS for a MODEL folder or file that does not exist yet, as KServe's"
+              + " modelcar links /mnt/models only once it runs (default: ${DEFAULT-VALUE}: no"
+              + " wait).")
+  int waitForModel;
 
   @Option(
       names = "--no-history",
@@ -319,6 +341,37 @@ final class ServeCommand implements Callable<Integer> {
     return new Recording(history, recorder);
   }
 
+  /** What a model path looks like: no {@code scheme:} in front (hf:, oci://, mlflow:, ...). */
+  private static final Pattern REFERENCE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
+
+  /**
+   * --wait-for-model: KServe starts the modelcar container beside this one, and /mnt/models is a
+   * link that the modelcar makes once it runs (KServe says so with MODEL_INIT_MODE=async); a server
+   * that read it at once could find nothing and exit. Stored references are not waited for: the
+   * store has them or not.
+   */
+  private void waitForPaths(List<String> references) throws InterruptedException {
+    if (waitForModel <= 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitForModel);
+    for (String r : references) {
+      if (REFERENCE.matcher(r).matches()) {
+        continue;
+      }
+      Path path = Path.of(r);
+      boolean said = false;
+      while (!Files.exists(path) && System.nanoTime() < deadline) {
+        if (!said) {
+          parent.err.println("gpux: waiting for " + r + " (up to " + waitForModel + " s)");
+          parent.err.flush();
+          said = true;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
   @Spec CommandSpec spec;
 
   /** Refuses out-of-range values before any model is loaded, naming the option and the range. */
@@ -334,6 +387,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (batchDelayMs != null && !(batchDelayMs >= 0)) {
       throw bad("--batch-delay-ms must be 0 or more, got " + batchDelayMs);
+    }
+    if (waitForModel < 0) {
+      throw bad("--wait-for-model must be 0 or more seconds, got " + waitForModel);
+    }
+    if (name != null && name.isBlank()) {
+      throw bad("--name must not be empty");
     }
     if (historyInterval < 1) {
       throw bad("--history-interval must be 1 second or more, got " + historyInterval);
@@ -394,8 +453,19 @@ final class ServeCommand implements Callable<Integer> {
           };
       List<ServedModel> served = new ArrayList<>();
       List<String> references = models == null ? List.of() : models;
+      if (name != null && references.size() != 1) {
+        throw bad(
+            "--name names one model, and "
+                + references.size()
+                + " are given; serve one MODEL with --name, or let each keep its own name");
+      }
+      waitForPaths(references);
       for (String m : references) {
         served.add(load(gpux, m, follow ? followedVersion(gpux, m) : null));
+      }
+      if (name != null) {
+        ServedModel m = served.get(0);
+        served.set(0, new ServedModel(name, m.version(), m.model(), m.loadSeconds()));
       }
       if (served.isEmpty() && !explicit) {
         throw GpuxException.invalidInput(

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +44,13 @@ final class ServeProcess implements AutoCloseable {
    * 120 s each) for its ports and its readiness.
    */
   static ServeProcess start(Path dir, Map<String, String> env, List<String> args) throws Exception {
+    return start(dir, env, args, line -> {});
+  }
+
+  /** As above, with each line of its output also given to {@code onLine} as it comes. */
+  static ServeProcess start(
+      Path dir, Map<String, String> env, List<String> args, Consumer<String> onLine)
+      throws Exception {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -71,6 +79,7 @@ final class ServeProcess implements AutoCloseable {
                       new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                   output.append(line).append('\n');
+                  onLine.accept(line);
                   Matcher h = HTTP.matcher(line);
                   if (h.find()) {
                     http.complete(Integer.parseInt(h.group(1)));

@@ -102,19 +102,25 @@ class DashboardRouteTest {
       assertEquals("{\"error\":\"no model nope in the history; it has add-one\"}", bad.body());
       assertTrue(get(server.port(), "/dashboard/events").body().startsWith("retry: 2000\n"));
 
-      // Every metric the Grafana dashboard queries is one /metrics exposes.
+      // Every metric the Grafana dashboard and the alert rules query is one /metrics exposes.
       String metrics = get(server.port(), "/metrics").body();
-      String grafana = Files.readString(RepoFiles.root().resolve("docs/monitoring/grafana.json"));
-      Set<String> queried = new TreeSet<>();
-      Matcher m = Pattern.compile("\\bgpux_[a-z_]+").matcher(grafana);
-      while (m.find()) {
-        queried.add(m.group());
-      }
-      assertTrue(queried.size() >= 10, queried.toString());
-      for (String name : queried) {
-        assertTrue(
-            Pattern.compile("(?m)^" + name + "[{ ]").matcher(metrics).find(),
-            name + " is queried by docs/monitoring/grafana.json but not in /metrics");
+      for (String[] file :
+          new String[][] {
+            {"docs/monitoring/grafana.json", "10"}, {"deploy/prometheus/gpux-alerts.yml", "4"}
+          }) {
+        String text = Files.readString(RepoFiles.root().resolve(file[0]));
+        Set<String> queried = new TreeSet<>();
+        Matcher m = Pattern.compile("\\bgpux_[a-z_]+").matcher(text);
+        while (m.find()) {
+          queried.add(m.group());
+        }
+        assertTrue(queried.size() >= Integer.parseInt(file[1]), file[0] + ": " + queried);
+        for (String name : queried) {
+          assertTrue(
+              // A histogram's own name (in prose) is exposed as its _bucket series.
+              Pattern.compile("(?m)^" + name + "(_bucket)?[{ ]").matcher(metrics).find(),
+              name + " is queried by " + file[0] + " but not in /metrics");
+        }
       }
     }
   }
