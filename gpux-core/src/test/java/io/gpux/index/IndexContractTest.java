@@ -672,7 +672,8 @@ class IndexContractTest {
 
   @ParameterizedTest
   @EnumSource(IndexBackend.class)
-  void workspacesKeepSettingsAndClaimsAndDeleteWhatIsTheirs(IndexBackend backend) throws Exception {
+  void workspacesKeepSettingsAndVersionsAndDeleteWhatIsTheirs(IndexBackend backend)
+      throws Exception {
     try (IndexDatabase db = backend.fresh(dir).open()) {
       WorkspaceTables w = new WorkspaceTables(db);
       VersionTables versions = new VersionTables(db);
@@ -695,11 +696,9 @@ class IndexContractTest {
             w.set("team-a", "hf.endpoint", "http://hub.a2"); // replaces
             w.set("team-b", "hf.endpoint", "http://hub.b");
             w.set("team-b", "hf.endpoint", null); // clears
-            // Claims are idempotent: a second pull of the same version records nothing new.
-            w.claim("team-a", "hf", "acme/m", "v1", T0);
-            w.claim("team-a", "hf", "acme/m", "v1", T0.plusSeconds(5));
-            w.claim("team-b", "hf", "acme/m", "v1", T0);
-            w.claim("default", "hf", "acme/m", "v2", T0);
+            // Each workspace holds its own rows of a version (V11), here of one name and version.
+            new VersionTables(db, "team-a").insert(row("acme/m", "v1", T0));
+            new VersionTables(db, "team-b").insert(row("acme/m", "v1", T0));
             new TagTables(db, "team-b").move("hf", "acme/m", "main", "v2", T0);
             new CollectionTables(db, "team-a").create("c", null, null, T0);
             new CollectionTables(db, "team-a").put("c", item("acme/m", "v2", null), T0);
@@ -711,9 +710,11 @@ class IndexContractTest {
           List.of("hf.endpoint", "mlflow.tracking_uri"),
           List.copyOf(w.settings("team-a").keySet()));
       assertTrue(w.settings("team-b").isEmpty());
-      // Who else uses a version: pulled it, names it, or pins it in a collection.
-      assertEquals(List.of("team-b"), w.usersOtherThan("team-a", "hf", "acme/m", "v1"));
-      assertEquals(List.of("team-a", "team-b"), w.usersOtherThan("default", "hf", "acme/m", "v2"));
+      // Which other workspaces hold a version: what the not-in-store error names.
+      assertEquals(
+          List.of("default", "team-b"),
+          new VersionTables(db, "team-a").elsewhere("hf", "acme/m", "v1"));
+      assertEquals(List.of(), versions.elsewhere("hf", "acme/m", "v2"));
       List<WorkspaceTables.WorkspaceRow> all = w.all();
       assertEquals(
           List.of("default", "team-a", "team-b"), all.stream().map(r -> r.name()).toList());
@@ -724,13 +725,15 @@ class IndexContractTest {
           List.of(1, 0, 1),
           List.of(all.get(2).tags(), all.get(2).collections(), all.get(2).versions()));
       assertFalse(a.empty());
-      db.transaction(() -> w.release("team-b", "hf", "acme/m", "v1"));
-      assertEquals(List.of(), w.usersOtherThan("team-a", "hf", "acme/m", "v1"));
+      db.transaction(() -> new VersionTables(db, "team-b").delete("hf", "acme/m", "v1"));
+      assertEquals(
+          List.of("default"), new VersionTables(db, "team-a").elsewhere("hf", "acme/m", "v1"));
       db.transaction(() -> w.delete("team-a"));
       assertEquals(List.of("default", "team-b"), w.names());
       assertTrue(w.settings("team-a").isEmpty());
       assertTrue(new CollectionTables(db, "team-a").all().isEmpty());
-      assertEquals(List.of("team-b"), w.usersOtherThan("default", "hf", "acme/m", "v2"));
+      assertEquals(
+          List.of(), versions.elsewhere("hf", "acme/m", "v1"), "team-a's rows went with it");
     }
   }
 
