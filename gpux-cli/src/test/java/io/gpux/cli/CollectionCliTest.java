@@ -176,7 +176,9 @@ class CollectionCliTest {
         }
       }
       assertTrue(ran >= 30, "the docs' commands ran: " + ran);
-      CliResult fav = CliResult.run(dir, env, "collection", "show", "fav", "--json");
+      // The team setup at the end of workspaces.md left the workspace vision in use.
+      CliResult fav =
+          CliResult.run(dir, env, "--workspace", "default", "collection", "show", "fav", "--json");
       JsonNode f = MAPPER.readTree(fav.out());
       assertEquals(2, f.get("size").asInt(), fav.toString());
       assertEquals("small", f.get("items").get(0).get("note").asText());
