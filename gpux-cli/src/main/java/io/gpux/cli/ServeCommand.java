@@ -151,9 +151,9 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "SECONDS",
       defaultValue = "0",
       description =
-          "Wait up to SECONDS for a MODEL folder or file that does not exist yet, as KServe's"
-              + " modelcar links /mnt/models only once it runs (default: ${DEFAULT-VALUE}: no"
-              + " wait).")
+          "Wait up to SECONDS for a MODEL path (a folder or file) that does not exist yet, as"
+              + " KServe's modelcar links /mnt/models only once it runs (default: ${DEFAULT-VALUE}:"
+              + " no wait).")
   int waitForModel;
 
   @Option(
@@ -347,8 +347,8 @@ final class ServeCommand implements Callable<Integer> {
   /**
    * --wait-for-model: KServe starts the modelcar container beside this one, and /mnt/models is a
    * link that the modelcar makes once it runs (KServe says so with MODEL_INIT_MODE=async); a server
-   * that read it at once could find nothing and exit. Stored references are not waited for: the
-   * store has them or not.
+   * that read it at once could find nothing and exit. Stored references and project names are not
+   * waited for: the store or the folder has them or not.
    */
   private void waitForPaths(List<String> references) throws InterruptedException {
     if (waitForModel <= 0) {
@@ -356,10 +356,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitForModel);
     for (String r : references) {
-      if (REFERENCE.matcher(r).matches()) {
+      // A path has a separator (/mnt/models, ./model): a bare word is a project name.
+      if (REFERENCE.matcher(r).matches() || !(r.contains("/") || r.contains("\\"))) {
         continue;
       }
-      Path path = Path.of(r);
+      Path path = parent.workingDirectory.resolve(r);
       boolean said = false;
       while (!Files.exists(path) && System.nanoTime() < deadline) {
         if (!said) {

@@ -52,7 +52,7 @@ class DeployCheckTest {
     Run r = check();
     assertEquals(0, r.exitCode(), r.output());
     assertTrue(
-        r.output().contains("validate: 6 documents in 6 files, 0 problems (Kubernetes 1.30, 1.37"),
+        r.output().contains("validate: 7 documents in 7 files, 0 problems (Kubernetes 1.30, 1.37"),
         r.output());
     assertTrue(r.output().contains("is valid prometheus config file syntax"), r.output());
     assertTrue(r.output().contains("SUCCESS: 4 rules found"), r.output());

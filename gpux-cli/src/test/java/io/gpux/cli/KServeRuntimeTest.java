@@ -98,6 +98,10 @@ class KServeRuntimeTest {
       assertTrue(metrics.contains("model=\"digits\""), metrics);
       serve.terminateAndExpectCleanExit();
     }
+    // The modelcar's files are read in place and never written (they are another container's).
+    try (var files = Files.list(models)) {
+      assertEquals(List.of("add_one.onnx"), files.map(f -> f.getFileName().toString()).toList());
+    }
   }
 
   @Test
