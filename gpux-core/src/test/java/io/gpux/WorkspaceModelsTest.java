@@ -36,6 +36,9 @@ class WorkspaceModelsTest {
   private String a1;
   private String b1;
 
+  /** The index the scenario runs on: none (SQLite under GPUX_HOME) or a team's PostgreSQL. */
+  private String indexUrl;
+
   @BeforeEach
   void start() throws Exception {
     hubA = FakeHfHub.start();
@@ -43,6 +46,9 @@ class WorkspaceModelsTest {
     byte[] model = Files.readAllBytes(OnnxModels.addOne(work.resolve("model.onnx")));
     a1 = hubA.repo("acme/m").file("model.onnx", model).file("README.md", "team a").commit("one");
     b1 = hubB.repo("acme/m").file("model.onnx", model).file("README.md", "team b").commit("one");
+  }
+
+  private void createWorkspaces() {
     try (Gpux gpux = gpux()) {
       gpux.workspaces().create("team-b");
       gpux.workspaces().create("team-c");
@@ -61,6 +67,9 @@ class WorkspaceModelsTest {
     Map<String, String> env = new HashMap<>();
     env.put("GPUX_HOME", home.toString());
     env.put("HF_ENDPOINT", hubA.url());
+    if (indexUrl != null) {
+      env.put("GPUX_INDEX_URL", indexUrl);
+    }
     if (workspace.length > 0) {
       env.put("GPUX_WORKSPACE", workspace[0]);
     }
@@ -73,6 +82,21 @@ class WorkspaceModelsTest {
 
   @Test
   void eachWorkspaceKeepsRunsUpdatesAndRemovesItsOwnModel() throws Exception {
+    scenario();
+  }
+
+  /** The same with the index on a real PostgreSQL, as a team shares it. */
+  @Test
+  @io.gpux.testing.Slow
+  void theSameOnAPostgresIndex() throws Exception {
+    io.gpux.testing.Postgres pg = io.gpux.testing.Postgres.shared();
+    indexUrl = pg.url(pg.newDatabase());
+    scenario();
+    assertFalse(Files.exists(home.resolve("index.db")), "the index is on PostgreSQL");
+  }
+
+  private void scenario() throws Exception {
+    createWorkspaces();
     try (Gpux a = gpux()) {
       a.models().pull("hf:acme/m", PullOptions.defaults(), TransferListener.NONE);
       assertEquals("team a", readme(a));
