@@ -85,6 +85,49 @@ class WorkspaceModelsTest {
     scenario();
   }
 
+  /**
+   * A lockfile names every file by sha256, so a workspace restoring it takes another workspace's
+   * copy of exactly those bytes (its own manifest, nothing fetched), even offline; a plain pull
+   * offline does not, since a name and version alone say nothing across workspaces.
+   */
+  @Test
+  void aLockfileIsRestoredFromAnotherWorkspacesEqualCopyOffline() throws Exception {
+    createWorkspaces();
+    try (Gpux a = gpux()) {
+      Files.writeString(
+          work.resolve("gpux.lock"),
+          a.models().lock(List.of("hf:acme/m"), TransferListener.NONE).write());
+    }
+    hubA.close(); // nothing may be asked of the Hub any more
+    Map<String, String> offline = new HashMap<>();
+    offline.put("GPUX_HOME", home.toString());
+    offline.put("HF_ENDPOINT", hubA.url());
+    offline.put("GPUX_OFFLINE", "1");
+    offline.put("GPUX_WORKSPACE", "team-c");
+    try (Gpux c = Gpux.open(work, GpuxSettings.fromEnvironment(offline, home))) {
+      GpuxException pull =
+          assertThrows(
+              GpuxException.class,
+              () ->
+                  c.models()
+                      .pull("hf:acme/m@" + a1, PullOptions.defaults(), TransferListener.NONE));
+      assertTrue(pull.getMessage().contains("GPUX_OFFLINE"), pull.getMessage());
+      var restored = c.models().sync("gpux.lock", TransferListener.NONE);
+      assertEquals(1, restored.models().size());
+      assertEquals(
+          List.of(a1), c.storage().list().stream().map(m -> m.manifest().version()).toList());
+      assertEquals("team a", readme(c));
+    }
+    try (Gpux a = gpux()) {
+      a.models().remove("hf:acme/m");
+      a.storage().prune(false, true);
+    }
+    offline.put("GPUX_WORKSPACE", "team-c");
+    try (Gpux c = Gpux.open(work, GpuxSettings.fromEnvironment(offline, home))) {
+      assertEquals("team a", readme(c), "team-c's own copy stays when default removes its own");
+    }
+  }
+
   /** The same with the index on a real PostgreSQL, as a team shares it. */
   @Test
   @io.gpux.testing.Slow

@@ -629,6 +629,40 @@ public final class ModelStore implements AutoCloseable {
   }
 
   /**
+   * Gives this workspace its own copy of a version another workspace holds, when {@code same} says
+   * that copy is the one wanted (a lockfile's digests match it) and every blob is in: a new
+   * manifest naming the same blobs, nothing fetched. Only content checked by digest may be taken
+   * this way; a name and version alone say nothing across workspaces.
+   *
+   * @return the copy now in this workspace, or empty when no other workspace's copy fits
+   */
+  public Optional<VersionManifest> adopt(
+      String registry,
+      String name,
+      String version,
+      java.util.function.Predicate<VersionManifest> same) {
+    for (VersionManifest other : everyWorkspaceVersions(registry, name)) {
+      if (other.version().equals(version)
+          && same.test(other)
+          && other.files().stream().allMatch(f -> hasBlob(f.sha256()))) {
+        return Optional.of(
+            commit(
+                new VersionManifest(
+                    other.schemaVersion(),
+                    other.registry(),
+                    other.name(),
+                    other.version(),
+                    other.requested(),
+                    clock.instant(),
+                    other.source(),
+                    other.files(),
+                    other.lineage())));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * A not-found error for a model this workspace lacks, naming the workspaces that have it.
    *
    * @param reference the reference as the user gave it (with its registry)
