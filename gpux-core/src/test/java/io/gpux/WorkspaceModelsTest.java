@@ -36,6 +36,9 @@ class WorkspaceModelsTest {
   private String a1;
   private String b1;
 
+  /** The index the scenario runs on: none (SQLite under GPUX_HOME) or a team's PostgreSQL. */
+  private String indexUrl;
+
   @BeforeEach
   void start() throws Exception {
     hubA = FakeHfHub.start();
@@ -43,6 +46,9 @@ class WorkspaceModelsTest {
     byte[] model = Files.readAllBytes(OnnxModels.addOne(work.resolve("model.onnx")));
     a1 = hubA.repo("acme/m").file("model.onnx", model).file("README.md", "team a").commit("one");
     b1 = hubB.repo("acme/m").file("model.onnx", model).file("README.md", "team b").commit("one");
+  }
+
+  private void createWorkspaces() {
     try (Gpux gpux = gpux()) {
       gpux.workspaces().create("team-b");
       gpux.workspaces().create("team-c");
@@ -61,6 +67,9 @@ class WorkspaceModelsTest {
     Map<String, String> env = new HashMap<>();
     env.put("GPUX_HOME", home.toString());
     env.put("HF_ENDPOINT", hubA.url());
+    if (indexUrl != null) {
+      env.put("GPUX_INDEX_URL", indexUrl);
+    }
     if (workspace.length > 0) {
       env.put("GPUX_WORKSPACE", workspace[0]);
     }
@@ -73,6 +82,64 @@ class WorkspaceModelsTest {
 
   @Test
   void eachWorkspaceKeepsRunsUpdatesAndRemovesItsOwnModel() throws Exception {
+    scenario();
+  }
+
+  /**
+   * A lockfile names every file by sha256, so a workspace restoring it takes another workspace's
+   * copy of exactly those bytes (its own manifest, nothing fetched), even offline; a plain pull
+   * offline does not, since a name and version alone say nothing across workspaces.
+   */
+  @Test
+  void aLockfileIsRestoredFromAnotherWorkspacesEqualCopyOffline() throws Exception {
+    createWorkspaces();
+    try (Gpux a = gpux()) {
+      Files.writeString(
+          work.resolve("gpux.lock"),
+          a.models().lock(List.of("hf:acme/m"), TransferListener.NONE).write());
+    }
+    hubA.close(); // nothing may be asked of the Hub any more
+    Map<String, String> offline = new HashMap<>();
+    offline.put("GPUX_HOME", home.toString());
+    offline.put("HF_ENDPOINT", hubA.url());
+    offline.put("GPUX_OFFLINE", "1");
+    offline.put("GPUX_WORKSPACE", "team-c");
+    try (Gpux c = Gpux.open(work, GpuxSettings.fromEnvironment(offline, home))) {
+      GpuxException pull =
+          assertThrows(
+              GpuxException.class,
+              () ->
+                  c.models()
+                      .pull("hf:acme/m@" + a1, PullOptions.defaults(), TransferListener.NONE));
+      assertTrue(pull.getMessage().contains("GPUX_OFFLINE"), pull.getMessage());
+      var restored = c.models().sync("gpux.lock", TransferListener.NONE);
+      assertEquals(1, restored.models().size());
+      assertEquals(
+          List.of(a1), c.storage().list().stream().map(m -> m.manifest().version()).toList());
+      assertEquals("team a", readme(c));
+    }
+    try (Gpux a = gpux()) {
+      a.models().remove("hf:acme/m");
+      a.storage().prune(false, true);
+    }
+    offline.put("GPUX_WORKSPACE", "team-c");
+    try (Gpux c = Gpux.open(work, GpuxSettings.fromEnvironment(offline, home))) {
+      assertEquals("team a", readme(c), "team-c's own copy stays when default removes its own");
+    }
+  }
+
+  /** The same with the index on a real PostgreSQL, as a team shares it. */
+  @Test
+  @io.gpux.testing.Slow
+  void theSameOnAPostgresIndex() throws Exception {
+    io.gpux.testing.Postgres pg = io.gpux.testing.Postgres.shared();
+    indexUrl = pg.url(pg.newDatabase());
+    scenario();
+    assertFalse(Files.exists(home.resolve("index.db")), "the index is on PostgreSQL");
+  }
+
+  private void scenario() throws Exception {
+    createWorkspaces();
     try (Gpux a = gpux()) {
       a.models().pull("hf:acme/m", PullOptions.defaults(), TransferListener.NONE);
       assertEquals("team a", readme(a));

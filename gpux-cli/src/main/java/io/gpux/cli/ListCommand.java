@@ -39,8 +39,11 @@ final class ListCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       if (all.isEmpty()) {
+        // Each workspace has its own versions: an empty list here may be another's full one.
         parent.out.println(
-            "The store is empty ("
+            "The store has no models in workspace "
+                + gpux.workspaces().current()
+                + " ("
                 + gpux.storage().home()
                 + "). Pull a model: gpux pull hf:org/name");
         return ExitCodes.OK;

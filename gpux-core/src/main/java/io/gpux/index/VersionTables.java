@@ -184,28 +184,16 @@ public final class VersionTables {
   }
 
   /**
-   * This workspace's rows whose manifest is not in this workspace's folder ({@code prefix},
-   * relative to the store's home): the shared files V11 left to be copied, as {@code [registry,
-   * name, version, manifest_path]}.
+   * The versions of every workspace but {@code default}, as {@code [workspace, registry, name,
+   * version, manifest_path]}: what a store folder checks once after V11, when a workspace's row may
+   * still name the manifest the workspaces shared before.
    */
-  public List<List<String>> manifestsOutside(String prefix) {
+  public List<List<String>> outsideDefault() {
     return db.query(
-        "SELECT registry, name, version, manifest_path FROM versions WHERE workspace = ?"
-            + " AND manifest_path NOT LIKE ?",
-        r -> List.of(r.getString(1), r.getString(2), r.getString(3), r.getString(4)),
-        workspace,
-        prefix + "%");
-  }
-
-  /**
-   * The workspaces other than {@code default} with a version whose manifest is outside their
-   * folder.
-   */
-  public List<String> workspacesWithSharedManifests() {
-    return db.strings(
-        "SELECT DISTINCT workspace FROM versions WHERE workspace <> ? AND manifest_path NOT LIKE ?"
-            + " ORDER BY workspace",
-        WorkspaceTables.DEFAULT,
-        "workspaces/%");
+        "SELECT workspace, registry, name, version, manifest_path FROM versions"
+            + " WHERE workspace <> ? ORDER BY workspace, registry, name, version",
+        r ->
+            List.of(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5)),
+        WorkspaceTables.DEFAULT);
   }
 }

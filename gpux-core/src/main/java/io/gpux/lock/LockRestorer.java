@@ -101,6 +101,17 @@ public final class LockRestorer {
         return new Plan(m, null);
       }
     }
+    if (stored.isEmpty()
+        && s.adopt(
+                m.registry(),
+                m.name(),
+                m.storedVersion(),
+                other -> firstDifference(m.files(), LockedModel.registryFiles(other)) == null)
+            .isPresent()) {
+      // Another workspace holds exactly the locked bytes (checked by digest): this workspace
+      // gets its own manifest of them, offline too.
+      return new Plan(m, null);
+    }
     if (offline) {
       throw GpuxException.unavailable(
           where(file, m) + "not in the store, and GPUX_OFFLINE=1 is set",

@@ -629,6 +629,40 @@ public final class ModelStore implements AutoCloseable {
   }
 
   /**
+   * Gives this workspace its own copy of a version another workspace holds, when {@code same} says
+   * that copy is the one wanted (a lockfile's digests match it) and every blob is in: a new
+   * manifest naming the same blobs, nothing fetched. Only content checked by digest may be taken
+   * this way; a name and version alone say nothing across workspaces.
+   *
+   * @return the copy now in this workspace, or empty when no other workspace's copy fits
+   */
+  public Optional<VersionManifest> adopt(
+      String registry,
+      String name,
+      String version,
+      java.util.function.Predicate<VersionManifest> same) {
+    for (VersionManifest other : everyWorkspaceVersions(registry, name)) {
+      if (other.version().equals(version)
+          && same.test(other)
+          && other.files().stream().allMatch(f -> hasBlob(f.sha256()))) {
+        return Optional.of(
+            commit(
+                new VersionManifest(
+                    other.schemaVersion(),
+                    other.registry(),
+                    other.name(),
+                    other.version(),
+                    other.requested(),
+                    clock.instant(),
+                    other.source(),
+                    other.files(),
+                    other.lineage())));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * A not-found error for a model this workspace lacks, naming the workspaces that have it.
    *
    * @param reference the reference as the user gave it (with its registry)
@@ -676,48 +710,53 @@ public final class ModelStore implements AutoCloseable {
   }
 
   /**
-   * Gives each workspace its own copy of the manifests that a store from before V11 shared: the
-   * migration left their rows naming the shared file. Every copy is written first, then the shared
-   * files that {@code default} does not hold itself go, then the rows name the copies; a crash
-   * anywhere in between is finished by the next open. Cheap when there is nothing to do, which is
-   * the rule (one query).
+   * Gives each workspace its own copy of the manifests that a store from before V11 shared, once
+   * per store folder: V11 gave every workspace that had claimed a shared version its own row, and
+   * the files follow here. Every copy is written first, then the shared files that {@code default}
+   * does not hold itself go, then the rows name the copies, then {@link StoreLayout#settled()}
+   * records that this folder is done; a crash anywhere in between is finished by the next open.
+   * Keyed by the folder, not by the index, because a team's PostgreSQL index is migrated once while
+   * each machine has its own manifests to copy. Costs one file check once done.
    */
   private void settleSharedManifests() {
-    if (index.workspacesWithSharedManifests().isEmpty()) {
+    if (Files.exists(layout.settled())) {
       return;
     }
-    record Move(String ws, String registry, String name, String version, Path shared, Path own) {}
+    record Copy(String ws, String registry, String name, String version, Path own, boolean moved) {}
+    StoreLayout shared = layout.in(StoreLayout.DEFAULT);
     try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
-      List<Move> moves = new ArrayList<>();
-      for (String ws : index.workspacesWithSharedManifests()) {
-        StoreLayout in = layout.in(ws);
-        for (List<String> row : index.manifestsOutside(ws, in.relative(in.manifests()) + "/")) {
-          Move m =
-              new Move(
-                  ws,
-                  row.get(0),
-                  row.get(1),
-                  row.get(2),
-                  layout.home().resolve(row.get(3)),
-                  in.manifest(row.get(0), row.get(1), row.get(2)));
-          if (!Files.exists(m.own()) && Files.exists(m.shared())) {
-            Files.createDirectories(m.own().getParent());
-            Disk.write(m.own(), Files.readAllBytes(m.shared()));
-          }
-          moves.add(m);
+      List<Copy> copies = new ArrayList<>();
+      for (List<String> row : index.versionsOutsideDefault()) {
+        Path own = layout.in(row.get(0)).manifest(row.get(1), row.get(2), row.get(3));
+        Path from = shared.manifest(row.get(1), row.get(2), row.get(3));
+        if (!Files.exists(own) && Files.exists(from)) {
+          Files.createDirectories(own.getParent());
+          Disk.write(own, Files.readAllBytes(from));
+        }
+        copies.add(
+            new Copy(
+                row.get(0),
+                row.get(1),
+                row.get(2),
+                row.get(3),
+                own,
+                !layout.relative(own).equals(row.get(4))));
+      }
+      // On this machine a shared file that default does not hold is no version of default's
+      // (another machine on the same index may have moved the rows already).
+      for (Copy c : copies) {
+        if (Files.exists(c.own())
+            && !index.contains(StoreLayout.DEFAULT, c.registry(), c.name(), c.version())) {
+          Files.deleteIfExists(shared.manifest(c.registry(), c.name(), c.version()));
+          Disk.deleteTree(shared.snapshot(c.registry(), c.name(), c.version()));
         }
       }
-      StoreLayout shared = layout.in(StoreLayout.DEFAULT);
-      for (Move m : moves) {
-        if (!index.contains(StoreLayout.DEFAULT, m.registry(), m.name(), m.version())
-            && m.shared().equals(shared.manifest(m.registry(), m.name(), m.version()))) {
-          Files.deleteIfExists(m.shared());
-          Disk.deleteTree(shared.snapshot(m.registry(), m.name(), m.version()));
+      for (Copy c : copies) {
+        if (c.moved()) {
+          index.moveManifest(c.ws(), c.registry(), c.name(), c.version(), layout.relative(c.own()));
         }
       }
-      for (Move m : moves) {
-        index.moveManifest(m.ws(), m.registry(), m.name(), m.version(), layout.relative(m.own()));
-      }
+      Disk.write(layout.settled(), "V11\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw GpuxException.unavailable(
           "cannot give the workspaces their own manifests in "

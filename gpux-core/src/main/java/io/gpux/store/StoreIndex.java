@@ -138,16 +138,11 @@ final class StoreIndex implements AutoCloseable {
   }
 
   /**
-   * This workspace's versions whose manifest row names a file outside its own folder (the shared
-   * files of a store from before V11), as {@code [registry, name, version, manifest_path]}.
+   * The versions of every workspace but {@code default}, as {@code [workspace, registry, name,
+   * version, manifest_path]}.
    */
-  List<List<String>> manifestsOutside(String ws, String ownFolder) {
-    return new VersionTables(db, ws).manifestsOutside(ownFolder);
-  }
-
-  /** The workspaces with such versions. */
-  List<String> workspacesWithSharedManifests() {
-    return versions.workspacesWithSharedManifests();
+  List<List<String>> versionsOutsideDefault() {
+    return versions.outsideDefault();
   }
 
   /** Points a version of {@code ws} at its own manifest file. */

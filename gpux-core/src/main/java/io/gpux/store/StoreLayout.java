@@ -138,6 +138,14 @@ record StoreLayout(Path home, String workspace) {
     return out;
   }
 
+  /**
+   * Written once this folder's manifests were split among the workspaces after V11 (see {@code
+   * ModelStore.settleSharedManifests}); a dot file, which is no workspace.
+   */
+  Path settled() {
+    return workspaces().resolve(".v11-manifests");
+  }
+
   Path tmp() {
     return home.resolve("tmp");
   }

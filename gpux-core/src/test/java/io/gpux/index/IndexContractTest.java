@@ -247,7 +247,13 @@ class IndexContractTest {
           4,
           db.query("SELECT COUNT(*) FROM version_files", r -> r.getInt(1)).get(0),
           "each workspace's rows have their files");
-      assertEquals(List.of("team-a"), new VersionTables(db).workspacesWithSharedManifests());
+      assertEquals(
+          List.of("team-a v1 manifests/hf/org/m/@v1.json", "team-a v2 manifests/hf/org/m/@v2.json"),
+          new VersionTables(db)
+              .outsideDefault().stream()
+                  .map(r -> r.get(0) + " " + r.get(3) + " " + r.get(4))
+                  .toList(),
+          "team-a's rows still name the shared files, which the store copies");
     }
   }
 

@@ -190,45 +190,15 @@ class WorkspaceStoreTest {
               .version();
     }
     // The same store as GPUX before V11 left it: v1 claimed by default and team-a, v2 by team-a.
-    for (String f : List.of("index.db", "index.db-wal", "index.db-shm")) {
+    for (String f :
+        List.of("index.db", "index.db-wal", "index.db-shm", "workspaces/.v11-manifests")) {
       Files.deleteIfExists(home.resolve(f));
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("index.db"));
-        Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-      for (String m : Migrations.FILES) {
-        if (Migrations.number(m) >= 10) {
-          break;
-        }
-        for (String sql : Migrations.statements(m)) {
-          s.execute(sql);
-        }
-        s.execute("INSERT INTO schema_version VALUES (" + Migrations.number(m) + ", '2026-01-01')");
+        Statement st = c.createStatement()) {
+      for (String sql : beforeV11()) {
+        st.execute(sql);
       }
-      s.execute("INSERT INTO workspaces VALUES ('team-a', '2026-01-01T00:00:00.000000000Z')");
-      for (String[] v : new String[][] {{"v1", "x"}, {"v2", "y"}}) {
-        s.execute(
-            "INSERT INTO versions VALUES ('hf', 'org/model', '"
-                + v[0]
-                + "', 'main', '2026-01-01T00:00:0"
-                + v[0].charAt(1)
-                + ".000000000Z', 'src', 1, 'manifests/hf/org/model/@"
-                + v[0]
-                + ".json')");
-        s.execute(
-            "INSERT INTO version_files VALUES ('hf', 'org/model', '"
-                + v[0]
-                + "', 'model.onnx', '"
-                + sha256(v[1])
-                + "', 1)");
-      }
-      s.execute(
-          "INSERT INTO workspace_versions VALUES ('default', 'hf', 'org/model', 'v1', 't'),"
-              + " ('team-a', 'hf', 'org/model', 'v1', 't'), ('team-a', 'hf', 'org/model', 'v2', 't')");
-      s.execute(
-          "INSERT INTO tags VALUES ('team-a', 'hf', 'org/model', 'prod', 'v2',"
-              + " '2026-01-01T00:00:00.000000000Z')");
     }
     try (ModelStore a = open("team-a")) {
       assertEquals(Migrations.LATEST, a.schemaVersion());
@@ -252,6 +222,97 @@ class WorkspaceStoreTest {
     try (ModelStore a = open("team-a")) {
       assertEquals(2, a.list().size());
       assertTrue(a.verify().problems().isEmpty());
+    }
+  }
+
+  /** Puts a store's manifests back where GPUX before V11 had them: no marker, no index. */
+  private static void forgetV11(Path home) throws Exception {
+    for (String f :
+        List.of("index.db", "index.db-wal", "index.db-shm", "workspaces/.v11-manifests")) {
+      Files.deleteIfExists(home.resolve(f));
+    }
+  }
+
+  /**
+   * An index as GPUX before V11 wrote it (V1 to V9): hf:org/model v1 claimed by default and team-a,
+   * v2 by team-a alone, both manifests in the shared folder; team-a's tag prod on v2.
+   */
+  private static List<String> beforeV11() {
+    List<String> out = new java.util.ArrayList<>();
+    out.add("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    for (String m : Migrations.FILES) {
+      if (Migrations.number(m) >= 10) {
+        break;
+      }
+      out.addAll(Migrations.statements(m));
+      out.add("INSERT INTO schema_version VALUES (" + Migrations.number(m) + ", '2026-01-01')");
+    }
+    out.add("INSERT INTO workspaces VALUES ('team-a', '2026-01-01T00:00:00.000000000Z')");
+    for (String[] v : new String[][] {{"v1", "x"}, {"v2", "y"}}) {
+      out.add(
+          "INSERT INTO versions VALUES ('hf', 'org/model', '"
+              + v[0]
+              + "', 'main', '2026-01-01T00:00:0"
+              + v[0].charAt(1)
+              + ".000000000Z', 'src', 1, 'manifests/hf/org/model/@"
+              + v[0]
+              + ".json')");
+      out.add(
+          "INSERT INTO version_files VALUES ('hf', 'org/model', '"
+              + v[0]
+              + "', 'model.onnx', '"
+              + sha256(v[1])
+              + "', 1)");
+    }
+    out.add(
+        "INSERT INTO workspace_versions VALUES ('default', 'hf', 'org/model', 'v1', 't'),"
+            + " ('team-a', 'hf', 'org/model', 'v1', 't'), ('team-a', 'hf', 'org/model', 'v2', 't')");
+    out.add(
+        "INSERT INTO tags VALUES ('team-a', 'hf', 'org/model', 'prod', 'v2',"
+            + " '2026-01-01T00:00:00.000000000Z')");
+    return out;
+  }
+
+  /** A store folder with v1 and v2 in the shared manifests folder, as before V11. */
+  private static void oldStore(Path home) throws Exception {
+    try (ModelStore d = ModelStore.open(home, Clock.systemUTC(), false, "default")) {
+      d.commit(manifest("hf", "org/model", "v1", PULLED, put(d, "model.onnx", "x")));
+      d.commit(manifest("hf", "org/model", "v2", PULLED.plusSeconds(1), put(d, "model.onnx", "y")));
+    }
+    forgetV11(home);
+  }
+
+  /**
+   * A team's PostgreSQL index is migrated once, by the first machine; every machine's own store
+   * folder still splits its manifests when it first opens.
+   */
+  @Test
+  @io.gpux.testing.Slow
+  void onATeamsPostgresIndexEachMachineSplitsItsOwnManifests(@TempDir Path second)
+      throws Exception {
+    io.gpux.testing.Postgres pg = io.gpux.testing.Postgres.shared();
+    String db = pg.newDatabase();
+    for (String sql : beforeV11()) {
+      pg.psql(db, sql);
+    }
+    java.util.Map<String, String> env = java.util.Map.of("GPUX_INDEX_URL", pg.url(db));
+    for (Path machine : List.of(home, second)) {
+      oldStore(machine);
+    }
+    for (Path machine : List.of(home, second)) {
+      try (ModelStore a = ModelStore.open(machine, Clock.systemUTC(), false, env, "team-a")) {
+        assertEquals(Migrations.LATEST, a.schemaVersion());
+        assertEquals(List.of("v2", "v1"), a.list().stream().map(VersionManifest::version).toList());
+        assertEquals("v2", a.resolve("hf", "org/model", "prod").orElseThrow().version());
+      }
+      assertTrue(
+          Files.isRegularFile(machine.resolve("workspaces/team-a/manifests/hf/org/model/@v2.json")),
+          machine.toString());
+      assertFalse(
+          Files.exists(machine.resolve("manifests/hf/org/model/@v2.json")), machine.toString());
+      try (ModelStore d = ModelStore.open(machine, Clock.systemUTC(), false, env, "default")) {
+        assertEquals(List.of("v1"), d.list().stream().map(VersionManifest::version).toList());
+      }
     }
   }
 }
