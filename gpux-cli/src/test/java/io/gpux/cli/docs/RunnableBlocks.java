@@ -26,6 +26,8 @@ import java.util.stream.Stream;
 record RunnableBlocks(String file, Set<String> servers, List<Step> steps) {
   private static final Pattern DECLARATION = Pattern.compile("<!--\\s*runnable:([^>]*)-->");
 
+  // a line of its own: the marker quoted in prose (`<!-- runnable: ... -->`) is not one
+
   /** One {@code $ } line (continuations joined) and the output the page shows for it. */
   record Step(String file, int line, String command, List<String> expected) {
     @Override
@@ -64,7 +66,7 @@ record RunnableBlocks(String file, Set<String> servers, List<Step> steps) {
       String l = raw.strip();
       if (fence == null) {
         Matcher d = DECLARATION.matcher(l);
-        if (d.find()) {
+        if (d.matches()) {
           for (String s : d.group(1).strip().split("[\\s,]+")) {
             if (!s.isEmpty()) {
               servers.add(s);
