@@ -9,16 +9,19 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Prints failures as {@code gpux: error: <problem>} and {@code hint: <fix>}, with the stack trace
- * only under {@code --debug}, and picks the exit code.
+ * Prints failures as {@code gpux: error: <problem>} and {@code hint: <fix>}, then {@code see:
+ * <link>} to the error's entry in the troubleshooting page ({@link Troubleshooting}), with the
+ * stack trace only under {@code --debug}, and picks the exit code.
  */
 final class ErrorReporter {
   private final PrintWriter err;
   private final boolean debug;
+  private final Troubleshooting troubleshooting;
 
-  ErrorReporter(PrintWriter err, boolean debug) {
+  ErrorReporter(PrintWriter err, boolean debug, Troubleshooting troubleshooting) {
     this.err = err;
     this.debug = debug;
+    this.troubleshooting = troubleshooting;
   }
 
   int report(Exception e) {
@@ -27,6 +30,7 @@ final class ErrorReporter {
       if (g.hint() != null) {
         err.println("hint: " + g.hint());
       }
+      err.println("see: " + troubleshooting.link(g.topic(), g.problem(), g.category()));
       if (debug) {
         e.printStackTrace(err);
       }
@@ -39,6 +43,7 @@ final class ErrorReporter {
     } else {
       err.println("hint: this is a bug in GPUX; rerun with --debug and report the output");
     }
+    err.println("see: " + troubleshooting.link(null, "", io.gpux.error.ErrorCategory.INTERNAL));
     err.flush();
     return ExitCodes.INTERNAL;
   }
@@ -84,6 +89,8 @@ final class ErrorReporter {
     }
     err.println("gpux: error: " + problem);
     err.println("hint: " + hint);
+    err.println(
+        "see: " + troubleshooting.link(null, problem, io.gpux.error.ErrorCategory.INVALID_INPUT));
     err.flush();
     return ExitCodes.USAGE;
   }

@@ -68,6 +68,8 @@ final class LoginCommand implements Callable<Integer> {
               .readPassword(username == null ? "Token for %s: " : "Password for %s: ", registry);
       return typed == null ? null : new String(typed);
     }
-    return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    // The command's standard input (Main.run gives it), not System.in: in-process callers pass
+    // their own.
+    return new BufferedReader(new InputStreamReader(parent.in, StandardCharsets.UTF_8)).readLine();
   }
 }

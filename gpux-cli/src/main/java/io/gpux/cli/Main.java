@@ -125,7 +125,7 @@ public final class Main {
     // `-i @FILE` is read by `gpux run` itself; picocli's own @-file expansion would split the
     // file into words (and look for it relative to the JVM's folder, not the working directory).
     cli.setExpandAtFiles(false);
-    ErrorReporter reporter = new ErrorReporter(err, debug);
+    ErrorReporter reporter = new ErrorReporter(err, debug, Troubleshooting.from(env));
     cli.setParameterExceptionHandler(reporter::usageError);
     cli.setExecutionExceptionHandler((e, line, parsed) -> reporter.report(e));
     return cli;

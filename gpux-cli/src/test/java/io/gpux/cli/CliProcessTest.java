@@ -88,7 +88,7 @@ class CliProcessTest {
     assertFalse(r.err().contains("\u001b["), "no ANSI colour codes:\n" + r.err());
     assertFalse(r.err().contains("[E:onnxruntime"), "no ONNX Runtime log line:\n" + r.err());
     assertTrue(r.err().startsWith("gpux: error: ONNX Runtime failed to run"), r.err());
-    assertEquals(2, r.err().lines().count(), "one error line and its hint:\n" + r.err());
+    assertEquals(3, r.err().lines().count(), "one error line, its hint, its entry:\n" + r.err());
     assertTrue(
         r.err().contains("node 'Reshape_0' (Reshape): The input tensor cannot be reshaped"),
         "ONNX Runtime's message without its source location:\n" + r.err());

@@ -107,13 +107,14 @@ class CliUsabilityTest {
     assertEquals(2, verb.exitCode(), verb.toString());
     assertEquals(
         "gpux: error: unknown command 'buld'\n"
-            + "hint: did you mean `gpux build`? (see `gpux --help`)\n",
+            + "hint: did you mean `gpux build`? (see `gpux --help`)\n"
+            + "see: docs/troubleshooting.md#unknown-command-\n",
         verb.err());
     CliResult option = CliResult.run(digits, "run", ".", "--fiel", "sample.json");
     assertEquals(2, option.exitCode(), option.toString());
     assertTrue(option.err().startsWith("gpux: error: unknown option '--fiel'"), option.err());
     assertTrue(option.err().contains("hint: did you mean --file?"), option.err());
-    assertEquals(2, option.err().lines().count(), option.err());
+    assertEquals(3, option.err().lines().count(), option.err()); // + see:
   }
 
   @Test

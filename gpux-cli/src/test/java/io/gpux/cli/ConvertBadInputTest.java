@@ -37,7 +37,7 @@ class ConvertBadInputTest {
     assertTrue(r.err().startsWith("gpux: error: " + problem), r.toString());
     assertTrue(r.err().contains("\nhint: ") && r.err().contains(hint), r.toString());
     assertFalse(r.err().contains("\tat "), "no stack trace\n" + r);
-    assertEquals(2, r.err().strip().split("\n").length, r.toString());
+    assertEquals(3, r.err().strip().split("\n").length, r.toString()); // + see:
   }
 
   @Test

@@ -27,14 +27,19 @@ import picocli.CommandLine;
  * Every {@code gpux ...} line in the code blocks of README.md and docs/ is run as a user types it:
  * each command it names answers {@code --help}, each option it names exists, and a line that needs
  * no registry or server runs for real from the repository's root, with any output the doc shows
- * after it (an error and its hint) checked.
+ * after it (an error and its hint) checked. The runnable examples ({@code console} blocks) are
+ * RunnableDocsTest's: here only their commands and options are checked.
  */
 class DocCommandsTest {
   @TempDir Path home;
   private final Path root = RepoFiles.root();
 
   /** One command line of a doc, with the lines the doc shows as its output. */
-  record DocLine(String file, int line, String text, List<String> output) {
+  record DocLine(String file, int line, String text, List<String> output, boolean runnable) {
+    DocLine(String file, int line, String text, List<String> output) {
+      this(file, line, text, output, false);
+    }
+
     @Override
     public String toString() {
       return file + ":" + line + ": " + text;
@@ -55,12 +60,14 @@ class DocCommandsTest {
     for (Path f : files) {
       List<String> lines = Files.readAllLines(f);
       boolean inBlock = false;
+      boolean console = false;
       DocLine current = null;
       for (int i = 0; i < lines.size(); i++) {
         String raw = lines.get(i);
         String l = raw.strip();
         if (l.startsWith("```")) {
           inBlock = !inBlock;
+          console = inBlock && l.substring(3).strip().equals("console");
           current = null;
           continue;
         }
@@ -78,7 +85,8 @@ class DocCommandsTest {
                   root.relativize(f).toString(),
                   i + 1,
                   withoutDescription(cmd.replaceFirst("^bin/", "")),
-                  new ArrayList<>());
+                  new ArrayList<>(),
+                  console);
           out.add(current);
           if (!prompt) {
             current = null; // only a "$ " line has output after it
@@ -199,6 +207,9 @@ class DocCommandsTest {
     CommandLine model = model();
     Map<String, DocLine> commands = new LinkedHashMap<>();
     for (DocLine d : lines) {
+      if (d.output().stream().anyMatch(l -> l.startsWith("gpux: error: unknown"))) {
+        continue; // a mistake shown on purpose (troubleshooting's `unknown option`)
+      }
       // "gpux list | rm REF | prune" names several commands.
       for (String segment : d.text().replaceFirst("^gpux", "").split("\\|")) {
         List<String> w = words(segment.strip());
@@ -247,6 +258,12 @@ class DocCommandsTest {
     env.put("GPUX_OFFLINE", "1");
     Set<String> ran = new LinkedHashSet<>();
     for (DocLine d : docLines(root)) {
+      if (d.runnable()) {
+        // A console block is a runnable example: RunnableDocsTest runs it in its page's order,
+        // against the servers the page names, and matches all of its output.
+        ran.add(d.text());
+        continue;
+      }
       if (synopsis(d.text())) {
         continue;
       }

@@ -69,7 +69,7 @@ class LockfileTest {
     assertTrue(r.err().startsWith("gpux: error: "), r.toString());
     assertTrue(r.err().contains(problem), "expected '" + problem + "' in\n" + r);
     assertTrue(r.err().contains("hint: ") && r.err().contains(hint), "hint '" + hint + "'\n" + r);
-    assertEquals(2, r.err().strip().lines().count(), "one error line and one hint:\n" + r);
+    assertEquals(3, r.err().strip().lines().count(), "an error line, a hint, its entry:\n" + r);
     assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r.toString());
   }
 

@@ -253,9 +253,10 @@ class RecommendCommandTest {
       assertFalse(r.err().contains("\tat "), r.err());
       String[] lines = r.err().strip().split("\n");
       assertTrue(
-          lines[lines.length - 2].startsWith("gpux: error: ")
-              && lines[lines.length - 1].startsWith("hint: "),
-          "one error line and its hint: " + r.err());
+          lines[lines.length - 3].startsWith("gpux: error: ")
+              && lines[lines.length - 2].startsWith("hint: ")
+              && lines[lines.length - 1].startsWith("see: docs/troubleshooting.md#"),
+          "one error line, its hint and its entry: " + r.err());
       assertEquals(1, r.err().split("gpux: error", -1).length - 1, r.err());
     }
   }

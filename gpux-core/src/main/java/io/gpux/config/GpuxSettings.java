@@ -17,6 +17,9 @@ import java.util.Map;
  *       io.gpux.index.IndexDatabase#open}; the password may come from {@code PGPASSWORD} or {@code
  *       ~/.pgpass} instead; see docs/index-postgresql.md)
  *   <li>{@code GPUX_DEBUG=1}: like {@code --debug}
+ *   <li>{@code GPUX_DOCS_URL}: the address of a built docs site, for the {@code see:} line of every
+ *       error (read by the CLI's {@code Troubleshooting}; unset, the line names {@code
+ *       docs/troubleshooting.md} of the source tree)
  *   <li>{@code GPUX_FSYNC=1}: force each pulled file to disk before the store records it (see
  *       {@link #forceToDisk()})
  *   <li>{@code https_proxy}/{@code HTTPS_PROXY}, {@code http_proxy}/{@code HTTP_PROXY}, {@code

@@ -15,6 +15,7 @@ public class GpuxException extends RuntimeException {
 
   private final ErrorCategory category;
   private final String hint;
+  private String topic;
 
   public GpuxException(ErrorCategory category, String problem, String hint) {
     this(category, problem, hint, null);
@@ -37,6 +38,22 @@ public class GpuxException extends RuntimeException {
 
   public static GpuxException unavailable(String problem, String hint) {
     return new GpuxException(ErrorCategory.UNAVAILABLE, problem, hint);
+  }
+
+  /**
+   * Names the troubleshooting entry for this error: the message its entry is indexed by (the
+   * heading in docs/troubleshooting.md, {@code ...} for the parts that vary), for an error whose
+   * own message does not start with those words. Without one, front ends find the entry by the
+   * message, then by the category.
+   */
+  public GpuxException withTopic(String entry) {
+    this.topic = Objects.requireNonNull(entry, "entry");
+    return this;
+  }
+
+  /** The troubleshooting entry named by {@link #withTopic}, or null. */
+  public String topic() {
+    return topic;
   }
 
   public ErrorCategory category() {
