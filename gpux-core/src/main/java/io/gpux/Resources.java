@@ -136,14 +136,22 @@ final class Resources implements AutoCloseable {
   }
 
   /**
+   * Whether the index is a team's PostgreSQL database ({@code GPUX_INDEX_URL}, or {@code index.url}
+   * in the settings file): then it is asked even when this machine has no store yet, so that an
+   * unreachable server is an error rather than an empty answer.
+   */
+  boolean sharedIndex() {
+    return !settings.env().getOrDefault(io.gpux.index.PostgresUrl.VARIABLE, "").isBlank();
+  }
+
+  /**
    * The environment variables the workspace's settings stand for (its registry endpoints), read
    * from the index when there is one (a team's PostgreSQL index always is); none for a local store
    * not created yet.
    */
   java.util.Map<String, String> workspaceVariables() {
     // On a team's PostgreSQL index GPUX_HOME has no index.db, yet the workspaces are there.
-    boolean shared = !settings.env().getOrDefault(io.gpux.index.PostgresUrl.VARIABLE, "").isBlank();
-    if (!shared && !java.nio.file.Files.exists(settings.home().resolve("index.db"))) {
+    if (!sharedIndex() && !java.nio.file.Files.exists(settings.home().resolve("index.db"))) {
       return java.util.Map.of();
     }
     ModelStore s = store();

@@ -38,7 +38,7 @@ public final class Storage {
 
   /** {@code gpux list}: every stored version, newest pull first; empty when there is no store. */
   public List<StoredModel> list() {
-    if (!Files.isDirectory(home())) {
+    if (!Files.isDirectory(home()) && !resources.sharedIndex()) {
       return List.of();
     }
     // Every tag in one query, not one per version: on a PostgreSQL index each query is a round

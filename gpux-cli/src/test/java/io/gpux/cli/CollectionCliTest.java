@@ -79,7 +79,7 @@ class CollectionCliTest {
   private static void badInput(CliResult r, String message) {
     assertEquals(2, r.exitCode(), r.toString());
     assertTrue(r.err().startsWith("gpux: error: " + message), r.toString());
-    assertEquals(2, r.err().strip().split("\n").length, "an error line and a hint\n" + r);
+    assertEquals(3, r.err().strip().split("\n").length, "an error line, a hint, its entry\n" + r);
     assertFalse(r.err().contains("\tat "), "no stack trace\n" + r);
   }
 

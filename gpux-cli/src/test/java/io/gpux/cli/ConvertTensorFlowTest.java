@@ -144,7 +144,7 @@ class ConvertTensorFlowTest {
     assertTrue(
         error.contains("\nhint: check that it is a TensorFlow Lite model (.tflite), complete"),
         r.toString());
-    assertEquals(2, error.strip().split("\n").length, r.toString());
+    assertEquals(3, error.strip().split("\n").length, r.toString()); // + see:
     assertFalse(r.err().contains("Traceback"), r.toString());
   }
 
@@ -159,7 +159,7 @@ class ConvertTensorFlowTest {
             "gpux: error: tf2onnx could not convert models/unsupported: no ONNX equivalent for the"
                 + " tensorflow op StringToHashBucketFast\nhint: "),
         r.toString());
-    assertEquals(2, error.strip().split("\n").length, r.toString());
+    assertEquals(3, error.strip().split("\n").length, r.toString()); // + see:
     assertFalse(Files.exists(dir.resolve("unsupported")), r.toString());
   }
 

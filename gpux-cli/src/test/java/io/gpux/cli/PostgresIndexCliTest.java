@@ -47,8 +47,17 @@ class PostgresIndexCliTest {
             home.toString(),
             "GPUX_INDEX_URL",
             "postgresql://team:hunter2@127.0.0.1:" + closed + "/gpux");
-    for (List<String> args : List.of(List.of("list"), List.of("outdated"))) {
-      CliResult r = CliResult.run(cwd, env, args.toArray(String[]::new));
+    // A machine with no store yet asks the team's index too: "empty" would hide the outage.
+    Map<String, String> newMachine = new HashMap<>(env);
+    newMachine.put("GPUX_HOME", home.resolve("new-machine").toString());
+    for (List<String> args :
+        List.of(List.of("list"), List.of("outdated"), List.of("new", "list"))) {
+      boolean fresh = args.get(0).equals("new");
+      CliResult r =
+          CliResult.run(
+              cwd,
+              fresh ? newMachine : env,
+              args.subList(fresh ? 1 : 0, args.size()).toArray(String[]::new));
       assertEquals(3, r.exitCode(), args + "\n" + r);
       assertTrue(r.err().startsWith("gpux: error: cannot reach the index database"), r.toString());
       assertTrue(r.err().contains("GPUX_INDEX_URL"), r.toString());

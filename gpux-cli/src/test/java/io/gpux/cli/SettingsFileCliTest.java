@@ -49,7 +49,7 @@ class SettingsFileCliTest {
   private static void badInput(CliResult r, String start) {
     assertEquals(2, r.exitCode(), r.toString());
     assertTrue(r.err().startsWith("gpux: error: " + start), r.toString());
-    assertEquals(2, r.err().strip().split("\n").length, "an error line and a hint\n" + r);
+    assertEquals(3, r.err().strip().split("\n").length, "an error line, a hint, its entry\n" + r);
     noSecret(r);
   }
 
