@@ -105,43 +105,60 @@ public final class Postgres implements AutoCloseable {
       // The temporary folder's parents (/tmp) are open to all; the folder itself to nobody only.
       run(List.of("chown", "-R", "nobody:nogroup", dir.toString()), dir, false);
     }
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    // initdb does not depend on the port; the port is chosen per start attempt below.
+    new Postgres(bin, dir, 0, root)
+        .pg(
+            List.of(
+                bin.resolve("initdb").toString(),
+                "-D",
+                data.toString(),
+                "-U",
+                USER,
+                "--pwfile=" + pwfile,
+                "--auth=scram-sha-256",
+                "-E",
+                "UTF8",
+                // C collation: text sorts by code point, as in SQLite (see
+                // docs/index-postgresql.md).
+                "--locale=C",
+                "--no-sync"));
+    Path log = dir.resolve("server.log");
+    for (int attempt = 1; ; attempt++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      Postgres pg = new Postgres(bin, dir, port, root);
+      try {
+        pg.pg(
+            List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                data.toString(),
+                "-l",
+                log.toString(),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                "-c listen_addresses=127.0.0.1 -c port="
+                    + port
+                    + " -c unix_socket_directories='"
+                    + dir
+                    + "' -c fsync=off -c max_connections=200",
+                "start"));
+        return pg;
+      } catch (IllegalStateException e) {
+        // The free port was only free when asked: test classes run in parallel, and another
+        // server (or client) may take it before PostgreSQL binds it. Then try another one.
+        boolean taken =
+            Files.exists(log)
+                && Files.readString(log, StandardCharsets.UTF_8).contains("Address already in use");
+        if (!taken || attempt == 5) {
+          throw e;
+        }
+      }
     }
-    Postgres pg = new Postgres(bin, dir, port, root);
-    pg.pg(
-        List.of(
-            bin.resolve("initdb").toString(),
-            "-D",
-            data.toString(),
-            "-U",
-            USER,
-            "--pwfile=" + pwfile,
-            "--auth=scram-sha-256",
-            "-E",
-            "UTF8",
-            // C collation: text sorts by code point, as in SQLite (see docs/index-postgresql.md).
-            "--locale=C",
-            "--no-sync"));
-    pg.pg(
-        List.of(
-            bin.resolve("pg_ctl").toString(),
-            "-D",
-            data.toString(),
-            "-l",
-            dir.resolve("server.log").toString(),
-            "-w",
-            "-t",
-            "60",
-            "-o",
-            "-c listen_addresses=127.0.0.1 -c port="
-                + port
-                + " -c unix_socket_directories='"
-                + dir
-                + "' -c fsync=off -c max_connections=200",
-            "start"));
-    return pg;
   }
 
   private void pg(List<String> command) throws Exception {
