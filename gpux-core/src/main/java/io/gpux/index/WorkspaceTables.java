@@ -42,6 +42,14 @@ public final class WorkspaceTables {
         "INSERT INTO workspaces (name, created_at) VALUES (?, ?)", name, IndexDatabase.time(now));
   }
 
+  /** Creates a workspace unless it exists (a version recorded in it makes it exist). */
+  public void ensure(String name, Instant now) throws SQLException {
+    db.exec(
+        "INSERT INTO workspaces (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        name,
+        IndexDatabase.time(now));
+  }
+
   /** Every workspace with its counts, by name. */
   public List<WorkspaceRow> all() {
     return db.query(

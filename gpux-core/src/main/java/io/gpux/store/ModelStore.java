@@ -785,7 +785,12 @@ public final class ModelStore implements AutoCloseable {
   public PruneReport prune(boolean dryRun, boolean now) {
     try (StoreLock gc = lock(StoreLayout.GC_LOCK)) {
       return new Pruner(
-              layout, manifests, clock, now ? Duration.ZERO : PRUNE_GRACE, STALE_TEMPORARY)
+              layout,
+              manifests,
+              clock,
+              now ? Duration.ZERO : PRUNE_GRACE,
+              STALE_TEMPORARY,
+              Set.copyOf(index.workspaceNames()))
           .prune(dryRun);
     } catch (IOException e) {
       throw GpuxException.unavailable(

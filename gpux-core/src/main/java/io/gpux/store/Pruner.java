@@ -32,22 +32,46 @@ final class Pruner {
   private final Clock clock;
   private final Duration grace;
   private final Duration stale;
+  private final Set<String> workspaces;
 
   /**
    * @param grace how old an unreferenced blob or a leftover must be before it goes: a pull may have
    *     put blobs it has not committed yet, a snapshot may be under construction
    * @param stale how long a temporary file (a partial download) may sit untouched
+   * @param workspaces the workspaces the index has: the folder of any other one is what a workspace
+   *     deleted elsewhere (another machine on a team's index) or half-deleted left, and goes, its
+   *     manifests protecting nothing
    */
-  Pruner(StoreLayout layout, Manifests manifests, Clock clock, Duration grace, Duration stale) {
+  Pruner(
+      StoreLayout layout,
+      Manifests manifests,
+      Clock clock,
+      Duration grace,
+      Duration stale,
+      Set<String> workspaces) {
     this.layout = layout;
     this.manifests = manifests;
     this.clock = clock;
     this.grace = grace;
     this.stale = stale;
+    this.workspaces = workspaces;
   }
 
   PruneReport prune(boolean dryRun) throws IOException {
-    Manifests.Scan scan = manifests.scan();
+    List<String> onDisk = layout.workspacesOnDisk();
+    List<Path> deleted = new ArrayList<>();
+    for (String ws : onDisk) {
+      if (!ws.equals(StoreLayout.DEFAULT) && !workspaces.contains(ws)) {
+        deleted.add(layout.manifests(ws).getParent());
+      }
+    }
+    Manifests.Scan all = manifests.scan();
+    java.util.function.Predicate<Path> live = p -> deleted.stream().noneMatch(p::startsWith);
+    Manifests.Scan scan =
+        new Manifests.Scan(
+            all.found().stream().filter(s -> live.test(s.file())).toList(),
+            all.misplaced().stream().filter(s -> live.test(s.file())).toList(),
+            all.damaged().stream().filter(d -> live.test(d.file())).toList());
     if (!scan.damaged().isEmpty()) {
       Manifests.Unreadable d = scan.damaged().get(0);
       throw GpuxException.unavailable(
@@ -93,9 +117,9 @@ final class Pruner {
     for (Path p : children(layout.tmp())) {
       bytes += pruneTemporary(p, now, dryRun, partials);
     }
-    List<Path> debris = new ArrayList<>();
-    List<String> workspaces = layout.workspacesOnDisk();
-    for (String ws : workspaces) {
+    List<Path> debris = new ArrayList<>(deleted);
+    List<String> kept = onDisk.stream().filter(ws -> live.test(layout.manifests(ws))).toList();
+    for (String ws : kept) {
       Path root = layout.manifests(ws);
       if (Files.isDirectory(root)) {
         try (Stream<Path> walk = Files.walk(root)) {
@@ -115,7 +139,7 @@ final class Pruner {
       }
     }
     if (!dryRun) {
-      for (String ws : workspaces) {
+      for (String ws : kept) {
         if (Files.isDirectory(layout.manifests(ws))) {
           deleteEmptyFolders(layout.manifests(ws), Set.of(), now);
         }

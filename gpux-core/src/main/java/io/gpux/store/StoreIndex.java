@@ -72,8 +72,17 @@ final class StoreIndex implements AutoCloseable {
     return db.schemaVersion();
   }
 
+  /**
+   * Indexes a version in this workspace, which exists from then on if it did not (an embedder may
+   * open a store in a workspace no {@code gpux workspace create} made): prune deletes the folders
+   * of workspaces the index lacks.
+   */
   void index(VersionManifest m, String manifestPath) {
-    db.transaction(() -> versions.insert(row(m, manifestPath)));
+    db.transaction(
+        () -> {
+          workspaces.ensure(workspace, m.pulledAt());
+          versions.insert(row(m, manifestPath));
+        });
   }
 
   private static VersionRow row(VersionManifest m, String manifestPath) {
@@ -153,6 +162,11 @@ final class StoreIndex implements AutoCloseable {
   /** Whether {@code ws} holds a version. */
   boolean contains(String ws, String registry, String name, String version) {
     return new VersionTables(db, ws).contains(registry, name, version);
+  }
+
+  /** The workspaces the index has. */
+  List<String> workspaceNames() {
+    return workspaces.names();
   }
 
   /** Drops every row of a workspace (see {@link WorkspaceTables#delete}). */

@@ -173,6 +173,31 @@ class WorkspaceStoreTest {
   }
 
   /**
+   * A workspace deleted through the index alone (by another machine on a team's index, or a crash
+   * between the rows and the files): prune deletes its folder, and its manifests protect nothing.
+   */
+  @Test
+  void pruneDeletesTheFolderOfAWorkspaceTheIndexNoLongerHas() throws Exception {
+    try (ModelStore x = open("team-x")) {
+      io.gpux.index.WorkspaceTables t = new io.gpux.index.WorkspaceTables(x.indexDatabase());
+      x.indexDatabase().transaction(() -> t.create("team-x", PULLED));
+      x.commit(manifest("hf", "org/model", "c1", PULLED, put(x, "model.onnx", "only x")));
+      x.materialize(x.resolve("hf", "org/model", "c1").orElseThrow());
+    }
+    try (ModelStore x = openLater("team-x")) {
+      assertTrue(x.prune(false).blobs().isEmpty(), "team-x holds its blob while it exists");
+      io.gpux.index.WorkspaceTables t = new io.gpux.index.WorkspaceTables(x.indexDatabase());
+      x.indexDatabase().transaction(() -> t.delete("team-x"));
+    }
+    try (ModelStore d = openLater("default")) {
+      PruneReport r = d.prune(false);
+      assertEquals(List.of(sha256("only x")), r.blobs());
+      assertTrue(r.leftovers().contains("workspaces/team-x"), r.leftovers().toString());
+      assertFalse(Files.exists(home.resolve("workspaces/team-x")));
+    }
+  }
+
+  /**
    * An index from before V11 shared one manifest among the workspaces that claimed it: after the
    * migration each claiming workspace has its own copy, and the shared file stays only where {@code
    * default} holds the version.
