@@ -42,7 +42,8 @@ umount "$rootfs/proc"
 rm -rf "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb \
   "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* \
   "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/* "$rootfs"/var/log/*.log \
-  "$rootfs"/var/log/apt/* "$rootfs"/var/cache/debconf/*-old "$rootfs"/var/lib/dpkg/*-old
+  "$rootfs"/var/log/apt/* "$rootfs"/var/cache/debconf/*-old "$rootfs"/var/lib/dpkg/*-old \
+  "$rootfs"/tmp/*
 
 # The build machine's name and resolver: the container runtime provides its own.
 : >"$rootfs/etc/hostname" && chmod 0644 "$rootfs/etc/hostname"
