@@ -15,13 +15,43 @@ import picocli.CommandLine.UnmatchedArgumentException;
 final class ErrorReporter {
   private final PrintWriter err;
   private final boolean debug;
+  private final Log log;
 
   ErrorReporter(PrintWriter err, boolean debug) {
+    this(err, debug, Log.Format.TEXT);
+  }
+
+  /** With {@code --log-format json}, each failure is one JSON object (level ERROR, its hint). */
+  ErrorReporter(PrintWriter err, boolean debug, Log.Format format) {
     this.err = err;
     this.debug = debug;
+    this.log = format == Log.Format.JSON ? new Log(format, err, err, "gpux") : null;
+  }
+
+  private static String trace(Exception e) {
+    java.io.StringWriter s = new java.io.StringWriter();
+    e.printStackTrace(new PrintWriter(s));
+    return s.toString();
   }
 
   int report(Exception e) {
+    if (log != null) {
+      GpuxException g = e instanceof GpuxException x ? x : null;
+      log.write(
+          Log.Level.ERROR,
+          g != null ? "error" : "internal_error",
+          g != null ? g.problem() : "internal error: " + e,
+          new Object[] {
+            "hint",
+            g != null
+                ? g.hint()
+                : debug ? null : "this is a bug in GPUX; rerun with --debug and report the output",
+            "exit_code",
+            g != null ? g.category().exitCode() : ExitCodes.INTERNAL
+          },
+          debug ? trace(e) : null);
+      return g != null ? g.category().exitCode() : ExitCodes.INTERNAL;
+    }
     if (e instanceof GpuxException g) {
       err.println("gpux: error: " + g.problem());
       if (g.hint() != null) {
@@ -81,6 +111,15 @@ final class ErrorReporter {
     }
     if (!problem.isEmpty()) {
       problem = Character.toLowerCase(problem.charAt(0)) + problem.substring(1);
+    }
+    if (log != null) {
+      log.write(
+          Log.Level.ERROR,
+          "usage_error",
+          problem,
+          new Object[] {"hint", hint, "exit_code", ExitCodes.USAGE},
+          null);
+      return ExitCodes.USAGE;
     }
     err.println("gpux: error: " + problem);
     err.println("hint: " + hint);
