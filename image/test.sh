@@ -8,7 +8,8 @@
 #      entrypoint started with the config's user, environment and working directory in a mount
 #      namespace (unshare + chroot: the host's network, so no port mapping), examples/digits under
 #      /models; then /v2/health/ready answers 200, the image's own healthcheck passes, /predict
-#      answers, the server runs as the image's user, and SIGTERM stops it with exit code 0.
+#      answers, the server runs as the image's user, SIGTERM stops it with exit code 0, and with
+#      GPUX_LOG_FORMAT=json every line it wrote is a JSON event.
 # Needs root, debootstrap, buildah, skopeo, docker-registry, jq, curl (.ci/run installs them).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -81,7 +82,8 @@ chown -R "$uid:$gid" "$rootfs/models/digits"
 http="$(free_port)"
 env_args=()
 while IFS= read -r e; do env_args+=("$e"); done < <(jq -r '.config.Env[]' "$work/config.json")
-env_args+=("GPUX_PORT=$http")
+# JSON logs, as a log collector would read them: every line the container writes is checked below.
+env_args+=("GPUX_PORT=$http" "GPUX_LOG_FORMAT=json")
 workdir="$(jq -r .config.WorkingDir "$work/config.json")"
 mapfile -t entry < <(jq -r '.config.Entrypoint[]' "$work/config.json")
 # Every launcher execs, so java ends up unshare's child, as it is PID 1 in a container (and gets
@@ -119,5 +121,9 @@ pass "/predict answers label 7; the server runs as uid $uid"
 kill -TERM "$java_pid"
 wait "$server" && code=0 || code=$?
 [[ "$code" == 0 ]] || { cat "$work/serve.log" >&2; fail "SIGTERM ended it with $code"; }
-grep -q "gpux: stopped" "$work/serve.log" || { cat "$work/serve.log" >&2; fail "no clean stop"; }
-pass "SIGTERM drains and exits 0"
+# stdout and stderr together, as `docker logs` shows them: JSON objects only, ending stopped.
+jq -e -s 'length > 0 and all(.[]; has("timestamp") and has("level") and has("event") and has("message"))' \
+  "$work/serve.log" >/dev/null || { cat "$work/serve.log" >&2; fail "a log line is not a JSON event"; }
+[[ "$(jq -r -s '.[-1].event' "$work/serve.log")" == server.stopped ]] ||
+  { cat "$work/serve.log" >&2; fail "no clean stop"; }
+pass "SIGTERM drains and exits 0; every line it logged (GPUX_LOG_FORMAT=json) is a JSON event"
