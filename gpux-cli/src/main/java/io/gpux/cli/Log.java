@@ -221,7 +221,8 @@ final class Log {
       "path", r.path(),
       "status", r.status(),
       "error", r.error(),
-      "duration_ms", Math.round(r.durationNanos() / 1e4) / 100.0
+      "duration_ms", Math.round(r.durationNanos() / 1e4) / 100.0,
+      "grpc_code", r.grpcCode()
     };
   }
 }

@@ -495,7 +495,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
               r.status(),
               r.errorMessage(),
               head == null ? null : head.headers().get("X-Request-Id"),
-              System.nanoTime() - started));
+              System.nanoTime() - started,
+              null));
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "the failed-request log failed: " + e);
     }
