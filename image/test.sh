@@ -5,11 +5,12 @@
 #      config the registry serves: entrypoint, command, user not root, exposed port, volumes,
 #      labels, the Docker healthcheck;
 #   2. runs it without a daemon: its layers unpacked in order into a root file system, the
-#      entrypoint started with the config's user, environment and working directory in a mount
-#      namespace (unshare + chroot: the host's network, so no port mapping), examples/digits under
-#      /models; then /v2/health/ready answers 200, the image's own healthcheck passes, /predict
-#      answers, the server runs as the image's user, SIGTERM stops it with exit code 0, and with
-#      GPUX_LOG_FORMAT=json every line it wrote is a JSON event.
+#      entrypoint started with the config's user, environment and working directory in mount and
+#      PID namespaces (unshare + chroot: the host's network, so no port mapping; java is PID 1),
+#      examples/digits under /models; then /v2/health/ready answers 200, the image's own health
+#      check passes inside those namespaces, /predict answers, the server runs as the image's
+#      user, SIGTERM stops it with exit code 0, and with GPUX_LOG_FORMAT=json every line it wrote
+#      is a JSON event.
 # Needs root, debootstrap, buildah, skopeo, docker-registry, jq, curl (.ci/run installs them).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -83,16 +84,17 @@ http="$(free_port)"
 env_args=()
 while IFS= read -r e; do env_args+=("$e"); done < <(jq -r '.config.Env[]' "$work/config.json")
 # JSON logs, as a log collector would read them: every line the container writes is checked below.
-env_args+=("GPUX_PORT=$http" "GPUX_LOG_FORMAT=json")
+env_args+=("GPUX_LOG_FORMAT=json")
 workdir="$(jq -r .config.WorkingDir "$work/config.json")"
 mapfile -t entry < <(jq -r '.config.Entrypoint[]' "$work/config.json")
-# Every launcher execs, so java ends up unshare's child, as it is PID 1 in a container (and gets
-# the runtime's SIGTERM).
-unshare --mount --fork sh -c '
+# Its own mount and PID namespaces: every launcher execs, so java is PID 1 there, as in a
+# container (it gets the runtime's SIGTERM, and the health check reads its command line). The port
+# is given as an argument, as a user may: the entrypoint then adds no --port of its own.
+unshare --mount --pid --fork sh -c '
   r="$1"; shift
   mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" && exec "$@"' sh "$rootfs" \
   chroot --userspec="$uid:$gid" "$rootfs" /usr/bin/env -i "${env_args[@]}" \
-  sh -c 'cd "$0" && exec "$@"' "$workdir" "${entry[@]}" /models/digits \
+  sh -c 'cd "$0" && exec "$@"' "$workdir" "${entry[@]}" /models/digits --port "$http" \
   >"$work/serve.log" 2>&1 &
 server=$!
 pids+=("$server")
@@ -104,26 +106,34 @@ done
 curl -fs "http://127.0.0.1:$http/v2/health/ready" >/dev/null || { cat "$work/serve.log" >&2; fail "never ready"; }
 pass "the entrypoint serves examples/digits from /models; /v2/health/ready is 200"
 
-# The image's healthcheck command, run as the runtime would: inside, as its user, its environment.
-chroot --userspec="$uid:$gid" "$rootfs" /usr/bin/env -i "${env_args[@]}" \
-  $(jq -r '.config.Healthcheck.Test[1:] | join(" ")' "$work/config.json") ||
-  fail "the healthcheck failed against a ready server"
-pass "the image's healthcheck passes"
+java_pid="$(pgrep -P "$server" | head -n 1)"
+[[ "$(cat "/proc/$java_pid/comm")" == java ]] || fail "the entrypoint did not exec java"
+[[ "$(awk '/^NSpid:/ {print $NF}' "/proc/$java_pid/status")" == 1 ]] || fail "java is not PID 1"
+
+# The image's health check command, run as the runtime runs it: in the container's namespaces, as
+# its user, with its environment (GPUX_PORT is 8080 there: the port comes from PID 1's arguments).
+healthcheck() {
+  nsenter --target "$java_pid" --mount --pid chroot --userspec="$uid:$gid" "$rootfs" \
+    /usr/bin/env -i "${env_args[@]}" $(jq -r '.config.Healthcheck.Test[1:] | join(" ")' "$work/config.json")
+}
+healthcheck || fail "the health check failed against a ready server"
+pass "the image's health check passes (java is PID 1 of its namespace)"
 
 answer="$(curl -fs -X POST "http://127.0.0.1:$http/predict" --data @examples/digits/sample.json)"
 [[ "$(jq -c .label <<<"$answer")" == '[7]' ]] || fail "predict answered $answer"
-java_pid="$(pgrep -P "$server" | head -n 1)"
-[[ "$(cat "/proc/$java_pid/comm")" == java ]] || fail "the entrypoint did not exec java"
 ids="$(awk '/^Uid:/ {print $2}' "/proc/$java_pid/status")"
 [[ "$ids" == "$uid" ]] || fail "the server runs as uid $ids, not $uid"
 pass "/predict answers label 7; the server runs as uid $uid"
 
 kill -TERM "$java_pid"
 wait "$server" && code=0 || code=$?
+# Unhealthy once it is gone (the port from GPUX_PORT here: no /proc outside the namespace).
+chroot --userspec="$uid:$gid" "$rootfs" /usr/bin/env -i "${env_args[@]}" "GPUX_PORT=$http" \
+  /opt/gpux/bin/gpux-healthcheck 2>/dev/null && fail "the health check passes with no server"
 [[ "$code" == 0 ]] || { cat "$work/serve.log" >&2; fail "SIGTERM ended it with $code"; }
 # stdout and stderr together, as `docker logs` shows them: JSON objects only, ending stopped.
 jq -e -s 'length > 0 and all(.[]; has("timestamp") and has("level") and has("event") and has("message"))' \
   "$work/serve.log" >/dev/null || { cat "$work/serve.log" >&2; fail "a log line is not a JSON event"; }
 [[ "$(jq -r -s '.[-1].event' "$work/serve.log")" == server.stopped ]] ||
   { cat "$work/serve.log" >&2; fail "no clean stop"; }
-pass "SIGTERM drains and exits 0; every line it logged (GPUX_LOG_FORMAT=json) is a JSON event"
+pass "SIGTERM drains and exits 0 (then the health check fails); every line it logged (GPUX_LOG_FORMAT=json) is a JSON event"
