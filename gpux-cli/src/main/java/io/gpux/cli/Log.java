@@ -15,7 +15,8 @@ import java.util.Locale;
  * JSON object per line for a log collector, all on standard error:
  *
  * <pre>{"timestamp":"2026-01-05T10:00:00.123Z","level":"INFO","logger":"gpux.serve",
- * "event":"model.loaded","message":"loaded digits (CPUExecutionProvider)","model":"digits"}</pre>
+ * "event":"model.loaded","message":"loaded digits (provider: CPUExecutionProvider)",
+ * "model":"digits"}</pre>
  *
  * <p>Why its own few lines of Jackson rather than a logging framework: the CLI's output is already
  * written by the commands themselves (not through a logger), Jackson is on the class path, and a
