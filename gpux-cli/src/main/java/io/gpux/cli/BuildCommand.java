@@ -73,7 +73,7 @@ final class BuildCommand implements Callable<Integer> {
 
   private void print(BuildReport r) {
     var out = parent.out;
-    r.configWarnings().forEach(w -> parent.err.println("gpux: warning: " + w));
+    r.configWarnings().forEach(w -> parent.warn(String.valueOf(w)));
     out.printf(Locale.ROOT, "Building %s %s%n", r.name(), r.version());
     out.printf(
         Locale.ROOT,

@@ -17,14 +17,52 @@ final class ErrorReporter {
   private final PrintWriter err;
   private final boolean debug;
   private final Troubleshooting troubleshooting;
+  private final Log log;
 
   ErrorReporter(PrintWriter err, boolean debug, Troubleshooting troubleshooting) {
+    this(err, debug, troubleshooting, Log.Format.TEXT);
+  }
+
+  /**
+   * With {@code --log-format json}, each failure is one JSON object (level ERROR, its hint and its
+   * troubleshooting entry).
+   */
+  ErrorReporter(
+      PrintWriter err, boolean debug, Troubleshooting troubleshooting, Log.Format format) {
     this.err = err;
     this.debug = debug;
     this.troubleshooting = troubleshooting;
+    this.log = format == Log.Format.JSON ? new Log(format, err, err, "gpux") : null;
+  }
+
+  private static String trace(Exception e) {
+    java.io.StringWriter s = new java.io.StringWriter();
+    e.printStackTrace(new PrintWriter(s));
+    return s.toString();
   }
 
   int report(Exception e) {
+    if (log != null) {
+      GpuxException g = e instanceof GpuxException x ? x : null;
+      log.write(
+          Log.Level.ERROR,
+          g != null ? "error" : "internal_error",
+          g != null ? g.problem() : "internal error: " + e,
+          new Object[] {
+            "hint",
+            g != null
+                ? g.hint()
+                : debug ? null : "this is a bug in GPUX; rerun with --debug and report the output",
+            "exit_code",
+            g != null ? g.category().exitCode() : ExitCodes.INTERNAL,
+            "see",
+            g != null
+                ? troubleshooting.link(g.topic(), g.problem(), g.category())
+                : troubleshooting.link(null, "", io.gpux.error.ErrorCategory.INTERNAL)
+          },
+          debug ? trace(e) : null);
+      return g != null ? g.category().exitCode() : ExitCodes.INTERNAL;
+    }
     if (e instanceof GpuxException g) {
       err.println("gpux: error: " + g.problem());
       if (g.hint() != null) {
@@ -86,6 +124,22 @@ final class ErrorReporter {
     }
     if (!problem.isEmpty()) {
       problem = Character.toLowerCase(problem.charAt(0)) + problem.substring(1);
+    }
+    if (log != null) {
+      log.write(
+          Log.Level.ERROR,
+          "usage_error",
+          problem,
+          new Object[] {
+            "hint",
+            hint,
+            "exit_code",
+            ExitCodes.USAGE,
+            "see",
+            troubleshooting.link(null, problem, io.gpux.error.ErrorCategory.INVALID_INPUT)
+          },
+          null);
+      return ExitCodes.USAGE;
     }
     err.println("gpux: error: " + problem);
     err.println("hint: " + hint);

@@ -53,6 +53,16 @@ public final class GpuxCommand implements Runnable {
           "The workspace to work in (default: GPUX_WORKSPACE, else `gpux workspace use`).")
   String workspace;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      scope = ScopeType.INHERIT,
+      description =
+          "text, or json: one JSON object per line on standard error (timestamp, level, logger,"
+              + " event, message, model, request_id...) for serve's log and every command's"
+              + " errors and warnings (default: GPUX_LOG_FORMAT, else text).")
+  Log.Format logFormat;
+
   GpuxCommand(Path workingDirectory, Map<String, String> env, PrintWriter out, PrintWriter err) {
     this.workingDirectory = workingDirectory;
     this.env = env;
@@ -70,7 +80,22 @@ public final class GpuxCommand implements Runnable {
     return Gpux.open(
             workingDirectory,
             tune.apply(GpuxSettings.fromEnvironment(e, Path.of(System.getProperty("user.home")))))
-        .onWarning(w -> err.println("gpux: warning: " + w));
+        .onWarning(this::warn);
+  }
+
+  private boolean json() {
+    Log.Format f = logFormat != null ? logFormat : Log.Format.parse(env.get("GPUX_LOG_FORMAT"));
+    return f == Log.Format.JSON;
+  }
+
+  /** {@code gpux: warning: WARNING} on standard error, or a WARN event in JSON. */
+  void warn(String warning) {
+    log("gpux").warn("warning", json() ? warning : "warning: " + warning);
+  }
+
+  /** This command's log under {@code logger}, in the format --log-format chose. */
+  Log log(String logger) {
+    return new Log(json() ? Log.Format.JSON : Log.Format.TEXT, out, err, logger);
   }
 
   /**

@@ -46,17 +46,24 @@ final class GrpcMixin {
    * Starts gRPC beside the HTTP server (closed with it) and prints where, or returns null when it
    * is off ({@code options} null).
    */
-  GrpcServer start(InferenceServer http, GrpcOptions options, java.io.PrintWriter out) {
+  GrpcServer start(InferenceServer http, GrpcOptions options, Log log) {
     if (options == null) {
       return null;
     }
     GrpcServer g = GrpcServer.start(http, options);
-    out.println(
+    log.banner(
+        "server.grpc",
         "  gRPC (Open Inference Protocol, inference.GRPCInferenceService) on "
             + options.host()
             + ":"
             + g.port()
-            + (options.tls() ? " (TLS)" : ""));
+            + (options.tls() ? " (TLS)" : ""),
+        "host",
+        options.host(),
+        "port",
+        g.port(),
+        "tls",
+        options.tls());
     return g;
   }
 }

@@ -51,7 +51,7 @@ final class InspectCommand implements Callable<Integer> {
   private void print(ModelDescription d) {
     var out = parent.out;
     var m = d.model();
-    d.project().warnings().forEach(w -> parent.err.println("gpux: warning: " + w));
+    d.project().warnings().forEach(w -> parent.warn(String.valueOf(w)));
     out.printf(
         Locale.ROOT, "Name:       %s %s%n", d.project().name(), d.project().config().version());
     if (d.project().config().description() != null) {

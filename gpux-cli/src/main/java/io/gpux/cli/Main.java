@@ -80,7 +80,8 @@ public final class Main {
       Map<String, String> env,
       java.util.function.UnaryOperator<io.gpux.config.GpuxSettings> tune) {
     boolean debug = Arrays.asList(args).contains("--debug") || "1".equals(env.get("GPUX_DEBUG"));
-    CommandLine cli = commandLine(verb(args), debug, out, err, workingDirectory, env);
+    CommandLine cli =
+        commandLine(verb(args), debug, logFormat(args, env), out, err, workingDirectory, env);
     ((GpuxCommand) cli.getCommand()).tune = tune;
     ((GpuxCommand) cli.getCommand()).in = in;
     return cli.execute(args);
@@ -106,6 +107,37 @@ public final class Main {
       PrintWriter err,
       Path workingDirectory,
       Map<String, String> env) {
+    return commandLine(verb, debug, Log.Format.TEXT, out, err, workingDirectory, env);
+  }
+
+  /**
+   * {@code --log-format} as given (it may come after the verb), else GPUX_LOG_FORMAT, else text:
+   * known before parsing, since a parsing error is reported in it too.
+   */
+  static Log.Format logFormat(String[] args, Map<String, String> env) {
+    String given = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--")) {
+        break;
+      }
+      if (args[i].equals("--log-format") && i + 1 < args.length) {
+        given = args[i + 1];
+      } else if (args[i].startsWith("--log-format=")) {
+        given = args[i].substring("--log-format=".length());
+      }
+    }
+    Log.Format f = Log.Format.parse(given != null ? given : env.get("GPUX_LOG_FORMAT"));
+    return f != null ? f : Log.Format.TEXT;
+  }
+
+  static CommandLine commandLine(
+      String verb,
+      boolean debug,
+      Log.Format logFormat,
+      PrintWriter out,
+      PrintWriter err,
+      Path workingDirectory,
+      Map<String, String> env) {
     GpuxCommand root = new GpuxCommand(workingDirectory, env, out, err);
     CommandLine cli = new CommandLine(root);
     for (Map.Entry<String, java.util.function.Supplier<Object>> c :
@@ -125,7 +157,7 @@ public final class Main {
     // `-i @FILE` is read by `gpux run` itself; picocli's own @-file expansion would split the
     // file into words (and look for it relative to the JVM's folder, not the working directory).
     cli.setExpandAtFiles(false);
-    ErrorReporter reporter = new ErrorReporter(err, debug, Troubleshooting.from(env));
+    ErrorReporter reporter = new ErrorReporter(err, debug, Troubleshooting.from(env), logFormat);
     cli.setParameterExceptionHandler(reporter::usageError);
     cli.setExecutionExceptionHandler((e, line, parsed) -> reporter.report(e));
     return cli;

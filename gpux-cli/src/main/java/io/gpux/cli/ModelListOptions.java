@@ -65,7 +65,7 @@ final class ModelListOptions {
     ModelList built = list.build();
     ModelList checked = built.checked(skipInvalid);
     for (ModelList.Invalid bad : built.invalid()) {
-      root.err.println("gpux: warning: skipped " + bad.message());
+      root.warn("skipped " + bad.message());
     }
     return checked;
   }

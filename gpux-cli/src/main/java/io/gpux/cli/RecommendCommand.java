@@ -130,7 +130,7 @@ final class RecommendCommand implements Callable<Integer> {
           new ProgressRenderer(parent.err, !json && System.console() != null);
       Recommendation r = gpux.discover().recommend(q, progress);
       for (var f : r.failures()) {
-        parent.err.println("gpux: warning: " + f.registry() + " did not answer: " + f.reason());
+        parent.warn(f.registry() + " did not answer: " + f.reason());
       }
       if (json) {
         parent.out.println(Json.render(toJson(r), true));

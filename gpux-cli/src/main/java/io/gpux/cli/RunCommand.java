@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
     try (var gpux = parent.gpux()) {
       pullIfMissing(gpux);
       InferenceModel loaded = gpux.load(model, runtime.options());
-      loaded.project().warnings().forEach(w -> parent.err.println("gpux: warning: " + w));
+      loaded.project().warnings().forEach(w -> parent.warn(String.valueOf(w)));
       if (!quiet) {
         parent.err.println("gpux: " + loaded.provider().summary());
       }

@@ -132,7 +132,7 @@ final class SearchCommand implements Callable<Integer> {
                 + " the network, or search the index with GPUX_OFFLINE=1");
       }
       for (SearchResult.Failure f : r.failures()) {
-        parent.err.println("gpux: warning: " + f.registry() + " did not answer: " + f.reason());
+        parent.warn(f.registry() + " did not answer: " + f.reason());
       }
       if (json) {
         var a = Json.NODES.arrayNode();

@@ -183,6 +183,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin GrpcMixin grpc;
 
+  /** serve's log: text as ever, or JSON lines (--log-format json). */
+  private Log log;
+
   /** 512m, 4g, 1.5GiB, or plain bytes. */
   static long parseSize(String text) {
     long bytes =
@@ -217,13 +220,25 @@ final class ServeCommand implements Callable<Integer> {
   private ServedModel load(Gpux gpux, String reference, String version) {
     long t0 = System.nanoTime();
     InferenceModel loaded = gpux.load(reference, runtime.options());
-    parent.err.println(
-        "gpux: loaded " + loaded.project().name() + " (" + loaded.provider().summary() + ")");
-    return new ServedModel(
-        loaded.project().name(),
-        version != null ? version : loaded.project().config().version(),
-        loaded,
-        (System.nanoTime() - t0) / 1e9);
+    String name = loaded.project().name();
+    String v = version != null ? version : loaded.project().config().version();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    log.info(
+        "model.loaded",
+        "loaded " + name + " (" + loaded.provider().summary() + ")",
+        "model",
+        name,
+        "version",
+        v,
+        "reference",
+        reference,
+        "provider",
+        loaded.provider().chosen().ortName(),
+        "provider_fell_back",
+        loaded.provider().fellBack() ? true : null,
+        "load_seconds",
+        Math.round(seconds * 1000) / 1000.0);
+    return new ServedModel(name, v, loaded, seconds);
   }
 
   /**
@@ -247,26 +262,42 @@ final class ServeCommand implements Callable<Integer> {
                     ServedModel next =
                         new ServedModel(
                             old.name(), loaded.version(), loaded.model(), loaded.loadSeconds());
-                    parent.err.println(
-                        "gpux: "
-                            + reference
+                    log.info(
+                        "model.moved",
+                        reference
                             + " moved to "
                             + next.version()
                             + "; serving it, draining "
-                            + old.version());
-                    parent.err.flush();
+                            + old.version(),
+                        "model",
+                        old.name(),
+                        "version",
+                        next.version(),
+                        "previous_version",
+                        old.version(),
+                        "reference",
+                        reference);
                     server.replace(
                         old,
                         next,
                         o -> {
                           gpux.unload(o.model());
-                          parent.err.println("gpux: unloaded " + o.name() + " " + o.version());
-                          parent.err.flush();
+                          unloaded(o);
                         });
                     current[0] = next;
                   }));
     }
     return following;
+  }
+
+  private void unloaded(ServedModel m) {
+    log.info(
+        "model.unloaded",
+        "unloaded " + m.name() + " " + m.version(),
+        "model",
+        m.name(),
+        "version",
+        m.version());
   }
 
   /** The store's exact version a followed reference names; a project folder cannot be followed. */
@@ -308,8 +339,9 @@ final class ServeCommand implements Callable<Integer> {
     try {
       history = gpux.monitor().openHistory();
     } catch (GpuxException e) {
-      parent.err.println(
-          "gpux: monitoring history off: "
+      log.warn(
+          "history.off",
+          "monitoring history off: "
               + e.problem()
               + (e.hint() == null ? "" : " (" + e.hint() + ")")
               + "; serving without it");
@@ -322,10 +354,7 @@ final class ServeCommand implements Callable<Integer> {
                 server.metrics(),
                 new io.gpux.monitor.HistoryRecorder.Settings(
                     java.time.Duration.ofSeconds(historyInterval), retention),
-                line -> {
-                  parent.err.println(line);
-                  parent.err.flush();
-                });
+                line -> log.warn("history.recording", line.replaceFirst("^gpux: ", "")));
     var requested = runtime.options().provider();
     for (int i = 0; i < served.size(); i++) {
       recorder.served(
@@ -334,10 +363,13 @@ final class ServeCommand implements Callable<Integer> {
     recorder.cannotBatch(server::cannotBatch);
     server.dashboard(gpux.monitor().dashboard(history, true));
     recorder.start();
-    parent.out.println(
+    log.banner(
+        "history.on",
         "  GET /dashboard   monitoring history: a sample every "
             + historyInterval
-            + " s (--no-history turns it off)");
+            + " s (--no-history turns it off)",
+        "interval_seconds",
+        historyInterval);
     return new Recording(history, recorder);
   }
 
@@ -441,9 +473,11 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     checkOptions();
-    try (Gpux gpux = parent.gpux()) {
+    log = parent.log("gpux.serve");
+    try (AutoCloseable jdkLogging = log.captureJdkLogging();
+        Gpux gpux = parent.gpux()) {
       boolean explicit =
           switch (modelControl) {
             case "none" -> false;
@@ -484,7 +518,7 @@ final class ServeCommand implements Callable<Integer> {
                 @Override
                 public void unload(ServedModel model) {
                   gpux.unload(model.model());
-                  parent.err.println("gpux: unloaded " + model.name() + " " + model.version());
+                  unloaded(model);
                 }
               };
       ServerOptions options = ServerOptions.forModels(served);
@@ -511,44 +545,67 @@ final class ServeCommand implements Callable<Integer> {
       var grpcOptions = grpc.options(options.host()); // checked before anything listens
       StopSignals stop = StopSignals.install();
       try (InferenceServer server = InferenceServer.start(served, options, loader)) {
-        parent.out.println(
+        if (log.json()) {
+          Log http = log.named("gpux.server.http");
+          server.onFailedRequest(
+              r ->
+                  http.log(
+                      r.status() >= 500 ? Log.Level.WARN : Log.Level.INFO,
+                      "request.failed",
+                      r.method()
+                          + " "
+                          + r.path()
+                          + " "
+                          + r.status()
+                          + (r.error() == null ? "" : ": " + r.error()),
+                      Log.fields(r)));
+        }
+        List<String> names = served.stream().map(ServedModel::name).toList();
+        log.banner(
+            "server.listening",
             "Serving "
-                + String.join(", ", served.stream().map(ServedModel::name).toList())
+                + String.join(", ", names)
                 + " on http://"
                 + options.host()
                 + ":"
-                + server.port());
-        parent.out.println(
+                + server.port(),
+            "models",
+            names,
+            "host",
+            options.host(),
+            "port",
+            server.port());
+        log.banner(
+            "server.routes",
             "  POST /predict    GET /health /info /metrics    Open Inference Protocol: /v2/models/{name}/infer");
-        grpc.start(server, grpcOptions, parent.out);
+        grpc.start(server, grpcOptions, log);
         Recording recording = noHistory ? null : startHistory(gpux, server, references, served);
         parent.out.flush();
         List<Models.Following> following =
             follow ? follow(gpux, server, references, served) : List.of();
         if (server.awaitReady(120_000)) {
-          parent.err.println("gpux: ready (models warmed up)");
+          log.info("server.ready", "ready (models warmed up)");
         }
         String signal = stop.await();
         following.forEach(Models.Following::close);
         if (recording != null) {
           recording.close();
         }
-        parent.err.println(
-            "gpux: "
-                + signal
-                + ": stopping (finishing requests in flight, up to "
-                + drainSeconds
-                + " s)");
-        parent.err.flush();
+        log.info(
+            "server.stopping",
+            signal + ": stopping (finishing requests in flight, up to " + drainSeconds + " s)",
+            "signal",
+            signal,
+            "drain_seconds",
+            drainSeconds);
         if (!server.close(drainSeconds)) {
           // A model run outlived the deadline: freeing its session under it would crash the
           // process, so it ends here without running exit hooks.
-          parent.err.println("gpux: a model run did not end; stopping without freeing it");
-          parent.err.flush();
+          log.warn("server.halt", "a model run did not end; stopping without freeing it");
           Runtime.getRuntime().halt(ExitCodes.OK);
         }
       }
-      parent.err.println("gpux: stopped");
+      log.info("server.stopped", "stopped");
       return ExitCodes.OK;
     }
   }

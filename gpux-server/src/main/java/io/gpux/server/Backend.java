@@ -24,6 +24,16 @@ public final class Backend {
     this.options = options;
   }
 
+  /**
+   * Tells the server's failed-request log, if one is set ({@link InferenceServer#onFailedRequest}).
+   */
+  public void failed(FailedRequest request) {
+    java.util.function.Consumer<FailedRequest> log = service.failedRequests;
+    if (log != null) {
+      log.accept(request);
+    }
+  }
+
   /** A failure as the HTTP side answers it: its status and the message of its error body. */
   public record Failure(int status, String message) {}
 

@@ -378,6 +378,56 @@ final class HttpApi {
     }
   }
 
+  /** Path segments that end a model's name in a route (what follows NAME). */
+  private static final java.util.Set<String> AFTER_NAME =
+      java.util.Set.of("versions", "infer", "ready", "stats", "config", "load", "unload");
+
+  /**
+   * The model a request's path or query names, as sent, for the log; null when it names none. A
+   * name with '/' sent as it is spans the segments up to the route's next word.
+   */
+  static String modelOf(String rawPath, String query) {
+    List<String> seg;
+    try {
+      seg = segments(trim(rawPath));
+    } catch (HttpError malformed) {
+      return null;
+    }
+    int from = -1;
+    if (!seg.isEmpty() && seg.get(0).equals("predict")) {
+      from = 1;
+    } else if (seg.size() > 2 && seg.get(0).equals("v2") && seg.get(1).equals("models")) {
+      from = 2;
+    } else if (seg.size() > 3 && seg.get(0).equals("v2") && seg.get(1).equals("repository")) {
+      from = 3;
+    }
+    if (from < 0 || from >= seg.size()) {
+      return queryModel(query);
+    }
+    int to = from + 1;
+    while (to < seg.size() && !AFTER_NAME.contains(seg.get(to))) {
+      to++;
+    }
+    String name = String.join("/", seg.subList(from, to));
+    return name.equals("stats") ? null : name;
+  }
+
+  private static String queryModel(String query) {
+    if (query == null) {
+      return null;
+    }
+    for (String kv : query.split("&")) {
+      if (kv.startsWith("model=")) {
+        try {
+          return java.net.URLDecoder.decode(kv.substring(6), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+          return kv.substring(6);
+        }
+      }
+    }
+    return null;
+  }
+
   private static String trim(String rawPath) {
     int end = rawPath.length();
     while (end > 1 && rawPath.charAt(end - 1) == '/') {

@@ -51,6 +51,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter {
+  private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
+
   private enum State {
     IDLE,
     HEADERS,
@@ -82,6 +84,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
 
   private HttpRequest head;
+
+  /** When the request being answered began (its headers arrived), for the failed-request log. */
+  private long started;
+
   private HttpApi.Kind kind;
   private long limit;
   private CompositeByteBuf body;
@@ -237,6 +243,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   private void begin(HttpRequest req) {
     cancelTimer();
+    started = System.nanoTime();
     if (req.decoderResult().isFailure()) {
       Throwable why = req.decoderResult().cause();
       state = State.BUSY;
@@ -437,6 +444,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void respond(Response r) {
+    if (r.status() >= 400) {
+      reportFailure(r);
+    }
     boolean head = this.head != null && this.head.method().name().equals("HEAD");
     FullHttpResponse res =
         new DefaultFullHttpResponse(
@@ -466,6 +476,30 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                     handle(pipelined.poll());
                   }
                 });
+  }
+
+  /** Tells the server's failed-request log, if any; the log never fails the answer. */
+  private void reportFailure(Response r) {
+    java.util.function.Consumer<FailedRequest> log = server.service.failedRequests;
+    if (log == null) {
+      return;
+    }
+    String uri = head == null ? null : head.uri();
+    String rawPath = uri == null ? null : path(uri);
+    try {
+      log.accept(
+          new FailedRequest(
+              head == null ? null : head.method().name(),
+              rawPath,
+              rawPath == null ? null : HttpApi.modelOf(rawPath, query(uri)),
+              r.status(),
+              r.errorMessage(),
+              head == null ? null : head.headers().get("X-Request-Id"),
+              System.nanoTime() - started,
+              null));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "the failed-request log failed: " + e);
+    }
   }
 
   /**

@@ -60,6 +60,14 @@ public final class InferenceServer implements AutoCloseable {
     return service.metrics;
   }
 
+  /**
+   * Tells {@code log} of every HTTP request answered with an error status from now on (null: off).
+   * It runs on the connection's event loop: it must be quick and must not throw.
+   */
+  public void onFailedRequest(Consumer<FailedRequest> log) {
+    service.failedRequests = log;
+  }
+
   /** Serves {@code dashboard} at {@code /dashboard/} from now on (null: off). */
   public void dashboard(io.gpux.monitor.Dashboard dashboard) {
     api.dashboard(dashboard);

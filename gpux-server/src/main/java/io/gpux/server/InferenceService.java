@@ -26,6 +26,9 @@ import java.util.function.Consumer;
 final class InferenceService {
   private static final System.Logger LOG = System.getLogger(InferenceService.class.getName());
 
+  /** Told of each HTTP request answered with an error status (InferenceServer.onFailedRequest). */
+  volatile java.util.function.Consumer<FailedRequest> failedRequests;
+
   final ModelCatalog models;
   final InferenceMetrics metrics = new InferenceMetrics();
   final Admission admission;

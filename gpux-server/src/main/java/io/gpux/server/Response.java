@@ -26,6 +26,19 @@ record Response(int status, String contentType, Map<String, String> headers, byt
     return json(status, Map.of("error", message));
   }
 
+  /** The {@code error} message of an {@link #error} answer; null for any other body. */
+  String errorMessage() {
+    if (!contentType.startsWith("application/json")) {
+      return null;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode e = Exchange.MAPPER.readTree(body).get("error");
+      return e != null && e.isTextual() ? e.asText() : null;
+    } catch (java.io.IOException | RuntimeException notAnError) {
+      return null;
+    }
+  }
+
   Response with(String header, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(header, value);

@@ -75,7 +75,9 @@ public final class GrpcServer implements FrontEnd {
               .maxConcurrentCallsPerConnection(slots)
               .maxConnectionIdle(serverOptions.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
               .handshakeTimeout(serverOptions.headerTimeout().toNanos(), TimeUnit.NANOSECONDS)
-              .addService(service(backend, inference, control))
+              .addService(
+                  io.grpc.ServerInterceptors.intercept(
+                      service(backend, inference, control), new FailedCallLog(backend)))
               .build()
               .start();
     } catch (IOException | RuntimeException e) {

@@ -307,6 +307,38 @@ class GrpcServerTest {
   }
 
   @Test
+  void failedCallsAreToldToTheFailedRequestLogWithModelCodeAndRequestId() throws Exception {
+    List<io.gpux.server.FailedRequest> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    http.onFailedRequest(failed::add);
+    io.grpc.Metadata headers = new io.grpc.Metadata();
+    headers.put(
+        io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "g-1");
+    var tagged =
+        stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+    assertEquals(
+        1,
+        stub.modelInfer(addOne("add-one", floats(1, 2, 3, 4), 1, 4)).getRawOutputContentsCount());
+    fails(Status.Code.NOT_FOUND, () -> tagged.modelInfer(addOne("nope", floats(1), 1, 1)));
+    fails(
+        Status.Code.NOT_FOUND,
+        () -> stub.modelReady(ModelReadyRequest.newBuilder().setName("ghost").build()));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (failed.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(2, failed.size(), "the failed calls only: " + failed);
+    var infer = failed.get(0);
+    assertEquals("/inference.GRPCInferenceService/ModelInfer", infer.path());
+    assertEquals("nope", infer.model());
+    assertEquals(404, infer.status());
+    assertEquals("NOT_FOUND", infer.grpcCode());
+    assertEquals("g-1", infer.requestId());
+    assertTrue(infer.error().startsWith("no model named 'nope'"), infer.error());
+    assertEquals("ghost", failed.get(1).model());
+    assertEquals("/inference.GRPCInferenceService/ModelReady", failed.get(1).path());
+  }
+
+  @Test
   void badRequestsGetTheirStatusCodeAndTheHttpMessage() {
     var missing =
         fails(Status.Code.NOT_FOUND, () -> stub.modelInfer(addOne("nope", floats(1), 1, 1)));
