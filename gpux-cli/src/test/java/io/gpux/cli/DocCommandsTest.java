@@ -18,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -47,15 +46,7 @@ class DocCommandsTest {
   }
 
   static List<DocLine> docLines(Path root) throws IOException {
-    List<Path> files = new ArrayList<>(List.of(root.resolve("README.md")));
-    try (Stream<Path> docs = Files.walk(root.resolve("docs"))) {
-      // docs/reference is generated from the commands themselves (ReferenceDocsTest): its
-      // examples are --help's, which name files of the reader's (models.txt), not the repository's.
-      docs.filter(p -> p.toString().endsWith(".md"))
-          .filter(p -> !p.startsWith(root.resolve("docs/reference")))
-          .sorted()
-          .forEach(files::add);
-    }
+    List<Path> files = io.gpux.cli.docs.DocPages.all(root);
     List<DocLine> out = new ArrayList<>();
     for (Path f : files) {
       List<String> lines = Files.readAllLines(f);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The runnable examples of the docs: every fenced block whose language is {@code console}. Such a
@@ -38,15 +37,8 @@ record RunnableBlocks(String file, Set<String> servers, List<Step> steps) {
 
   /** The pages with console blocks: README.md and docs/**.md but the generated reference. */
   static List<RunnableBlocks> all(Path root) throws IOException {
-    List<Path> files = new ArrayList<>(List.of(root.resolve("README.md")));
-    try (Stream<Path> docs = Files.walk(root.resolve("docs"))) {
-      docs.filter(p -> p.toString().endsWith(".md"))
-          .filter(p -> !p.startsWith(root.resolve("docs/reference")))
-          .sorted()
-          .forEach(files::add);
-    }
     List<RunnableBlocks> out = new ArrayList<>();
-    for (Path f : files) {
+    for (Path f : DocPages.all(root)) {
       RunnableBlocks page = parse(root.relativize(f).toString(), Files.readAllLines(f));
       if (!page.steps().isEmpty() || !page.servers().isEmpty()) {
         out.add(page);
