@@ -69,7 +69,8 @@ final class Resources implements AutoCloseable {
         io.gpux.index.WorkspaceTables known =
             new io.gpux.index.WorkspaceTables(opened.indexDatabase());
         if (checkWorkspace && !known.exists(workspace)) {
-          GpuxException unknown = Workspaces.unknown(workspace, known.names());
+          GpuxException unknown =
+              io.gpux.workspace.Names.unknownWorkspace(workspace, known.names());
           opened.close();
           throw unknown;
         }

@@ -66,7 +66,7 @@ public final class Workspaces {
     Names.check("workspace", name);
     WorkspaceTables t = tables();
     if (!t.exists(name)) {
-      throw unknown(name, t.names());
+      throw Names.unknownWorkspace(name, t.names());
     }
     Path file = resources.settings.workspaceFile();
     try {
@@ -106,7 +106,7 @@ public final class Workspaces {
     return all.stream()
         .filter(w -> w.name().equals(n))
         .findFirst()
-        .orElseThrow(() -> unknown(n, all.stream().map(Workspace::name).toList()));
+        .orElseThrow(() -> Names.unknownWorkspace(n, all.stream().map(Workspace::name).toList()));
   }
 
   /**
@@ -119,7 +119,7 @@ public final class Workspaces {
     WorkspaceSettings.check(key, v);
     WorkspaceTables t = tables();
     if (!t.exists(n)) {
-      throw unknown(n, t.names());
+      throw Names.unknownWorkspace(n, t.names());
     }
     db().transaction(() -> t.set(n, key.toLowerCase(java.util.Locale.ROOT), v));
     return show(n);
@@ -163,16 +163,5 @@ public final class Workspaces {
           "check GPUX_HOME's permissions");
     }
     return w;
-  }
-
-  /** The error for a workspace that does not exist, naming the closest ones. */
-  static GpuxException unknown(String name, List<String> known) {
-    String near = Names.closest(name, known);
-    return GpuxException.invalidInput(
-        "no workspace '" + name + "'",
-        (near == null ? "" : "did you mean " + near + "? ")
-            + "create it with `gpux workspace create "
-            + name
-            + "`, or see `gpux workspace list`");
   }
 }

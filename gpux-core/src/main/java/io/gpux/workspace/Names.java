@@ -44,4 +44,15 @@ public final class Names {
             .toList();
     return near.isEmpty() ? null : String.join(", ", near);
   }
+
+  /** The error for a workspace that does not exist, with the closest known names. */
+  public static GpuxException unknownWorkspace(String name, List<String> known) {
+    String near = closest(name, known);
+    return GpuxException.invalidInput(
+        "no workspace '" + name + "'",
+        (near == null ? "" : "did you mean " + near + "? ")
+            + "create it with `gpux workspace create "
+            + name
+            + "`, or see `gpux workspace list`");
+  }
 }
