@@ -56,12 +56,26 @@ public final class GpuxCommand implements Runnable {
   @Option(
       names = "--log-format",
       paramLabel = "text|json",
+      converter = LogFormatConverter.class,
       scope = ScopeType.INHERIT,
       description =
           "text, or json: one JSON object per line on standard error (timestamp, level, logger,"
               + " event, message, model, request_id...) for serve's log and every command's"
               + " errors and warnings (default: GPUX_LOG_FORMAT, else text).")
   Log.Format logFormat;
+
+  /** Names the values as the option spells them ({@code text}, {@code json}) when one is wrong. */
+  static final class LogFormatConverter implements picocli.CommandLine.ITypeConverter<Log.Format> {
+    @Override
+    public Log.Format convert(String value) {
+      Log.Format f = Log.Format.parse(value);
+      if (f == null) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "expected text or json but was '" + value + "'");
+      }
+      return f;
+    }
+  }
 
   GpuxCommand(Path workingDirectory, Map<String, String> env, PrintWriter out, PrintWriter err) {
     this.workingDirectory = workingDirectory;
