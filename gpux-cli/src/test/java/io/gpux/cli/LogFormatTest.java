@@ -66,6 +66,19 @@ class LogFormatTest {
     assertTrue(e.get("message").asText().contains("--port must be between 0 and 65535"), r.err());
     assertTrue(e.get("hint").asText().contains("--help"), r.err());
     assertEquals(ExitCodes.USAGE, e.get("exit_code").asInt());
+    assertTrue(e.get("see").asText().contains("troubleshooting"), r.err());
+  }
+
+  @Test
+  void aWrongFormatNamesTheValuesAsTheOptionSpellsThem() {
+    CliResult r = CliResult.run(dir, env(), "--log-format", "yaml", "list");
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+    assertTrue(
+        r.err()
+            .startsWith(
+                "gpux: error: invalid value for option '--log-format': expected text or json but"
+                    + " was 'yaml'\n"),
+        r.toString());
   }
 
   @Test
