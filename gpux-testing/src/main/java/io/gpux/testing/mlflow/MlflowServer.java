@@ -262,6 +262,48 @@ public final class MlflowServer implements AutoCloseable {
       boolean awaitHealthy,
       boolean workspaces)
       throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return launchOnce(
+            dir,
+            python,
+            owner,
+            removeDir,
+            auth,
+            tls,
+            clientCertificates,
+            summary,
+            awaitHealthy,
+            workspaces);
+      } catch (PortTaken e) {
+        // The free port was only free when asked: servers of other test classes start at the
+        // same time, and one of them bound it first. Another port, then.
+        if (attempt == 3) {
+          throw new IllegalStateException("mlflow server: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  /** Another process bound the port the server was given before it could (see launch). */
+  private static final class PortTaken extends Exception {
+    PortTaken(String message) {
+      super(message);
+    }
+  }
+
+  private static MlflowServer launchOnce(
+      Path dir,
+      Path python,
+      ProcessHandle owner,
+      boolean removeDir,
+      boolean auth,
+      boolean tls,
+      boolean clientCertificates,
+      String summary,
+      boolean awaitHealthy,
+      boolean workspaces)
+      throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -347,11 +389,24 @@ public final class MlflowServer implements AutoCloseable {
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("mlflow server exited:\n" + Files.readString(log));
+      String said = Files.readString(log);
+      if (said.contains("address already in use")) {
+        server.stop();
+        Files.move(
+            log,
+            dir.resolve("server-port-" + port + ".log"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        throw new PortTaken("port " + port + " was taken by another process");
       }
-      if (healthy(url)) {
-        return server;
+      if (!p.isAlive()) {
+        throw new IllegalStateException("mlflow server exited:\n" + said);
+      }
+      // Healthy only once this server says it listens: until then another server that took the
+      // same port would answer /health in its place.
+      if (said.contains("running on " + url) || said.contains("Listening at: " + url)) {
+        if (healthy(url)) {
+          return server;
+        }
       }
       Thread.sleep(100);
     }
