@@ -29,7 +29,7 @@ final class Troubleshooting {
   /** The entries' headings, without their backquotes; the first match wins. */
   static final List<String> ENTRIES =
       List.of(
-          "missing required argument",
+          "missing required ...",
           "unknown option '...' for ...",
           "unknown command '...'",
           "--input is not valid JSON",
