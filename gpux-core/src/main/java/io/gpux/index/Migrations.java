@@ -35,7 +35,8 @@ public final class Migrations {
     "V8__collections_workspaces.sql",
     "V9__benchmark_key_history_indexes.sql",
     "V10__workspace_monitoring.sql",
-    "V11__workspace_versions.sql"
+    "V11__workspace_versions.sql",
+    "V12__store_versions.sql"
   };
 
   /** The highest migration number known to this GPUX: the schema version of an up-to-date index. */

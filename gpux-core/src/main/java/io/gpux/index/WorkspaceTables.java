@@ -56,7 +56,9 @@ public final class WorkspaceTables {
         "SELECT w.name, w.created_at,"
             + " (SELECT COUNT(*) FROM tags t WHERE t.workspace = w.name),"
             + " (SELECT COUNT(*) FROM collections c WHERE c.workspace = w.name),"
-            + " (SELECT COUNT(*) FROM versions v WHERE v.workspace = w.name)"
+            // Distinct versions: on a shared index each store (machine) has its own row of one.
+            + " (SELECT COUNT(DISTINCT v.registry || ' ' || v.name || ' ' || v.version)"
+            + " FROM versions v WHERE v.workspace = w.name)"
             + " FROM workspaces w ORDER BY w.name",
         r ->
             new WorkspaceRow(

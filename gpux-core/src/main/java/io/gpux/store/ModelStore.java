@@ -125,7 +125,7 @@ public final class ModelStore implements AutoCloseable {
           "cannot create the store in " + layout.home() + ": " + e.getMessage(),
           "set GPUX_HOME to a writable folder");
     }
-    StoreIndex index = StoreIndex.open(layout.index(), env, workspace);
+    StoreIndex index = StoreIndex.open(layout.index(), env, workspace, layout.home());
     WriteBack writeBack = bootId.map(id -> new WriteBack(layout, id, clock)).orElse(null);
     ModelStore store = new ModelStore(layout, index, clock, forceToDisk ? null : writeBack);
     try {

@@ -30,12 +30,14 @@ final class StoreIndex implements AutoCloseable {
   private final io.gpux.index.SearchCacheTables searchCache;
   private final WorkspaceTables workspaces;
   private final String workspace;
+  private final String store;
   private final io.gpux.index.LatencyTables latencies;
 
-  private StoreIndex(IndexDatabase db, String workspace) {
+  private StoreIndex(IndexDatabase db, String workspace, String store) {
     this.db = db;
     this.workspace = workspace;
-    this.versions = new VersionTables(db, workspace);
+    this.store = store;
+    this.versions = new VersionTables(db, workspace, store);
     this.tags = new TagTables(db, workspace);
     this.workspaces = new WorkspaceTables(db);
     this.benchmarks = new BenchmarkTables(db, workspace);
@@ -47,8 +49,69 @@ final class StoreIndex implements AutoCloseable {
    * The index {@code env} names ({@code GPUX_INDEX_URL}), else the SQLite file {@code file}, seen
    * from {@code workspace}.
    */
-  static StoreIndex open(Path file, Map<String, String> env, String workspace) {
-    return new StoreIndex(IndexDatabase.open(file, env), workspace);
+  static StoreIndex open(Path file, Map<String, String> env, String workspace, Path home) {
+    IndexDatabase db = IndexDatabase.open(file, env);
+    try {
+      if (db.dialect() == io.gpux.index.Dialect.SQLITE) {
+        return new StoreIndex(db, workspace, VersionTables.LOCAL);
+      }
+      StoreIndex index = new StoreIndex(db, workspace, storeId(home));
+      index.adoptRowsFromBeforeStores(home);
+      return index;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * This store's id on a shared index: made once, kept in {@code GPUX_HOME/store-id}. Each machine
+   * (each GPUX_HOME) has its own files, so the versions it holds are rows of its own (V12).
+   */
+  private static String storeId(Path home) {
+    Path file = home.resolve("store-id");
+    try {
+      if (!java.nio.file.Files.exists(file)) {
+        Path tmp = home.resolve("store-id." + ProcessHandle.current().pid() + ".tmp");
+        java.nio.file.Files.writeString(tmp, java.util.UUID.randomUUID() + "\n");
+        try {
+          // Two processes of one machine may make one at once: the first rename wins.
+          java.nio.file.Files.move(tmp, file);
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+          java.nio.file.Files.deleteIfExists(tmp);
+        }
+      }
+      String id = java.nio.file.Files.readString(file).strip();
+      if (id.isEmpty()) {
+        throw io.gpux.error.GpuxException.unavailable(
+            file + " is empty",
+            "delete it: GPUX makes a new one (this store's id in a team's index)");
+      }
+      return id;
+    } catch (java.io.IOException e) {
+      throw io.gpux.error.GpuxException.unavailable(
+          "cannot read or write " + file + ": " + e.getMessage(), "check GPUX_HOME's permissions");
+    }
+  }
+
+  /**
+   * Rows written before V12 belong to no store: this store takes those whose manifest it holds (the
+   * other machines take theirs when they open the index).
+   */
+  private void adoptRowsFromBeforeStores(Path home) {
+    List<List<String>> mine =
+        versions.unowned().stream()
+            .filter(r -> java.nio.file.Files.exists(home.resolve(r.get(4))))
+            .toList();
+    if (mine.isEmpty()) {
+      return;
+    }
+    db.transaction(
+        () -> {
+          for (List<String> r : mine) {
+            new VersionTables(db, r.get(0), store).adopt(r.get(1), r.get(2), r.get(3));
+          }
+        });
   }
 
   IndexDatabase database() {
@@ -104,12 +167,17 @@ final class StoreIndex implements AutoCloseable {
     return versions.contains(registry, name, version);
   }
 
-  /** Drops a version, the tags pointing at it, and its model once no version is left. */
+  /**
+   * Drops a version, the tags pointing at it once no store holds it (the workspace's names are
+   * shared by every machine of a team's index), and its model once no version is left.
+   */
   void removeVersion(String registry, String name, String version) {
     db.transaction(
         () -> {
           versions.delete(registry, name, version);
-          tags.deleteFor(registry, name, version);
+          if (!versions.heldByAnyStore(registry, name, version)) {
+            tags.deleteFor(registry, name, version);
+          }
           versions.dropModelIfEmpty(registry, name);
         });
   }
@@ -132,7 +200,7 @@ final class StoreIndex implements AutoCloseable {
               // A lost index lost its workspaces too: the manifests' folders say which there were.
               workspaces.create(ws.getKey(), now);
             }
-            VersionTables in = new VersionTables(db, ws.getKey());
+            VersionTables in = new VersionTables(db, ws.getKey(), store);
             for (Map.Entry<String, VersionManifest> e : ws.getValue().entrySet()) {
               in.insert(row(e.getValue(), e.getKey()));
             }
@@ -156,12 +224,13 @@ final class StoreIndex implements AutoCloseable {
 
   /** Points a version of {@code ws} at its own manifest file. */
   void moveManifest(String ws, String registry, String name, String version, String path) {
-    db.transaction(() -> new VersionTables(db, ws).moveManifest(registry, name, version, path));
+    db.transaction(
+        () -> new VersionTables(db, ws, store).moveManifest(registry, name, version, path));
   }
 
   /** Whether {@code ws} holds a version. */
   boolean contains(String ws, String registry, String name, String version) {
-    return new VersionTables(db, ws).contains(registry, name, version);
+    return new VersionTables(db, ws, store).contains(registry, name, version);
   }
 
   /** The workspaces the index has. */

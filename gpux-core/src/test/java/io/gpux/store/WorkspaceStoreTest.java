@@ -340,4 +340,51 @@ class WorkspaceStoreTest {
       }
     }
   }
+
+  /**
+   * A team's index with two machines (two GPUX_HOMEs): each holds its own rows of a version (V12),
+   * so one machine's rm or rebuild leaves the other's list, and the workspace's shared local name
+   * stays while some machine still holds its version.
+   */
+  @Test
+  @io.gpux.testing.Slow
+  void onATeamsPostgresIndexOneMachinesRmAndRebuildLeaveTheOthersVersions(@TempDir Path second)
+      throws Exception {
+    io.gpux.testing.Postgres pg = io.gpux.testing.Postgres.shared();
+    java.util.Map<String, String> env =
+        java.util.Map.of("GPUX_INDEX_URL", pg.url(pg.newDatabase()));
+    for (Path machine : List.of(home, second)) {
+      try (ModelStore s = ModelStore.open(machine, Clock.systemUTC(), false, env, "default")) {
+        s.commit(manifest("hf", "org/model", "v1", PULLED, put(s, "model.onnx", "weights")));
+        s.tag("hf", "org/model", "main", "v1");
+      }
+    }
+    assertTrue(Files.isRegularFile(home.resolve("store-id")));
+    assertFalse(
+        Files.readString(home.resolve("store-id"))
+            .equals(Files.readString(second.resolve("store-id"))),
+        "each machine its own id");
+    try (ModelStore first = ModelStore.open(home, Clock.systemUTC(), false, env, "default")) {
+      assertEquals(1, first.remove("hf", "org/model", "v1"));
+      assertTrue(first.list().isEmpty());
+      // This machine no longer holds what main points at; the name itself is the team's and
+      // stays, as the other machine still holds v1 (below).
+      assertTrue(first.resolve("hf", "org/model", "main").isEmpty());
+    }
+    try (ModelStore other = ModelStore.open(second, Clock.systemUTC(), false, env, "default")) {
+      assertEquals(List.of("v1"), other.list().stream().map(VersionManifest::version).toList());
+      assertEquals("v1", other.resolve("hf", "org/model", "main").orElseThrow().version());
+      other.rebuildIndex();
+      assertEquals(List.of("v1"), other.list().stream().map(VersionManifest::version).toList());
+    }
+    try (ModelStore first = ModelStore.open(home, Clock.systemUTC(), false, env, "default")) {
+      first.commit(manifest("hf", "org/model", "v2", PULLED, put(first, "model.onnx", "new")));
+      first.rebuildIndex(); // the first machine's rebuild keeps the second's rows
+    }
+    try (ModelStore other = ModelStore.open(second, Clock.systemUTC(), false, env, "default")) {
+      assertEquals(List.of("v1"), other.list().stream().map(VersionManifest::version).toList());
+      assertEquals(1, other.remove("hf", "org/model", "v1"));
+      assertTrue(other.resolve("hf", "org/model", "main").isEmpty(), "no machine holds v1 now");
+    }
+  }
 }
