@@ -100,10 +100,11 @@ final class BuildCommand implements Callable<Integer> {
     } else {
       long errors =
           r.issues().stream().filter(i -> i.severity() == SignatureIssue.Severity.ERROR).count();
-      parent.err.println(
-          "gpux: error: build failed: " + errors + " difference(s) between gpux.yml and the model");
-      parent.err.println(
-          "hint: make gpux.yml's inputs/outputs match the model (see `gpux inspect "
+      // Through the error reporter, as every other failure: its hint, its troubleshooting entry,
+      // and one JSON object under --log-format json.
+      throw io.gpux.error.GpuxException.invalidInput(
+          "build failed: " + errors + " difference(s) between gpux.yml and the model",
+          "make gpux.yml's inputs/outputs match the model (see `gpux inspect "
               + r.modelFile()
               + "`)");
     }

@@ -34,6 +34,7 @@ final class Troubleshooting {
           "unknown command '...'",
           "--input is not valid JSON",
           "input '...' has shape ... but the model expects ...",
+          "build failed: ... difference(s) between gpux.yml and the model",
           "the store at ... is empty",
           "... is not in the store",
           "invalid model reference",

@@ -199,5 +199,16 @@ class BadInputTest {
     assertTrue(
         r.err().contains("dimension 1 declared 5 but the model fixes it at 4"), r.toString());
     assertFalse(Files.exists(dir.resolve(".gpux/build.json")), "a failed build writes no record");
+    assertTrue(
+        r.err()
+            .contains(
+                "gpux: error: build failed: 2 difference(s) between gpux.yml and the model\n"
+                    + "hint: make gpux.yml's inputs/outputs match the model"),
+        r.toString());
+    assertTrue(
+        r.err()
+            .contains(
+                "see: docs/troubleshooting.md#build-failed--differences-between-gpuxyml-and-the-model"),
+        r.toString());
   }
 }
