@@ -55,8 +55,13 @@ final class StoreIndex implements AutoCloseable {
       if (db.dialect() == io.gpux.index.Dialect.SQLITE) {
         return new StoreIndex(db, workspace, VersionTables.LOCAL);
       }
-      StoreIndex index = new StoreIndex(db, workspace, storeId(home));
-      index.adoptRowsFromBeforeStores(home);
+      Path idFile = home.resolve("store-id");
+      // A store without an id has not seen V12 yet: it adopts its older rows once, as it gets one.
+      boolean first = !java.nio.file.Files.exists(idFile);
+      StoreIndex index = new StoreIndex(db, workspace, storeId(idFile));
+      if (first) {
+        index.adoptRowsFromBeforeStores(home);
+      }
       return index;
     } catch (RuntimeException e) {
       db.close();
@@ -68,8 +73,8 @@ final class StoreIndex implements AutoCloseable {
    * This store's id on a shared index: made once, kept in {@code GPUX_HOME/store-id}. Each machine
    * (each GPUX_HOME) has its own files, so the versions it holds are rows of its own (V12).
    */
-  private static String storeId(Path home) {
-    Path file = home.resolve("store-id");
+  private static String storeId(Path file) {
+    Path home = file.getParent();
     try {
       if (!java.nio.file.Files.exists(file)) {
         Path tmp = home.resolve("store-id." + ProcessHandle.current().pid() + ".tmp");
@@ -96,7 +101,8 @@ final class StoreIndex implements AutoCloseable {
 
   /**
    * Rows written before V12 belong to no store: this store takes those whose manifest it holds (the
-   * other machines take theirs when they open the index).
+   * other machines take theirs when they first open the index). Once, when the store gets its id,
+   * so that no later command pays for the query and the file checks.
    */
   private void adoptRowsFromBeforeStores(Path home) {
     List<List<String>> mine =
